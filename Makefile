@@ -1,0 +1,106 @@
+# Every workflow command of Larder. `make help` lists them.
+#
+# Tools (sqlc, dbmate) are pinned in tools/go.mod and built into bin/ on
+# first use: nothing is installed globally. Targets that need a database use
+# DATABASE_URL when set, else the development database that
+# `go run ./cmd/larder db url` finds or starts (see internal/pgserver).
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+GO      ?= go
+SQLC    := bin/sqlc
+DBMATE  := bin/dbmate
+# Evaluated when a recipe uses it, so targets without a database need none.
+DEV_URL  = $$($(GO) run ./cmd/larder db url)
+GO_FILES = $$(git ls-files --cached --others --exclude-standard '*.go' | grep -v '^db/dbsqlc/')
+
+.PHONY: help
+help: ## list the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z0-9-]+:.*## / {printf "  %-20s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+# --- tools -----------------------------------------------------------------
+
+$(SQLC): tools/go.mod tools/go.sum
+	$(GO) -C tools build -o ../bin/ github.com/sqlc-dev/sqlc/cmd/sqlc
+
+$(DBMATE): tools/go.mod tools/go.sum
+	$(GO) -C tools build -o ../bin/ github.com/amacneil/dbmate/v2
+
+.PHONY: tools
+tools: $(SQLC) $(DBMATE) ## build the pinned sqlc and dbmate into bin/
+
+# --- database --------------------------------------------------------------
+
+.PHONY: db
+db: ## start a development database (docker compose if a Docker engine answers, else a local throwaway cluster)
+	@if [ -z "$${DATABASE_URL:-}" ] && docker info >/dev/null 2>&1; then \
+		docker compose up --detach --wait postgres; \
+	fi
+	@echo "DATABASE_URL=$(DEV_URL)"
+
+.PHONY: db-stop
+db-stop: ## stop the development database
+	@if docker info >/dev/null 2>&1; then docker compose stop postgres; fi
+	$(GO) run ./cmd/larder db stop
+
+.PHONY: generate
+generate: $(SQLC) ## compile queries/ into db/dbsqlc with sqlc
+	$(SQLC) generate
+
+.PHONY: migration-generate
+migration-generate: $(DBMATE) ## create db/migrations/<timestamp>_<name>.sql: make migration-generate name=add_x
+	@[[ "$(name)" =~ ^[a-z][a-z0-9_]*$$ ]] || { echo "name= must be lower_snake_case, e.g. make migration-generate name=add_food_notes" >&2; exit 2; }
+	$(DBMATE) new $(name)
+
+.PHONY: migration-migrate
+migration-migrate: $(DBMATE) $(SQLC) ## apply pending migrations to the dev database, dump db/schema.sql, regenerate
+	$(DBMATE) --url "$(DEV_URL)" up
+	$(SQLC) generate
+
+.PHONY: migration-rollback
+migration-rollback: $(DBMATE) $(SQLC) ## roll back the newest migration on the dev database, dump db/schema.sql, regenerate
+	$(DBMATE) --url "$(DEV_URL)" rollback
+	$(SQLC) generate
+
+.PHONY: migration-status
+migration-status: $(DBMATE) ## list migrations and whether the dev database has them
+	$(DBMATE) --url "$(DEV_URL)" --no-dump-schema status
+
+# --- tests -----------------------------------------------------------------
+
+.PHONY: test
+test: test-unit test-integration test-e2e ## run every test tier
+
+.PHONY: test-unit
+test-unit: ## unit tests beside the code: no database
+	$(GO) test -count=1 $$($(GO) list ./... | grep -v '/tests/')
+
+.PHONY: test-integration
+test-integration: ## tests/integration: real PostgreSQL, a fresh database per test
+	$(GO) test -count=1 ./tests/integration/...
+
+.PHONY: test-e2e
+test-e2e: tools ## tests/e2e: dbmate, sqlc and the larder command run as a user runs them
+	$(GO) test -count=1 ./tests/e2e/...
+
+.PHONY: bench
+bench: ## benchmarks: many-first insert against a per-row loop and CopyFrom
+	$(GO) test -run '^$$' -bench . -benchmem ./tests/integration/...
+
+# --- checks ----------------------------------------------------------------
+
+.PHONY: lint
+lint: tools ## go vet, gofmt, sqlc diff and vet, schema.sql drift
+	$(GO) vet ./...
+	@unformatted=$$(gofmt -l $(GO_FILES)); if [ -n "$$unformatted" ]; then echo "gofmt would change: $$unformatted (run make format)" >&2; exit 1; fi
+	@$(SQLC) diff || { echo "db/dbsqlc is stale: run make generate" >&2; exit 1; }
+	$(GO) test -count=1 -run 'TestSqlcVet|TestSchemaDumpIsCurrent' ./tests/e2e/
+
+.PHONY: format
+format: ## gofmt every Go file
+	gofmt -w $(GO_FILES)
+
+.PHONY: ci
+ci: lint test ## everything CI runs: lint, then every test tier

@@ -1,0 +1,73 @@
+-- name: InsertGenerations :many
+-- A generation starts pending. A zero job id is NULL.
+INSERT INTO generations (id, owner_id, agent, input, job_id)
+SELECT unnest(@ids::uuid[]),
+       unnest(@owner_ids::uuid[]),
+       unnest(@agents::text[]),
+       unnest(@inputs::jsonb[]),
+       nullif(unnest(@job_ids::bigint[]), 0)
+RETURNING *;
+
+-- name: SelectGenerations :many
+SELECT * FROM generations WHERE id = ANY(@ids::uuid[]) AND owner_id = @owner_id;
+
+-- name: ListGenerations :many
+SELECT * FROM generations
+WHERE owner_id = @owner_id
+  AND (sqlc.narg(agent)::text IS NULL OR agent = sqlc.narg(agent)::text)
+  AND (sqlc.narg(status)::text IS NULL OR status = sqlc.narg(status)::text::generation_status)
+  AND (created_at, id) > (@after_created_at::timestamptz, @after_id::uuid)
+ORDER BY created_at, id
+LIMIT @row_limit;
+
+-- name: UpdateGenerations :many
+-- Each set_x array says whether row i changes that group of columns:
+-- set_results writes output, model, token counts and latency together. A
+-- move to running stamps started_at; a move to succeeded or failed stamps
+-- finished_at. Rows are locked in id order (see UpdateFoods).
+WITH input AS (
+    SELECT unnest(@ids::uuid[]) AS id,
+           unnest(@set_statuses::bool[]) AS set_status,
+           unnest(@statuses::text[]) AS status,
+           unnest(@set_results::bool[]) AS set_result,
+           unnest(@outputs::jsonb[]) AS output,
+           unnest(@models::text[]) AS model,
+           unnest(@prompt_tokens::int[]) AS prompt_tokens,
+           unnest(@completion_tokens::int[]) AS completion_tokens,
+           unnest(@latency_ms::int[]) AS latency_ms,
+           unnest(@set_errors::bool[]) AS set_error,
+           unnest(@errors::text[]) AS error,
+           unnest(@set_job_ids::bool[]) AS set_job_id,
+           unnest(@job_ids::bigint[]) AS job_id
+), locked AS (
+    SELECT generations.id FROM generations
+    WHERE generations.id = ANY(@ids::uuid[]) AND generations.owner_id = @owner_id
+    ORDER BY generations.id
+    FOR UPDATE
+)
+UPDATE generations AS g SET
+    status            = CASE WHEN i.set_status THEN i.status::generation_status ELSE g.status END,
+    output            = CASE WHEN i.set_result THEN i.output ELSE g.output END,
+    model             = CASE WHEN i.set_result THEN nullif(i.model, '') ELSE g.model END,
+    prompt_tokens     = CASE WHEN i.set_result THEN i.prompt_tokens ELSE g.prompt_tokens END,
+    completion_tokens = CASE WHEN i.set_result THEN i.completion_tokens ELSE g.completion_tokens END,
+    latency_ms        = CASE WHEN i.set_result THEN i.latency_ms ELSE g.latency_ms END,
+    error             = CASE WHEN i.set_error THEN nullif(i.error, '') ELSE g.error END,
+    job_id            = CASE WHEN i.set_job_id THEN nullif(i.job_id, 0) ELSE g.job_id END,
+    started_at        = CASE WHEN i.set_status AND i.status = 'running' THEN now() ELSE g.started_at END,
+    finished_at       = CASE WHEN i.set_status AND i.status IN ('succeeded', 'failed') THEN now() ELSE g.finished_at END,
+    updated_at        = now()
+FROM input AS i JOIN locked USING (id)
+WHERE g.id = i.id
+RETURNING g.*;
+
+-- name: DeleteGenerations :many
+DELETE FROM generations AS g
+USING (
+    SELECT generations.id FROM generations
+    WHERE generations.id = ANY(@ids::uuid[]) AND generations.owner_id = @owner_id
+    ORDER BY generations.id
+    FOR UPDATE
+) AS locked
+WHERE g.id = locked.id
+RETURNING g.*;

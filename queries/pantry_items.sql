@@ -1,0 +1,69 @@
+-- name: InsertPantryItems :many
+-- A zero expiry date (0001-01-01) is NULL: the item does not expire.
+INSERT INTO pantry_items (id, owner_id, food_id, quantity, unit, expires_on)
+SELECT unnest(@ids::uuid[]),
+       unnest(@owner_ids::uuid[]),
+       unnest(@food_ids::uuid[]),
+       unnest(@quantities::float8[]),
+       unnest(@units::text[])::pantry_unit,
+       nullif(unnest(@expires_ons::date[]), '0001-01-01'::date)
+RETURNING *;
+
+-- name: SelectPantryItems :many
+SELECT * FROM pantry_items WHERE id = ANY(@ids::uuid[]) AND owner_id = @owner_id;
+
+-- name: ListPantryItems :many
+SELECT * FROM pantry_items
+WHERE owner_id = @owner_id
+  AND (sqlc.narg(food_id)::uuid IS NULL OR food_id = sqlc.narg(food_id)::uuid)
+  AND (created_at, id) > (@after_created_at::timestamptz, @after_id::uuid)
+ORDER BY created_at, id
+LIMIT @row_limit;
+
+-- name: ListExpiringPantryItems :many
+-- Items that expire on or before last_day (already expired ones included),
+-- soonest first. Keyset on (expires_on, id); the first page passes
+-- 0001-01-01 and the nil uuid.
+SELECT * FROM pantry_items
+WHERE owner_id = @owner_id
+  AND expires_on <= @last_day::date
+  AND (expires_on, id) > (@after_expires_on::date, @after_id::uuid)
+ORDER BY expires_on, id
+LIMIT @row_limit;
+
+-- name: UpdatePantryItems :many
+-- Each set_x array says whether row i changes column x; a zero expiry date
+-- clears it. Rows are locked in id order (see UpdateFoods).
+WITH input AS (
+    SELECT unnest(@ids::uuid[]) AS id,
+           unnest(@set_quantities::bool[]) AS set_quantity,
+           unnest(@quantities::float8[]) AS quantity,
+           unnest(@set_units::bool[]) AS set_unit,
+           unnest(@units::text[]) AS unit,
+           unnest(@set_expires_ons::bool[]) AS set_expires_on,
+           unnest(@expires_ons::date[]) AS expires_on
+), locked AS (
+    SELECT pantry_items.id FROM pantry_items
+    WHERE pantry_items.id = ANY(@ids::uuid[]) AND pantry_items.owner_id = @owner_id
+    ORDER BY pantry_items.id
+    FOR UPDATE
+)
+UPDATE pantry_items AS p SET
+    quantity   = CASE WHEN i.set_quantity THEN i.quantity::numeric ELSE p.quantity END,
+    unit       = CASE WHEN i.set_unit THEN i.unit::pantry_unit ELSE p.unit END,
+    expires_on = CASE WHEN i.set_expires_on THEN nullif(i.expires_on, '0001-01-01'::date) ELSE p.expires_on END,
+    updated_at = now()
+FROM input AS i JOIN locked USING (id)
+WHERE p.id = i.id
+RETURNING p.*;
+
+-- name: DeletePantryItems :many
+DELETE FROM pantry_items AS p
+USING (
+    SELECT pantry_items.id FROM pantry_items
+    WHERE pantry_items.id = ANY(@ids::uuid[]) AND pantry_items.owner_id = @owner_id
+    ORDER BY pantry_items.id
+    FOR UPDATE
+) AS locked
+WHERE p.id = locked.id
+RETURNING p.*;

@@ -1,0 +1,133 @@
+-- name: InsertRecipes :many
+INSERT INTO recipes (id, owner_id, title, servings, instructions)
+SELECT unnest(@ids::uuid[]), unnest(@owner_ids::uuid[]), unnest(@titles::text[]),
+       unnest(@servings::int[]), unnest(@instructions::text[])
+RETURNING *;
+
+-- name: SelectRecipes :many
+SELECT * FROM recipes WHERE id = ANY(@ids::uuid[]) AND owner_id = @owner_id;
+
+-- name: ListRecipes :many
+SELECT * FROM recipes
+WHERE owner_id = @owner_id
+  AND (sqlc.narg(title_contains)::text IS NULL OR strpos(lower(title), lower(sqlc.narg(title_contains)::text)) > 0)
+  AND (created_at, id) > (@after_created_at::timestamptz, @after_id::uuid)
+ORDER BY created_at, id
+LIMIT @row_limit;
+
+-- name: UpdateRecipes :many
+-- Each set_x array says whether row i changes column x. Rows are locked in
+-- id order (see UpdateFoods).
+WITH input AS (
+    SELECT unnest(@ids::uuid[]) AS id,
+           unnest(@set_titles::bool[]) AS set_title,
+           unnest(@titles::text[]) AS title,
+           unnest(@set_servings::bool[]) AS set_servings,
+           unnest(@servings::int[]) AS servings,
+           unnest(@set_instructions::bool[]) AS set_instructions,
+           unnest(@instructions::text[]) AS instructions
+), locked AS (
+    SELECT recipes.id FROM recipes
+    WHERE recipes.id = ANY(@ids::uuid[]) AND recipes.owner_id = @owner_id
+    ORDER BY recipes.id
+    FOR UPDATE
+)
+UPDATE recipes AS r SET
+    title        = CASE WHEN i.set_title THEN i.title ELSE r.title END,
+    servings     = CASE WHEN i.set_servings THEN i.servings ELSE r.servings END,
+    instructions = CASE WHEN i.set_instructions THEN i.instructions ELSE r.instructions END,
+    updated_at   = now()
+FROM input AS i JOIN locked USING (id)
+WHERE r.id = i.id
+RETURNING r.*;
+
+-- name: DeleteRecipes :many
+-- Ingredients go with their recipe.
+DELETE FROM recipes AS r
+USING (
+    SELECT recipes.id FROM recipes
+    WHERE recipes.id = ANY(@ids::uuid[]) AND recipes.owner_id = @owner_id
+    ORDER BY recipes.id
+    FOR UPDATE
+) AS locked
+WHERE r.id = locked.id
+RETURNING r.*;
+
+-- name: RecipeNutrients :many
+-- Whole-recipe nutrients: the sum over ingredients of grams / 100 times the
+-- food's nutrients per 100 g. A recipe without ingredients sums to zero.
+SELECT r.id AS recipe_id,
+       r.servings,
+       coalesce(sum(ri.grams), 0)::float8 AS grams,
+       coalesce(sum(ri.grams * f.energy_kcal / 100), 0)::float8 AS energy_kcal,
+       coalesce(sum(ri.grams * f.protein_g / 100), 0)::float8 AS protein_g,
+       coalesce(sum(ri.grams * f.fat_g / 100), 0)::float8 AS fat_g,
+       coalesce(sum(ri.grams * f.carbs_g / 100), 0)::float8 AS carbs_g,
+       coalesce(sum(ri.grams * f.fiber_g / 100), 0)::float8 AS fiber_g,
+       coalesce(sum(ri.grams * f.sugar_g / 100), 0)::float8 AS sugar_g,
+       coalesce(sum(ri.grams * f.sodium_mg / 100), 0)::float8 AS sodium_mg
+FROM recipes AS r
+LEFT JOIN recipe_ingredients AS ri ON ri.recipe_id = r.id
+LEFT JOIN foods AS f ON f.id = ri.food_id
+WHERE r.id = ANY(@ids::uuid[]) AND r.owner_id = @owner_id
+GROUP BY r.id;
+
+-- name: InsertRecipeIngredients :many
+INSERT INTO recipe_ingredients (id, recipe_id, position, food_id, grams)
+SELECT unnest(@ids::uuid[]), unnest(@recipe_ids::uuid[]), unnest(@positions::int[]),
+       unnest(@food_ids::uuid[]), unnest(@grams::float8[])
+RETURNING *;
+
+-- name: SelectRecipeIngredients :many
+-- Ingredients are owned through their recipe.
+SELECT ri.* FROM recipe_ingredients AS ri
+JOIN recipes ON recipes.id = ri.recipe_id
+WHERE ri.id = ANY(@ids::uuid[]) AND recipes.owner_id = @owner_id;
+
+-- name: ListRecipeIngredients :many
+-- The ingredients of some of the owner's recipes, by recipe then position.
+SELECT ri.* FROM recipe_ingredients AS ri
+JOIN recipes ON recipes.id = ri.recipe_id
+WHERE ri.recipe_id = ANY(@recipe_ids::uuid[]) AND recipes.owner_id = @owner_id
+  AND (ri.recipe_id, ri.position) > (@after_recipe_id::uuid, @after_position::int)
+ORDER BY ri.recipe_id, ri.position
+LIMIT @row_limit;
+
+-- name: UpdateRecipeIngredients :many
+-- Each set_x array says whether row i changes column x. Rows are locked in
+-- id order (see UpdateFoods).
+WITH input AS (
+    SELECT unnest(@ids::uuid[]) AS id,
+           unnest(@set_positions::bool[]) AS set_position,
+           unnest(@positions::int[]) AS position,
+           unnest(@set_food_ids::bool[]) AS set_food_id,
+           unnest(@food_ids::uuid[]) AS food_id,
+           unnest(@set_grams::bool[]) AS set_grams,
+           unnest(@grams::float8[]) AS grams
+), locked AS (
+    SELECT ri.id FROM recipe_ingredients AS ri
+    JOIN recipes ON recipes.id = ri.recipe_id
+    WHERE ri.id = ANY(@ids::uuid[]) AND recipes.owner_id = @owner_id
+    ORDER BY ri.id
+    FOR UPDATE OF ri
+)
+UPDATE recipe_ingredients AS ri SET
+    position   = CASE WHEN i.set_position THEN i.position ELSE ri.position END,
+    food_id    = CASE WHEN i.set_food_id THEN i.food_id ELSE ri.food_id END,
+    grams      = CASE WHEN i.set_grams THEN i.grams::numeric ELSE ri.grams END,
+    updated_at = now()
+FROM input AS i JOIN locked USING (id)
+WHERE ri.id = i.id
+RETURNING ri.*;
+
+-- name: DeleteRecipeIngredients :many
+DELETE FROM recipe_ingredients AS ri
+USING (
+    SELECT recipe_ingredients.id FROM recipe_ingredients
+    JOIN recipes ON recipes.id = recipe_ingredients.recipe_id
+    WHERE recipe_ingredients.id = ANY(@ids::uuid[]) AND recipes.owner_id = @owner_id
+    ORDER BY recipe_ingredients.id
+    FOR UPDATE OF recipe_ingredients
+) AS locked
+WHERE ri.id = locked.id
+RETURNING ri.*;

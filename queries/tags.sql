@@ -1,0 +1,92 @@
+-- name: InsertTags :many
+INSERT INTO tags (id, owner_id, name)
+SELECT unnest(@ids::uuid[]), unnest(@owner_ids::uuid[]), unnest(@names::text[])
+RETURNING *;
+
+-- name: UpsertTags :many
+-- Returns one row per input name, in input order, whether the tag was new or
+-- already there (names compare case-insensitively, as citext does). The
+-- no-op DO UPDATE makes existing rows come back from RETURNING; DISTINCT
+-- keeps a name repeated in one batch from hitting the same row twice.
+WITH input AS (
+    SELECT name::citext AS name, ord
+    FROM unnest(@names::text[]) WITH ORDINALITY AS t(name, ord)
+), upserted AS (
+    INSERT INTO tags (owner_id, name)
+    SELECT DISTINCT @owner_id::uuid, input.name FROM input
+    ON CONFLICT (owner_id, name) DO UPDATE SET updated_at = tags.updated_at
+    RETURNING *
+)
+SELECT upserted.id, upserted.owner_id, upserted.name, upserted.created_at, upserted.updated_at
+FROM input JOIN upserted ON upserted.name = input.name
+ORDER BY input.ord;
+
+-- name: SelectTags :many
+SELECT * FROM tags WHERE id = ANY(@ids::uuid[]) AND owner_id = @owner_id;
+
+-- name: ListTags :many
+SELECT * FROM tags
+WHERE owner_id = @owner_id
+  AND (sqlc.narg(name_contains)::text IS NULL OR strpos(lower(name), lower(sqlc.narg(name_contains)::text)) > 0)
+  AND (created_at, id) > (@after_created_at::timestamptz, @after_id::uuid)
+ORDER BY created_at, id
+LIMIT @row_limit;
+
+-- name: UpdateTags :many
+-- Renames tags; rows are locked in id order (see UpdateFoods).
+WITH input AS (
+    SELECT unnest(@ids::uuid[]) AS id, unnest(@names::text[]) AS name
+), locked AS (
+    SELECT tags.id FROM tags
+    WHERE tags.id = ANY(@ids::uuid[]) AND tags.owner_id = @owner_id
+    ORDER BY tags.id
+    FOR UPDATE
+)
+UPDATE tags AS t SET name = i.name::citext, updated_at = now()
+FROM input AS i JOIN locked USING (id)
+WHERE t.id = i.id
+RETURNING t.*;
+
+-- name: DeleteTags :many
+DELETE FROM tags AS t
+USING (
+    SELECT tags.id FROM tags
+    WHERE tags.id = ANY(@ids::uuid[]) AND tags.owner_id = @owner_id
+    ORDER BY tags.id
+    FOR UPDATE
+) AS locked
+WHERE t.id = locked.id
+RETURNING t.*;
+
+-- name: InsertFoodTags :many
+-- Tags foods: an upsert of (food, tag) pairs. Pairs already there come back
+-- too (the no-op DO UPDATE), so every input pair has a row.
+INSERT INTO food_tags (food_id, tag_id)
+SELECT DISTINCT p.food_id, p.tag_id
+FROM (SELECT unnest(@food_ids::uuid[]) AS food_id, unnest(@tag_ids::uuid[]) AS tag_id) AS p
+ON CONFLICT (food_id, tag_id) DO UPDATE SET created_at = food_tags.created_at
+RETURNING *;
+
+-- name: SelectFoodTags :many
+-- The pairs of the given foods among the owner's tags.
+SELECT food_tags.* FROM food_tags
+JOIN tags ON tags.id = food_tags.tag_id
+WHERE food_tags.food_id = ANY(@food_ids::uuid[]) AND tags.owner_id = @owner_id;
+
+-- name: ListFoodTags :many
+-- Pairs of the owner's tags, optionally of one tag, in primary key order.
+SELECT food_tags.* FROM food_tags
+JOIN tags ON tags.id = food_tags.tag_id
+WHERE tags.owner_id = @owner_id
+  AND (sqlc.narg(tag_id)::uuid IS NULL OR food_tags.tag_id = sqlc.narg(tag_id)::uuid)
+  AND (food_tags.food_id, food_tags.tag_id) > (@after_food_id::uuid, @after_tag_id::uuid)
+ORDER BY food_tags.food_id, food_tags.tag_id
+LIMIT @row_limit;
+
+-- name: DeleteFoodTags :many
+-- Untags foods: removes the given pairs, among the owner's tags only.
+DELETE FROM food_tags AS ft
+USING (SELECT unnest(@food_ids::uuid[]) AS food_id, unnest(@tag_ids::uuid[]) AS tag_id) AS p, tags
+WHERE ft.food_id = p.food_id AND ft.tag_id = p.tag_id
+  AND tags.id = ft.tag_id AND tags.owner_id = @owner_id
+RETURNING ft.*;

@@ -1,0 +1,48 @@
+-- name: InsertUsers :many
+INSERT INTO users (id, email, display_name)
+SELECT unnest(@ids::uuid[]), unnest(@emails::text[]), unnest(@display_names::text[])
+RETURNING *;
+
+-- name: SelectUsers :many
+SELECT * FROM users WHERE id = ANY(@ids::uuid[]);
+
+-- name: SelectUsersByEmail :many
+-- The text[] parameter is cast to citext[] so the comparison, and the
+-- unique index, are case-insensitive.
+SELECT * FROM users WHERE email = ANY((@emails::text[])::citext[]);
+
+-- name: ListUsers :many
+-- The first page passes the zero cursor (0001-01-01, nil uuid), which sorts
+-- before every row, so the keyset condition needs no NULL branch.
+SELECT * FROM users
+WHERE (sqlc.narg(email_contains)::text IS NULL OR strpos(lower(email), lower(sqlc.narg(email_contains)::text)) > 0)
+  AND (created_at, id) > (@after_created_at::timestamptz, @after_id::uuid)
+ORDER BY created_at, id
+LIMIT @row_limit;
+
+-- name: UpdateUsers :many
+-- Each set_x array says whether row i changes column x. Rows are locked in
+-- id order so that concurrent batches over overlapping ids cannot deadlock.
+WITH input AS (
+    SELECT unnest(@ids::uuid[]) AS id,
+           unnest(@set_emails::bool[]) AS set_email,
+           unnest(@emails::text[]) AS email,
+           unnest(@set_display_names::bool[]) AS set_display_name,
+           unnest(@display_names::text[]) AS display_name
+), locked AS (
+    SELECT users.id FROM users WHERE users.id = ANY(@ids::uuid[]) ORDER BY users.id FOR UPDATE
+)
+UPDATE users AS u SET
+    email        = CASE WHEN i.set_email THEN i.email::citext ELSE u.email END,
+    display_name = CASE WHEN i.set_display_name THEN i.display_name ELSE u.display_name END,
+    updated_at   = now()
+FROM input AS i JOIN locked USING (id)
+WHERE u.id = i.id
+RETURNING u.*;
+
+-- name: DeleteUsers :many
+-- Deleting a user cascades to everything the user owns.
+DELETE FROM users AS u
+USING (SELECT users.id FROM users WHERE users.id = ANY(@ids::uuid[]) ORDER BY users.id FOR UPDATE) AS locked
+WHERE u.id = locked.id
+RETURNING u.*;
