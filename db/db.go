@@ -26,6 +26,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
+	pgxuuid "github.com/vgarvardt/pgx-google-uuid/v5"
 )
 
 // DBTX is a pool, a connection or a transaction: anything that runs queries
@@ -44,9 +45,8 @@ var (
 )
 
 // Open connects a pool to databaseURL (a postgres:// URL or a key=value
-// DSN; pool settings such as pool_max_conns go in it) and checks that the
-// server answers. The queries need no per-connection setup: enums travel as
-// text and are cast in SQL, so no types are registered.
+// DSN; pool settings such as pool_max_conns go in it), sets up each of its
+// connections with AfterConnect, and checks that the server answers.
 func Open(ctx context.Context, databaseURL string) (*pgxpool.Pool, error) {
 	config, err := pgxpool.ParseConfig(databaseURL)
 	if err != nil {
@@ -56,6 +56,7 @@ func Open(ctx context.Context, databaseURL string) (*pgxpool.Pool, error) {
 	if _, ok := config.ConnConfig.RuntimeParams["application_name"]; !ok {
 		config.ConnConfig.RuntimeParams["application_name"] = "larder"
 	}
+	config.AfterConnect = AfterConnect
 	pool, err := pgxpool.NewWithConfig(ctx, config)
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
@@ -65,6 +66,19 @@ func Open(ctx context.Context, databaseURL string) (*pgxpool.Pool, error) {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
 	return pool, nil
+}
+
+// AfterConnect sets up a new connection for this package's queries. Open
+// uses it; a pool configured elsewhere should set it as its AfterConnect.
+//
+// It teaches pgx to send and read github.com/google/uuid's UUID as the 16
+// bytes it is. Without it, pgx goes through the type's database/sql
+// Valuer and Scanner, a string round trip per id, which takes about half
+// of the allocations of a batch insert. Enums need nothing: they travel as
+// text and are cast in SQL.
+func AfterConnect(_ context.Context, conn *pgx.Conn) error {
+	pgxuuid.Register(conn.TypeMap())
+	return nil
 }
 
 // WithTx runs fn in a transaction on dbtx and commits it when fn returns

@@ -64,9 +64,6 @@ func splitPairs(pairs []FoodTagPair) (foodIDs, tagIDs []uuid.UUID) {
 // SelectFoodTags returns the tags owner has put on the given foods, by food
 // in the order of foodIDs.
 func SelectFoodTags(ctx context.Context, dbtx DBTX, owner uuid.UUID, foodIDs []uuid.UUID) ([]FoodTag, error) {
-	if len(foodIDs) == 0 {
-		return nil, nil
-	}
 	rows, err := inChunks(ctx, dbtx, len(foodIDs), func(qs *dbsqlc.Queries, lo, hi int) ([]FoodTag, error) {
 		return qs.SelectFoodTags(ctx, dbsqlc.SelectFoodTagsParams{FoodIds: foodIDs[lo:hi], OwnerID: owner})
 	})

@@ -66,9 +66,6 @@ var jobs = table[Job, int64]{name: "jobs", key: func(j Job) int64 { return j.ID 
 
 // InsertJobs inserts jobs and returns them in input order.
 func InsertJobs(ctx context.Context, dbtx DBTX, in []NewJob) ([]Job, error) {
-	if len(in) == 0 {
-		return nil, nil
-	}
 	now := time.Now()
 	rows, err := inChunks(ctx, dbtx, len(in), func(qs *dbsqlc.Queries, lo, hi int) ([]Job, error) {
 		return call(ctx, qs, (*dbsqlc.Queries).InsertJobs, packNewJobs(in[lo:hi], now), hi-lo)

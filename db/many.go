@@ -21,6 +21,9 @@ import (
 // smaller sizes cost a round trip per chunk.
 const ChunkSize = 5000
 
+// chunkSize is ChunkSize; tests of the chunking itself change it.
+var chunkSize = ChunkSize
+
 // First returns the first of rows: the many-first way to ask for one row,
 // meant to wrap a call, as in db.First(db.SelectFoods(ctx, dbtx, viewer,
 // ids)). It returns ErrNotFound when rows is empty.
@@ -64,9 +67,6 @@ type query[P, Row any] func(*dbsqlc.Queries, context.Context, P) ([]Row, error)
 func insertRows[In, P, Row any](ctx context.Context, dbtx DBTX, t table[Row, uuid.UUID], in []In,
 	pack func(ids []uuid.UUID, in []In) P, q query[P, Row],
 ) ([]Row, error) {
-	if len(in) == 0 {
-		return nil, nil
-	}
 	ids, err := newIDs(len(in))
 	if err != nil {
 		return nil, t.fail("insert", err)
@@ -96,9 +96,6 @@ func selectRows[P, Row any, K comparable](ctx context.Context, dbtx DBTX, t tabl
 func updateRows[In, P, Row any, K comparable](ctx context.Context, dbtx DBTX, t table[Row, K], in []In,
 	key func(In) K, pack func(in []In) P, q query[P, Row],
 ) ([]Row, error) {
-	if len(in) == 0 {
-		return nil, nil
-	}
 	keys := make([]K, len(in))
 	for i := range in {
 		keys[i] = key(in[i])
@@ -136,9 +133,6 @@ func deleteRows[P, Row any, K comparable](ctx context.Context, dbtx DBTX, t tabl
 func keyedRows[P, Row any, K comparable](ctx context.Context, dbtx DBTX, t table[Row, K], op string, keys, send []K,
 	pack func(keys []K) P, q query[P, Row],
 ) ([]Row, error) {
-	if len(send) == 0 {
-		return nil, nil
-	}
 	rows, err := inChunks(ctx, dbtx, len(send), func(qs *dbsqlc.Queries, lo, hi int) ([]Row, error) {
 		return call(ctx, qs, q, pack(send[lo:hi]), hi-lo)
 	})
@@ -149,18 +143,22 @@ func keyedRows[P, Row any, K comparable](ctx context.Context, dbtx DBTX, t table
 }
 
 // inChunks calls fn for consecutive ranges [lo, hi) of at most ChunkSize
-// over n elements and concatenates the rows. One chunk runs on dbtx as it
-// is; several run in one transaction (a savepoint if dbtx is one already),
-// so that a failing chunk leaves nothing written.
+// over n elements and concatenates the rows. No elements, no round trip
+// (and no nil array sent as NULL). One chunk runs on dbtx as it is;
+// several run in one transaction (a savepoint if dbtx is one already), so
+// that a failing chunk leaves nothing written.
 func inChunks[Row any](ctx context.Context, dbtx DBTX, n int, fn func(qs *dbsqlc.Queries, lo, hi int) ([]Row, error)) ([]Row, error) {
-	if n <= ChunkSize {
+	if n == 0 {
+		return nil, nil
+	}
+	if n <= chunkSize {
 		return fn(dbsqlc.New(dbtx), 0, n)
 	}
 	rows := make([]Row, 0, n)
 	err := pgx.BeginFunc(ctx, dbtx, func(tx pgx.Tx) error {
 		qs := dbsqlc.New(tx)
-		for lo := 0; lo < n; lo += ChunkSize {
-			chunk, err := fn(qs, lo, min(lo+ChunkSize, n))
+		for lo := 0; lo < n; lo += chunkSize {
+			chunk, err := fn(qs, lo, min(lo+chunkSize, n))
 			if err != nil {
 				return err
 			}

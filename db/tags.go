@@ -51,9 +51,6 @@ func InsertTags(ctx context.Context, dbtx DBTX, in []NewTag) ([]Tag, error) {
 // that do not exist: one tag per name, in the order of names (a name given
 // twice, in any case, gives the same tag twice).
 func UpsertTags(ctx context.Context, dbtx DBTX, owner uuid.UUID, names []string) ([]Tag, error) {
-	if len(names) == 0 {
-		return nil, nil
-	}
 	// The query returns rows in input order itself (see tags.sql).
 	rows, err := inChunks(ctx, dbtx, len(names), func(qs *dbsqlc.Queries, lo, hi int) ([]dbsqlc.UpsertTagsRow, error) {
 		return qs.UpsertTags(ctx, dbsqlc.UpsertTagsParams{OwnerID: owner, Names: names[lo:hi]})

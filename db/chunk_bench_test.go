@@ -1,0 +1,43 @@
+package db_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/larderhq/larder/db"
+	"github.com/larderhq/larder/tests/testdb"
+)
+
+// BenchmarkInsertFoodsChunkSize measures the chunk size behind
+// db.ChunkSize: 20,000 foods inserted in chunks of each size, rows
+// returned. Run it with `go test -run '^$' -bench ChunkSize ./db/`.
+func BenchmarkInsertFoodsChunkSize(b *testing.B) {
+	const n = 20_000
+	pool := testdb.New(b)
+	ctx := context.Background()
+	foods := make([]db.NewFood, n)
+	for i := range foods {
+		foods[i] = db.NewFood{
+			Name: fmt.Sprintf("Food %d", i), Brand: "Bench", Barcode: fmt.Sprintf("%013d", i),
+			Kind: db.FoodKindProcessed, Category: db.FoodCategoryGrain,
+			Nutrients: db.Nutrients{EnergyKcal: 350.5, ProteinG: 10.25, FatG: 5.5, CarbsG: 70.1, FiberG: 3.3, SugarG: 2.2, SodiumMg: 120},
+		}
+	}
+	for _, size := range []int{500, 1000, 2000, 5000, 10_000, 20_000} {
+		b.Run(fmt.Sprintf("chunk=%d", size), func(b *testing.B) {
+			defer db.SetChunkSize(size)()
+			for b.Loop() {
+				b.StopTimer()
+				if _, err := pool.Exec(ctx, "TRUNCATE foods CASCADE"); err != nil {
+					b.Fatal(err)
+				}
+				b.StartTimer()
+				if _, err := db.InsertFoods(ctx, pool, foods); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "rows/s")
+		})
+	}
+}

@@ -1,0 +1,87 @@
+package integration
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/larderhq/larder/db"
+	"github.com/larderhq/larder/tests/testdb"
+)
+
+// benchFoods are the rows every insert benchmark writes.
+func benchFoods(n int) []db.NewFood {
+	out := make([]db.NewFood, n)
+	for i := range out {
+		out[i] = db.NewFood{
+			Name: fmt.Sprintf("Food %d", i), Brand: "Bench", Barcode: fmt.Sprintf("%013d", i),
+			Kind: db.FoodKindProcessed, Category: db.FoodCategoryGrain,
+			Nutrients: db.Nutrients{EnergyKcal: 350.5, ProteinG: 10.25, FatG: 5.5, CarbsG: 70.1, FiberG: 3.3, SugarG: 2.2, SodiumMg: 120},
+		}
+	}
+	return out
+}
+
+func truncateFoods(b *testing.B, pool *pgxpool.Pool) {
+	b.Helper()
+	if _, err := pool.Exec(context.Background(), "TRUNCATE foods CASCADE"); err != nil {
+		b.Fatal(err)
+	}
+}
+
+// BenchmarkInsertFoods writes 10,000 foods three ways on the same data: a
+// loop of one-row inserts, Larder's many-first insert (rows returned), and
+// pgx CopyFrom (nothing returned).
+func BenchmarkInsertFoods(b *testing.B) {
+	const n = 10_000
+	pool := testdb.New(b)
+	foods := benchFoods(n)
+	ctx := context.Background()
+
+	b.Run("loop", func(b *testing.B) {
+		for b.Loop() {
+			b.StopTimer()
+			truncateFoods(b, pool)
+			b.StartTimer()
+			for i := range foods {
+				if _, err := db.InsertFoods(ctx, pool, foods[i:i+1]); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+		b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "rows/s")
+	})
+	b.Run("many", func(b *testing.B) {
+		for b.Loop() {
+			b.StopTimer()
+			truncateFoods(b, pool)
+			b.StartTimer()
+			if _, err := db.InsertFoods(ctx, pool, foods); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "rows/s")
+	})
+	b.Run("copyfrom", func(b *testing.B) {
+		columns := []string{"id", "owner_id", "name", "brand", "barcode", "kind", "category",
+			"energy_kcal", "protein_g", "fat_g", "carbs_g", "fiber_g", "sugar_g", "sodium_mg"}
+		for b.Loop() {
+			b.StopTimer()
+			truncateFoods(b, pool)
+			b.StartTimer()
+			rows := make([][]any, len(foods))
+			for i, f := range foods {
+				rows[i] = []any{uuid.Must(uuid.NewV7()), nil, f.Name, f.Brand, f.Barcode, string(f.Kind), string(f.Category),
+					f.EnergyKcal, f.ProteinG, f.FatG, f.CarbsG, f.FiberG, f.SugarG, f.SodiumMg}
+			}
+			if _, err := pool.CopyFrom(ctx, pgx.Identifier{"foods"}, columns, pgx.CopyFromRows(rows)); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "rows/s")
+	})
+}

@@ -1,0 +1,153 @@
+// Package integration holds the database-backed tests: one file per
+// domain, each test on its own fresh database (tests/testdb), all in
+// parallel.
+package integration
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/stretchr/testify/require"
+
+	"github.com/larderhq/larder/db"
+	"github.com/larderhq/larder/tests/testdb"
+)
+
+// bundle is what a test works with.
+type bundle struct {
+	ctx  context.Context
+	pool *pgxpool.Pool
+}
+
+func setup(t *testing.T) bundle {
+	t.Helper()
+	return bundle{ctx: t.Context(), pool: testdb.New(t)}
+}
+
+// seq makes unique values (emails, barcodes) across parallel tests.
+var seq atomic.Int64
+
+func next() int64 { return seq.Add(1) }
+
+func createUsers(t *testing.T, b bundle, n int) []db.User {
+	t.Helper()
+	in := make([]db.NewUser, n)
+	for i := range in {
+		in[i] = db.NewUser{Email: fmt.Sprintf("user%d@example.com", next()), DisplayName: "Test User"}
+	}
+	users, err := db.InsertUsers(b.ctx, b.pool, in)
+	require.NoError(t, err)
+	return users
+}
+
+func createUser(t *testing.T, b bundle) db.User {
+	t.Helper()
+	return createUsers(t, b, 1)[0]
+}
+
+// newFood is a valid food owned by owner (nil: the shared catalog).
+func newFood(owner *uuid.UUID) db.NewFood {
+	return db.NewFood{
+		OwnerID: owner, Name: fmt.Sprintf("Food %d", next()), Kind: db.FoodKindWhole, Category: db.FoodCategoryGrain,
+		Nutrients: db.Nutrients{EnergyKcal: 350, ProteinG: 10, FatG: 5, CarbsG: 70, FiberG: 3, SugarG: 2, SodiumMg: 10},
+	}
+}
+
+func newFoods(owner *uuid.UUID, n int) []db.NewFood {
+	out := make([]db.NewFood, n)
+	for i := range out {
+		out[i] = newFood(owner)
+	}
+	return out
+}
+
+func createFoods(t *testing.T, b bundle, owner *uuid.UUID, n int) []db.Food {
+	t.Helper()
+	foods, err := db.InsertFoods(b.ctx, b.pool, newFoods(owner, n))
+	require.NoError(t, err)
+	return foods
+}
+
+func idsOf[T any](rows []T, id func(T) uuid.UUID) []uuid.UUID {
+	out := make([]uuid.UUID, len(rows))
+	for i, r := range rows {
+		out[i] = id(r)
+	}
+	return out
+}
+
+func foodIDs(foods []db.Food) []uuid.UUID { return idsOf(foods, func(f db.Food) uuid.UUID { return f.ID }) }
+
+// count returns the number of rows in table.
+func count(t *testing.T, b bundle, table string) int {
+	t.Helper()
+	var n int
+	require.NoError(t, b.pool.QueryRow(b.ctx, "SELECT count(*) FROM "+pgx.Identifier{table}.Sanitize()).Scan(&n))
+	return n
+}
+
+// allPages walks a list from its first page to its last.
+func allPages[T any](t *testing.T, list func(after db.Cursor) (db.Page[T], error)) (items []T, pages int) {
+	t.Helper()
+	var after db.Cursor
+	for {
+		page, err := list(after)
+		require.NoError(t, err)
+		items = append(items, page.Items...)
+		pages++
+		if page.Next == "" {
+			return items, pages
+		}
+		after = page.Next
+	}
+}
+
+// statements counts the statements a pool sends, by their first word.
+type statements struct {
+	mu     sync.Mutex
+	counts map[string]int
+}
+
+func (s *statements) TraceQueryStart(ctx context.Context, _ *pgx.Conn, data pgx.TraceQueryStartData) context.Context {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sql := strings.TrimSpace(data.SQL)
+	// sqlc prefixes its queries with "-- name: X :many".
+	if strings.HasPrefix(sql, "-- name:") {
+		sql = strings.TrimSpace(sql[strings.Index(sql, "\n")+1:])
+	}
+	word, _, _ := strings.Cut(sql, " ")
+	s.counts[strings.ToUpper(word)]++
+	return ctx
+}
+
+func (s *statements) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
+
+func (s *statements) count(word string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.counts[word]
+}
+
+// tracedPool is a pool on the test's database that counts its statements.
+func tracedPool(t *testing.T) (*pgxpool.Pool, *statements) {
+	t.Helper()
+	config, err := pgxpool.ParseConfig(testdb.URL(t))
+	require.NoError(t, err)
+	config.AfterConnect = db.AfterConnect
+	tracer := &statements{counts: map[string]int{}}
+	config.ConnConfig.Tracer = tracer
+	pool, err := pgxpool.NewWithConfig(t.Context(), config)
+	require.NoError(t, err)
+	t.Cleanup(pool.Close)
+	return pool, tracer
+}
+
+func ptr[T any](v T) *T { return &v }

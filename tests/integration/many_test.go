@@ -1,0 +1,221 @@
+package integration
+
+import (
+	"errors"
+	"math/rand/v2"
+	"slices"
+	"sync"
+	"testing"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/stretchr/testify/require"
+
+	"github.com/larderhq/larder/db"
+)
+
+// The generic many-first behaviours, exercised through foods: every table
+// shares them through db/many.go.
+
+func TestInsertTenThousandRowsInChunksAndInputOrder(t *testing.T) {
+	t.Parallel()
+	pool, stmts := tracedPool(t)
+	b := bundle{ctx: t.Context(), pool: pool}
+	in := newFoods(nil, 10_000)
+
+	foods, err := db.InsertFoods(b.ctx, pool, in)
+	require.NoError(t, err)
+
+	require.Len(t, foods, len(in))
+	for i := range in {
+		require.Equal(t, in[i].Name, foods[i].Name, "row %d is out of input order", i)
+	}
+	require.Equal(t, 10_000, count(t, b, "foods"))
+	// 10,000 rows over chunks of ChunkSize: that many INSERTs, in one
+	// transaction.
+	require.Equal(t, (10_000+db.ChunkSize-1)/db.ChunkSize, stmts.count("INSERT"))
+	require.Equal(t, 1, stmts.count("BEGIN"))
+	require.Equal(t, 1, stmts.count("COMMIT"))
+}
+
+func TestBatchWithinChunkSizeIsOneStatement(t *testing.T) {
+	t.Parallel()
+	pool, stmts := tracedPool(t)
+
+	_, err := db.InsertFoods(t.Context(), pool, newFoods(nil, db.ChunkSize))
+	require.NoError(t, err)
+
+	require.Equal(t, 1, stmts.count("INSERT"))
+	require.Zero(t, stmts.count("BEGIN"), "one statement needs no transaction")
+}
+
+func TestFailingRowInALaterChunkLeavesNothingWritten(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	in := newFoods(nil, db.ChunkSize+10)
+	in[len(in)-1].FatG = 101 // breaks foods_fat_g_check, in the second chunk
+
+	_, err := db.InsertFoods(b.ctx, b.pool, in)
+
+	require.ErrorIs(t, err, db.ErrCheckViolation)
+	require.Zero(t, count(t, b, "foods"), "the first chunk must be rolled back")
+}
+
+func TestFailingRowInOneStatementLeavesNothingWritten(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	in := newFoods(nil, 5)
+	in[1].Barcode, in[3].Barcode = "4006381333931", "4006381333931"
+
+	_, err := db.InsertFoods(b.ctx, b.pool, in)
+
+	var ce *db.ConstraintError
+	require.ErrorAs(t, err, &ce)
+	require.ErrorIs(t, err, db.ErrUniqueViolation)
+	require.Equal(t, []string{"barcode"}, ce.Columns)
+	require.Equal(t, []string{"4006381333931"}, ce.Values)
+	require.Zero(t, count(t, b, "foods"))
+}
+
+func TestChunkedWriteInsideACallerTransactionRollsBackWithIt(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	errStop := errors.New("stop")
+
+	err := db.WithTx(b.ctx, b.pool, func(tx pgx.Tx) error {
+		foods, err := db.InsertFoods(b.ctx, tx, newFoods(nil, db.ChunkSize+1))
+		require.NoError(t, err)
+		require.Len(t, foods, db.ChunkSize+1)
+		return errStop
+	})
+
+	require.ErrorIs(t, err, errStop)
+	require.Zero(t, count(t, b, "foods"))
+}
+
+func TestSelectReturnsRowsInTheOrderOfIDs(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	foods := createFoods(t, b, nil, 5)
+	missing := uuid.New()
+	ids := []uuid.UUID{foods[3].ID, missing, foods[0].ID, foods[4].ID, foods[0].ID}
+
+	got, err := db.SelectFoods(b.ctx, b.pool, nil, ids)
+
+	require.NoError(t, err)
+	require.Equal(t, []uuid.UUID{foods[3].ID, foods[0].ID, foods[4].ID, foods[0].ID}, foodIDs(got),
+		"one row per id found, in the order asked; missing ids left out")
+}
+
+func TestSelectManyIDsAcrossChunks(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	foods := createFoods(t, b, nil, db.ChunkSize+100)
+	ids := foodIDs(foods)
+	rand.Shuffle(len(ids), func(i, j int) { ids[i], ids[j] = ids[j], ids[i] })
+
+	got, err := db.SelectFoods(b.ctx, b.pool, nil, ids)
+
+	require.NoError(t, err)
+	require.Equal(t, ids, foodIDs(got))
+}
+
+func TestUpdateAndDeleteReturnRowsInInputOrder(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	foods := createFoods(t, b, nil, 4)
+	patches := []db.FoodPatch{
+		{ID: foods[2].ID, Name: db.Set("Two")},
+		{ID: foods[0].ID, Name: db.Set("Zero")},
+		{ID: uuid.New(), Name: db.Set("Nobody")},
+		{ID: foods[3].ID, Name: db.Set("Three")},
+	}
+
+	updated, err := db.UpdateFoods(b.ctx, b.pool, nil, patches)
+	require.NoError(t, err)
+	require.Equal(t, []string{"Two", "Zero", "Three"}, []string{updated[0].Name, updated[1].Name, updated[2].Name})
+
+	deleted, err := db.DeleteFoods(b.ctx, b.pool, nil, []uuid.UUID{foods[3].ID, foods[1].ID, uuid.New()})
+	require.NoError(t, err)
+	require.Equal(t, []uuid.UUID{foods[3].ID, foods[1].ID}, foodIDs(deleted))
+	require.Equal(t, 2, count(t, b, "foods"))
+}
+
+// TestConcurrentUpdatesOfOverlappingRowsDoNotDeadlock runs batches that
+// name the same rows in opposite orders at once; without a stable lock
+// order PostgreSQL aborts one of them with a deadlock.
+func TestConcurrentUpdatesOfOverlappingRowsDoNotDeadlock(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	foods := createFoods(t, b, nil, 400)
+	ids := foodIDs(foods)
+
+	const rounds = 20
+	var wg sync.WaitGroup
+	errs := make(chan error, 4*rounds)
+	for w := range 4 {
+		wg.Go(func() {
+			for range rounds {
+				order := slices.Clone(ids[w*50 : w*50+250]) // overlapping windows
+				if w%2 == 1 {
+					slices.Reverse(order)
+				} else {
+					rand.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+				}
+				patches := make([]db.FoodPatch, len(order))
+				for i, id := range order {
+					patches[i] = db.FoodPatch{ID: id, Brand: db.Set("w")}
+				}
+				if _, err := db.UpdateFoods(b.ctx, b.pool, nil, patches); err != nil {
+					errs <- err
+				}
+				if _, err := db.DeleteFoods(b.ctx, b.pool, nil, order[:0]); err != nil {
+					errs <- err
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		require.NoError(t, err)
+	}
+}
+
+func TestKeysetPaginationVisitsEveryRowOnce(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	// Several batches: rows of one batch share created_at, so the id
+	// breaks the tie.
+	var want []uuid.UUID
+	for range 4 {
+		want = append(want, foodIDs(createFoods(t, b, nil, 53))...)
+	}
+
+	got, pages := allPages(t, func(after db.Cursor) (db.Page[db.Food], error) {
+		return db.ListFoods(b.ctx, b.pool, db.FoodFilter{After: after, Limit: 10})
+	})
+
+	require.Equal(t, 22, pages)
+	require.ElementsMatch(t, want, foodIDs(got))
+	require.Len(t, got, len(want), "no row twice")
+}
+
+func TestListRejectsAForeignCursor(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	_, err := db.ListFoods(b.ctx, b.pool, db.FoodFilter{After: "garbage"})
+	require.ErrorIs(t, err, db.ErrInvalidCursor)
+}
+
+func TestPageSizeIsClamped(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	createFoods(t, b, nil, db.DefaultPageSize+1)
+
+	page, err := db.ListFoods(b.ctx, b.pool, db.FoodFilter{})
+
+	require.NoError(t, err)
+	require.Len(t, page.Items, db.DefaultPageSize)
+	require.NotEmpty(t, page.Next)
+}
