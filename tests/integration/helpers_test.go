@@ -83,7 +83,9 @@ func idsOf[T any](rows []T, id func(T) uuid.UUID) []uuid.UUID {
 	return out
 }
 
-func foodIDs(foods []db.Food) []uuid.UUID { return idsOf(foods, func(f db.Food) uuid.UUID { return f.ID }) }
+func foodIDs(foods []db.Food) []uuid.UUID {
+	return idsOf(foods, func(f db.Food) uuid.UUID { return f.ID })
+}
 
 // count returns the number of rows in table.
 func count(t *testing.T, b bundle, table string) int {

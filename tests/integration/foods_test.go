@@ -1,0 +1,217 @@
+package integration
+
+import (
+	"math"
+	"testing"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/require"
+
+	"github.com/larderhq/larder/db"
+)
+
+func TestInsertFoodsStoresEveryField(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	owner := createUser(t, b)
+	in := db.NewFood{
+		OwnerID: &owner.ID, Name: `Grandma's "Secret" Granola; DROP TABLE foods;--`, Brand: "مطبخ", Barcode: "4006381333931",
+		Kind: db.FoodKindProcessed, Category: db.FoodCategoryGrain,
+		Nutrients: db.Nutrients{EnergyKcal: 471.5, ProteinG: 10.256, FatG: 20, CarbsG: 60.5, FiberG: 7, SugarG: 22.25, SodiumMg: 35},
+	}
+
+	food, err := db.First(db.InsertFoods(b.ctx, b.pool, []db.NewFood{in}))
+
+	require.NoError(t, err)
+	require.Equal(t, &owner.ID, food.OwnerID)
+	require.Equal(t, in.Name, food.Name)
+	require.Equal(t, ptr("مطبخ"), food.Brand)
+	require.Equal(t, ptr("4006381333931"), food.Barcode)
+	require.Equal(t, db.FoodKindProcessed, food.Kind)
+	require.Equal(t, db.FoodCategoryGrain, food.Category)
+	require.Equal(t, db.Nutrients{EnergyKcal: 471.5, ProteinG: 10.26, FatG: 20, CarbsG: 60.5, FiberG: 7, SugarG: 22.25, SodiumMg: 35},
+		db.NutrientsOf(food), "numeric(5,2) rounds to two decimals")
+}
+
+func TestSharedFoodsHaveNoOwnerBrandOrBarcode(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+
+	food, err := db.First(db.InsertFoods(b.ctx, b.pool, []db.NewFood{newFood(nil)}))
+
+	require.NoError(t, err)
+	require.Nil(t, food.OwnerID)
+	require.Nil(t, food.Brand)
+	require.Nil(t, food.Barcode)
+}
+
+func TestFoodChecks(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	tests := []struct {
+		name   string
+		change func(*db.NewFood)
+		want   error
+	}{
+		{name: "empty name", change: func(f *db.NewFood) { f.Name = "" }, want: db.ErrCheckViolation},
+		{name: "negative protein", change: func(f *db.NewFood) { f.ProteinG = -1 }, want: db.ErrCheckViolation},
+		{name: "more sugar than carbs", change: func(f *db.NewFood) { f.SugarG = f.CarbsG + 1 }, want: db.ErrCheckViolation},
+		{name: "macros over 100 g", change: func(f *db.NewFood) { f.ProteinG, f.FatG, f.CarbsG, f.SugarG = 40, 40, 40, 0 }, want: db.ErrCheckViolation},
+		{name: "energy over 900 kcal", change: func(f *db.NewFood) { f.EnergyKcal = 901 }, want: db.ErrCheckViolation},
+		{name: "NaN", change: func(f *db.NewFood) { f.FatG = math.NaN() }, want: db.ErrCheckViolation},
+		{name: "infinity", change: func(f *db.NewFood) { f.EnergyKcal = math.Inf(1) }, want: db.ErrInvalidValue},
+		{name: "barcode with letters", change: func(f *db.NewFood) { f.Barcode = "ABC12345" }, want: db.ErrCheckViolation},
+		{name: "unknown kind", change: func(f *db.NewFood) { f.Kind = "raw" }, want: db.ErrInvalidValue},
+		{name: "missing category", change: func(f *db.NewFood) { f.Category = "" }, want: db.ErrInvalidValue},
+		{name: "invalid UTF-8", change: func(f *db.NewFood) { f.Name = "caf\xe9" }, want: db.ErrInvalidValue},
+		{name: "owner that does not exist", change: func(f *db.NewFood) { f.OwnerID = ptr(uuid.New()) }, want: db.ErrForeignKeyViolation},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in := []db.NewFood{newFood(nil), newFood(nil)}
+			tt.change(&in[1])
+			_, err := db.InsertFoods(b.ctx, b.pool, in)
+			require.ErrorIs(t, err, tt.want)
+		})
+	}
+	require.Zero(t, count(t, b, "foods"))
+}
+
+func TestFoodsAreVisibleToTheirOwnerAndTheCatalogToAll(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	users := createUsers(t, b, 2)
+	ann, bo := users[0], users[1]
+	shared := createFoods(t, b, nil, 1)[0]
+	annsFood := createFoods(t, b, &ann.ID, 1)[0]
+	ids := []uuid.UUID{shared.ID, annsFood.ID}
+
+	asAnn, err := db.SelectFoods(b.ctx, b.pool, &ann.ID, ids)
+	require.NoError(t, err)
+	require.Equal(t, ids, foodIDs(asAnn))
+
+	asBo, err := db.SelectFoods(b.ctx, b.pool, &bo.ID, ids)
+	require.NoError(t, err)
+	require.Equal(t, []uuid.UUID{shared.ID}, foodIDs(asBo))
+
+	asNobody, err := db.SelectFoods(b.ctx, b.pool, nil, ids)
+	require.NoError(t, err)
+	require.Equal(t, []uuid.UUID{shared.ID}, foodIDs(asNobody))
+
+	page, err := db.ListFoods(b.ctx, b.pool, db.FoodFilter{ViewerID: &bo.ID})
+	require.NoError(t, err)
+	require.Equal(t, []uuid.UUID{shared.ID}, foodIDs(page.Items))
+}
+
+func TestListFoodsFilters(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	owner := createUser(t, b)
+	in := []db.NewFood{newFood(&owner.ID), newFood(&owner.ID), newFood(&owner.ID), newFood(&owner.ID)}
+	in[0].Name, in[0].Kind, in[0].Category = "Oat Milk", db.FoodKindProcessed, db.FoodCategoryBeverage
+	in[1].Name, in[1].Kind, in[1].Category = "Rolled oats", db.FoodKindWhole, db.FoodCategoryGrain
+	in[2].Name = "100% rye_bread"
+	in[3].Name = "1000 rye bread"
+	foods, err := db.InsertFoods(b.ctx, b.pool, in)
+	require.NoError(t, err)
+	tags, err := db.UpsertTags(b.ctx, b.pool, owner.ID, []string{"breakfast"})
+	require.NoError(t, err)
+	_, err = db.InsertFoodTags(b.ctx, b.pool, []db.FoodTagPair{{FoodID: foods[1].ID, TagID: tags[0].ID}})
+	require.NoError(t, err)
+
+	tests := []struct {
+		name   string
+		filter db.FoodFilter
+		want   []uuid.UUID
+	}{
+		{name: "name, any case", filter: db.FoodFilter{NameContains: "OAT"}, want: []uuid.UUID{foods[0].ID, foods[1].ID}},
+		{name: "LIKE wildcards match literally", filter: db.FoodFilter{NameContains: "0% rye_"}, want: []uuid.UUID{foods[2].ID}},
+		{name: "kind", filter: db.FoodFilter{Kind: db.FoodKindProcessed}, want: []uuid.UUID{foods[0].ID}},
+		{name: "category", filter: db.FoodFilter{Category: db.FoodCategoryBeverage}, want: []uuid.UUID{foods[0].ID}},
+		{name: "tag", filter: db.FoodFilter{TagID: tags[0].ID}, want: []uuid.UUID{foods[1].ID}},
+		{name: "filters combine", filter: db.FoodFilter{NameContains: "oat", Kind: db.FoodKindWhole}, want: []uuid.UUID{foods[1].ID}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.filter.ViewerID = &owner.ID
+			page, err := db.ListFoods(b.ctx, b.pool, tt.filter)
+			require.NoError(t, err)
+			require.Equal(t, tt.want, foodIDs(page.Items))
+		})
+	}
+}
+
+func TestUpdateFoodsChangesOnlySetFields(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	owner := createUser(t, b)
+	in := newFoods(&owner.ID, 2)
+	in[0].Brand, in[0].Barcode = "Acme", "4006381333931"
+	foods, err := db.InsertFoods(b.ctx, b.pool, in)
+	require.NoError(t, err)
+	nutrients := db.Nutrients{EnergyKcal: 100, ProteinG: 1, FatG: 2, CarbsG: 3, FiberG: 0.5, SugarG: 1.5, SodiumMg: 4}
+
+	updated, err := db.UpdateFoods(b.ctx, b.pool, &owner.ID, []db.FoodPatch{
+		{ID: foods[0].ID, Brand: db.Set(""), Barcode: db.Set("")},
+		{ID: foods[1].ID, Name: db.Set("Renamed"), Kind: db.Set(db.FoodKindUltraProcessed), Category: db.Set(db.FoodCategorySweet), Nutrients: db.Set(nutrients)},
+	})
+
+	require.NoError(t, err)
+	require.Nil(t, updated[0].Brand, "set to empty clears")
+	require.Nil(t, updated[0].Barcode)
+	require.Equal(t, foods[0].Name, updated[0].Name)
+	require.Equal(t, db.NutrientsOf(foods[0]), db.NutrientsOf(updated[0]))
+	require.Equal(t, "Renamed", updated[1].Name)
+	require.Equal(t, db.FoodKindUltraProcessed, updated[1].Kind)
+	require.Equal(t, db.FoodCategorySweet, updated[1].Category)
+	require.Equal(t, nutrients, db.NutrientsOf(updated[1]))
+}
+
+func TestFoodWritesAreScopedToTheOwner(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	users := createUsers(t, b, 2)
+	ann, bo := users[0], users[1]
+	annsFood := createFoods(t, b, &ann.ID, 1)[0]
+	shared := createFoods(t, b, nil, 1)[0]
+	ids := []uuid.UUID{annsFood.ID, shared.ID}
+	rename := []db.FoodPatch{{ID: annsFood.ID, Name: db.Set("Taken")}, {ID: shared.ID, Name: db.Set("Taken")}}
+
+	updated, err := db.UpdateFoods(b.ctx, b.pool, &bo.ID, rename)
+	require.NoError(t, err)
+	require.Empty(t, updated, "Bo may change neither Ann's food nor the catalog")
+	deleted, err := db.DeleteFoods(b.ctx, b.pool, &bo.ID, ids)
+	require.NoError(t, err)
+	require.Empty(t, deleted)
+
+	updated, err = db.UpdateFoods(b.ctx, b.pool, &ann.ID, rename)
+	require.NoError(t, err)
+	require.Equal(t, []uuid.UUID{annsFood.ID}, foodIDs(updated), "Ann may change her own food only")
+
+	updated, err = db.UpdateFoods(b.ctx, b.pool, nil, rename)
+	require.NoError(t, err)
+	require.Equal(t, []uuid.UUID{shared.ID}, foodIDs(updated), "a nil owner is the catalog")
+
+	require.Equal(t, 2, count(t, b, "foods"))
+}
+
+func TestFoodsInUseCannotBeDeleted(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	owner := createUser(t, b)
+	foods := createFoods(t, b, &owner.ID, 2)
+	recipe, err := db.First(db.InsertRecipes(b.ctx, b.pool, []db.NewRecipe{{OwnerID: owner.ID, Title: "Bread", Servings: 4}}))
+	require.NoError(t, err)
+	_, err = db.InsertRecipeIngredients(b.ctx, b.pool, []db.NewRecipeIngredient{{RecipeID: recipe.ID, Position: 1, FoodID: foods[0].ID, Grams: 500}})
+	require.NoError(t, err)
+	_, err = db.InsertMealEntries(b.ctx, b.pool, []db.NewMealEntry{
+		{OwnerID: owner.ID, EatenAt: recipe.CreatedAt, Meal: db.MealKindSnack, MealSource: db.MealSource{FoodID: foods[1].ID, Grams: 30}},
+	})
+	require.NoError(t, err)
+
+	for _, food := range foods {
+		_, err := db.DeleteFoods(b.ctx, b.pool, &owner.ID, []uuid.UUID{food.ID})
+		require.ErrorIs(t, err, db.ErrForeignKeyViolation)
+	}
+	require.Equal(t, 2, count(t, b, "foods"))
+}

@@ -1,0 +1,125 @@
+package integration
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/require"
+
+	"github.com/larderhq/larder/db"
+)
+
+func generationIDs(gs []db.Generation) []uuid.UUID {
+	return idsOf(gs, func(g db.Generation) uuid.UUID { return g.ID })
+}
+
+func TestAGenerationMovesThroughItsStatuses(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	owner := createUser(t, b)
+	job, err := db.First(db.InsertJobs(b.ctx, b.pool, []db.NewJob{{Kind: "agents.run"}}))
+	require.NoError(t, err)
+
+	gen, err := db.First(db.InsertGenerations(b.ctx, b.pool, []db.NewGeneration{
+		{OwnerID: owner.ID, Agent: "nutrition-estimator", Input: json.RawMessage(`{"description": "a ripe banana"}`), JobID: job.ID},
+	}))
+	require.NoError(t, err)
+	require.Equal(t, db.GenerationStatusPending, gen.Status)
+	require.Equal(t, &job.ID, gen.JobID)
+	require.Nil(t, gen.Output)
+	require.Nil(t, gen.StartedAt)
+
+	running, err := db.First(db.UpdateGenerations(b.ctx, b.pool, owner.ID, []db.GenerationPatch{
+		{ID: gen.ID, Status: db.Set(db.GenerationStatusRunning)},
+	}))
+	require.NoError(t, err)
+	require.NotNil(t, running.StartedAt)
+	require.Nil(t, running.FinishedAt)
+
+	done, err := db.First(db.UpdateGenerations(b.ctx, b.pool, owner.ID, []db.GenerationPatch{{
+		ID:     gen.ID,
+		Status: db.Set(db.GenerationStatusSucceeded),
+		Result: db.Set(db.GenerationResult{Output: json.RawMessage(`{"kind": "whole"}`), Model: "test-model", PromptTokens: 120, CompletionTokens: 30, LatencyMs: 850}),
+	}}))
+	require.NoError(t, err)
+	require.Equal(t, db.GenerationStatusSucceeded, done.Status)
+	require.JSONEq(t, `{"kind": "whole"}`, string(done.Output))
+	require.Equal(t, ptr("test-model"), done.Model)
+	require.Equal(t, ptr(int32(120)), done.PromptTokens)
+	require.Equal(t, ptr(int32(30)), done.CompletionTokens)
+	require.Equal(t, ptr(int32(850)), done.LatencyMs)
+	require.Equal(t, running.StartedAt, done.StartedAt)
+	require.NotNil(t, done.FinishedAt)
+
+	// Jobs are pruned; the generation keeps its result.
+	_, err = db.DeleteJobs(b.ctx, b.pool, []int64{job.ID})
+	require.NoError(t, err)
+	kept, err := db.First(db.SelectGenerations(b.ctx, b.pool, owner.ID, []uuid.UUID{gen.ID}))
+	require.NoError(t, err)
+	require.Nil(t, kept.JobID)
+	require.Equal(t, done.Output, kept.Output)
+}
+
+func TestGenerationChecks(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	owner := createUser(t, b)
+	gen, err := db.First(db.InsertGenerations(b.ctx, b.pool, []db.NewGeneration{{OwnerID: owner.ID, Agent: "a", Input: json.RawMessage(`{}`)}}))
+	require.NoError(t, err)
+
+	_, err = db.UpdateGenerations(b.ctx, b.pool, owner.ID, []db.GenerationPatch{{ID: gen.ID, Status: db.Set(db.GenerationStatusSucceeded)}})
+	require.ErrorIs(t, err, db.ErrCheckViolation, "a success needs an output")
+	_, err = db.UpdateGenerations(b.ctx, b.pool, owner.ID, []db.GenerationPatch{{ID: gen.ID, Status: db.Set(db.GenerationStatusFailed)}})
+	require.ErrorIs(t, err, db.ErrCheckViolation, "a failure needs an error")
+
+	failed, err := db.First(db.UpdateGenerations(b.ctx, b.pool, owner.ID, []db.GenerationPatch{
+		{ID: gen.ID, Status: db.Set(db.GenerationStatusFailed), Error: db.Set("no model configured")},
+	}))
+	require.NoError(t, err)
+	require.Equal(t, ptr("no model configured"), failed.Error)
+
+	_, err = db.InsertGenerations(b.ctx, b.pool, []db.NewGeneration{{OwnerID: owner.ID, Agent: "", Input: json.RawMessage(`{}`)}})
+	require.ErrorIs(t, err, db.ErrCheckViolation)
+	_, err = db.InsertGenerations(b.ctx, b.pool, []db.NewGeneration{{OwnerID: owner.ID, Agent: "a", Input: nil}})
+	require.ErrorIs(t, err, db.ErrNotNullViolation)
+}
+
+func TestGenerationsAreScopedToTheirOwnerAndListed(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	users := createUsers(t, b, 2)
+	ann, bo := users[0], users[1]
+	gens, err := db.InsertGenerations(b.ctx, b.pool, []db.NewGeneration{
+		{OwnerID: ann.ID, Agent: "auto-tagger", Input: json.RawMessage(`{}`)},
+		{OwnerID: ann.ID, Agent: "recipe-suggester", Input: json.RawMessage(`{}`)},
+		{OwnerID: ann.ID, Agent: "auto-tagger", Input: json.RawMessage(`{}`)},
+	})
+	require.NoError(t, err)
+	ids := generationIDs(gens)
+	_, err = db.UpdateGenerations(b.ctx, b.pool, ann.ID, []db.GenerationPatch{{ID: ids[2], Status: db.Set(db.GenerationStatusRunning)}})
+	require.NoError(t, err)
+
+	seen, err := db.SelectGenerations(b.ctx, b.pool, bo.ID, ids)
+	require.NoError(t, err)
+	require.Empty(t, seen)
+	changed, err := db.UpdateGenerations(b.ctx, b.pool, bo.ID, []db.GenerationPatch{{ID: ids[0], Status: db.Set(db.GenerationStatusRunning)}})
+	require.NoError(t, err)
+	require.Empty(t, changed)
+	deleted, err := db.DeleteGenerations(b.ctx, b.pool, bo.ID, ids)
+	require.NoError(t, err)
+	require.Empty(t, deleted)
+
+	taggers, pages := allPages(t, func(after db.Cursor) (db.Page[db.Generation], error) {
+		return db.ListGenerations(b.ctx, b.pool, db.GenerationFilter{OwnerID: ann.ID, Agent: "auto-tagger", After: after, Limit: 1})
+	})
+	require.Equal(t, []uuid.UUID{ids[0], ids[2]}, generationIDs(taggers))
+	require.Equal(t, 2, pages)
+	running, err := db.ListGenerations(b.ctx, b.pool, db.GenerationFilter{OwnerID: ann.ID, Status: db.GenerationStatusRunning})
+	require.NoError(t, err)
+	require.Equal(t, []uuid.UUID{ids[2]}, generationIDs(running.Items))
+
+	deleted, err = db.DeleteGenerations(b.ctx, b.pool, ann.ID, ids[:1])
+	require.NoError(t, err)
+	require.Equal(t, ids[:1], generationIDs(deleted))
+}

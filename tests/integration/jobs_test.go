@@ -1,0 +1,143 @@
+package integration
+
+import (
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/larderhq/larder/db"
+)
+
+func jobIDs(jobs []db.Job) []int64 {
+	out := make([]int64, len(jobs))
+	for i, j := range jobs {
+		out[i] = j.ID
+	}
+	return out
+}
+
+func TestInsertJobsWithDefaults(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	runAt := time.Now().Add(time.Hour).Truncate(time.Microsecond)
+
+	jobs, err := db.InsertJobs(b.ctx, b.pool, []db.NewJob{
+		{Kind: "pantry.expiry-digest"},
+		{Kind: "recipes.nutrition", Queue: "slow", Payload: json.RawMessage(`{"recipe_id": 7}`), Priority: 3,
+			MaxAttempts: 5, RunAt: runAt, UniqueKey: "recipe:7", Timeout: 90 * time.Second},
+	})
+
+	require.NoError(t, err)
+	first, second := jobs[0], jobs[1]
+	require.Less(t, first.ID, second.ID, "ids ascend in input order")
+	require.Equal(t, "pantry.expiry-digest", first.Kind)
+	require.Equal(t, db.DefaultJobQueue, first.Queue)
+	require.JSONEq(t, `{}`, string(first.Payload))
+	require.Equal(t, int16(db.DefaultJobPriority), first.Priority)
+	require.Equal(t, int32(db.DefaultJobMaxAttempts), first.MaxAttempts)
+	require.Equal(t, db.JobStatePending, first.State)
+	require.Nil(t, first.UniqueKey)
+	require.Nil(t, first.TimeoutMs)
+	require.JSONEq(t, `[]`, string(first.Errors))
+	require.WithinDuration(t, time.Now(), first.RunAt, time.Minute)
+
+	require.Equal(t, "slow", second.Queue)
+	require.JSONEq(t, `{"recipe_id": 7}`, string(second.Payload))
+	require.Equal(t, int16(3), second.Priority)
+	require.Equal(t, int32(5), second.MaxAttempts)
+	require.True(t, runAt.Equal(second.RunAt))
+	require.Equal(t, ptr("recipe:7"), second.UniqueKey)
+	require.Equal(t, ptr(int32(90_000)), second.TimeoutMs)
+}
+
+func TestJobIDsFollowInputOrderAcrossChunks(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	in := make([]db.NewJob, db.ChunkSize+5)
+	for i := range in {
+		in[i] = db.NewJob{Kind: "k", Priority: int16(1 + i%4)}
+	}
+
+	jobs, err := db.InsertJobs(b.ctx, b.pool, in)
+
+	require.NoError(t, err)
+	for i := range in {
+		require.Equal(t, in[i].Priority, jobs[i].Priority, "job %d", i)
+		if i > 0 {
+			require.Greater(t, jobs[i].ID, jobs[i-1].ID)
+		}
+	}
+}
+
+func TestAUniqueKeyIsHeldWhilePending(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	_, err := db.InsertJobs(b.ctx, b.pool, []db.NewJob{{Kind: "digest", UniqueKey: "user:1"}, {Kind: "other", UniqueKey: "user:1"}})
+	require.NoError(t, err, "keys are unique per kind")
+
+	_, err = db.InsertJobs(b.ctx, b.pool, []db.NewJob{{Kind: "digest", UniqueKey: "user:1"}})
+
+	var ce *db.ConstraintError
+	require.ErrorAs(t, err, &ce)
+	require.ErrorIs(t, err, db.ErrUniqueViolation)
+	require.Equal(t, []string{"kind", "unique_key"}, ce.Columns)
+}
+
+func TestJobChecks(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	for _, j := range []db.NewJob{
+		{Kind: ""},
+		{Kind: "k", Priority: 5},
+		{Kind: "k", MaxAttempts: -1},
+		{Kind: "k", Timeout: -time.Second},
+	} {
+		_, err := db.InsertJobs(b.ctx, b.pool, []db.NewJob{j})
+		require.ErrorIs(t, err, db.ErrCheckViolation, "%+v", j)
+	}
+	_, err := db.InsertJobs(b.ctx, b.pool, []db.NewJob{{Kind: "k", Payload: json.RawMessage(`{not json`)}})
+	require.ErrorIs(t, err, db.ErrInvalidValue)
+	require.Zero(t, count(t, b, "jobs"))
+}
+
+func TestListSelectUpdateAndDeleteJobs(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	jobs, err := db.InsertJobs(b.ctx, b.pool, []db.NewJob{{Kind: "a"}, {Kind: "b", Queue: "q2"}, {Kind: "a"}, {Kind: "a"}})
+	require.NoError(t, err)
+	ids := jobIDs(jobs)
+	// Put one job in a worker's hands.
+	_, err = b.pool.Exec(b.ctx, "UPDATE jobs SET state = 'running', lease_expires_at = now() + interval '1 minute' WHERE id = $1", ids[3])
+	require.NoError(t, err)
+
+	got, err := db.SelectJobs(b.ctx, b.pool, []int64{ids[2], ids[0]})
+	require.NoError(t, err)
+	require.Equal(t, []int64{ids[2], ids[0]}, jobIDs(got))
+
+	listed, pages := allPages(t, func(after db.Cursor) (db.Page[db.Job], error) {
+		return db.ListJobs(b.ctx, b.pool, db.JobFilter{Kind: "a", State: db.JobStatePending, After: after, Limit: 1})
+	})
+	require.Equal(t, []int64{ids[0], ids[2]}, jobIDs(listed))
+	require.Equal(t, 2, pages)
+	other, err := db.ListJobs(b.ctx, b.pool, db.JobFilter{Queue: "q2"})
+	require.NoError(t, err)
+	require.Equal(t, []int64{ids[1]}, jobIDs(other.Items))
+
+	later := time.Now().Add(time.Hour).Truncate(time.Microsecond)
+	updated, err := db.UpdateJobs(b.ctx, b.pool, []db.JobPatch{
+		{ID: ids[3], Priority: db.Set[int16](4)}, // running: left alone
+		{ID: ids[0], Priority: db.Set[int16](2), RunAt: db.Set(later)},
+	})
+	require.NoError(t, err)
+	require.Equal(t, []int64{ids[0]}, jobIDs(updated))
+	require.Equal(t, int16(2), updated[0].Priority)
+	require.True(t, later.Equal(updated[0].RunAt))
+	require.Equal(t, jobs[0].MaxAttempts, updated[0].MaxAttempts)
+
+	deleted, err := db.DeleteJobs(b.ctx, b.pool, ids)
+	require.NoError(t, err)
+	require.Equal(t, ids[:3], jobIDs(deleted), "a running job is not deleted")
+	require.Equal(t, 1, count(t, b, "jobs"))
+}

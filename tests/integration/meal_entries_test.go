@@ -1,0 +1,198 @@
+package integration
+
+import (
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/require"
+
+	"github.com/larderhq/larder/db"
+)
+
+func mealEntryIDs(ms []db.MealEntry) []uuid.UUID {
+	return idsOf(ms, func(m db.MealEntry) uuid.UUID { return m.ID })
+}
+
+func TestInsertMealEntriesOfFoodsAndRecipes(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	owner := createUser(t, b)
+	food := createFoods(t, b, nil, 1)[0]
+	recipe, _ := createRecipe(t, b, owner.ID, 2)
+	at := time.Date(2026, 11, 25, 12, 30, 0, 0, time.UTC)
+
+	entries, err := db.InsertMealEntries(b.ctx, b.pool, []db.NewMealEntry{
+		{OwnerID: owner.ID, EatenAt: at, Meal: db.MealKindLunch, MealSource: db.MealSource{FoodID: food.ID, Grams: 150}},
+		{OwnerID: owner.ID, EatenAt: at, Meal: db.MealKindDinner, MealSource: db.MealSource{RecipeID: recipe.ID, Servings: 1.5}},
+	})
+
+	require.NoError(t, err)
+	require.Equal(t, &food.ID, entries[0].FoodID)
+	require.Equal(t, ptr(150.0), entries[0].Grams)
+	require.Nil(t, entries[0].RecipeID)
+	require.Nil(t, entries[0].Servings)
+	require.Equal(t, &recipe.ID, entries[1].RecipeID)
+	require.Equal(t, ptr(1.5), entries[1].Servings)
+	require.Nil(t, entries[1].FoodID)
+	require.True(t, at.Equal(entries[0].EatenAt))
+}
+
+func TestAMealEntryIsAFoodOrARecipe(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	owner := createUser(t, b)
+	food := createFoods(t, b, nil, 1)[0]
+	recipe, _ := createRecipe(t, b, owner.ID, 2)
+	tests := []struct {
+		name string
+		give db.MealSource
+		want error
+	}{
+		{name: "neither", give: db.MealSource{}, want: db.ErrCheckViolation},
+		{name: "both", give: db.MealSource{FoodID: food.ID, Grams: 1, RecipeID: recipe.ID, Servings: 1}, want: db.ErrCheckViolation},
+		{name: "a food without grams", give: db.MealSource{FoodID: food.ID}, want: db.ErrCheckViolation},
+		{name: "negative grams", give: db.MealSource{FoodID: food.ID, Grams: -5}, want: db.ErrCheckViolation},
+		{name: "an unknown food", give: db.MealSource{FoodID: uuid.New(), Grams: 5}, want: db.ErrForeignKeyViolation},
+	}
+	for _, tt := range tests {
+		_, err := db.InsertMealEntries(b.ctx, b.pool, []db.NewMealEntry{{OwnerID: owner.ID, EatenAt: time.Now(), Meal: db.MealKindSnack, MealSource: tt.give}})
+		require.ErrorIs(t, err, tt.want, tt.name)
+	}
+	require.Zero(t, count(t, b, "meal_entries"))
+}
+
+func TestDailyTotals(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	users := createUsers(t, b, 2)
+	owner := users[0]
+	foods, err := db.InsertFoods(b.ctx, b.pool, []db.NewFood{
+		{Name: "Rice", Kind: db.FoodKindWhole, Category: db.FoodCategoryGrain, Nutrients: db.Nutrients{EnergyKcal: 130, ProteinG: 2.5, FatG: 0.5, CarbsG: 28}},
+		{Name: "Egg", Kind: db.FoodKindWhole, Category: db.FoodCategoryProtein, Nutrients: db.Nutrients{EnergyKcal: 150, ProteinG: 12.5, FatG: 10, CarbsG: 1}},
+	})
+	require.NoError(t, err)
+	rice, egg := foods[0], foods[1]
+	// 200 g rice + 100 g egg, for 2 servings: 205 kcal, 8.75 g protein per serving.
+	bowl, _ := createRecipe(t, b, owner.ID, 2,
+		db.NewRecipeIngredient{Position: 1, FoodID: rice.ID, Grams: 200},
+		db.NewRecipeIngredient{Position: 2, FoodID: egg.ID, Grams: 100},
+	)
+	at := func(d int, hour, minute int) time.Time { return time.Date(2026, 11, d, hour, minute, 0, 0, time.UTC) }
+	entry := func(eaten time.Time, source db.MealSource) db.NewMealEntry {
+		return db.NewMealEntry{OwnerID: owner.ID, EatenAt: eaten, Meal: db.MealKindLunch, MealSource: source}
+	}
+	_, err = db.InsertMealEntries(b.ctx, b.pool, []db.NewMealEntry{
+		entry(at(24, 8, 0), db.MealSource{FoodID: egg.ID, Grams: 50}),       // day 24: 75 kcal
+		entry(at(25, 12, 0), db.MealSource{FoodID: rice.ID, Grams: 100}),    // day 25: 130 kcal
+		entry(at(25, 19, 0), db.MealSource{RecipeID: bowl.ID, Servings: 2}), // day 25: 410 kcal
+		entry(at(25, 23, 30), db.MealSource{FoodID: rice.ID, Grams: 50}),    // day 25 in UTC, 26 in Berlin: 65 kcal
+		entry(at(27, 9, 0), db.MealSource{FoodID: rice.ID, Grams: 1000}),    // after the range
+		{OwnerID: users[1].ID, EatenAt: at(25, 12, 0), Meal: db.MealKindLunch, // someone else's
+			MealSource: db.MealSource{FoodID: rice.ID, Grams: 1000}},
+	})
+	require.NoError(t, err)
+
+	utc, err := db.DailyTotals(b.ctx, b.pool, db.DailyTotalsRange{OwnerID: owner.ID, FirstDay: day(2026, 11, 24), LastDay: day(2026, 11, 26)})
+	require.NoError(t, err)
+	require.Len(t, utc, 2, "only days with entries")
+	require.Equal(t, day(2026, 11, 24), utc[0].Day)
+	require.Equal(t, int32(1), utc[0].Entries)
+	require.InDelta(t, 75, utc[0].EnergyKcal, 1e-9)
+	require.Equal(t, day(2026, 11, 25), utc[1].Day)
+	require.Equal(t, int32(3), utc[1].Entries)
+	require.InDelta(t, 130+410+65, utc[1].EnergyKcal, 1e-9)
+	require.InDelta(t, 2.5+17.5+1.25, utc[1].ProteinG, 1e-9)
+
+	berlin, err := db.DailyTotals(b.ctx, b.pool, db.DailyTotalsRange{OwnerID: owner.ID, FirstDay: day(2026, 11, 25), LastDay: day(2026, 11, 26), TimeZone: "Europe/Berlin"})
+	require.NoError(t, err)
+	require.Len(t, berlin, 2)
+	require.InDelta(t, 130+410, berlin[0].EnergyKcal, 1e-9)
+	require.Equal(t, day(2026, 11, 26), berlin[1].Day)
+	require.InDelta(t, 65, berlin[1].EnergyKcal, 1e-9)
+
+	_, err = db.DailyTotals(b.ctx, b.pool, db.DailyTotalsRange{OwnerID: owner.ID, FirstDay: day(2026, 11, 25), LastDay: day(2026, 11, 26), TimeZone: "Mars/Olympus_Mons"})
+	require.ErrorIs(t, err, db.ErrInvalidValue)
+}
+
+func TestListMealEntriesInEatingOrder(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	owner := createUser(t, b)
+	food := createFoods(t, b, nil, 1)[0]
+	at := func(hour int) time.Time { return time.Date(2026, 11, 25, hour, 0, 0, 0, time.UTC) }
+	entries, err := db.InsertMealEntries(b.ctx, b.pool, []db.NewMealEntry{
+		{OwnerID: owner.ID, EatenAt: at(19), Meal: db.MealKindDinner, MealSource: db.MealSource{FoodID: food.ID, Grams: 1}},
+		{OwnerID: owner.ID, EatenAt: at(8), Meal: db.MealKindBreakfast, MealSource: db.MealSource{FoodID: food.ID, Grams: 1}},
+		{OwnerID: owner.ID, EatenAt: at(12), Meal: db.MealKindLunch, MealSource: db.MealSource{FoodID: food.ID, Grams: 1}},
+		{OwnerID: owner.ID, EatenAt: at(12), Meal: db.MealKindLunch, MealSource: db.MealSource{FoodID: food.ID, Grams: 2}},
+		{OwnerID: owner.ID, EatenAt: at(23), Meal: db.MealKindSnack, MealSource: db.MealSource{FoodID: food.ID, Grams: 1}},
+	})
+	require.NoError(t, err)
+
+	got, _ := allPages(t, func(after db.Cursor) (db.Page[db.MealEntry], error) {
+		return db.ListMealEntries(b.ctx, b.pool, db.MealEntryFilter{OwnerID: owner.ID, From: at(8), Before: at(23), After: after, Limit: 1})
+	})
+	require.Len(t, got, 4, "[From, Before)")
+	require.Equal(t, entries[1].ID, got[0].ID)
+	require.ElementsMatch(t, []uuid.UUID{entries[2].ID, entries[3].ID}, mealEntryIDs(got[1:3]))
+	require.Equal(t, entries[0].ID, got[3].ID)
+
+	lunch, err := db.ListMealEntries(b.ctx, b.pool, db.MealEntryFilter{OwnerID: owner.ID, Meal: db.MealKindLunch})
+	require.NoError(t, err)
+	require.Len(t, lunch.Items, 2)
+}
+
+func TestUpdateMealEntriesSwitchesTheSource(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	owner := createUser(t, b)
+	food := createFoods(t, b, nil, 1)[0]
+	recipe, _ := createRecipe(t, b, owner.ID, 1)
+	entry, err := db.First(db.InsertMealEntries(b.ctx, b.pool, []db.NewMealEntry{
+		{OwnerID: owner.ID, EatenAt: time.Now(), Meal: db.MealKindLunch, MealSource: db.MealSource{FoodID: food.ID, Grams: 10}},
+	}))
+	require.NoError(t, err)
+
+	updated, err := db.First(db.UpdateMealEntries(b.ctx, b.pool, owner.ID, []db.MealEntryPatch{
+		{ID: entry.ID, Meal: db.Set(db.MealKindDinner), Source: db.Set(db.MealSource{RecipeID: recipe.ID, Servings: 2})},
+	}))
+
+	require.NoError(t, err)
+	require.Equal(t, db.MealKindDinner, updated.Meal)
+	require.Nil(t, updated.FoodID)
+	require.Nil(t, updated.Grams)
+	require.Equal(t, &recipe.ID, updated.RecipeID)
+	require.Equal(t, ptr(2.0), updated.Servings)
+	require.True(t, entry.EatenAt.Equal(updated.EatenAt))
+}
+
+func TestMealEntriesAreScopedToTheirOwner(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	users := createUsers(t, b, 2)
+	ann, bo := users[0], users[1]
+	food := createFoods(t, b, nil, 1)[0]
+	entries, err := db.InsertMealEntries(b.ctx, b.pool, []db.NewMealEntry{
+		{OwnerID: ann.ID, EatenAt: time.Now(), Meal: db.MealKindLunch, MealSource: db.MealSource{FoodID: food.ID, Grams: 10}},
+	})
+	require.NoError(t, err)
+	ids := mealEntryIDs(entries)
+
+	seen, err := db.SelectMealEntries(b.ctx, b.pool, bo.ID, ids)
+	require.NoError(t, err)
+	require.Empty(t, seen)
+	updated, err := db.UpdateMealEntries(b.ctx, b.pool, bo.ID, []db.MealEntryPatch{{ID: ids[0], Meal: db.Set(db.MealKindSnack)}})
+	require.NoError(t, err)
+	require.Empty(t, updated)
+	deleted, err := db.DeleteMealEntries(b.ctx, b.pool, bo.ID, ids)
+	require.NoError(t, err)
+	require.Empty(t, deleted)
+	totals, err := db.DailyTotals(b.ctx, b.pool, db.DailyTotalsRange{OwnerID: bo.ID, FirstDay: entries[0].EatenAt, LastDay: entries[0].EatenAt})
+	require.NoError(t, err)
+	require.Empty(t, totals)
+
+	deleted, err = db.DeleteMealEntries(b.ctx, b.pool, ann.ID, ids)
+	require.NoError(t, err)
+	require.Equal(t, ids, mealEntryIDs(deleted))
+}
