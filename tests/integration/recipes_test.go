@@ -9,7 +9,9 @@ import (
 	"github.com/larderhq/larder/db"
 )
 
-func recipeIDs(rs []db.Recipe) []uuid.UUID { return idsOf(rs, func(r db.Recipe) uuid.UUID { return r.ID }) }
+func recipeIDs(rs []db.Recipe) []uuid.UUID {
+	return idsOf(rs, func(r db.Recipe) uuid.UUID { return r.ID })
+}
 
 func createRecipe(t *testing.T, b bundle, owner uuid.UUID, servings int32, ingredients ...db.NewRecipeIngredient) (db.Recipe, []db.RecipeIngredient) {
 	t.Helper()
