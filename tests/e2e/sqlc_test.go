@@ -1,0 +1,62 @@
+package e2e
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/larderhq/larder/tests/testdb"
+)
+
+// TestSqlcVet prepares every query against a freshly migrated database
+// (the sqlc/db-prepare rule in sqlc.yaml): a query that PostgreSQL itself
+// rejects fails here even when sqlc's own parser accepted it.
+func TestSqlcVet(t *testing.T) {
+	t.Parallel()
+	sqlc := tool(t, "sqlc")
+	run(t, root(t), []string{"VET_DATABASE_URL=" + testdb.URL(t)}, sqlc, "vet")
+}
+
+// TestSqlcGenerateIsCurrent runs sqlc generate on a scratch copy of the
+// configuration, migrations and queries and compares its output with
+// db/dbsqlc: generated code is regenerated, never edited.
+func TestSqlcGenerateIsCurrent(t *testing.T) {
+	t.Parallel()
+	sqlc := tool(t, "sqlc")
+	src, scratch := root(t), t.TempDir()
+	copyFile(t, filepath.Join(src, "sqlc.yaml"), filepath.Join(scratch, "sqlc.yaml"))
+	for _, dir := range []string{"db/migrations", "queries"} {
+		files, err := filepath.Glob(filepath.Join(src, dir, "*.sql"))
+		require.NoError(t, err)
+		for _, f := range files {
+			copyFile(t, f, filepath.Join(scratch, dir, filepath.Base(f)))
+		}
+	}
+
+	run(t, scratch, nil, sqlc, "generate")
+
+	want, err := filepath.Glob(filepath.Join(src, "db", "dbsqlc", "*.go"))
+	require.NoError(t, err)
+	got, err := filepath.Glob(filepath.Join(scratch, "db", "dbsqlc", "*.go"))
+	require.NoError(t, err)
+	require.Len(t, got, len(want), "generated files differ from db/dbsqlc: run make generate")
+	for _, w := range want {
+		g := filepath.Join(scratch, "db", "dbsqlc", filepath.Base(w))
+		require.Equal(t, readFile(t, w), readFile(t, g), "%s is stale: run make generate", filepath.Base(w))
+	}
+}
+
+func copyFile(t *testing.T, from, to string) {
+	t.Helper()
+	require.NoError(t, os.MkdirAll(filepath.Dir(to), 0o755))
+	require.NoError(t, os.WriteFile(to, []byte(readFile(t, from)), 0o644))
+}
+
+func readFile(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	return string(b)
+}
