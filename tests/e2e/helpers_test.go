@@ -123,3 +123,20 @@ func normalizeDump(dump string) string {
 	}
 	return b.String()
 }
+
+// firstDifference shows where two texts first differ, a few lines each,
+// or returns "" when they are equal.
+func firstDifference(want, got string) string {
+	if want == got {
+		return ""
+	}
+	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
+	i := 0
+	for i < len(w) && i < len(g) && w[i] == g[i] {
+		i++
+	}
+	excerpt := func(lines []string) string {
+		return strings.Join(lines[min(i, len(lines)):min(i+3, len(lines))], "\n")
+	}
+	return fmt.Sprintf("first difference at line %d\nwant:\n%s\ngot:\n%s", i+1, excerpt(w), excerpt(g))
+}

@@ -43,8 +43,9 @@ func TestSchemaDumpIsCurrent(t *testing.T) {
 	require.NoError(t, err)
 	want, err := os.ReadFile(filepath.Join(root(t), "db", "schema.sql"))
 	require.NoError(t, err)
-	require.Equal(t, normalizeDump(string(want)), normalizeDump(string(got)),
-		"db/schema.sql is stale: run make migration-migrate and commit db/schema.sql")
+	if diff := firstDifference(normalizeDump(string(want)), normalizeDump(string(got))); diff != "" {
+		t.Fatalf("db/schema.sql is stale: run make migration-migrate and commit db/schema.sql\n%s", diff)
+	}
 }
 
 // TestEveryMigrationRollsBack applies every migration with dbmate, rolls
@@ -75,7 +76,9 @@ func TestEveryMigrationRollsBack(t *testing.T) {
 	run(t, "", nil, dbmate, dbmateArgs(t, url, dump, "up")...)
 	again, err := os.ReadFile(dump)
 	require.NoError(t, err)
-	require.Equal(t, string(first), string(again), "up, down to zero, up again gives the same schema")
+	if diff := firstDifference(string(first), string(again)); diff != "" {
+		t.Fatalf("up, down to zero, up again gives another schema:\n%s", diff)
+	}
 }
 
 // TestMigrationFilesHaveOneUpDownPair holds every migration to dbmate's
