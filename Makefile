@@ -86,8 +86,8 @@ test-e2e: tools ## tests/e2e: dbmate, sqlc and the larder command run as a user 
 	$(GO) test -count=1 ./tests/e2e/...
 
 .PHONY: bench
-bench: ## benchmarks: many-first insert against a per-row loop and CopyFrom
-	$(GO) test -run '^$$' -bench . -benchmem ./tests/integration/...
+bench: ## benchmarks: many-first insert against a per-row loop and CopyFrom, and chunk sizes
+	$(GO) test -run '^$$' -bench . -benchmem ./db/ ./tests/integration/...
 
 # --- checks ----------------------------------------------------------------
 
