@@ -44,18 +44,25 @@ var (
 // never the offending values, so it is safe to log.
 type ConstraintError struct {
 	Kind       error    // one of the four violation sentinels
-	Table      string   // the table written to
+	Table      string   // the constraint's table
 	Constraint string   // the constraint's name, e.g. "foods_barcode_key"
-	Columns    []string // the constrained columns, when PostgreSQL names them
+	Columns    []string // the constrained columns of Table, when PostgreSQL names them
 	// Values are the offending key values, in Columns order, when
 	// PostgreSQL reports them (unique and foreign key violations). They
 	// let a caller find which element of a batch failed.
 	Values []string
+	// InUse marks a foreign key violation by a delete of a row that rows
+	// of Table still reference (a food in a recipe). Values then holds the
+	// referenced row's key and Columns is empty.
+	InUse bool
 }
 
 func (e *ConstraintError) Error() string {
 	var b strings.Builder
 	b.WriteString(e.Kind.Error())
+	if e.InUse {
+		b.WriteString(": still referenced from")
+	}
 	if e.Table != "" {
 		b.WriteString(" on " + e.Table)
 	}
@@ -115,19 +122,27 @@ func mapError(err error) error {
 
 func constraintError(kind error, pgErr *pgconn.PgError) *ConstraintError {
 	columns, values := parseKeyDetail(pgErr.Detail)
-	return &ConstraintError{
+	e := &ConstraintError{
 		Kind:       kind,
 		Table:      pgErr.TableName,
 		Constraint: pgErr.ConstraintName,
 		Columns:    columns,
 		Values:     values,
 	}
+	// The detail of a delete's violation names the referenced table's key,
+	// not columns of the constraint's table.
+	if strings.Contains(pgErr.Detail, stillReferenced) {
+		e.Columns, e.InUse = nil, true
+	}
+	return e
 }
+
+const stillReferenced = "is still referenced from table"
 
 // keyDetail matches the detail of unique and foreign key violations:
 // `Key (owner_id, name)=(…, Fruit) already exists.` or
 // `Key (food_id)=(…) is not present in table "foods".`
-var keyDetail = regexp.MustCompile(`^Key \((.+?)\)=\((.*)\) (?:already exists|is not present in table|is still referenced from table)`)
+var keyDetail = regexp.MustCompile(`^Key \((.+?)\)=\((.*)\) (?:already exists|is not present in table|` + stillReferenced + `)`)
 
 // parseKeyDetail returns the columns and values a violation's detail names.
 // Values are split on ", " only as many times as there are columns, so

@@ -38,6 +38,14 @@ func TestMapError(t *testing.T) {
 				Columns: []string{"food_id"}, Values: []string{"0190c6c2-1f41-7000-8000-000000000001"}},
 		},
 		{
+			name: "a deleted row still in use",
+			give: &pgconn.PgError{Code: "23503", TableName: "recipe_ingredients", ConstraintName: "recipe_ingredients_food_id_fkey",
+				Detail: `Key (id)=(0190c6c2-1f41-7000-8000-000000000001) is still referenced from table "recipe_ingredients".`},
+			wantKind: ErrForeignKeyViolation,
+			want: &ConstraintError{Kind: ErrForeignKeyViolation, Table: "recipe_ingredients", Constraint: "recipe_ingredients_food_id_fkey",
+				Values: []string{"0190c6c2-1f41-7000-8000-000000000001"}, InUse: true},
+		},
+		{
 			name:     "check",
 			give:     &pgconn.PgError{Code: "23514", TableName: "foods", ConstraintName: "foods_fat_g_check", Detail: "Failing row contains (...)."},
 			wantKind: ErrCheckViolation,

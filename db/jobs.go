@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
+	"math"
 	"slices"
 	"time"
 
@@ -33,9 +34,9 @@ type NewJob struct {
 	Payload     json.RawMessage // {}
 	Priority    int16           // 1 (runs first) to 4; default 1
 	MaxAttempts int32           // default 25
-	RunAt       time.Time       // default: now
+	RunAt       time.Time       // default: now, on the database's clock
 	UniqueKey   string          // empty: not unique
-	Timeout     time.Duration   // zero: the worker's default
+	Timeout     time.Duration   // zero: the worker's default; at most a day
 }
 
 // Defaults of NewJob's zero fields.
@@ -66,9 +67,8 @@ var jobs = table[Job, int64]{name: "jobs", key: func(j Job) int64 { return j.ID 
 
 // InsertJobs inserts jobs and returns them in input order.
 func InsertJobs(ctx context.Context, dbtx DBTX, in []NewJob) ([]Job, error) {
-	now := time.Now()
 	rows, err := inChunks(ctx, dbtx, len(in), func(qs *dbsqlc.Queries, lo, hi int) ([]Job, error) {
-		return call(ctx, qs, (*dbsqlc.Queries).InsertJobs, packNewJobs(in[lo:hi], now), hi-lo)
+		return call(ctx, qs, (*dbsqlc.Queries).InsertJobs, packNewJobs(in[lo:hi]), hi-lo)
 	})
 	if err != nil {
 		return nil, jobs.fail("insert", err)
@@ -78,7 +78,7 @@ func InsertJobs(ctx context.Context, dbtx DBTX, in []NewJob) ([]Job, error) {
 	return rows, nil
 }
 
-func packNewJobs(in []NewJob, now time.Time) dbsqlc.InsertJobsParams {
+func packNewJobs(in []NewJob) dbsqlc.InsertJobsParams {
 	n := len(in)
 	p := dbsqlc.InsertJobsParams{
 		Kinds:       make([]string, n),
@@ -97,12 +97,10 @@ func packNewJobs(in []NewJob, now time.Time) dbsqlc.InsertJobsParams {
 		}
 		p.Priorities[i] = cmp.Or(j.Priority, DefaultJobPriority)
 		p.MaxAttempts[i] = cmp.Or(j.MaxAttempts, DefaultJobMaxAttempts)
-		p.RunAts[i] = j.RunAt
-		if j.RunAt.IsZero() {
-			p.RunAts[i] = now
-		}
+		p.RunAts[i] = j.RunAt // zero: now(), in SQL
 		p.UniqueKeys[i] = j.UniqueKey
-		p.TimeoutMs[i] = int32(j.Timeout.Milliseconds())
+		// Clamped so an absurd timeout meets the table's CHECK, not an overflow.
+		p.TimeoutMs[i] = int32(max(min(j.Timeout.Milliseconds(), math.MaxInt32), math.MinInt32))
 	}
 	return p
 }

@@ -69,7 +69,7 @@ func TestCheckColumnsOfEveryGeneratedInsert(t *testing.T) {
 	require.NoError(t, checkColumns(packFoodPatches(nil, make([]FoodPatch, 2)), 2))
 	require.NoError(t, checkColumns(packNewUsers(ids, make([]NewUser, 2)), 2))
 	require.NoError(t, checkColumns(packUserPatches(make([]UserPatch, 2)), 2))
-	require.NoError(t, checkColumns(packNewJobs(make([]NewJob, 2), noDate), 2))
+	require.NoError(t, checkColumns(packNewJobs(make([]NewJob, 2)), 2))
 }
 
 func TestInOrder(t *testing.T) {

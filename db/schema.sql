@@ -231,7 +231,7 @@ CREATE TABLE public.jobs (
     CONSTRAINT jobs_priority_check CHECK (((priority >= 1) AND (priority <= 4))),
     CONSTRAINT jobs_queue_check CHECK (((char_length(queue) >= 1) AND (char_length(queue) <= 100))),
     CONSTRAINT jobs_running_check CHECK (((state <> 'running'::public.job_state) OR (lease_expires_at IS NOT NULL))),
-    CONSTRAINT jobs_timeout_ms_check CHECK ((timeout_ms > 0)),
+    CONSTRAINT jobs_timeout_ms_check CHECK (((timeout_ms >= 1) AND (timeout_ms <= 86400000))),
     CONSTRAINT jobs_unique_key_check CHECK (((char_length(unique_key) >= 1) AND (char_length(unique_key) <= 200)))
 );
 

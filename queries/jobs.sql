@@ -1,16 +1,23 @@
 -- name: InsertJobs :many
 -- Identity ids are assigned in the order the SELECT produces rows, which for
 -- unnest is array order, so ids ascend in input order. An empty unique key
--- and a zero timeout are NULL.
+-- and a zero timeout are NULL; a zero run_at (0001-01-01) is now() on the
+-- database's clock, the one every worker compares run_at with.
 INSERT INTO jobs (kind, queue, payload, priority, max_attempts, run_at, unique_key, timeout_ms)
-SELECT unnest(@kinds::text[]),
-       unnest(@queues::text[]),
-       unnest(@payloads::jsonb[]),
-       unnest(@priorities::smallint[]),
-       unnest(@max_attempts::int[]),
-       unnest(@run_ats::timestamptz[]),
-       nullif(unnest(@unique_keys::text[]), ''),
-       nullif(unnest(@timeout_ms::int[]), 0)
+SELECT j.kind, j.queue, j.payload, j.priority, j.max_attempts,
+       coalesce(nullif(j.run_at, '0001-01-01 00:00:00+00'), now()),
+       nullif(j.unique_key, ''),
+       nullif(j.timeout_ms, 0)
+FROM (
+    SELECT unnest(@kinds::text[]) AS kind,
+           unnest(@queues::text[]) AS queue,
+           unnest(@payloads::jsonb[]) AS payload,
+           unnest(@priorities::smallint[]) AS priority,
+           unnest(@max_attempts::int[]) AS max_attempts,
+           unnest(@run_ats::timestamptz[]) AS run_at,
+           unnest(@unique_keys::text[]) AS unique_key,
+           unnest(@timeout_ms::int[]) AS timeout_ms
+) AS j
 RETURNING *;
 
 -- name: SelectJobs :many

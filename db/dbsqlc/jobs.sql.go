@@ -66,14 +66,20 @@ func (q *Queries) DeleteJobs(ctx context.Context, ids []int64) ([]Job, error) {
 
 const insertJobs = `-- name: InsertJobs :many
 INSERT INTO jobs (kind, queue, payload, priority, max_attempts, run_at, unique_key, timeout_ms)
-SELECT unnest($1::text[]),
-       unnest($2::text[]),
-       unnest($3::jsonb[]),
-       unnest($4::smallint[]),
-       unnest($5::int[]),
-       unnest($6::timestamptz[]),
-       nullif(unnest($7::text[]), ''),
-       nullif(unnest($8::int[]), 0)
+SELECT j.kind, j.queue, j.payload, j.priority, j.max_attempts,
+       coalesce(nullif(j.run_at, '0001-01-01 00:00:00+00'), now()),
+       nullif(j.unique_key, ''),
+       nullif(j.timeout_ms, 0)
+FROM (
+    SELECT unnest($1::text[]) AS kind,
+           unnest($2::text[]) AS queue,
+           unnest($3::jsonb[]) AS payload,
+           unnest($4::smallint[]) AS priority,
+           unnest($5::int[]) AS max_attempts,
+           unnest($6::timestamptz[]) AS run_at,
+           unnest($7::text[]) AS unique_key,
+           unnest($8::int[]) AS timeout_ms
+) AS j
 RETURNING id, kind, queue, payload, priority, state, attempt, max_attempts, run_at, unique_key, timeout_ms, errors, attempted_at, attempted_by, lease_expires_at, cancel_requested_at, finished_at, created_at, updated_at
 `
 
@@ -90,7 +96,8 @@ type InsertJobsParams struct {
 
 // Identity ids are assigned in the order the SELECT produces rows, which for
 // unnest is array order, so ids ascend in input order. An empty unique key
-// and a zero timeout are NULL.
+// and a zero timeout are NULL; a zero run_at (0001-01-01) is now() on the
+// database's clock, the one every worker compares run_at with.
 func (q *Queries) InsertJobs(ctx context.Context, arg InsertJobsParams) ([]Job, error) {
 	rows, err := q.db.Query(ctx, insertJobs,
 		arg.Kinds,

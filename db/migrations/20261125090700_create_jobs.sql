@@ -33,7 +33,8 @@ CREATE TABLE jobs (
     CONSTRAINT jobs_attempt_check CHECK (attempt >= 0),
     CONSTRAINT jobs_max_attempts_check CHECK (max_attempts BETWEEN 1 AND 1000),
     CONSTRAINT jobs_unique_key_check CHECK (char_length(unique_key) BETWEEN 1 AND 200),
-    CONSTRAINT jobs_timeout_ms_check CHECK (timeout_ms > 0),
+    -- At most a day; longer work belongs in several jobs.
+    CONSTRAINT jobs_timeout_ms_check CHECK (timeout_ms BETWEEN 1 AND 86400000),
     CONSTRAINT jobs_errors_check CHECK (jsonb_typeof(errors) = 'array'),
     CONSTRAINT jobs_finished_check CHECK ((state IN ('completed', 'cancelled', 'discarded')) = (finished_at IS NOT NULL)),
     CONSTRAINT jobs_running_check CHECK (state <> 'running' OR lease_expires_at IS NOT NULL)

@@ -211,7 +211,11 @@ func TestFoodsInUseCannotBeDeleted(t *testing.T) {
 
 	for _, food := range foods {
 		_, err := db.DeleteFoods(b.ctx, b.pool, &owner.ID, []uuid.UUID{food.ID})
+		var ce *db.ConstraintError
+		require.ErrorAs(t, err, &ce)
 		require.ErrorIs(t, err, db.ErrForeignKeyViolation)
+		require.True(t, ce.InUse)
+		require.Equal(t, []string{food.ID.String()}, ce.Values)
 	}
 	require.Equal(t, 2, count(t, b, "foods"))
 }

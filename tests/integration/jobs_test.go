@@ -93,6 +93,8 @@ func TestJobChecks(t *testing.T) {
 		{Kind: "k", Priority: 5},
 		{Kind: "k", MaxAttempts: -1},
 		{Kind: "k", Timeout: -time.Second},
+		{Kind: "k", Timeout: 25 * time.Hour},
+		{Kind: "k", Timeout: 1000 * time.Hour}, // past int32 milliseconds
 	} {
 		_, err := db.InsertJobs(b.ctx, b.pool, []db.NewJob{j})
 		require.ErrorIs(t, err, db.ErrCheckViolation, "%+v", j)
