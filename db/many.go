@@ -233,7 +233,7 @@ func inOrder[Row any, K comparable](rows []Row, keys []K, key func(Row) K) []Row
 }
 
 // fail wraps err, mapped to this package's errors, with the operation and
-// table: "insert foods: unique violation on foods (barcode): ...".
+// table, as in: insert foods: unique violation on foods (barcode): ...
 func (t table[Row, K]) fail(op string, err error) error {
 	return fmt.Errorf("%s %s: %w", op, t.name, mapError(err))
 }
