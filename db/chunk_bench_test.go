@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/larderhq/larder/db"
+	"github.com/larderhq/larder/factories"
 	"github.com/larderhq/larder/tests/testdb"
 )
 
@@ -16,14 +17,7 @@ func BenchmarkInsertFoodsChunkSize(b *testing.B) {
 	const n = 20_000
 	pool := testdb.New(b)
 	ctx := context.Background()
-	foods := make([]db.NewFood, n)
-	for i := range foods {
-		foods[i] = db.NewFood{
-			Name: fmt.Sprintf("Food %d", i), Brand: "Bench", Barcode: fmt.Sprintf("%013d", i),
-			Kind: db.FoodKindProcessed, Category: db.FoodCategoryGrain,
-			Nutrients: db.Nutrients{EnergyKcal: 350.5, ProteinG: 10.25, FatG: 5.5, CarbsG: 70.1, FiberG: 3.3, SugarG: 2.2, SodiumMg: 120},
-		}
-	}
+	foods := factories.Food().Branded("Bench").WithBarcode().BuildMany(n)
 	for _, size := range []int{500, 1000, 2000, 5000, 10_000, 20_000} {
 		b.Run(fmt.Sprintf("chunk=%d", size), func(b *testing.B) {
 			defer db.SetChunkSize(size)()

@@ -2,7 +2,6 @@ package integration
 
 import (
 	"context"
-	"fmt"
 	"testing"
 
 	"github.com/google/uuid"
@@ -10,20 +9,14 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/larderhq/larder/db"
+	"github.com/larderhq/larder/factories"
 	"github.com/larderhq/larder/tests/testdb"
 )
 
-// benchFoods are the rows every insert benchmark writes.
+// benchFoods are the rows every insert benchmark writes: realistic foods,
+// each with a brand and a unique barcode (so the unique index works too).
 func benchFoods(n int) []db.NewFood {
-	out := make([]db.NewFood, n)
-	for i := range out {
-		out[i] = db.NewFood{
-			Name: fmt.Sprintf("Food %d", i), Brand: "Bench", Barcode: fmt.Sprintf("%013d", i),
-			Kind: db.FoodKindProcessed, Category: db.FoodCategoryGrain,
-			Nutrients: db.Nutrients{EnergyKcal: 350.5, ProteinG: 10.25, FatG: 5.5, CarbsG: 70.1, FiberG: 3.3, SugarG: 2.2, SodiumMg: 120},
-		}
-	}
-	return out
+	return factories.Food().Branded("Bench").WithBarcode().BuildMany(n)
 }
 
 func truncateFoods(b *testing.B, pool *pgxpool.Pool) {

@@ -8,12 +8,13 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/larderhq/larder/db"
+	"github.com/larderhq/larder/factories"
 )
 
 func TestInsertFoodsStoresEveryField(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	owner := createUser(t, b)
+	owner := factories.User().MustCreate(t, b.pool)
 	in := db.NewFood{
 		OwnerID: &owner.ID, Name: `Grandma's "Secret" Granola; DROP TABLE foods;--`, Brand: "مطبخ", Barcode: "4006381333931",
 		Kind: db.FoodKindProcessed, Category: db.FoodCategoryGrain,
@@ -37,7 +38,7 @@ func TestSharedFoodsHaveNoOwnerBrandOrBarcode(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
 
-	food, err := db.First(db.InsertFoods(b.ctx, b.pool, []db.NewFood{newFood(nil)}))
+	food, err := db.First(db.InsertFoods(b.ctx, b.pool, []db.NewFood{factories.Food().Build()}))
 
 	require.NoError(t, err)
 	require.Nil(t, food.OwnerID)
@@ -68,7 +69,7 @@ func TestFoodChecks(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			in := []db.NewFood{newFood(nil), newFood(nil)}
+			in := []db.NewFood{factories.Food().Build(), factories.Food().Build()}
 			tt.change(&in[1])
 			_, err := db.InsertFoods(b.ctx, b.pool, in)
 			require.ErrorIs(t, err, tt.want)
@@ -80,10 +81,10 @@ func TestFoodChecks(t *testing.T) {
 func TestFoodsAreVisibleToTheirOwnerAndTheCatalogToAll(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	users := createUsers(t, b, 2)
+	users := factories.User().MustCreateMany(t, b.pool, 2)
 	ann, bo := users[0], users[1]
-	shared := createFoods(t, b, nil, 1)[0]
-	annsFood := createFoods(t, b, &ann.ID, 1)[0]
+	shared := factories.Food().MustCreate(t, b.pool)
+	annsFood := factories.Food().OwnedBy(ann).MustCreate(t, b.pool)
 	ids := []uuid.UUID{shared.ID, annsFood.ID}
 
 	asAnn, err := db.SelectFoods(b.ctx, b.pool, &ann.ID, ids)
@@ -106,17 +107,15 @@ func TestFoodsAreVisibleToTheirOwnerAndTheCatalogToAll(t *testing.T) {
 func TestListFoodsFilters(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	owner := createUser(t, b)
-	in := []db.NewFood{newFood(&owner.ID), newFood(&owner.ID), newFood(&owner.ID), newFood(&owner.ID)}
-	in[0].Name, in[0].Kind, in[0].Category = "Oat Milk", db.FoodKindProcessed, db.FoodCategoryBeverage
-	in[1].Name, in[1].Kind, in[1].Category = "Rolled oats", db.FoodKindWhole, db.FoodCategoryGrain
-	in[2].Name = "100% rye_bread"
-	in[3].Name = "1000 rye bread"
-	foods, err := db.InsertFoods(b.ctx, b.pool, in)
-	require.NoError(t, err)
-	tags, err := db.UpsertTags(b.ctx, b.pool, owner.ID, []string{"breakfast"})
-	require.NoError(t, err)
-	_, err = db.InsertFoodTags(b.ctx, b.pool, []db.FoodTagPair{{FoodID: foods[1].ID, TagID: tags[0].ID}})
+	owner := factories.User().MustCreate(t, b.pool)
+	wholeGrain := factories.Food().OwnedBy(owner).Whole().InCategory(db.FoodCategoryGrain)
+	foods := []db.Food{
+		factories.Food().OwnedBy(owner).Named("Oat Milk").Processed().InCategory(db.FoodCategoryBeverage).MustCreate(t, b.pool),
+		wholeGrain.Named("Rolled oats").WithTags("breakfast").MustCreate(t, b.pool),
+		wholeGrain.Named("100% rye_bread").MustCreate(t, b.pool),
+		wholeGrain.Named("1000 rye bread").MustCreate(t, b.pool),
+	}
+	tags, err := db.ListTags(b.ctx, b.pool, db.TagFilter{OwnerID: owner.ID})
 	require.NoError(t, err)
 
 	tests := []struct {
@@ -128,7 +127,7 @@ func TestListFoodsFilters(t *testing.T) {
 		{name: "LIKE wildcards match literally", filter: db.FoodFilter{NameContains: "0% rye_"}, want: []uuid.UUID{foods[2].ID}},
 		{name: "kind", filter: db.FoodFilter{Kind: db.FoodKindProcessed}, want: []uuid.UUID{foods[0].ID}},
 		{name: "category", filter: db.FoodFilter{Category: db.FoodCategoryBeverage}, want: []uuid.UUID{foods[0].ID}},
-		{name: "tag", filter: db.FoodFilter{TagID: tags[0].ID}, want: []uuid.UUID{foods[1].ID}},
+		{name: "tag", filter: db.FoodFilter{TagID: tags.Items[0].ID}, want: []uuid.UUID{foods[1].ID}},
 		{name: "filters combine", filter: db.FoodFilter{NameContains: "oat", Kind: db.FoodKindWhole}, want: []uuid.UUID{foods[1].ID}},
 	}
 	for _, tt := range tests {
@@ -144,8 +143,8 @@ func TestListFoodsFilters(t *testing.T) {
 func TestUpdateFoodsChangesOnlySetFields(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	owner := createUser(t, b)
-	in := newFoods(&owner.ID, 2)
+	owner := factories.User().MustCreate(t, b.pool)
+	in := factories.Food().OwnedBy(owner).BuildMany(2)
 	in[0].Brand, in[0].Barcode = "Acme", "4006381333931"
 	foods, err := db.InsertFoods(b.ctx, b.pool, in)
 	require.NoError(t, err)
@@ -170,10 +169,10 @@ func TestUpdateFoodsChangesOnlySetFields(t *testing.T) {
 func TestFoodWritesAreScopedToTheOwner(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	users := createUsers(t, b, 2)
+	users := factories.User().MustCreateMany(t, b.pool, 2)
 	ann, bo := users[0], users[1]
-	annsFood := createFoods(t, b, &ann.ID, 1)[0]
-	shared := createFoods(t, b, nil, 1)[0]
+	annsFood := factories.Food().OwnedBy(ann).MustCreate(t, b.pool)
+	shared := factories.Food().MustCreate(t, b.pool)
 	ids := []uuid.UUID{annsFood.ID, shared.ID}
 	rename := []db.FoodPatch{{ID: annsFood.ID, Name: db.Set("Taken")}, {ID: shared.ID, Name: db.Set("Taken")}}
 
@@ -198,16 +197,10 @@ func TestFoodWritesAreScopedToTheOwner(t *testing.T) {
 func TestFoodsInUseCannotBeDeleted(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	owner := createUser(t, b)
-	foods := createFoods(t, b, &owner.ID, 2)
-	recipe, err := db.First(db.InsertRecipes(b.ctx, b.pool, []db.NewRecipe{{OwnerID: owner.ID, Title: "Bread", Servings: 4}}))
-	require.NoError(t, err)
-	_, err = db.InsertRecipeIngredients(b.ctx, b.pool, []db.NewRecipeIngredient{{RecipeID: recipe.ID, Position: 1, FoodID: foods[0].ID, Grams: 500}})
-	require.NoError(t, err)
-	_, err = db.InsertMealEntries(b.ctx, b.pool, []db.NewMealEntry{
-		{OwnerID: owner.ID, EatenAt: recipe.CreatedAt, Meal: db.MealKindSnack, MealSource: db.MealSource{FoodID: foods[1].ID, Grams: 30}},
-	})
-	require.NoError(t, err)
+	owner := factories.User().MustCreate(t, b.pool)
+	foods := factories.Food().OwnedBy(owner).MustCreateMany(t, b.pool, 2)
+	factories.Recipe().OwnedBy(owner).Using(foods[0]).MustCreate(t, b.pool)
+	factories.MealEntry().OwnedBy(owner).OfFood(foods[1], 30).MustCreate(t, b.pool)
 
 	for _, food := range foods {
 		_, err := db.DeleteFoods(b.ctx, b.pool, &owner.ID, []uuid.UUID{food.ID})

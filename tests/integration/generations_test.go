@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/larderhq/larder/db"
+	"github.com/larderhq/larder/factories"
 )
 
 func generationIDs(gs []db.Generation) []uuid.UUID {
@@ -17,9 +18,8 @@ func generationIDs(gs []db.Generation) []uuid.UUID {
 func TestAGenerationMovesThroughItsStatuses(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	owner := createUser(t, b)
-	job, err := db.First(db.InsertJobs(b.ctx, b.pool, []db.NewJob{{Kind: "agents.run"}}))
-	require.NoError(t, err)
+	owner := factories.User().MustCreate(t, b.pool)
+	job := factories.Job().MustCreate(t, b.pool)
 
 	gen, err := db.First(db.InsertGenerations(b.ctx, b.pool, []db.NewGeneration{
 		{OwnerID: owner.ID, Agent: "nutrition-estimator", Input: json.RawMessage(`{"description": "a ripe banana"}`), JobID: job.ID},
@@ -64,7 +64,7 @@ func TestAGenerationMovesThroughItsStatuses(t *testing.T) {
 func TestGenerationChecks(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	owner := createUser(t, b)
+	owner := factories.User().MustCreate(t, b.pool)
 	gen, err := db.First(db.InsertGenerations(b.ctx, b.pool, []db.NewGeneration{{OwnerID: owner.ID, Agent: "a", Input: json.RawMessage(`{}`)}}))
 	require.NoError(t, err)
 
@@ -88,17 +88,14 @@ func TestGenerationChecks(t *testing.T) {
 func TestGenerationsAreScopedToTheirOwnerAndListed(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	users := createUsers(t, b, 2)
+	users := factories.User().MustCreateMany(t, b.pool, 2)
 	ann, bo := users[0], users[1]
-	gens, err := db.InsertGenerations(b.ctx, b.pool, []db.NewGeneration{
-		{OwnerID: ann.ID, Agent: "auto-tagger", Input: json.RawMessage(`{}`)},
-		{OwnerID: ann.ID, Agent: "recipe-suggester", Input: json.RawMessage(`{}`)},
-		{OwnerID: ann.ID, Agent: "auto-tagger", Input: json.RawMessage(`{}`)},
-	})
-	require.NoError(t, err)
-	ids := generationIDs(gens)
-	_, err = db.UpdateGenerations(b.ctx, b.pool, ann.ID, []db.GenerationPatch{{ID: ids[2], Status: db.Set(db.GenerationStatusRunning)}})
-	require.NoError(t, err)
+	tagger := factories.Generation().OwnedBy(ann).ForAgent("auto-tagger")
+	ids := []uuid.UUID{
+		tagger.MustCreate(t, b.pool).ID,
+		factories.Generation().OwnedBy(ann).ForAgent("recipe-suggester").MustCreate(t, b.pool).ID,
+		tagger.Running().MustCreate(t, b.pool).ID,
+	}
 
 	seen, err := db.SelectGenerations(b.ctx, b.pool, bo.ID, ids)
 	require.NoError(t, err)

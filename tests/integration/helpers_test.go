@@ -5,10 +5,8 @@ package integration
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 
 	"github.com/google/uuid"
@@ -29,50 +27,6 @@ type bundle struct {
 func setup(t *testing.T) bundle {
 	t.Helper()
 	return bundle{ctx: t.Context(), pool: testdb.New(t)}
-}
-
-// seq makes unique values (emails, barcodes) across parallel tests.
-var seq atomic.Int64
-
-func next() int64 { return seq.Add(1) }
-
-func createUsers(t *testing.T, b bundle, n int) []db.User {
-	t.Helper()
-	in := make([]db.NewUser, n)
-	for i := range in {
-		in[i] = db.NewUser{Email: fmt.Sprintf("user%d@example.com", next()), DisplayName: "Test User"}
-	}
-	users, err := db.InsertUsers(b.ctx, b.pool, in)
-	require.NoError(t, err)
-	return users
-}
-
-func createUser(t *testing.T, b bundle) db.User {
-	t.Helper()
-	return createUsers(t, b, 1)[0]
-}
-
-// newFood is a valid food owned by owner (nil: the shared catalog).
-func newFood(owner *uuid.UUID) db.NewFood {
-	return db.NewFood{
-		OwnerID: owner, Name: fmt.Sprintf("Food %d", next()), Kind: db.FoodKindWhole, Category: db.FoodCategoryGrain,
-		Nutrients: db.Nutrients{EnergyKcal: 350, ProteinG: 10, FatG: 5, CarbsG: 70, FiberG: 3, SugarG: 2, SodiumMg: 10},
-	}
-}
-
-func newFoods(owner *uuid.UUID, n int) []db.NewFood {
-	out := make([]db.NewFood, n)
-	for i := range out {
-		out[i] = newFood(owner)
-	}
-	return out
-}
-
-func createFoods(t *testing.T, b bundle, owner *uuid.UUID, n int) []db.Food {
-	t.Helper()
-	foods, err := db.InsertFoods(b.ctx, b.pool, newFoods(owner, n))
-	require.NoError(t, err)
-	return foods
 }
 
 func idsOf[T any](rows []T, id func(T) uuid.UUID) []uuid.UUID {

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/larderhq/larder/db"
+	"github.com/larderhq/larder/factories"
 )
 
 func jobIDs(jobs []db.Job) []int64 {
@@ -107,11 +108,11 @@ func TestJobChecks(t *testing.T) {
 func TestListSelectUpdateAndDeleteJobs(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	jobs, err := db.InsertJobs(b.ctx, b.pool, []db.NewJob{{Kind: "a"}, {Kind: "b", Queue: "q2"}, {Kind: "a"}, {Kind: "a"}})
-	require.NoError(t, err)
+	a := factories.Job().Kind("a")
+	jobs := []db.Job{a.MustCreate(t, b.pool), factories.Job().Kind("b").Queue("q2").MustCreate(t, b.pool), a.MustCreate(t, b.pool), a.MustCreate(t, b.pool)}
 	ids := jobIDs(jobs)
 	// Put one job in a worker's hands.
-	_, err = b.pool.Exec(b.ctx, "UPDATE jobs SET state = 'running', lease_expires_at = now() + interval '1 minute' WHERE id = $1", ids[3])
+	_, err := b.pool.Exec(b.ctx, "UPDATE jobs SET state = 'running', lease_expires_at = now() + interval '1 minute' WHERE id = $1", ids[3])
 	require.NoError(t, err)
 
 	got, err := db.SelectJobs(b.ctx, b.pool, []int64{ids[2], ids[0]})

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/larderhq/larder/db"
+	"github.com/larderhq/larder/factories"
 )
 
 // The generic many-first behaviours, exercised through foods: every table
@@ -21,7 +22,7 @@ func TestInsertTenThousandRowsInChunksAndInputOrder(t *testing.T) {
 	t.Parallel()
 	pool, stmts := tracedPool(t)
 	b := bundle{ctx: t.Context(), pool: pool}
-	in := newFoods(nil, 10_000)
+	in := factories.Food().BuildMany(10_000)
 
 	foods, err := db.InsertFoods(b.ctx, pool, in)
 	require.NoError(t, err)
@@ -42,7 +43,7 @@ func TestBatchWithinChunkSizeIsOneStatement(t *testing.T) {
 	t.Parallel()
 	pool, stmts := tracedPool(t)
 
-	_, err := db.InsertFoods(t.Context(), pool, newFoods(nil, db.ChunkSize))
+	_, err := db.InsertFoods(t.Context(), pool, factories.Food().BuildMany(db.ChunkSize))
 	require.NoError(t, err)
 
 	require.Equal(t, 1, stmts.count("INSERT"))
@@ -52,7 +53,7 @@ func TestBatchWithinChunkSizeIsOneStatement(t *testing.T) {
 func TestFailingRowInALaterChunkLeavesNothingWritten(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	in := newFoods(nil, db.ChunkSize+10)
+	in := factories.Food().BuildMany(db.ChunkSize + 10)
 	in[len(in)-1].FatG = 101 // breaks foods_fat_g_check, in the second chunk
 
 	_, err := db.InsertFoods(b.ctx, b.pool, in)
@@ -64,7 +65,7 @@ func TestFailingRowInALaterChunkLeavesNothingWritten(t *testing.T) {
 func TestFailingRowInOneStatementLeavesNothingWritten(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	in := newFoods(nil, 5)
+	in := factories.Food().BuildMany(5)
 	in[1].Barcode, in[3].Barcode = "4006381333931", "4006381333931"
 
 	_, err := db.InsertFoods(b.ctx, b.pool, in)
@@ -83,7 +84,7 @@ func TestChunkedWriteInsideACallerTransactionRollsBackWithIt(t *testing.T) {
 	errStop := errors.New("stop")
 
 	err := db.WithTx(b.ctx, b.pool, func(tx pgx.Tx) error {
-		foods, err := db.InsertFoods(b.ctx, tx, newFoods(nil, db.ChunkSize+1))
+		foods, err := db.InsertFoods(b.ctx, tx, factories.Food().BuildMany(db.ChunkSize+1))
 		require.NoError(t, err)
 		require.Len(t, foods, db.ChunkSize+1)
 		return errStop
@@ -96,7 +97,7 @@ func TestChunkedWriteInsideACallerTransactionRollsBackWithIt(t *testing.T) {
 func TestSelectReturnsRowsInTheOrderOfIDs(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	foods := createFoods(t, b, nil, 5)
+	foods := factories.Food().MustCreateMany(t, b.pool, 5)
 	missing := uuid.New()
 	ids := []uuid.UUID{foods[3].ID, missing, foods[0].ID, foods[4].ID, foods[0].ID}
 
@@ -110,7 +111,7 @@ func TestSelectReturnsRowsInTheOrderOfIDs(t *testing.T) {
 func TestSelectManyIDsAcrossChunks(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	foods := createFoods(t, b, nil, db.ChunkSize+100)
+	foods := factories.Food().MustCreateMany(t, b.pool, db.ChunkSize+100)
 	ids := foodIDs(foods)
 	rand.Shuffle(len(ids), func(i, j int) { ids[i], ids[j] = ids[j], ids[i] })
 
@@ -123,7 +124,7 @@ func TestSelectManyIDsAcrossChunks(t *testing.T) {
 func TestUpdateAndDeleteReturnRowsInInputOrder(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	foods := createFoods(t, b, nil, 4)
+	foods := factories.Food().MustCreateMany(t, b.pool, 4)
 	patches := []db.FoodPatch{
 		{ID: foods[2].ID, Name: db.Set("Two")},
 		{ID: foods[0].ID, Name: db.Set("Zero")},
@@ -147,7 +148,7 @@ func TestUpdateAndDeleteReturnRowsInInputOrder(t *testing.T) {
 func TestConcurrentUpdatesOfOverlappingRowsDoNotDeadlock(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	foods := createFoods(t, b, nil, 400)
+	foods := factories.Food().MustCreateMany(t, b.pool, 400)
 	ids := foodIDs(foods)
 
 	const rounds = 20
@@ -189,7 +190,7 @@ func TestKeysetPaginationVisitsEveryRowOnce(t *testing.T) {
 	// breaks the tie.
 	var want []uuid.UUID
 	for range 4 {
-		want = append(want, foodIDs(createFoods(t, b, nil, 53))...)
+		want = append(want, foodIDs(factories.Food().MustCreateMany(t, b.pool, 53))...)
 	}
 
 	got, pages := allPages(t, func(after db.Cursor) (db.Page[db.Food], error) {
@@ -211,7 +212,7 @@ func TestListRejectsAForeignCursor(t *testing.T) {
 func TestPageSizeIsClamped(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	createFoods(t, b, nil, db.DefaultPageSize+1)
+	factories.Food().MustCreateMany(t, b.pool, db.DefaultPageSize+1)
 
 	page, err := db.ListFoods(b.ctx, b.pool, db.FoodFilter{})
 

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/larderhq/larder/db"
+	"github.com/larderhq/larder/factories"
 )
 
 func mealEntryIDs(ms []db.MealEntry) []uuid.UUID {
@@ -17,9 +18,9 @@ func mealEntryIDs(ms []db.MealEntry) []uuid.UUID {
 func TestInsertMealEntriesOfFoodsAndRecipes(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	owner := createUser(t, b)
-	food := createFoods(t, b, nil, 1)[0]
-	recipe, _ := createRecipe(t, b, owner.ID, 2)
+	owner := factories.User().MustCreate(t, b.pool)
+	food := factories.Food().MustCreate(t, b.pool)
+	recipe, _ := createRecipe(t, b, owner, 2)
 	at := time.Date(2026, 11, 25, 12, 30, 0, 0, time.UTC)
 
 	entries, err := db.InsertMealEntries(b.ctx, b.pool, []db.NewMealEntry{
@@ -41,9 +42,9 @@ func TestInsertMealEntriesOfFoodsAndRecipes(t *testing.T) {
 func TestAMealEntryIsAFoodOrARecipe(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	owner := createUser(t, b)
-	food := createFoods(t, b, nil, 1)[0]
-	recipe, _ := createRecipe(t, b, owner.ID, 2)
+	owner := factories.User().MustCreate(t, b.pool)
+	food := factories.Food().MustCreate(t, b.pool)
+	recipe, _ := createRecipe(t, b, owner, 2)
 	tests := []struct {
 		name string
 		give db.MealSource
@@ -65,33 +66,23 @@ func TestAMealEntryIsAFoodOrARecipe(t *testing.T) {
 func TestDailyTotals(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	users := createUsers(t, b, 2)
+	users := factories.User().MustCreateMany(t, b.pool, 2)
 	owner := users[0]
-	foods, err := db.InsertFoods(b.ctx, b.pool, []db.NewFood{
-		{Name: "Rice", Kind: db.FoodKindWhole, Category: db.FoodCategoryGrain, Nutrients: db.Nutrients{EnergyKcal: 130, ProteinG: 2.5, FatG: 0.5, CarbsG: 28}},
-		{Name: "Egg", Kind: db.FoodKindWhole, Category: db.FoodCategoryProtein, Nutrients: db.Nutrients{EnergyKcal: 150, ProteinG: 12.5, FatG: 10, CarbsG: 1}},
-	})
-	require.NoError(t, err)
-	rice, egg := foods[0], foods[1]
+	rice := factories.Food().WithNutrients(db.Nutrients{EnergyKcal: 130, ProteinG: 2.5, FatG: 0.5, CarbsG: 28}).MustCreate(t, b.pool)
+	egg := factories.Food().WithNutrients(db.Nutrients{EnergyKcal: 150, ProteinG: 12.5, FatG: 10, CarbsG: 1}).MustCreate(t, b.pool)
 	// 200 g rice + 100 g egg, for 2 servings: 205 kcal, 8.75 g protein per serving.
-	bowl, _ := createRecipe(t, b, owner.ID, 2,
+	bowl, _ := createRecipe(t, b, owner, 2,
 		db.NewRecipeIngredient{Position: 1, FoodID: rice.ID, Grams: 200},
 		db.NewRecipeIngredient{Position: 2, FoodID: egg.ID, Grams: 100},
 	)
 	at := func(d int, hour, minute int) time.Time { return time.Date(2026, 11, d, hour, minute, 0, 0, time.UTC) }
-	entry := func(eaten time.Time, source db.MealSource) db.NewMealEntry {
-		return db.NewMealEntry{OwnerID: owner.ID, EatenAt: eaten, Meal: db.MealKindLunch, MealSource: source}
-	}
-	_, err = db.InsertMealEntries(b.ctx, b.pool, []db.NewMealEntry{
-		entry(at(24, 8, 0), db.MealSource{FoodID: egg.ID, Grams: 50}),       // day 24: 75 kcal
-		entry(at(25, 12, 0), db.MealSource{FoodID: rice.ID, Grams: 100}),    // day 25: 130 kcal
-		entry(at(25, 19, 0), db.MealSource{RecipeID: bowl.ID, Servings: 2}), // day 25: 410 kcal
-		entry(at(25, 23, 30), db.MealSource{FoodID: rice.ID, Grams: 50}),    // day 25 in UTC, 26 in Berlin: 65 kcal
-		entry(at(27, 9, 0), db.MealSource{FoodID: rice.ID, Grams: 1000}),    // after the range
-		{OwnerID: users[1].ID, EatenAt: at(25, 12, 0), Meal: db.MealKindLunch, // someone else's
-			MealSource: db.MealSource{FoodID: rice.ID, Grams: 1000}},
-	})
-	require.NoError(t, err)
+	mine := factories.MealEntry().OwnedBy(owner)
+	mine.At(at(24, 8, 0)).OfFood(egg, 50).MustCreate(t, b.pool)                                        // day 24: 75 kcal
+	mine.At(at(25, 12, 0)).OfFood(rice, 100).MustCreate(t, b.pool)                                     // day 25: 130 kcal
+	mine.At(at(25, 19, 0)).OfRecipe(bowl, 2).MustCreate(t, b.pool)                                     // day 25: 410 kcal
+	mine.At(at(25, 23, 30)).OfFood(rice, 50).MustCreate(t, b.pool)                                     // day 25 in UTC, 26 in Berlin: 65 kcal
+	mine.At(at(27, 9, 0)).OfFood(rice, 1000).MustCreate(t, b.pool)                                     // after the range
+	factories.MealEntry().OwnedBy(users[1]).At(at(25, 12, 0)).OfFood(rice, 1000).MustCreate(t, b.pool) // someone else's
 
 	utc, err := db.DailyTotals(b.ctx, b.pool, db.DailyTotalsRange{OwnerID: owner.ID, FirstDay: day(2026, 11, 24), LastDay: day(2026, 11, 26)})
 	require.NoError(t, err)
@@ -118,17 +109,16 @@ func TestDailyTotals(t *testing.T) {
 func TestListMealEntriesInEatingOrder(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	owner := createUser(t, b)
-	food := createFoods(t, b, nil, 1)[0]
+	owner := factories.User().MustCreate(t, b.pool)
 	at := func(hour int) time.Time { return time.Date(2026, 11, 25, hour, 0, 0, 0, time.UTC) }
-	entries, err := db.InsertMealEntries(b.ctx, b.pool, []db.NewMealEntry{
-		{OwnerID: owner.ID, EatenAt: at(19), Meal: db.MealKindDinner, MealSource: db.MealSource{FoodID: food.ID, Grams: 1}},
-		{OwnerID: owner.ID, EatenAt: at(8), Meal: db.MealKindBreakfast, MealSource: db.MealSource{FoodID: food.ID, Grams: 1}},
-		{OwnerID: owner.ID, EatenAt: at(12), Meal: db.MealKindLunch, MealSource: db.MealSource{FoodID: food.ID, Grams: 1}},
-		{OwnerID: owner.ID, EatenAt: at(12), Meal: db.MealKindLunch, MealSource: db.MealSource{FoodID: food.ID, Grams: 2}},
-		{OwnerID: owner.ID, EatenAt: at(23), Meal: db.MealKindSnack, MealSource: db.MealSource{FoodID: food.ID, Grams: 1}},
-	})
-	require.NoError(t, err)
+	entry := factories.MealEntry().OwnedBy(owner)
+	entries := []db.MealEntry{
+		entry.Dinner().At(at(19)).MustCreate(t, b.pool),
+		entry.Breakfast().At(at(8)).MustCreate(t, b.pool),
+		entry.Lunch().At(at(12)).MustCreate(t, b.pool),
+		entry.Lunch().At(at(12)).MustCreate(t, b.pool),
+		entry.Snack().At(at(23)).MustCreate(t, b.pool),
+	}
 
 	got, _ := allPages(t, func(after db.Cursor) (db.Page[db.MealEntry], error) {
 		return db.ListMealEntries(b.ctx, b.pool, db.MealEntryFilter{OwnerID: owner.ID, From: at(8), Before: at(23), After: after, Limit: 1})
@@ -146,13 +136,9 @@ func TestListMealEntriesInEatingOrder(t *testing.T) {
 func TestUpdateMealEntriesSwitchesTheSource(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	owner := createUser(t, b)
-	food := createFoods(t, b, nil, 1)[0]
-	recipe, _ := createRecipe(t, b, owner.ID, 1)
-	entry, err := db.First(db.InsertMealEntries(b.ctx, b.pool, []db.NewMealEntry{
-		{OwnerID: owner.ID, EatenAt: time.Now(), Meal: db.MealKindLunch, MealSource: db.MealSource{FoodID: food.ID, Grams: 10}},
-	}))
-	require.NoError(t, err)
+	owner := factories.User().MustCreate(t, b.pool)
+	recipe := factories.Recipe().OwnedBy(owner).MustCreate(t, b.pool)
+	entry := factories.MealEntry().OwnedBy(owner).MustCreate(t, b.pool)
 
 	updated, err := db.First(db.UpdateMealEntries(b.ctx, b.pool, owner.ID, []db.MealEntryPatch{
 		{ID: entry.ID, Meal: db.Set(db.MealKindDinner), Source: db.Set(db.MealSource{RecipeID: recipe.ID, Servings: 2})},
@@ -170,13 +156,9 @@ func TestUpdateMealEntriesSwitchesTheSource(t *testing.T) {
 func TestMealEntriesAreScopedToTheirOwner(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	users := createUsers(t, b, 2)
+	users := factories.User().MustCreateMany(t, b.pool, 2)
 	ann, bo := users[0], users[1]
-	food := createFoods(t, b, nil, 1)[0]
-	entries, err := db.InsertMealEntries(b.ctx, b.pool, []db.NewMealEntry{
-		{OwnerID: ann.ID, EatenAt: time.Now(), Meal: db.MealKindLunch, MealSource: db.MealSource{FoodID: food.ID, Grams: 10}},
-	})
-	require.NoError(t, err)
+	entries := factories.MealEntry().OwnedBy(ann).MustCreateMany(t, b.pool, 1)
 	ids := mealEntryIDs(entries)
 
 	seen, err := db.SelectMealEntries(b.ctx, b.pool, bo.ID, ids)

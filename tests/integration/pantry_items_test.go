@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/larderhq/larder/db"
+	"github.com/larderhq/larder/factories"
 )
 
 func pantryItemIDs(items []db.PantryItem) []uuid.UUID {
@@ -19,8 +20,8 @@ func day(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0,
 func TestInsertPantryItems(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	owner := createUser(t, b)
-	food := createFoods(t, b, nil, 1)[0]
+	owner := factories.User().MustCreate(t, b.pool)
+	food := factories.Food().MustCreate(t, b.pool)
 	// A date in a zone far from UTC keeps its calendar day.
 	tokyo := time.FixedZone("JST", 9*3600)
 
@@ -39,8 +40,8 @@ func TestInsertPantryItems(t *testing.T) {
 func TestPantryItemChecks(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	owner := createUser(t, b)
-	food := createFoods(t, b, nil, 1)[0]
+	owner := factories.User().MustCreate(t, b.pool)
+	food := factories.Food().MustCreate(t, b.pool)
 	tests := []struct {
 		name string
 		give db.NewPantryItem
@@ -61,58 +62,45 @@ func TestPantryItemChecks(t *testing.T) {
 func TestListExpiringPantryItemsSoonestFirst(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	users := createUsers(t, b, 2)
-	owner := users[0]
-	food := createFoods(t, b, nil, 1)[0]
-	today := day(2026, 11, 25)
-	item := func(expires *time.Time) db.NewPantryItem {
-		return db.NewPantryItem{OwnerID: owner.ID, FoodID: food.ID, Quantity: 1, Unit: db.PantryUnitPiece, ExpiresOn: expires}
-	}
-	items, err := db.InsertPantryItems(b.ctx, b.pool, []db.NewPantryItem{
-		item(ptr(today.AddDate(0, 0, 3))),  // the last day in range
-		item(ptr(today.AddDate(0, 0, 4))),  // out of range
-		item(ptr(today.AddDate(0, 0, -1))), // expired yesterday
-		item(nil),                          // never expires
-		item(ptr(today)),
-		{OwnerID: users[1].ID, FoodID: food.ID, Quantity: 1, Unit: db.PantryUnitG, ExpiresOn: ptr(today)},
-	})
-	require.NoError(t, err)
+	users := factories.User().MustCreateMany(t, b.pool, 2)
+	mine := factories.PantryItem().OwnedBy(users[0])
+	lastInRange := mine.ExpiringIn(3).MustCreate(t, b.pool)
+	mine.ExpiringIn(4).MustCreate(t, b.pool)
+	expired := mine.Expired().MustCreate(t, b.pool)
+	mine.NonPerishable().MustCreate(t, b.pool)
+	today := mine.ExpiringIn(0).MustCreate(t, b.pool)
+	factories.PantryItem().OwnedBy(users[1]).ExpiringIn(0).MustCreate(t, b.pool)
 
 	got, pages := allPages(t, func(after db.Cursor) (db.Page[db.PantryItem], error) {
-		return db.ListExpiringPantryItems(b.ctx, b.pool, db.ExpiringFilter{OwnerID: owner.ID, Today: today, Days: 3, After: after, Limit: 2})
+		return db.ListExpiringPantryItems(b.ctx, b.pool, db.ExpiringFilter{OwnerID: users[0].ID, Today: time.Now().UTC(), Days: 3, After: after, Limit: 2})
 	})
 
 	require.Equal(t, 2, pages)
-	require.Equal(t, []uuid.UUID{items[2].ID, items[4].ID, items[0].ID}, pantryItemIDs(got))
+	require.Equal(t, []uuid.UUID{expired.ID, today.ID, lastInRange.ID}, pantryItemIDs(got))
 }
 
 func TestListPantryItemsByFood(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	owner := createUser(t, b)
-	foods := createFoods(t, b, nil, 2)
-	items, err := db.InsertPantryItems(b.ctx, b.pool, []db.NewPantryItem{
-		{OwnerID: owner.ID, FoodID: foods[0].ID, Quantity: 1, Unit: db.PantryUnitG},
-		{OwnerID: owner.ID, FoodID: foods[1].ID, Quantity: 1, Unit: db.PantryUnitG},
-	})
-	require.NoError(t, err)
+	owner := factories.User().MustCreate(t, b.pool)
+	foods := factories.Food().MustCreateMany(t, b.pool, 2)
+	factories.PantryItem().OwnedBy(owner).Of(foods[0]).MustCreate(t, b.pool)
+	wanted := factories.PantryItem().OwnedBy(owner).Of(foods[1]).MustCreate(t, b.pool)
 
 	page, err := db.ListPantryItems(b.ctx, b.pool, db.PantryItemFilter{OwnerID: owner.ID, FoodID: foods[1].ID})
 
 	require.NoError(t, err)
-	require.Equal(t, []uuid.UUID{items[1].ID}, pantryItemIDs(page.Items))
+	require.Equal(t, []uuid.UUID{wanted.ID}, pantryItemIDs(page.Items))
 }
 
 func TestUpdatePantryItems(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	owner := createUser(t, b)
-	food := createFoods(t, b, nil, 1)[0]
-	items, err := db.InsertPantryItems(b.ctx, b.pool, []db.NewPantryItem{
-		{OwnerID: owner.ID, FoodID: food.ID, Quantity: 500, Unit: db.PantryUnitG, ExpiresOn: ptr(day(2026, 12, 1))},
-		{OwnerID: owner.ID, FoodID: food.ID, Quantity: 3, Unit: db.PantryUnitPiece},
-	})
-	require.NoError(t, err)
+	owner := factories.User().MustCreate(t, b.pool)
+	items := []db.PantryItem{
+		factories.PantryItem().OwnedBy(owner).Grams(500).MustCreate(t, b.pool),
+		factories.PantryItem().OwnedBy(owner).Pieces(3).MustCreate(t, b.pool),
+	}
 
 	updated, err := db.UpdatePantryItems(b.ctx, b.pool, owner.ID, []db.PantryItemPatch{
 		{ID: items[0].ID, Quantity: db.Set(250.0), ExpiresOn: db.Set[*time.Time](nil)},
@@ -134,12 +122,9 @@ func TestUpdatePantryItems(t *testing.T) {
 func TestPantryItemsAreScopedToTheirOwner(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	users := createUsers(t, b, 2)
+	users := factories.User().MustCreateMany(t, b.pool, 2)
 	ann, bo := users[0], users[1]
-	food := createFoods(t, b, nil, 1)[0]
-	items, err := db.InsertPantryItems(b.ctx, b.pool, []db.NewPantryItem{{OwnerID: ann.ID, FoodID: food.ID, Quantity: 1, Unit: db.PantryUnitG}})
-	require.NoError(t, err)
-	ids := pantryItemIDs(items)
+	ids := pantryItemIDs(factories.PantryItem().OwnedBy(ann).MustCreateMany(t, b.pool, 1))
 
 	seen, err := db.SelectPantryItems(b.ctx, b.pool, bo.ID, ids)
 	require.NoError(t, err)
@@ -162,12 +147,11 @@ func TestPantryItemsAreScopedToTheirOwner(t *testing.T) {
 func TestDeletingAFoodEmptiesItFromPantries(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	owner := createUser(t, b)
-	food := createFoods(t, b, &owner.ID, 1)[0]
-	_, err := db.InsertPantryItems(b.ctx, b.pool, []db.NewPantryItem{{OwnerID: owner.ID, FoodID: food.ID, Quantity: 1, Unit: db.PantryUnitG}})
-	require.NoError(t, err)
+	owner := factories.User().MustCreate(t, b.pool)
+	food := factories.Food().OwnedBy(owner).MustCreate(t, b.pool)
+	factories.PantryItem().OwnedBy(owner).Of(food).MustCreate(t, b.pool)
 
-	_, err = db.DeleteFoods(b.ctx, b.pool, &owner.ID, []uuid.UUID{food.ID})
+	_, err := db.DeleteFoods(b.ctx, b.pool, &owner.ID, []uuid.UUID{food.ID})
 
 	require.NoError(t, err)
 	require.Zero(t, count(t, b, "pantry_items"))

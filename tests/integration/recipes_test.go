@@ -7,16 +7,18 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/larderhq/larder/db"
+	"github.com/larderhq/larder/factories"
 )
 
 func recipeIDs(rs []db.Recipe) []uuid.UUID {
 	return idsOf(rs, func(r db.Recipe) uuid.UUID { return r.ID })
 }
 
-func createRecipe(t *testing.T, b bundle, owner uuid.UUID, servings int32, ingredients ...db.NewRecipeIngredient) (db.Recipe, []db.RecipeIngredient) {
+// createRecipe makes owner a recipe with exactly the given ingredients,
+// for tests that assert on what they add up to.
+func createRecipe(t *testing.T, b bundle, owner db.User, servings int32, ingredients ...db.NewRecipeIngredient) (db.Recipe, []db.RecipeIngredient) {
 	t.Helper()
-	recipe, err := db.First(db.InsertRecipes(b.ctx, b.pool, []db.NewRecipe{{OwnerID: owner, Title: "Recipe", Servings: servings}}))
-	require.NoError(t, err)
+	recipe := factories.Recipe().OwnedBy(owner).Serves(servings).MustCreate(t, b.pool)
 	for i := range ingredients {
 		ingredients[i].RecipeID = recipe.ID
 	}
@@ -28,19 +30,14 @@ func createRecipe(t *testing.T, b bundle, owner uuid.UUID, servings int32, ingre
 func TestRecipeNutritionSumsItsIngredients(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	owner := createUser(t, b)
-	foods, err := db.InsertFoods(b.ctx, b.pool, []db.NewFood{
-		{Name: "Oats", Kind: db.FoodKindWhole, Category: db.FoodCategoryGrain,
-			Nutrients: db.Nutrients{EnergyKcal: 380, ProteinG: 13, FatG: 7, CarbsG: 68, FiberG: 10, SugarG: 1, SodiumMg: 6}},
-		{Name: "Milk", Kind: db.FoodKindProcessed, Category: db.FoodCategoryDairy,
-			Nutrients: db.Nutrients{EnergyKcal: 64, ProteinG: 3.4, FatG: 3.6, CarbsG: 4.8, SugarG: 4.8, SodiumMg: 44}},
-	})
-	require.NoError(t, err)
-	porridge, _ := createRecipe(t, b, owner.ID, 2,
-		db.NewRecipeIngredient{Position: 1, FoodID: foods[0].ID, Grams: 100},
-		db.NewRecipeIngredient{Position: 2, FoodID: foods[1].ID, Grams: 250},
+	owner := factories.User().MustCreate(t, b.pool)
+	oats := factories.Food().WithNutrients(db.Nutrients{EnergyKcal: 380, ProteinG: 13, FatG: 7, CarbsG: 68, FiberG: 10, SugarG: 1, SodiumMg: 6}).MustCreate(t, b.pool)
+	milk := factories.Food().WithNutrients(db.Nutrients{EnergyKcal: 64, ProteinG: 3.4, FatG: 3.6, CarbsG: 4.8, SugarG: 4.8, SodiumMg: 44}).MustCreate(t, b.pool)
+	porridge, _ := createRecipe(t, b, owner, 2,
+		db.NewRecipeIngredient{Position: 1, FoodID: oats.ID, Grams: 100},
+		db.NewRecipeIngredient{Position: 2, FoodID: milk.ID, Grams: 250},
 	)
-	empty, _ := createRecipe(t, b, owner.ID, 1)
+	empty := factories.Recipe().OwnedBy(owner).Serves(1).MustCreate(t, b.pool)
 
 	got, err := db.SelectRecipeNutrition(b.ctx, b.pool, owner.ID, []uuid.UUID{empty.ID, porridge.ID})
 
@@ -61,9 +58,9 @@ func TestRecipeNutritionSumsItsIngredients(t *testing.T) {
 func TestRecipeIngredientsKeepTheirPositions(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	owner := createUser(t, b)
-	foods := createFoods(t, b, nil, 3)
-	recipe, ingredients := createRecipe(t, b, owner.ID, 4,
+	owner := factories.User().MustCreate(t, b.pool)
+	foods := factories.Food().MustCreateMany(t, b.pool, 3)
+	recipe, ingredients := createRecipe(t, b, owner, 4,
 		db.NewRecipeIngredient{Position: 2, FoodID: foods[1].ID, Grams: 20},
 		db.NewRecipeIngredient{Position: 1, FoodID: foods[0].ID, Grams: 10},
 		db.NewRecipeIngredient{Position: 3, FoodID: foods[2].ID, Grams: 30},
@@ -94,8 +91,8 @@ func TestRecipeIngredientsKeepTheirPositions(t *testing.T) {
 func TestRecipeChecks(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	owner := createUser(t, b)
-	food := createFoods(t, b, nil, 1)[0]
+	owner := factories.User().MustCreate(t, b.pool)
+	food := factories.Food().MustCreate(t, b.pool)
 	for _, r := range []db.NewRecipe{
 		{OwnerID: owner.ID, Title: "", Servings: 1},
 		{OwnerID: owner.ID, Title: "Zero", Servings: 0},
@@ -104,7 +101,7 @@ func TestRecipeChecks(t *testing.T) {
 		_, err := db.InsertRecipes(b.ctx, b.pool, []db.NewRecipe{r})
 		require.ErrorIs(t, err, db.ErrCheckViolation, r.Title)
 	}
-	recipe, _ := createRecipe(t, b, owner.ID, 1)
+	recipe, _ := createRecipe(t, b, owner, 1)
 	for _, in := range []db.NewRecipeIngredient{
 		{RecipeID: recipe.ID, Position: 0, FoodID: food.ID, Grams: 1},
 		{RecipeID: recipe.ID, Position: 1, FoodID: food.ID, Grams: 0},
@@ -120,10 +117,10 @@ func TestRecipeChecks(t *testing.T) {
 func TestRecipesAreScopedToTheirOwner(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	users := createUsers(t, b, 2)
+	users := factories.User().MustCreateMany(t, b.pool, 2)
 	ann, bo := users[0], users[1]
-	food := createFoods(t, b, nil, 1)[0]
-	recipe, ingredients := createRecipe(t, b, ann.ID, 2, db.NewRecipeIngredient{Position: 1, FoodID: food.ID, Grams: 100})
+	food := factories.Food().MustCreate(t, b.pool)
+	recipe, ingredients := createRecipe(t, b, ann, 2, db.NewRecipeIngredient{Position: 1, FoodID: food.ID, Grams: 100})
 	ids := []uuid.UUID{recipe.ID}
 	ingredientIDs := []uuid.UUID{ingredients[0].ID}
 
@@ -170,14 +167,11 @@ func TestRecipesAreScopedToTheirOwner(t *testing.T) {
 func TestRecipesInTheJournalCannotBeDeleted(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	owner := createUser(t, b)
-	recipe, _ := createRecipe(t, b, owner.ID, 1)
-	_, err := db.InsertMealEntries(b.ctx, b.pool, []db.NewMealEntry{
-		{OwnerID: owner.ID, EatenAt: recipe.CreatedAt, Meal: db.MealKindDinner, MealSource: db.MealSource{RecipeID: recipe.ID, Servings: 1}},
-	})
-	require.NoError(t, err)
+	owner := factories.User().MustCreate(t, b.pool)
+	recipe := factories.Recipe().OwnedBy(owner).MustCreate(t, b.pool)
+	factories.MealEntry().OwnedBy(owner).OfRecipe(recipe, 1).MustCreate(t, b.pool)
 
-	_, err = db.DeleteRecipes(b.ctx, b.pool, owner.ID, []uuid.UUID{recipe.ID})
+	_, err := db.DeleteRecipes(b.ctx, b.pool, owner.ID, []uuid.UUID{recipe.ID})
 
 	require.ErrorIs(t, err, db.ErrForeignKeyViolation)
 	require.Equal(t, 1, count(t, b, "recipes"))

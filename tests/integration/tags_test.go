@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/larderhq/larder/db"
+	"github.com/larderhq/larder/factories"
 )
 
 func tagIDs(tags []db.Tag) []uuid.UUID { return idsOf(tags, func(t db.Tag) uuid.UUID { return t.ID }) }
@@ -14,7 +15,7 @@ func tagIDs(tags []db.Tag) []uuid.UUID { return idsOf(tags, func(t db.Tag) uuid.
 func TestUpsertTagsReturnsOneTagPerNameInInputOrder(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	owner := createUser(t, b)
+	owner := factories.User().MustCreate(t, b.pool)
 	existing, err := db.InsertTags(b.ctx, b.pool, []db.NewTag{{OwnerID: owner.ID, Name: "Vegan"}})
 	require.NoError(t, err)
 
@@ -37,7 +38,7 @@ func TestUpsertTagsReturnsOneTagPerNameInInputOrder(t *testing.T) {
 func TestTagNamesAreUniquePerOwner(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	users := createUsers(t, b, 2)
+	users := factories.User().MustCreateMany(t, b.pool, 2)
 	_, err := db.InsertTags(b.ctx, b.pool, []db.NewTag{{OwnerID: users[0].ID, Name: "fruit"}, {OwnerID: users[1].ID, Name: "fruit"}})
 	require.NoError(t, err, "two owners may use one name")
 
@@ -56,7 +57,7 @@ func TestTagNamesAreUniquePerOwner(t *testing.T) {
 func TestTagsAreScopedToTheirOwner(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	users := createUsers(t, b, 2)
+	users := factories.User().MustCreateMany(t, b.pool, 2)
 	ann, bo := users[0], users[1]
 	annsTags, err := db.UpsertTags(b.ctx, b.pool, ann.ID, []string{"a", "b", "c"})
 	require.NoError(t, err)
@@ -90,8 +91,8 @@ func TestTagsAreScopedToTheirOwner(t *testing.T) {
 func TestTaggingFoods(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	owner := createUser(t, b)
-	foods := createFoods(t, b, &owner.ID, 3)
+	owner := factories.User().MustCreate(t, b.pool)
+	foods := factories.Food().OwnedBy(owner).MustCreateMany(t, b.pool, 3)
 	tags, err := db.UpsertTags(b.ctx, b.pool, owner.ID, []string{"red", "green"})
 	require.NoError(t, err)
 	red, green := tags[0].ID, tags[1].ID
@@ -139,8 +140,8 @@ func TestTaggingFoods(t *testing.T) {
 func TestUntaggingIsScopedToTheTagOwner(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	users := createUsers(t, b, 2)
-	food := createFoods(t, b, nil, 1)[0]
+	users := factories.User().MustCreateMany(t, b.pool, 2)
+	food := factories.Food().MustCreate(t, b.pool)
 	tags, err := db.UpsertTags(b.ctx, b.pool, users[0].ID, []string{"mine"})
 	require.NoError(t, err)
 	pair := db.FoodTagPair{FoodID: food.ID, TagID: tags[0].ID}
@@ -159,7 +160,7 @@ func TestUntaggingIsScopedToTheTagOwner(t *testing.T) {
 func TestTaggingAMissingFoodIsAForeignKeyViolation(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	owner := createUser(t, b)
+	owner := factories.User().MustCreate(t, b.pool)
 	tags, err := db.UpsertTags(b.ctx, b.pool, owner.ID, []string{"x"})
 	require.NoError(t, err)
 

@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/larderhq/larder/db"
+	"github.com/larderhq/larder/factories"
 )
 
 func TestInsertAndSelectUsers(t *testing.T) {
@@ -30,7 +31,7 @@ func TestInsertAndSelectUsers(t *testing.T) {
 func TestUserEmailsAreUniqueRegardlessOfCase(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	createUsers(t, b, 1)
+	factories.User().MustCreateMany(t, b.pool, 1)
 	_, err := db.InsertUsers(b.ctx, b.pool, []db.NewUser{{Email: "Cook@Example.com", DisplayName: "Cook"}})
 	require.NoError(t, err)
 
@@ -91,7 +92,7 @@ func TestListUsersFiltersAndPages(t *testing.T) {
 func TestUpdateUsersChangesOnlySetFields(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	users := createUsers(t, b, 2)
+	users := factories.User().MustCreateMany(t, b.pool, 2)
 
 	updated, err := db.UpdateUsers(b.ctx, b.pool, []db.UserPatch{
 		{ID: users[0].ID, DisplayName: db.Set("Renamed")},
@@ -112,29 +113,20 @@ func TestUpdateUsersChangesOnlySetFields(t *testing.T) {
 func TestDeleteUsersTakesEverythingTheyOwn(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	users := createUsers(t, b, 2)
+	users := factories.User().MustCreateMany(t, b.pool, 2)
 	owner, other := users[0], users[1]
-	food := createFoods(t, b, &owner.ID, 1)[0]
-	recipe, err := db.First(db.InsertRecipes(b.ctx, b.pool, []db.NewRecipe{{OwnerID: owner.ID, Title: "Soup", Servings: 2}}))
-	require.NoError(t, err)
-	_, err = db.InsertRecipeIngredients(b.ctx, b.pool, []db.NewRecipeIngredient{{RecipeID: recipe.ID, Position: 1, FoodID: food.ID, Grams: 100}})
-	require.NoError(t, err)
-	_, err = db.InsertMealEntries(b.ctx, b.pool, []db.NewMealEntry{
-		{OwnerID: owner.ID, EatenAt: recipe.CreatedAt, Meal: db.MealKindLunch, MealSource: db.MealSource{FoodID: food.ID, Grams: 50}},
-		{OwnerID: owner.ID, EatenAt: recipe.CreatedAt, Meal: db.MealKindDinner, MealSource: db.MealSource{RecipeID: recipe.ID, Servings: 1}},
-	})
-	require.NoError(t, err)
-	_, err = db.InsertPantryItems(b.ctx, b.pool, []db.NewPantryItem{{OwnerID: owner.ID, FoodID: food.ID, Quantity: 1, Unit: db.PantryUnitPiece}})
-	require.NoError(t, err)
-	_, err = db.UpsertTags(b.ctx, b.pool, owner.ID, []string{"soup"})
-	require.NoError(t, err)
-	createFoods(t, b, &other.ID, 1)
+	food := factories.Food().OwnedBy(owner).WithTags("soup").MustCreate(t, b.pool)
+	recipe := factories.Recipe().OwnedBy(owner).Using(food).MustCreate(t, b.pool)
+	factories.MealEntry().OwnedBy(owner).OfFood(food, 50).MustCreate(t, b.pool)
+	factories.MealEntry().OwnedBy(owner).OfRecipe(recipe, 1).MustCreate(t, b.pool)
+	factories.PantryItem().OwnedBy(owner).Of(food).MustCreate(t, b.pool)
+	factories.Food().OwnedBy(other).MustCreate(t, b.pool)
 
 	deleted, err := db.DeleteUsers(b.ctx, b.pool, []uuid.UUID{owner.ID})
 
 	require.NoError(t, err)
 	require.Equal(t, []uuid.UUID{owner.ID}, idsOf(deleted, func(u db.User) uuid.UUID { return u.ID }))
-	for _, table := range []string{"recipes", "recipe_ingredients", "meal_entries", "pantry_items", "tags"} {
+	for _, table := range []string{"recipes", "recipe_ingredients", "meal_entries", "pantry_items", "tags", "food_tags"} {
 		require.Zero(t, count(t, b, table), table)
 	}
 	require.Equal(t, 1, count(t, b, "foods"), "the other user's food stays")
