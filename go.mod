@@ -1,6 +1,6 @@
 module github.com/larderhq/larder
 
-go 1.26
+go 1.26.0
 
 require (
 	github.com/amacneil/dbmate/v2 v2.35.0
@@ -17,6 +17,6 @@ require (
 	github.com/jackc/puddle/v2 v2.2.3 // indirect
 	github.com/lib/pq v1.12.3 // indirect
 	go.yaml.in/yaml/v3 v3.0.5 // indirect
-	golang.org/x/sync v0.22.0 // indirect
-	golang.org/x/text v0.41.0 // indirect
+	golang.org/x/sync v0.24.0 // indirect
+	golang.org/x/text v0.43.0 // indirect
 )

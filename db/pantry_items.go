@@ -2,6 +2,7 @@ package db
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -48,14 +49,20 @@ type PantryItemFilter struct {
 	Limit   int
 }
 
-// ExpiringFilter selects a page of ListExpiringPantryItems: OwnerID's items
-// that expire within Days of Today, or already have.
-type ExpiringFilter struct {
+// ExpiryFilter selects a page of ListPantryItemsByExpiry: OwnerID's items
+// that expire on or before Until (expired ones included), or, with a zero
+// Until, all of them, those that never expire last.
+type ExpiryFilter struct {
 	OwnerID uuid.UUID
-	Today   time.Time // the caller's date; only its year, month and day count
-	Days    int
+	Until   time.Time // a date; only its year, month and day count
 	After   Cursor
 	Limit   int
+}
+
+// ExpiringWithin is the Until of items that expire within days of today
+// (the caller's date).
+func ExpiringWithin(today time.Time, days int) time.Time {
+	return dateOf(today).AddDate(0, 0, days)
 }
 
 var pantryItems = table[PantryItem, uuid.UUID]{name: "pantry_items", key: func(p PantryItem) uuid.UUID { return p.ID }, compare: compareUUID}
@@ -106,23 +113,46 @@ func ListPantryItems(ctx context.Context, dbtx DBTX, f PantryItemFilter) (Page[P
 		(*dbsqlc.Queries).ListPantryItems, func(p PantryItem) timeKey { return timeKey{p.CreatedAt, p.ID} })
 }
 
-// ListExpiringPantryItems returns a page of f.OwnerID's items that expire
-// on or before f.Today plus f.Days, expired ones included, soonest first.
-// Items without an expiry date are not listed.
-func ListExpiringPantryItems(ctx context.Context, dbtx DBTX, f ExpiringFilter) (Page[PantryItem], error) {
-	lastDay := dateOf(f.Today).AddDate(0, 0, f.Days)
+// ListPantryItemsByExpiry returns a page of f.OwnerID's items, soonest
+// expiry first (see ExpiryFilter).
+func ListPantryItemsByExpiry(ctx context.Context, dbtx DBTX, f ExpiryFilter) (Page[PantryItem], error) {
+	until := neverExpires
+	if !f.Until.IsZero() {
+		until = dateOf(f.Until)
+	}
 	return listRows(ctx, dbtx, pantryItems.name, f.After, f.Limit,
-		func(after timeKey, limit int32) dbsqlc.ListExpiringPantryItemsParams {
-			return dbsqlc.ListExpiringPantryItemsParams{
+		func(after timeKey, limit int32) dbsqlc.ListPantryItemsByExpiryParams {
+			return dbsqlc.ListPantryItemsByExpiryParams{
 				OwnerID:        f.OwnerID,
-				LastDay:        lastDay,
+				LastDay:        until,
 				AfterExpiresOn: dateOf(after.At),
 				AfterID:        after.ID,
 				RowLimit:       limit,
 			}
 		},
-		(*dbsqlc.Queries).ListExpiringPantryItems,
-		func(p PantryItem) timeKey { return timeKey{*p.ExpiresOn, p.ID} })
+		(*dbsqlc.Queries).ListPantryItemsByExpiry,
+		func(p PantryItem) timeKey { return timeKey{expiryOf(p), p.ID} })
+}
+
+// neverExpires is the date items without one sort as (see pantry_items.sql).
+var neverExpires = time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)
+
+func expiryOf(p PantryItem) time.Time {
+	if p.ExpiresOn == nil {
+		return neverExpires
+	}
+	return *p.ExpiresOn
+}
+
+// LockPantryItems returns owner's items with the given ids, locked until
+// the transaction dbtx ends, in id order (the lock order of every batch
+// write). It is for read-modify-write inside WithTx.
+func LockPantryItems(ctx context.Context, dbtx DBTX, owner uuid.UUID, ids []uuid.UUID) ([]PantryItem, error) {
+	sorted := slices.Clone(ids)
+	slices.SortFunc(sorted, compareUUID)
+	return keyedRows(ctx, dbtx, pantryItems, "lock", ids, sorted, func(ids []uuid.UUID) dbsqlc.LockPantryItemsParams {
+		return dbsqlc.LockPantryItemsParams{Ids: ids, OwnerID: owner}
+	}, (*dbsqlc.Queries).LockPantryItems)
 }
 
 // UpdatePantryItems applies the patches to owner's pantry items and

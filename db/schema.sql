@@ -594,10 +594,10 @@ CREATE INDEX pantry_items_owner_id_created_at_id_idx ON public.pantry_items USIN
 
 
 --
--- Name: pantry_items_owner_id_expires_on_idx; Type: INDEX; Schema: public; Owner: -
+-- Name: pantry_items_owner_id_expiry_idx; Type: INDEX; Schema: public; Owner: -
 --
 
-CREATE INDEX pantry_items_owner_id_expires_on_idx ON public.pantry_items USING btree (owner_id, expires_on, id);
+CREATE INDEX pantry_items_owner_id_expiry_idx ON public.pantry_items USING btree (owner_id, COALESCE(expires_on, '9999-12-31'::date), id);
 
 
 --

@@ -51,9 +51,13 @@ func InsertTags(ctx context.Context, dbtx DBTX, in []NewTag) ([]Tag, error) {
 // that do not exist: one tag per name, in the order of names (a name given
 // twice, in any case, gives the same tag twice).
 func UpsertTags(ctx context.Context, dbtx DBTX, owner uuid.UUID, names []string) ([]Tag, error) {
+	ids, err := newIDs(len(names))
+	if err != nil {
+		return nil, tags.fail("upsert", err)
+	}
 	// The query returns rows in input order itself (see tags.sql).
 	rows, err := inChunks(ctx, dbtx, len(names), func(qs *dbsqlc.Queries, lo, hi int) ([]dbsqlc.UpsertTagsRow, error) {
-		return qs.UpsertTags(ctx, dbsqlc.UpsertTagsParams{OwnerID: owner, Names: names[lo:hi]})
+		return call(ctx, qs, (*dbsqlc.Queries).UpsertTags, dbsqlc.UpsertTagsParams{OwnerID: owner, Names: names[lo:hi], Ids: ids[lo:hi]}, hi-lo)
 	})
 	if err != nil {
 		return nil, tags.fail("upsert", err)
@@ -72,8 +76,12 @@ func SelectTags(ctx context.Context, dbtx DBTX, owner uuid.UUID, ids []uuid.UUID
 	}, (*dbsqlc.Queries).SelectTags)
 }
 
-// ListTags returns a page of f.OwnerID's tags, oldest first.
-func ListTags(ctx context.Context, dbtx DBTX, f TagFilter) (Page[Tag], error) {
+// TagWithCount is a tag and the number of foods it is on.
+type TagWithCount = dbsqlc.ListTagsRow
+
+// ListTags returns a page of f.OwnerID's tags, oldest first, each with the
+// number of foods it is on.
+func ListTags(ctx context.Context, dbtx DBTX, f TagFilter) (Page[TagWithCount], error) {
 	return listRows(ctx, dbtx, tags.name, f.After, f.Limit,
 		func(after timeKey, limit int32) dbsqlc.ListTagsParams {
 			return dbsqlc.ListTagsParams{
@@ -84,7 +92,7 @@ func ListTags(ctx context.Context, dbtx DBTX, f TagFilter) (Page[Tag], error) {
 				RowLimit:       limit,
 			}
 		},
-		(*dbsqlc.Queries).ListTags, func(t Tag) timeKey { return timeKey{t.CreatedAt, t.ID} })
+		(*dbsqlc.Queries).ListTags, func(t TagWithCount) timeKey { return timeKey{t.Tag.CreatedAt, t.Tag.ID} })
 }
 
 // UpdateTags renames owner's tags and returns them in input order; patches

@@ -20,16 +20,26 @@ WHERE owner_id = @owner_id
 ORDER BY created_at, id
 LIMIT @row_limit;
 
--- name: ListExpiringPantryItems :many
+-- name: ListPantryItemsByExpiry :many
 -- Items that expire on or before last_day (already expired ones included),
--- soonest first. Keyset on (expires_on, id); the first page passes
--- 0001-01-01 and the nil uuid.
+-- soonest first. Items that never expire sort as 9999-12-31: last, and
+-- listed only when last_day is 9999-12-31. The keyset and the index use the
+-- same expression; the first page passes 0001-01-01 and the nil uuid.
 SELECT * FROM pantry_items
 WHERE owner_id = @owner_id
-  AND expires_on <= @last_day::date
-  AND (expires_on, id) > (@after_expires_on::date, @after_id::uuid)
-ORDER BY expires_on, id
+  AND coalesce(expires_on, '9999-12-31') <= @last_day::date
+  AND (coalesce(expires_on, '9999-12-31'), id) > (@after_expires_on::date, @after_id::uuid)
+ORDER BY coalesce(expires_on, '9999-12-31'), id
 LIMIT @row_limit;
+
+-- name: LockPantryItems :many
+-- The owner's items with the given ids, locked for update in id order (the
+-- order every batch write locks in), for read-modify-write in a
+-- transaction.
+SELECT * FROM pantry_items
+WHERE id = ANY(@ids::uuid[]) AND owner_id = @owner_id
+ORDER BY id
+FOR UPDATE;
 
 -- name: UpdatePantryItems :many
 -- Each set_x array says whether row i changes column x; a zero expiry date

@@ -6,14 +6,18 @@ RETURNING *;
 -- name: UpsertTags :many
 -- Returns one row per input name, in input order, whether the tag was new or
 -- already there (names compare case-insensitively, as citext does). The
--- no-op DO UPDATE makes existing rows come back from RETURNING; DISTINCT
--- keeps a name repeated in one batch from hitting the same row twice.
+-- no-op DO UPDATE makes existing rows come back from RETURNING; DISTINCT ON
+-- keeps a name repeated in one batch from hitting the same row twice (a new
+-- tag takes the id sent with the name's first occurrence).
 WITH input AS (
-    SELECT name::citext AS name, ord
-    FROM unnest(@names::text[]) WITH ORDINALITY AS t(name, ord)
+    SELECT unnest(@names::text[])::citext AS name,
+           unnest(@ids::uuid[]) AS id,
+           generate_subscripts(@names::text[], 1) AS ord
 ), upserted AS (
-    INSERT INTO tags (owner_id, name)
-    SELECT DISTINCT @owner_id::uuid, input.name FROM input
+    INSERT INTO tags (id, owner_id, name)
+    SELECT DISTINCT ON (input.name) input.id, @owner_id::uuid, input.name
+    FROM input
+    ORDER BY input.name, input.ord
     ON CONFLICT (owner_id, name) DO UPDATE SET updated_at = tags.updated_at
     RETURNING *
 )
@@ -25,11 +29,15 @@ ORDER BY input.ord;
 SELECT * FROM tags WHERE id = ANY(@ids::uuid[]) AND owner_id = @owner_id;
 
 -- name: ListTags :many
-SELECT * FROM tags
-WHERE owner_id = @owner_id
-  AND (sqlc.narg(name_contains)::text IS NULL OR strpos(lower(name), lower(sqlc.narg(name_contains)::text)) > 0)
-  AND (created_at, id) > (@after_created_at::timestamptz, @after_id::uuid)
-ORDER BY created_at, id
+-- Each tag with the number of foods it is on.
+SELECT sqlc.embed(tags), count(food_tags.food_id)::bigint AS food_count
+FROM tags
+LEFT JOIN food_tags ON food_tags.tag_id = tags.id
+WHERE tags.owner_id = @owner_id
+  AND (sqlc.narg(name_contains)::text IS NULL OR strpos(lower(tags.name), lower(sqlc.narg(name_contains)::text)) > 0)
+  AND (tags.created_at, tags.id) > (@after_created_at::timestamptz, @after_id::uuid)
+GROUP BY tags.id
+ORDER BY tags.created_at, tags.id
 LIMIT @row_limit;
 
 -- name: UpdateTags :many

@@ -153,7 +153,7 @@ func (d *demo) walk() error {
 	if err != nil {
 		return err
 	}
-	expiring, err := db.ListExpiringPantryItems(ctx, pool, db.ExpiringFilter{OwnerID: user.ID, Today: today, Days: 3})
+	expiring, err := db.ListPantryItemsByExpiry(ctx, pool, db.ExpiryFilter{OwnerID: user.ID, Until: db.ExpiringWithin(today, 3)})
 	if err != nil {
 		return err
 	}

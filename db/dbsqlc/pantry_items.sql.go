@@ -115,16 +115,68 @@ func (q *Queries) InsertPantryItems(ctx context.Context, arg InsertPantryItemsPa
 	return items, nil
 }
 
-const listExpiringPantryItems = `-- name: ListExpiringPantryItems :many
+const listPantryItems = `-- name: ListPantryItems :many
 SELECT id, owner_id, food_id, quantity, unit, expires_on, created_at, updated_at FROM pantry_items
 WHERE owner_id = $1
-  AND expires_on <= $2::date
-  AND (expires_on, id) > ($3::date, $4::uuid)
-ORDER BY expires_on, id
+  AND ($2::uuid IS NULL OR food_id = $2::uuid)
+  AND (created_at, id) > ($3::timestamptz, $4::uuid)
+ORDER BY created_at, id
 LIMIT $5
 `
 
-type ListExpiringPantryItemsParams struct {
+type ListPantryItemsParams struct {
+	OwnerID        uuid.UUID  `json:"owner_id"`
+	FoodID         *uuid.UUID `json:"food_id"`
+	AfterCreatedAt time.Time  `json:"after_created_at"`
+	AfterID        uuid.UUID  `json:"after_id"`
+	RowLimit       int32      `json:"row_limit"`
+}
+
+func (q *Queries) ListPantryItems(ctx context.Context, arg ListPantryItemsParams) ([]PantryItem, error) {
+	rows, err := q.db.Query(ctx, listPantryItems,
+		arg.OwnerID,
+		arg.FoodID,
+		arg.AfterCreatedAt,
+		arg.AfterID,
+		arg.RowLimit,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []PantryItem
+	for rows.Next() {
+		var i PantryItem
+		if err := rows.Scan(
+			&i.ID,
+			&i.OwnerID,
+			&i.FoodID,
+			&i.Quantity,
+			&i.Unit,
+			&i.ExpiresOn,
+			&i.CreatedAt,
+			&i.UpdatedAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const listPantryItemsByExpiry = `-- name: ListPantryItemsByExpiry :many
+SELECT id, owner_id, food_id, quantity, unit, expires_on, created_at, updated_at FROM pantry_items
+WHERE owner_id = $1
+  AND coalesce(expires_on, '9999-12-31') <= $2::date
+  AND (coalesce(expires_on, '9999-12-31'), id) > ($3::date, $4::uuid)
+ORDER BY coalesce(expires_on, '9999-12-31'), id
+LIMIT $5
+`
+
+type ListPantryItemsByExpiryParams struct {
 	OwnerID        uuid.UUID `json:"owner_id"`
 	LastDay        time.Time `json:"last_day"`
 	AfterExpiresOn time.Time `json:"after_expires_on"`
@@ -133,10 +185,11 @@ type ListExpiringPantryItemsParams struct {
 }
 
 // Items that expire on or before last_day (already expired ones included),
-// soonest first. Keyset on (expires_on, id); the first page passes
-// 0001-01-01 and the nil uuid.
-func (q *Queries) ListExpiringPantryItems(ctx context.Context, arg ListExpiringPantryItemsParams) ([]PantryItem, error) {
-	rows, err := q.db.Query(ctx, listExpiringPantryItems,
+// soonest first. Items that never expire sort as 9999-12-31: last, and
+// listed only when last_day is 9999-12-31. The keyset and the index use the
+// same expression; the first page passes 0001-01-01 and the nil uuid.
+func (q *Queries) ListPantryItemsByExpiry(ctx context.Context, arg ListPantryItemsByExpiryParams) ([]PantryItem, error) {
+	rows, err := q.db.Query(ctx, listPantryItemsByExpiry,
 		arg.OwnerID,
 		arg.LastDay,
 		arg.AfterExpiresOn,
@@ -170,31 +223,23 @@ func (q *Queries) ListExpiringPantryItems(ctx context.Context, arg ListExpiringP
 	return items, nil
 }
 
-const listPantryItems = `-- name: ListPantryItems :many
+const lockPantryItems = `-- name: LockPantryItems :many
 SELECT id, owner_id, food_id, quantity, unit, expires_on, created_at, updated_at FROM pantry_items
-WHERE owner_id = $1
-  AND ($2::uuid IS NULL OR food_id = $2::uuid)
-  AND (created_at, id) > ($3::timestamptz, $4::uuid)
-ORDER BY created_at, id
-LIMIT $5
+WHERE id = ANY($1::uuid[]) AND owner_id = $2
+ORDER BY id
+FOR UPDATE
 `
 
-type ListPantryItemsParams struct {
-	OwnerID        uuid.UUID  `json:"owner_id"`
-	FoodID         *uuid.UUID `json:"food_id"`
-	AfterCreatedAt time.Time  `json:"after_created_at"`
-	AfterID        uuid.UUID  `json:"after_id"`
-	RowLimit       int32      `json:"row_limit"`
+type LockPantryItemsParams struct {
+	Ids     []uuid.UUID `json:"ids"`
+	OwnerID uuid.UUID   `json:"owner_id"`
 }
 
-func (q *Queries) ListPantryItems(ctx context.Context, arg ListPantryItemsParams) ([]PantryItem, error) {
-	rows, err := q.db.Query(ctx, listPantryItems,
-		arg.OwnerID,
-		arg.FoodID,
-		arg.AfterCreatedAt,
-		arg.AfterID,
-		arg.RowLimit,
-	)
+// The owner's items with the given ids, locked for update in id order (the
+// order every batch write locks in), for read-modify-write in a
+// transaction.
+func (q *Queries) LockPantryItems(ctx context.Context, arg LockPantryItemsParams) ([]PantryItem, error) {
+	rows, err := q.db.Query(ctx, lockPantryItems, arg.Ids, arg.OwnerID)
 	if err != nil {
 		return nil, err
 	}

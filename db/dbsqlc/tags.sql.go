@@ -209,11 +209,14 @@ func (q *Queries) ListFoodTags(ctx context.Context, arg ListFoodTagsParams) ([]F
 }
 
 const listTags = `-- name: ListTags :many
-SELECT id, owner_id, name, created_at, updated_at FROM tags
-WHERE owner_id = $1
-  AND ($2::text IS NULL OR strpos(lower(name), lower($2::text)) > 0)
-  AND (created_at, id) > ($3::timestamptz, $4::uuid)
-ORDER BY created_at, id
+SELECT tags.id, tags.owner_id, tags.name, tags.created_at, tags.updated_at, count(food_tags.food_id)::bigint AS food_count
+FROM tags
+LEFT JOIN food_tags ON food_tags.tag_id = tags.id
+WHERE tags.owner_id = $1
+  AND ($2::text IS NULL OR strpos(lower(tags.name), lower($2::text)) > 0)
+  AND (tags.created_at, tags.id) > ($3::timestamptz, $4::uuid)
+GROUP BY tags.id
+ORDER BY tags.created_at, tags.id
 LIMIT $5
 `
 
@@ -225,7 +228,13 @@ type ListTagsParams struct {
 	RowLimit       int32     `json:"row_limit"`
 }
 
-func (q *Queries) ListTags(ctx context.Context, arg ListTagsParams) ([]Tag, error) {
+type ListTagsRow struct {
+	Tag       Tag   `json:"tag"`
+	FoodCount int64 `json:"food_count"`
+}
+
+// Each tag with the number of foods it is on.
+func (q *Queries) ListTags(ctx context.Context, arg ListTagsParams) ([]ListTagsRow, error) {
 	rows, err := q.db.Query(ctx, listTags,
 		arg.OwnerID,
 		arg.NameContains,
@@ -237,15 +246,16 @@ func (q *Queries) ListTags(ctx context.Context, arg ListTagsParams) ([]Tag, erro
 		return nil, err
 	}
 	defer rows.Close()
-	var items []Tag
+	var items []ListTagsRow
 	for rows.Next() {
-		var i Tag
+		var i ListTagsRow
 		if err := rows.Scan(
-			&i.ID,
-			&i.OwnerID,
-			&i.Name,
-			&i.CreatedAt,
-			&i.UpdatedAt,
+			&i.Tag.ID,
+			&i.Tag.OwnerID,
+			&i.Tag.Name,
+			&i.Tag.CreatedAt,
+			&i.Tag.UpdatedAt,
+			&i.FoodCount,
 		); err != nil {
 			return nil, err
 		}
@@ -374,11 +384,14 @@ func (q *Queries) UpdateTags(ctx context.Context, arg UpdateTagsParams) ([]Tag, 
 
 const upsertTags = `-- name: UpsertTags :many
 WITH input AS (
-    SELECT name::citext AS name, ord
-    FROM unnest($1::text[]) WITH ORDINALITY AS t(name, ord)
+    SELECT unnest($1::text[])::citext AS name,
+           unnest($2::uuid[]) AS id,
+           generate_subscripts($1::text[], 1) AS ord
 ), upserted AS (
-    INSERT INTO tags (owner_id, name)
-    SELECT DISTINCT $2::uuid, input.name FROM input
+    INSERT INTO tags (id, owner_id, name)
+    SELECT DISTINCT ON (input.name) input.id, $3::uuid, input.name
+    FROM input
+    ORDER BY input.name, input.ord
     ON CONFLICT (owner_id, name) DO UPDATE SET updated_at = tags.updated_at
     RETURNING id, owner_id, name, created_at, updated_at
 )
@@ -388,8 +401,9 @@ ORDER BY input.ord
 `
 
 type UpsertTagsParams struct {
-	Names   []string  `json:"names"`
-	OwnerID uuid.UUID `json:"owner_id"`
+	Names   []string    `json:"names"`
+	Ids     []uuid.UUID `json:"ids"`
+	OwnerID uuid.UUID   `json:"owner_id"`
 }
 
 type UpsertTagsRow struct {
@@ -402,10 +416,11 @@ type UpsertTagsRow struct {
 
 // Returns one row per input name, in input order, whether the tag was new or
 // already there (names compare case-insensitively, as citext does). The
-// no-op DO UPDATE makes existing rows come back from RETURNING; DISTINCT
-// keeps a name repeated in one batch from hitting the same row twice.
+// no-op DO UPDATE makes existing rows come back from RETURNING; DISTINCT ON
+// keeps a name repeated in one batch from hitting the same row twice (a new
+// tag takes the id sent with the name's first occurrence).
 func (q *Queries) UpsertTags(ctx context.Context, arg UpsertTagsParams) ([]UpsertTagsRow, error) {
-	rows, err := q.db.Query(ctx, upsertTags, arg.Names, arg.OwnerID)
+	rows, err := q.db.Query(ctx, upsertTags, arg.Names, arg.Ids, arg.OwnerID)
 	if err != nil {
 		return nil, err
 	}

@@ -17,7 +17,8 @@ CREATE TABLE pantry_items (
 );
 
 CREATE INDEX pantry_items_owner_id_created_at_id_idx ON pantry_items (owner_id, created_at, id);
-CREATE INDEX pantry_items_owner_id_expires_on_idx ON pantry_items (owner_id, expires_on, id);
+-- Expiry order: items that never expire sort last (see ListPantryItemsByExpiry).
+CREATE INDEX pantry_items_owner_id_expiry_idx ON pantry_items (owner_id, (coalesce(expires_on, '9999-12-31')), id);
 CREATE INDEX pantry_items_food_id_idx ON pantry_items (food_id);
 
 -- migrate:down

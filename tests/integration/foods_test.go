@@ -127,7 +127,7 @@ func TestListFoodsFilters(t *testing.T) {
 		{name: "LIKE wildcards match literally", filter: db.FoodFilter{NameContains: "0% rye_"}, want: []uuid.UUID{foods[2].ID}},
 		{name: "kind", filter: db.FoodFilter{Kind: db.FoodKindProcessed}, want: []uuid.UUID{foods[0].ID}},
 		{name: "category", filter: db.FoodFilter{Category: db.FoodCategoryBeverage}, want: []uuid.UUID{foods[0].ID}},
-		{name: "tag", filter: db.FoodFilter{TagID: tags.Items[0].ID}, want: []uuid.UUID{foods[1].ID}},
+		{name: "tag", filter: db.FoodFilter{TagID: tags.Items[0].Tag.ID}, want: []uuid.UUID{foods[1].ID}},
 		{name: "filters combine", filter: db.FoodFilter{NameContains: "oat", Kind: db.FoodKindWhole}, want: []uuid.UUID{foods[1].ID}},
 	}
 	for _, tt := range tests {

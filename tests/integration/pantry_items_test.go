@@ -72,7 +72,7 @@ func TestListExpiringPantryItemsSoonestFirst(t *testing.T) {
 	factories.PantryItem().OwnedBy(users[1]).ExpiringIn(0).MustCreate(t, b.pool)
 
 	got, pages := allPages(t, func(after db.Cursor) (db.Page[db.PantryItem], error) {
-		return db.ListExpiringPantryItems(b.ctx, b.pool, db.ExpiringFilter{OwnerID: users[0].ID, Today: time.Now().UTC(), Days: 3, After: after, Limit: 2})
+		return db.ListPantryItemsByExpiry(b.ctx, b.pool, db.ExpiryFilter{OwnerID: users[0].ID, Until: db.ExpiringWithin(time.Now().UTC(), 3), After: after, Limit: 2})
 	})
 
 	require.Equal(t, 2, pages)

@@ -77,7 +77,8 @@ func TestTagsAreScopedToTheirOwner(t *testing.T) {
 
 	page, err := db.ListTags(b.ctx, b.pool, db.TagFilter{OwnerID: ann.ID, NameContains: "B"})
 	require.NoError(t, err)
-	require.Equal(t, []uuid.UUID{ids[1]}, tagIDs(page.Items))
+	require.Len(t, page.Items, 1)
+	require.Equal(t, ids[1], page.Items[0].Tag.ID)
 
 	renamed, err = db.UpdateTags(b.ctx, b.pool, ann.ID, []db.TagPatch{{ID: ids[0], Name: "first"}})
 	require.NoError(t, err)
@@ -110,6 +111,9 @@ func TestTaggingFoods(t *testing.T) {
 		require.Equal(t, p, db.FoodTagPair{FoodID: added[i].FoodID, TagID: added[i].TagID}, "pair %d in input order", i)
 	}
 	require.Equal(t, 3, count(t, b, "food_tags"))
+	counted, err := db.ListTags(b.ctx, b.pool, db.TagFilter{OwnerID: owner.ID})
+	require.NoError(t, err)
+	require.Equal(t, []int64{2, 1}, []int64{counted.Items[0].FoodCount, counted.Items[1].FoodCount}, "red on two foods, green on one")
 
 	again, err := db.InsertFoodTags(b.ctx, b.pool, pairs[:1])
 	require.NoError(t, err)
