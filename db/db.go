@@ -83,7 +83,9 @@ func AfterConnect(_ context.Context, conn *pgx.Conn) error {
 
 // WithTx runs fn in a transaction on dbtx and commits it when fn returns
 // nil; otherwise, or if fn panics, it rolls back. Inside a transaction
-// dbtx, it runs fn in a savepoint.
+// dbtx, it runs fn in a savepoint. Errors come back mapped like every
+// error of this package, including those PostgreSQL reports only at
+// commit (the deferred foreign keys of recipes and the journal).
 func WithTx(ctx context.Context, dbtx DBTX, fn func(tx pgx.Tx) error) error {
-	return pgx.BeginFunc(ctx, dbtx, fn)
+	return mapError(pgx.BeginFunc(ctx, dbtx, fn))
 }

@@ -22,6 +22,9 @@ const (
 	FoodKindUltraProcessed = dbsqlc.FoodKindUltraProcessed
 )
 
+// FoodKinds returns every food kind.
+func FoodKinds() []FoodKind { return dbsqlc.AllFoodKindValues() }
+
 // FoodCategory is a food's place in the catalog.
 type FoodCategory = dbsqlc.FoodCategory
 
@@ -38,17 +41,21 @@ const (
 	FoodCategoryOther     = dbsqlc.FoodCategoryOther
 )
 
+// FoodCategories returns every food category.
+func FoodCategories() []FoodCategory { return dbsqlc.AllFoodCategoryValues() }
+
 // Nutrients are per 100 g of a food. The schema's CHECKs bound them: energy
 // 0-900 kcal, grams 0-100 each with protein + fat + carbs <= 100 and sugar
-// <= carbs, sodium 0-40,000 mg.
+// <= carbs, sodium 0-40,000 mg. The validate tags say the same for package
+// actions (which adds the rules between fields).
 type Nutrients struct {
-	EnergyKcal float64 `json:"energy_kcal"`
-	ProteinG   float64 `json:"protein_g"`
-	FatG       float64 `json:"fat_g"`
-	CarbsG     float64 `json:"carbs_g"`
-	FiberG     float64 `json:"fiber_g"`
-	SugarG     float64 `json:"sugar_g"`
-	SodiumMg   float64 `json:"sodium_mg"`
+	EnergyKcal float64 `json:"energy_kcal" validate:"finite,gte=0,lte=900"`
+	ProteinG   float64 `json:"protein_g" validate:"finite,gte=0,lte=100"`
+	FatG       float64 `json:"fat_g" validate:"finite,gte=0,lte=100"`
+	CarbsG     float64 `json:"carbs_g" validate:"finite,gte=0,lte=100"`
+	FiberG     float64 `json:"fiber_g" validate:"finite,gte=0,lte=100"`
+	SugarG     float64 `json:"sugar_g" validate:"finite,gte=0,lte=100"`
+	SodiumMg   float64 `json:"sodium_mg" validate:"finite,gte=0,lte=40000"`
 }
 
 // NutrientsOf returns a food's nutrients.

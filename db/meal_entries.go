@@ -24,6 +24,9 @@ const (
 	MealKindSnack     = dbsqlc.MealKindSnack
 )
 
+// MealKinds returns every meal.
+func MealKinds() []MealKind { return dbsqlc.AllMealKindValues() }
+
 // MealSource is what was eaten: either FoodID and Grams, or RecipeID and
 // Servings, the other pair zero.
 type MealSource struct {

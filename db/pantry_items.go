@@ -23,6 +23,9 @@ const (
 	PantryUnitPiece = dbsqlc.PantryUnitPiece
 )
 
+// PantryUnits returns every pantry unit.
+func PantryUnits() []PantryUnit { return dbsqlc.AllPantryUnitValues() }
+
 // NewPantryItem is a pantry item to insert.
 type NewPantryItem struct {
 	OwnerID   uuid.UUID

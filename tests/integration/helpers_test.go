@@ -5,6 +5,7 @@ package integration
 
 import (
 	"context"
+	"log/slog"
 	"strings"
 	"sync"
 	"testing"
@@ -14,19 +15,51 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
+	"github.com/larderhq/larder/actions"
 	"github.com/larderhq/larder/db"
 	"github.com/larderhq/larder/tests/testdb"
 )
 
-// bundle is what a test works with.
+// bundle is what a test works with: a context, a pool on the test's own
+// database, and the actions on that pool, logging to the test.
 type bundle struct {
 	ctx  context.Context
 	pool *pgxpool.Pool
+	acts *actions.Actions
 }
 
 func setup(t *testing.T) bundle {
 	t.Helper()
-	return bundle{ctx: t.Context(), pool: testdb.New(t)}
+	pool := testdb.New(t)
+	return bundle{ctx: t.Context(), pool: pool, acts: actions.New(pool, actions.WithLogger(testLogger(t)))}
+}
+
+// testLogger logs through t, so a failing test shows what was logged.
+func testLogger(t testing.TB) *slog.Logger {
+	return slog.New(slog.NewTextHandler(testWriter{t}, nil))
+}
+
+type testWriter struct{ t testing.TB }
+
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Log(strings.TrimSpace(string(p)))
+	return len(p), nil
+}
+
+// ok fails the test unless res succeeded, and returns its data.
+func ok[T any](t *testing.T, res actions.Result[T]) T {
+	t.Helper()
+	require.True(t, res.Success, "%+v", res.Error)
+	return res.Data
+}
+
+// failed fails the test unless res failed with code, and returns the
+// error's fields.
+func failed[T any](t *testing.T, res actions.Result[T], code actions.Code) map[string]string {
+	t.Helper()
+	require.False(t, res.Success)
+	require.Equal(t, code, res.Error.Code, "%+v", res.Error)
+	return res.Error.Fields
 }
 
 func idsOf[T any](rows []T, id func(T) uuid.UUID) []uuid.UUID {

@@ -220,3 +220,21 @@ func TestPageSizeIsClamped(t *testing.T) {
 	require.Len(t, page.Items, db.DefaultPageSize)
 	require.NotEmpty(t, page.Next)
 }
+
+// TestErrorsAtCommitAreMapped: the journal's foreign keys are checked at
+// commit, so their violation surfaces from WithTx, mapped all the same.
+func TestErrorsAtCommitAreMapped(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	owner := factories.User().MustCreate(t, b.pool)
+
+	err := db.WithTx(b.ctx, b.pool, func(tx pgx.Tx) error {
+		_, err := db.InsertMealEntries(b.ctx, tx, []db.NewMealEntry{factories.MealEntry().OwnedBy(owner).OfFood(db.Food{ID: uuid.New()}, 10).Build()})
+		return err // nil: the check waits for commit
+	})
+
+	var ce *db.ConstraintError
+	require.ErrorAs(t, err, &ce)
+	require.ErrorIs(t, err, db.ErrForeignKeyViolation)
+	require.Equal(t, "meal_entries_food_id_fkey", ce.Constraint)
+}

@@ -1,0 +1,302 @@
+package actions
+
+import (
+	"context"
+
+	"github.com/google/uuid"
+
+	"github.com/larderhq/larder/db"
+)
+
+// NewFood is a food for the acting user's catalog, with optional tags.
+type NewFood struct {
+	Name      string       `json:"name" validate:"required,text,notblank,max=200"`
+	Brand     string       `json:"brand,omitempty" validate:"omitempty,text,notblank,max=100"`
+	Barcode   string       `json:"barcode,omitempty" validate:"omitempty,barcode"`
+	Kind      string       `json:"kind" validate:"required,food_kind"`
+	Category  string       `json:"category" validate:"required,food_category"`
+	Nutrients db.Nutrients `json:"nutrients"`
+	Tags      []string     `json:"tags,omitempty" validate:"max=20,dive,required,text,notblank,max=50"`
+}
+
+// FoodChange changes one of the acting user's foods; nil fields stay.
+// Brand and Barcode set to "" clear them; Nutrients replace all seven.
+type FoodChange struct {
+	ID        string        `json:"id" validate:"required,id"`
+	Name      *string       `json:"name,omitempty" validate:"omitnil,required,text,notblank,max=200"`
+	Brand     *string       `json:"brand,omitempty" validate:"omitnil,text,max=100"`
+	Barcode   *string       `json:"barcode,omitempty" validate:"omitnil,barcode_or_empty"`
+	Kind      *string       `json:"kind,omitempty" validate:"omitnil,food_kind"`
+	Category  *string       `json:"category,omitempty" validate:"omitnil,food_category"`
+	Nutrients *db.Nutrients `json:"nutrients,omitempty"`
+}
+
+// FoodSearch selects a page of foods the acting user can see: their own
+// and the shared catalog. Empty fields do not filter.
+type FoodSearch struct {
+	NameContains string `json:"name_contains,omitempty" validate:"text,max=200"`
+	Kind         string `json:"kind,omitempty" validate:"omitempty,food_kind"`
+	Category     string `json:"category,omitempty" validate:"omitempty,food_category"`
+	TagID        string `json:"tag_id,omitempty" validate:"omitempty,id"`
+	After        string `json:"after,omitempty" validate:"max=1000"`
+	Limit        int    `json:"limit,omitempty" validate:"gte=0,lte=1000"`
+}
+
+// CreateFoods adds foods to the acting user's catalog, with their tags,
+// all or none. A barcode taken already is a conflict on that element's
+// barcode; one repeated in the batch is invalid.
+func (a *Actions) CreateFoods(ctx context.Context, actor uuid.UUID, in []NewFood) Result[[]db.Food] {
+	return run(ctx, a, "CreateFoods", func() ([]db.Food, error) {
+		if err := acting(actor); err != nil {
+			return nil, err
+		}
+		f := fields{}
+		f.batch("foods", len(in))
+		for i := range in {
+			a.check(f, path("foods", i), in[i])
+		}
+		f.duplicates("foods", "barcode", len(in), func(i int) string { return in[i].Barcode })
+		if err := f.err(); err != nil {
+			return nil, err
+		}
+		rows := make([]db.NewFood, len(in))
+		tagged := false
+		for i, nf := range in {
+			rows[i] = db.NewFood{
+				OwnerID: &actor, Name: nf.Name, Brand: nf.Brand, Barcode: nf.Barcode,
+				Kind: db.FoodKind(nf.Kind), Category: db.FoodCategory(nf.Category), Nutrients: nf.Nutrients,
+			}
+			tagged = tagged || len(nf.Tags) > 0
+		}
+		var foods []db.Food
+		err := a.writeFoods(ctx, tagged, func(tx db.DBTX) error {
+			var err error
+			if foods, err = db.InsertFoods(ctx, tx, rows); err != nil || !tagged {
+				return err
+			}
+			return tagFoods(ctx, tx, actor, foods, in)
+		})
+		if e, ok := conflictAt(err, "foods_barcode_key", len(in),
+			func(i int) string { return in[i].Barcode }, func(i int) string { return path("foods", i, "barcode") }); ok {
+			return nil, e
+		}
+		return foods, err
+	})
+}
+
+// writeFoods runs write in a transaction when it writes more than foods;
+// a single batch insert is all or nothing on its own.
+func (a *Actions) writeFoods(ctx context.Context, multi bool, write func(tx db.DBTX) error) error {
+	if !multi {
+		return write(a.pool)
+	}
+	return a.inTx(ctx, write)
+}
+
+// tagFoods upserts the tags in[i].Tags names and puts them on foods[i].
+func tagFoods(ctx context.Context, tx db.DBTX, owner uuid.UUID, foods []db.Food, in []NewFood) error {
+	var names []string
+	for _, nf := range in {
+		names = append(names, nf.Tags...)
+	}
+	tags, err := db.UpsertTags(ctx, tx, owner, names)
+	if err != nil {
+		return err
+	}
+	pairs := make([]db.FoodTagPair, 0, len(tags))
+	next := 0
+	for i, nf := range in {
+		for range nf.Tags {
+			pairs = append(pairs, db.FoodTagPair{FoodID: foods[i].ID, TagID: tags[next].ID})
+			next++
+		}
+	}
+	_, err = db.InsertFoodTags(ctx, tx, pairs)
+	return err
+}
+
+// UpdateFoods changes the acting user's foods, all or none. A food the user
+// cannot see is not found; a shared catalog food is forbidden (the catalog
+// is read-only to users).
+func (a *Actions) UpdateFoods(ctx context.Context, actor uuid.UUID, in []FoodChange) Result[[]db.Food] {
+	return run(ctx, a, "UpdateFoods", func() ([]db.Food, error) {
+		if err := acting(actor); err != nil {
+			return nil, err
+		}
+		f := fields{}
+		f.batch("foods", len(in))
+		ids := make([]uuid.UUID, len(in))
+		for i := range in {
+			a.check(f, path("foods", i), in[i])
+			ids[i], _ = parseID(in[i].ID)
+		}
+		f.duplicates("foods", "id", len(in), func(i int) string { return in[i].ID })
+		f.duplicates("foods", "barcode", len(in), func(i int) string { return deref(in[i].Barcode) })
+		if err := f.err(); err != nil {
+			return nil, err
+		}
+		patches := make([]db.FoodPatch, len(in))
+		for i, c := range in {
+			patches[i] = foodPatch(ids[i], c)
+		}
+		var foods []db.Food
+		err := a.inTx(ctx, func(tx db.DBTX) error {
+			if err := ownFoods(ctx, tx, actor, ids, func(i int) string { return path("foods", i, "id") }); err != nil {
+				return err
+			}
+			var err error
+			foods, err = db.UpdateFoods(ctx, tx, &actor, patches)
+			return err
+		})
+		if e, ok := conflictAt(err, "foods_barcode_key", len(in),
+			func(i int) string { return deref(in[i].Barcode) }, func(i int) string { return path("foods", i, "barcode") }); ok {
+			return nil, e
+		}
+		return foods, err
+	})
+}
+
+func foodPatch(id uuid.UUID, c FoodChange) db.FoodPatch {
+	p := db.FoodPatch{ID: id}
+	if c.Name != nil {
+		p.Name = db.Set(*c.Name)
+	}
+	if c.Brand != nil {
+		p.Brand = db.Set(*c.Brand)
+	}
+	if c.Barcode != nil {
+		p.Barcode = db.Set(*c.Barcode)
+	}
+	if c.Kind != nil {
+		p.Kind = db.Set(db.FoodKind(*c.Kind))
+	}
+	if c.Category != nil {
+		p.Category = db.Set(db.FoodCategory(*c.Category))
+	}
+	if c.Nutrients != nil {
+		p.Nutrients = db.Set(*c.Nutrients)
+	}
+	return p
+}
+
+// ownFoods checks that every id is a food the actor owns: one they cannot
+// see is not found, a shared one forbidden. at(i) is the path of ids[i].
+func ownFoods(ctx context.Context, tx db.DBTX, actor uuid.UUID, ids []uuid.UUID, at func(i int) string) error {
+	seen, err := db.SelectFoods(ctx, tx, &actor, ids)
+	if err != nil {
+		return err
+	}
+	byID := make(map[uuid.UUID]db.Food, len(seen))
+	for _, food := range seen {
+		byID[food.ID] = food
+	}
+	missing, shared := fields{}, fields{}
+	for i, id := range ids {
+		food, ok := byID[id]
+		switch {
+		case !ok:
+			missing[at(i)] = "no such food"
+		case food.OwnerID == nil:
+			shared[at(i)] = "is in the shared catalog, which is read-only"
+		}
+	}
+	if len(missing) > 0 {
+		return fieldsError(CodeNotFound, missing)
+	}
+	if len(shared) > 0 {
+		return fieldsError(CodeForbidden, shared)
+	}
+	return nil
+}
+
+// DeleteFoods deletes the acting user's foods, all or none, and returns
+// them. A food a recipe or the journal uses is a conflict on its id.
+func (a *Actions) DeleteFoods(ctx context.Context, actor uuid.UUID, ids []string) Result[[]db.Food] {
+	return run(ctx, a, "DeleteFoods", func() ([]db.Food, error) {
+		if err := acting(actor); err != nil {
+			return nil, err
+		}
+		f := fields{}
+		parsed := f.ids("ids", ids)
+		if err := f.err(); err != nil {
+			return nil, err
+		}
+		var foods []db.Food
+		err := a.inTx(ctx, func(tx db.DBTX) error {
+			if err := ownFoods(ctx, tx, actor, parsed, func(i int) string { return path("ids", i) }); err != nil {
+				return err
+			}
+			var err error
+			foods, err = db.DeleteFoods(ctx, tx, &actor, parsed)
+			return err
+		})
+		if e, ok := inUseAt(err, ids, "is used by a recipe or the journal"); ok {
+			return nil, e
+		}
+		return foods, err
+	})
+}
+
+// SearchFoods returns a page of the foods the acting user can see.
+func (a *Actions) SearchFoods(ctx context.Context, actor uuid.UUID, q FoodSearch) Result[db.Page[db.Food]] {
+	return run(ctx, a, "SearchFoods", func() (db.Page[db.Food], error) {
+		if err := acting(actor); err != nil {
+			return db.Page[db.Food]{}, err
+		}
+		f := fields{}
+		a.check(f, "", q)
+		if err := f.err(); err != nil {
+			return db.Page[db.Food]{}, err
+		}
+		tag, _ := parseID(q.TagID)
+		return db.ListFoods(ctx, a.pool, db.FoodFilter{
+			ViewerID: &actor, NameContains: q.NameContains, Kind: db.FoodKind(q.Kind), Category: db.FoodCategory(q.Category),
+			TagID: tag, After: db.Cursor(q.After), Limit: q.Limit,
+		})
+	})
+}
+
+// GetFoods returns the foods with the given ids, in their order; an id the
+// acting user cannot see is not found.
+func (a *Actions) GetFoods(ctx context.Context, actor uuid.UUID, ids []string) Result[[]db.Food] {
+	return run(ctx, a, "GetFoods", func() ([]db.Food, error) {
+		if err := acting(actor); err != nil {
+			return nil, err
+		}
+		f := fields{}
+		parsed := f.ids("ids", ids)
+		if err := f.err(); err != nil {
+			return nil, err
+		}
+		foods, err := db.SelectFoods(ctx, a.pool, &actor, parsed)
+		if err != nil {
+			return nil, err
+		}
+		return foods, visible(parsed, foods, func(f db.Food) uuid.UUID { return f.ID }, "ids", "no such food")
+	})
+}
+
+// visible reports the ids that found no row as not found, at root[i].
+func visible[Row any](ids []uuid.UUID, rows []Row, id func(Row) uuid.UUID, root, rule string) error {
+	found := make(map[uuid.UUID]bool, len(rows))
+	for _, r := range rows {
+		found[id(r)] = true
+	}
+	missing := fields{}
+	for i, want := range ids {
+		if !found[want] {
+			missing[path(root, i)] = rule
+		}
+	}
+	if len(missing) > 0 {
+		return fieldsError(CodeNotFound, missing)
+	}
+	return nil
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}

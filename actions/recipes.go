@@ -1,0 +1,319 @@
+package actions
+
+import (
+	"cmp"
+	"context"
+	"slices"
+	"strconv"
+
+	"github.com/google/uuid"
+
+	"github.com/larderhq/larder/db"
+)
+
+// NewRecipe is a recipe for the acting user, with its ingredients.
+type NewRecipe struct {
+	Title        string          `json:"title" validate:"required,text,notblank,max=200"`
+	Servings     int32           `json:"servings" validate:"gte=1,lte=100"`
+	Instructions string          `json:"instructions,omitempty" validate:"text,max=20000"`
+	Ingredients  []NewIngredient `json:"ingredients,omitempty" validate:"max=1000,dive"`
+}
+
+// NewIngredient is grams of a food the acting user can see. Position is
+// its place in the recipe; 0 takes its place in the list (1, 2, ...).
+type NewIngredient struct {
+	FoodID   string  `json:"food_id" validate:"required,id"`
+	Grams    float64 `json:"grams" validate:"finite,gte=0.01,lte=100000"`
+	Position int32   `json:"position,omitempty" validate:"gte=0,lte=1000"`
+}
+
+// RecipeChange changes one of the acting user's recipes; nil fields stay.
+// Ingredients, when set, replace all of the recipe's ingredients.
+type RecipeChange struct {
+	ID           string           `json:"id" validate:"required,id"`
+	Title        *string          `json:"title,omitempty" validate:"omitnil,required,text,notblank,max=200"`
+	Servings     *int32           `json:"servings,omitempty" validate:"omitnil,gte=1,lte=100"`
+	Instructions *string          `json:"instructions,omitempty" validate:"omitnil,text,max=20000"`
+	Ingredients  *[]NewIngredient `json:"ingredients,omitempty" validate:"omitnil,max=1000,dive"`
+}
+
+// RecipeDetail is a recipe with its ingredients in position order.
+type RecipeDetail struct {
+	db.Recipe
+	Ingredients []db.RecipeIngredient `json:"ingredients"`
+}
+
+// RecipeNutrition is what a recipe holds in all and per serving.
+type RecipeNutrition struct {
+	RecipeID   uuid.UUID    `json:"recipe_id"`
+	Servings   int32        `json:"servings"`
+	Grams      float64      `json:"grams"`
+	Total      db.Nutrients `json:"total"`
+	PerServing db.Nutrients `json:"per_serving"`
+}
+
+// CreateRecipes creates the acting user's recipes with their ingredients,
+// all or none, in one transaction. An ingredient's food the user cannot
+// see is invalid at its food_id; two ingredients at one position are
+// invalid.
+func (a *Actions) CreateRecipes(ctx context.Context, actor uuid.UUID, in []NewRecipe) Result[[]RecipeDetail] {
+	return run(ctx, a, "CreateRecipes", func() ([]RecipeDetail, error) {
+		if err := acting(actor); err != nil {
+			return nil, err
+		}
+		f := fields{}
+		f.batch("recipes", len(in))
+		for i := range in {
+			a.check(f, path("recipes", i), in[i])
+			checkPositions(f, path("recipes", i), in[i].Ingredients)
+		}
+		if err := f.err(); err != nil {
+			return nil, err
+		}
+		rows := make([]db.NewRecipe, len(in))
+		for i, r := range in {
+			rows[i] = db.NewRecipe{OwnerID: actor, Title: r.Title, Servings: r.Servings, Instructions: r.Instructions}
+		}
+		var out []RecipeDetail
+		err := a.inTx(ctx, func(tx db.DBTX) error {
+			recipes, err := db.InsertRecipes(ctx, tx, rows)
+			if err != nil {
+				return err
+			}
+			lists := make([][]NewIngredient, len(in))
+			for i := range in {
+				lists[i] = in[i].Ingredients
+			}
+			out, err = addIngredients(ctx, tx, actor, recipes, lists, func(i int) string { return path("recipes", i) })
+			return err
+		})
+		return out, err
+	})
+}
+
+// checkPositions reports ingredients that share a position (explicit or
+// taken from the list) under prefix.
+func checkPositions(f fields, prefix string, ingredients []NewIngredient) {
+	f.duplicates(prefix+".ingredients", "position", len(ingredients), func(j int) string {
+		return strconv.Itoa(int(position(ingredients[j], j)))
+	})
+}
+
+func position(in NewIngredient, j int) int32 {
+	if in.Position == 0 {
+		return int32(j + 1)
+	}
+	return in.Position
+}
+
+// addIngredients inserts lists[i] as the ingredients of recipes[i], in one
+// statement, after checking the actor can see every food (at(i) is the
+// path of recipe i), and returns the recipes with their ingredients.
+func addIngredients(ctx context.Context, tx db.DBTX, actor uuid.UUID, recipes []db.Recipe, lists [][]NewIngredient, at func(i int) string) ([]RecipeDetail, error) {
+	var rows []db.NewRecipeIngredient
+	var where []string
+	for i, list := range lists {
+		for j, ing := range list {
+			food, _ := parseID(ing.FoodID)
+			rows = append(rows, db.NewRecipeIngredient{RecipeID: recipes[i].ID, Position: position(ing, j), FoodID: food, Grams: ing.Grams})
+			where = append(where, path(at(i)+".ingredients", j, "food_id"))
+		}
+	}
+	missing := fields{}
+	if err := seeFoods(ctx, tx, actor, len(rows), func(k int) uuid.UUID { return rows[k].FoodID },
+		func(k int) string { return where[k] }, missing); err != nil {
+		return nil, err
+	}
+	if err := missing.err(); err != nil {
+		return nil, err
+	}
+	ingredients, err := db.InsertRecipeIngredients(ctx, tx, rows)
+	if err != nil {
+		return nil, err
+	}
+	return withIngredients(recipes, ingredients), nil
+}
+
+// withIngredients pairs recipes with their ingredients, by position.
+func withIngredients(recipes []db.Recipe, ingredients []db.RecipeIngredient) []RecipeDetail {
+	byRecipe := map[uuid.UUID][]db.RecipeIngredient{}
+	for _, ing := range ingredients {
+		byRecipe[ing.RecipeID] = append(byRecipe[ing.RecipeID], ing)
+	}
+	out := make([]RecipeDetail, len(recipes))
+	for i, r := range recipes {
+		list := byRecipe[r.ID]
+		sortByPosition(list)
+		out[i] = RecipeDetail{Recipe: r, Ingredients: append([]db.RecipeIngredient{}, list...)}
+	}
+	return out
+}
+
+// UpdateRecipes changes the acting user's recipes, all or none, in one
+// transaction; a recipe that is not theirs is not found.
+func (a *Actions) UpdateRecipes(ctx context.Context, actor uuid.UUID, in []RecipeChange) Result[[]RecipeDetail] {
+	return run(ctx, a, "UpdateRecipes", func() ([]RecipeDetail, error) {
+		if err := acting(actor); err != nil {
+			return nil, err
+		}
+		f := fields{}
+		f.batch("recipes", len(in))
+		ids := make([]uuid.UUID, len(in))
+		patches := make([]db.RecipePatch, len(in))
+		for i, c := range in {
+			a.check(f, path("recipes", i), c)
+			if c.Ingredients != nil {
+				checkPositions(f, path("recipes", i), *c.Ingredients)
+			}
+			ids[i], _ = parseID(c.ID)
+			patches[i] = db.RecipePatch{ID: ids[i]}
+			if c.Title != nil {
+				patches[i].Title = db.Set(*c.Title)
+			}
+			if c.Servings != nil {
+				patches[i].Servings = db.Set(*c.Servings)
+			}
+			if c.Instructions != nil {
+				patches[i].Instructions = db.Set(*c.Instructions)
+			}
+		}
+		f.duplicates("recipes", "id", len(in), func(i int) string { return in[i].ID })
+		if err := f.err(); err != nil {
+			return nil, err
+		}
+		var out []RecipeDetail
+		err := a.inTx(ctx, func(tx db.DBTX) error {
+			recipes, err := db.UpdateRecipes(ctx, tx, actor, patches)
+			if err != nil {
+				return err
+			}
+			if err := visible(ids, recipes, func(r db.Recipe) uuid.UUID { return r.ID }, "recipes", "no such recipe"); err != nil {
+				return err
+			}
+			if err := replaceIngredients(ctx, tx, actor, recipes, in); err != nil {
+				return err
+			}
+			out, err = recipeDetails(ctx, tx, actor, recipes)
+			return err
+		})
+		return out, err
+	})
+}
+
+// replaceIngredients swaps the ingredients of the recipes whose change
+// sets them: the old ones go, the new ones come, in two statements.
+func replaceIngredients(ctx context.Context, tx db.DBTX, actor uuid.UUID, recipes []db.Recipe, in []RecipeChange) error {
+	var replaced []db.Recipe
+	var lists [][]NewIngredient
+	var at []int
+	for i, c := range in {
+		if c.Ingredients != nil {
+			replaced, lists, at = append(replaced, recipes[i]), append(lists, *c.Ingredients), append(at, i)
+		}
+	}
+	if len(replaced) == 0 {
+		return nil
+	}
+	old, err := listIngredients(ctx, tx, actor, replaced)
+	if err != nil {
+		return err
+	}
+	ids := make([]uuid.UUID, len(old))
+	for i, ing := range old {
+		ids[i] = ing.ID
+	}
+	if _, err := db.DeleteRecipeIngredients(ctx, tx, actor, ids); err != nil {
+		return err
+	}
+	_, err = addIngredients(ctx, tx, actor, replaced, lists, func(k int) string { return path("recipes", at[k]) })
+	return err
+}
+
+// recipeDetails returns recipes with their ingredients.
+func recipeDetails(ctx context.Context, tx db.DBTX, actor uuid.UUID, recipes []db.Recipe) ([]RecipeDetail, error) {
+	ingredients, err := listIngredients(ctx, tx, actor, recipes)
+	if err != nil {
+		return nil, err
+	}
+	return withIngredients(recipes, ingredients), nil
+}
+
+// listIngredients returns every ingredient of the recipes, walking the
+// pages of ListRecipeIngredients.
+func listIngredients(ctx context.Context, tx db.DBTX, actor uuid.UUID, recipes []db.Recipe) ([]db.RecipeIngredient, error) {
+	ids := make([]uuid.UUID, len(recipes))
+	for i, r := range recipes {
+		ids[i] = r.ID
+	}
+	var all []db.RecipeIngredient
+	var after db.Cursor
+	for {
+		page, err := db.ListRecipeIngredients(ctx, tx, db.RecipeIngredientFilter{OwnerID: actor, RecipeIDs: ids, After: after, Limit: db.MaxPageSize})
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, page.Items...)
+		if page.Next == "" {
+			return all, nil
+		}
+		after = page.Next
+	}
+}
+
+// DeleteRecipes deletes the acting user's recipes and their ingredients,
+// all or none. A recipe the journal uses is a conflict on its id.
+func (a *Actions) DeleteRecipes(ctx context.Context, actor uuid.UUID, ids []string) Result[[]db.Recipe] {
+	return run(ctx, a, "DeleteRecipes", func() ([]db.Recipe, error) {
+		if err := acting(actor); err != nil {
+			return nil, err
+		}
+		f := fields{}
+		parsed := f.ids("ids", ids)
+		if err := f.err(); err != nil {
+			return nil, err
+		}
+		var recipes []db.Recipe
+		err := a.inTx(ctx, func(tx db.DBTX) error {
+			var err error
+			if recipes, err = db.DeleteRecipes(ctx, tx, actor, parsed); err != nil {
+				return err
+			}
+			return visible(parsed, recipes, func(r db.Recipe) uuid.UUID { return r.ID }, "ids", "no such recipe")
+		})
+		if e, ok := inUseAt(err, ids, "is logged in the journal"); ok {
+			return nil, e
+		}
+		return recipes, err
+	})
+}
+
+// RecipeNutrition returns the nutrients of the acting user's recipes, in
+// all and per serving.
+func (a *Actions) RecipeNutrition(ctx context.Context, actor uuid.UUID, ids []string) Result[[]RecipeNutrition] {
+	return run(ctx, a, "RecipeNutrition", func() ([]RecipeNutrition, error) {
+		if err := acting(actor); err != nil {
+			return nil, err
+		}
+		f := fields{}
+		parsed := f.ids("ids", ids)
+		if err := f.err(); err != nil {
+			return nil, err
+		}
+		rows, err := db.SelectRecipeNutrition(ctx, a.pool, actor, parsed)
+		if err != nil {
+			return nil, err
+		}
+		if err := visible(parsed, rows, func(r db.RecipeNutrition) uuid.UUID { return r.RecipeID }, "ids", "no such recipe"); err != nil {
+			return nil, err
+		}
+		out := make([]RecipeNutrition, len(rows))
+		for i, r := range rows {
+			out[i] = RecipeNutrition{RecipeID: r.RecipeID, Servings: r.Servings, Grams: r.Grams, Total: r.Nutrients, PerServing: r.PerServing()}
+		}
+		return out, nil
+	})
+}
+
+func sortByPosition(list []db.RecipeIngredient) {
+	slices.SortFunc(list, func(a, b db.RecipeIngredient) int { return cmp.Compare(a.Position, b.Position) })
+}

@@ -1,0 +1,148 @@
+package actions
+
+import (
+	"context"
+
+	"github.com/google/uuid"
+
+	"github.com/larderhq/larder/db"
+)
+
+// FoodTag names a tag to put on, or take off, a food.
+type FoodTag struct {
+	FoodID string `json:"food_id" validate:"required,id"`
+	TagID  string `json:"tag_id" validate:"required,id"`
+}
+
+// TagSearch selects a page of the acting user's tags.
+type TagSearch struct {
+	NameContains string `json:"name_contains,omitempty" validate:"text,max=50"`
+	After        string `json:"after,omitempty" validate:"max=1000"`
+	Limit        int    `json:"limit,omitempty" validate:"gte=0,lte=1000"`
+}
+
+// CreateTags returns the acting user's tags with the given names, making
+// those that do not exist: one tag per name, in order (names compare
+// regardless of case).
+func (a *Actions) CreateTags(ctx context.Context, actor uuid.UUID, names []string) Result[[]db.Tag] {
+	return run(ctx, a, "CreateTags", func() ([]db.Tag, error) {
+		if err := acting(actor); err != nil {
+			return nil, err
+		}
+		f := fields{}
+		f.batch("names", len(names))
+		for i, name := range names {
+			if err := a.validate.Var(name, "required,text,notblank,max=50"); err != nil {
+				f[path("names", i)] = ruleOf(err)
+			}
+		}
+		if err := f.err(); err != nil {
+			return nil, err
+		}
+		return db.UpsertTags(ctx, a.pool, actor, names)
+	})
+}
+
+// TagFoods puts tags on foods, all or none. The foods must be ones the
+// acting user can see and the tags theirs: others are not found, at the
+// pair's food_id or tag_id. Tagging twice is harmless.
+func (a *Actions) TagFoods(ctx context.Context, actor uuid.UUID, in []FoodTag) Result[[]db.FoodTag] {
+	return run(ctx, a, "TagFoods", func() ([]db.FoodTag, error) {
+		pairs, err := a.foodTagPairs(actor, in)
+		if err != nil {
+			return nil, err
+		}
+		var tagged []db.FoodTag
+		err = a.inTx(ctx, func(tx db.DBTX) error {
+			if err := a.checkFoodTags(ctx, tx, actor, pairs); err != nil {
+				return err
+			}
+			var err error
+			tagged, err = db.InsertFoodTags(ctx, tx, pairs)
+			return err
+		})
+		return tagged, err
+	})
+}
+
+// UntagFoods takes tags off foods and returns the pairs removed; pairs
+// that were not there, or whose tag is not the acting user's, are left out.
+func (a *Actions) UntagFoods(ctx context.Context, actor uuid.UUID, in []FoodTag) Result[[]db.FoodTag] {
+	return run(ctx, a, "UntagFoods", func() ([]db.FoodTag, error) {
+		pairs, err := a.foodTagPairs(actor, in)
+		if err != nil {
+			return nil, err
+		}
+		return db.DeleteFoodTags(ctx, a.pool, actor, pairs)
+	})
+}
+
+// foodTagPairs validates a batch of pairs and parses their ids.
+func (a *Actions) foodTagPairs(actor uuid.UUID, in []FoodTag) ([]db.FoodTagPair, error) {
+	if err := acting(actor); err != nil {
+		return nil, err
+	}
+	f := fields{}
+	f.batch("pairs", len(in))
+	pairs := make([]db.FoodTagPair, len(in))
+	for i, p := range in {
+		a.check(f, path("pairs", i), p)
+		pairs[i].FoodID, _ = parseID(p.FoodID)
+		pairs[i].TagID, _ = parseID(p.TagID)
+	}
+	return pairs, f.err()
+}
+
+// checkFoodTags reports the pairs whose food the actor cannot see or whose
+// tag is not theirs, as not found.
+func (a *Actions) checkFoodTags(ctx context.Context, tx db.DBTX, actor uuid.UUID, pairs []db.FoodTagPair) error {
+	foodIDs := make([]uuid.UUID, len(pairs))
+	tagIDs := make([]uuid.UUID, len(pairs))
+	for i, p := range pairs {
+		foodIDs[i], tagIDs[i] = p.FoodID, p.TagID
+	}
+	foods, err := db.SelectFoods(ctx, tx, &actor, foodIDs)
+	if err != nil {
+		return err
+	}
+	tags, err := db.SelectTags(ctx, tx, actor, tagIDs)
+	if err != nil {
+		return err
+	}
+	missing := fields{}
+	foodSeen, tagSeen := map[uuid.UUID]bool{}, map[uuid.UUID]bool{}
+	for _, f := range foods {
+		foodSeen[f.ID] = true
+	}
+	for _, t := range tags {
+		tagSeen[t.ID] = true
+	}
+	for i, p := range pairs {
+		if !foodSeen[p.FoodID] {
+			missing[path("pairs", i, "food_id")] = "no such food"
+		}
+		if !tagSeen[p.TagID] {
+			missing[path("pairs", i, "tag_id")] = "no such tag"
+		}
+	}
+	if len(missing) > 0 {
+		return fieldsError(CodeNotFound, missing)
+	}
+	return nil
+}
+
+// ListTags returns a page of the acting user's tags, each with the number
+// of foods it is on.
+func (a *Actions) ListTags(ctx context.Context, actor uuid.UUID, q TagSearch) Result[db.Page[db.TagWithCount]] {
+	return run(ctx, a, "ListTags", func() (db.Page[db.TagWithCount], error) {
+		if err := acting(actor); err != nil {
+			return db.Page[db.TagWithCount]{}, err
+		}
+		f := fields{}
+		a.check(f, "", q)
+		if err := f.err(); err != nil {
+			return db.Page[db.TagWithCount]{}, err
+		}
+		return db.ListTags(ctx, a.pool, db.TagFilter{OwnerID: actor, NameContains: q.NameContains, After: db.Cursor(q.After), Limit: q.Limit})
+	})
+}

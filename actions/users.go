@@ -1,0 +1,96 @@
+package actions
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/google/uuid"
+
+	"github.com/larderhq/larder/db"
+)
+
+// NewUser is an account to register.
+type NewUser struct {
+	Email       string `json:"email" validate:"required,max=254,text,email"`
+	DisplayName string `json:"display_name" validate:"required,notblank,max=100,text"`
+}
+
+// ProfileChange changes the acting user's profile; nil fields stay.
+type ProfileChange struct {
+	Email       *string `json:"email,omitempty" validate:"omitnil,required,max=254,text,email"`
+	DisplayName *string `json:"display_name,omitempty" validate:"omitnil,required,notblank,max=100,text"`
+}
+
+// RegisterUsers creates accounts, all or none. Emails are unique
+// regardless of case: one taken already is a conflict on that element's
+// email, one repeated in the batch is invalid.
+func (a *Actions) RegisterUsers(ctx context.Context, in []NewUser) Result[[]db.User] {
+	return run(ctx, a, "RegisterUsers", func() ([]db.User, error) {
+		f := fields{}
+		f.batch("users", len(in))
+		for i := range in {
+			a.check(f, path("users", i), in[i])
+		}
+		f.duplicates("users", "email", len(in), func(i int) string { return strings.ToLower(in[i].Email) })
+		if err := f.err(); err != nil {
+			return nil, err
+		}
+		rows := make([]db.NewUser, len(in))
+		for i, u := range in {
+			rows[i] = db.NewUser{Email: u.Email, DisplayName: u.DisplayName}
+		}
+		users, err := db.InsertUsers(ctx, a.pool, rows)
+		if e, ok := conflictAt(err, "users_email_key", len(in),
+			func(i int) string { return in[i].Email }, func(i int) string { return path("users", i, "email") }); ok {
+			return nil, e
+		}
+		return users, err
+	})
+}
+
+// UpdateProfile changes the acting user's email or display name. A taken
+// email is a conflict on email.
+func (a *Actions) UpdateProfile(ctx context.Context, actor uuid.UUID, in ProfileChange) Result[db.User] {
+	return run(ctx, a, "UpdateProfile", func() (db.User, error) {
+		if err := acting(actor); err != nil {
+			return db.User{}, err
+		}
+		f := fields{}
+		a.check(f, "", in)
+		if err := f.err(); err != nil {
+			return db.User{}, err
+		}
+		patch := db.UserPatch{ID: actor}
+		if in.Email != nil {
+			patch.Email = db.Set(*in.Email)
+		}
+		if in.DisplayName != nil {
+			patch.DisplayName = db.Set(*in.DisplayName)
+		}
+		user, err := db.First(db.UpdateUsers(ctx, a.pool, []db.UserPatch{patch}))
+		if errors.Is(err, db.ErrNotFound) {
+			return db.User{}, notFound("user not found")
+		}
+		if e, ok := conflictAt(err, "users_email_key", 1,
+			func(int) string { return *in.Email }, func(int) string { return "email" }); ok {
+			return db.User{}, e
+		}
+		return user, err
+	})
+}
+
+// DeleteAccount deletes the acting user and everything they own: foods,
+// tags, pantry, recipes, journal, generations.
+func (a *Actions) DeleteAccount(ctx context.Context, actor uuid.UUID) Result[db.User] {
+	return run(ctx, a, "DeleteAccount", func() (db.User, error) {
+		if err := acting(actor); err != nil {
+			return db.User{}, err
+		}
+		user, err := db.First(db.DeleteUsers(ctx, a.pool, []uuid.UUID{actor}))
+		if errors.Is(err, db.ErrNotFound) {
+			return db.User{}, notFound("user not found")
+		}
+		return user, err
+	})
+}
