@@ -85,8 +85,14 @@ test-integration: ## tests/integration: real PostgreSQL, a fresh database per te
 test-e2e: tools ## tests/e2e: dbmate, sqlc and the larder command run as a user runs them
 	$(GO) test -count=1 ./tests/e2e/...
 
+FUZZTIME ?= 60s
+
+.PHONY: fuzz
+fuzz: ## fuzz the food and pantry actions against a real database (FUZZTIME, default 60s)
+	$(GO) test -run '^$$' -fuzz FuzzFoodAndPantryInput -fuzztime $(FUZZTIME) ./tests/integration/
+
 .PHONY: bench
-bench: ## benchmarks: many-first insert against a per-row loop and CopyFrom, and chunk sizes
+bench: ## benchmarks: many-first insert vs a per-row loop and CopyFrom, action vs model, chunk sizes
 	$(GO) test -run '^$$' -bench . -benchmem ./db/ ./tests/integration/...
 
 # --- checks ----------------------------------------------------------------
