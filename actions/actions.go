@@ -124,7 +124,7 @@ func constraintFailure(ce *db.ConstraintError) *Error {
 	case errors.Is(ce, db.ErrForeignKeyViolation):
 		return invalid(column, "refers to nothing that exists")
 	case errors.Is(ce, db.ErrNotNullViolation):
-		return invalid(column, messages["required"])
+		return invalid(column, "is required")
 	}
 	return invalid(column, "is out of range")
 }

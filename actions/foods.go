@@ -217,7 +217,7 @@ func (a *Actions) DeleteFoods(ctx context.Context, actor uuid.UUID, ids []string
 			return nil, err
 		}
 		f := fields{}
-		parsed := f.ids("ids", ids)
+		parsed := a.ids(f, "ids", ids)
 		if err := f.err(); err != nil {
 			return nil, err
 		}
@@ -264,7 +264,7 @@ func (a *Actions) GetFoods(ctx context.Context, actor uuid.UUID, ids []string) R
 			return nil, err
 		}
 		f := fields{}
-		parsed := f.ids("ids", ids)
+		parsed := a.ids(f, "ids", ids)
 		if err := f.err(); err != nil {
 			return nil, err
 		}

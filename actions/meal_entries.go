@@ -117,7 +117,7 @@ func (a *Actions) DeleteMealEntries(ctx context.Context, actor uuid.UUID, ids []
 			return nil, err
 		}
 		f := fields{}
-		parsed := f.ids("ids", ids)
+		parsed := a.ids(f, "ids", ids)
 		if err := f.err(); err != nil {
 			return nil, err
 		}

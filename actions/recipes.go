@@ -268,7 +268,7 @@ func (a *Actions) DeleteRecipes(ctx context.Context, actor uuid.UUID, ids []stri
 			return nil, err
 		}
 		f := fields{}
-		parsed := f.ids("ids", ids)
+		parsed := a.ids(f, "ids", ids)
 		if err := f.err(); err != nil {
 			return nil, err
 		}
@@ -295,7 +295,7 @@ func (a *Actions) RecipeNutrition(ctx context.Context, actor uuid.UUID, ids []st
 			return nil, err
 		}
 		f := fields{}
-		parsed := f.ids("ids", ids)
+		parsed := a.ids(f, "ids", ids)
 		if err := f.err(); err != nil {
 			return nil, err
 		}

@@ -32,9 +32,7 @@ func (a *Actions) CreateTags(ctx context.Context, actor uuid.UUID, names []strin
 		f := fields{}
 		f.batch("names", len(names))
 		for i, name := range names {
-			if err := a.validate.Var(name, "required,text,notblank,max=50"); err != nil {
-				f[path("names", i)] = ruleOf(err)
-			}
+			a.checkVar(f, path("names", i), name, "required,text,notblank,max=50")
 		}
 		if err := f.err(); err != nil {
 			return nil, err

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/larderhq/larder/db"
+	"github.com/larderhq/larder/internal/validation"
 )
 
 // noDB are actions without a database: every test here fails validation
@@ -48,7 +49,7 @@ func TestCreateFoodsRejectsBadInput(t *testing.T) {
 		{"infinite energy", func(f *NewFood) { f.Nutrients.EnergyKcal = math.Inf(1) }, "foods[1].nutrients.energy_kcal", "must be a finite number"},
 		{"energy over 900", func(f *NewFood) { f.Nutrients.EnergyKcal = 901 }, "foods[1].nutrients.energy_kcal", "must be at most 900"},
 		{"sugar over carbs", func(f *NewFood) { f.Nutrients.SugarG = 80 }, "foods[1].nutrients.sugar_g", "must not exceed carbs_g"},
-		{"macros over 100", func(f *NewFood) { f.Nutrients.ProteinG = 40 }, "foods[1].nutrients.carbs_g", messages["macros"]},
+		{"macros over 100", func(f *NewFood) { f.Nutrients.ProteinG = 40 }, "foods[1].nutrients.carbs_g", msg("macros")},
 		{"blank tag", func(f *NewFood) { f.Tags = []string{"ok", " "} }, "foods[1].tags[1]", "must not be blank"},
 	}
 	for _, tt := range tests {
@@ -104,13 +105,13 @@ func TestIDsAndDates(t *testing.T) {
 		field string
 		rule  string
 	}{
-		{"malformed id", NewPantryItem{FoodID: "not-a-uuid", Quantity: 1, Unit: "g"}, "items[0].food_id", messages["id"]},
-		{"nil id", NewPantryItem{FoodID: uuid.Nil.String(), Quantity: 1, Unit: "g"}, "items[0].food_id", messages["id"]},
-		{"non-canonical id", NewPantryItem{FoodID: "{" + uuid.NewString() + "}", Quantity: 1, Unit: "g"}, "items[0].food_id", messages["id"]},
+		{"malformed id", NewPantryItem{FoodID: "not-a-uuid", Quantity: 1, Unit: "g"}, "items[0].food_id", msg("id")},
+		{"nil id", NewPantryItem{FoodID: uuid.Nil.String(), Quantity: 1, Unit: "g"}, "items[0].food_id", msg("id")},
+		{"non-canonical id", NewPantryItem{FoodID: "{" + uuid.NewString() + "}", Quantity: 1, Unit: "g"}, "items[0].food_id", msg("id")},
 		{"zero quantity", NewPantryItem{FoodID: uuid.NewString(), Quantity: 0, Unit: "g"}, "items[0].quantity", "must be at least 0.01"},
 		{"unknown unit", NewPantryItem{FoodID: uuid.NewString(), Quantity: 1, Unit: "cup"}, "items[0].unit", "must be one of: g, ml, piece"},
-		{"date out of range", NewPantryItem{FoodID: uuid.NewString(), Quantity: 1, Unit: "g", ExpiresOn: "1899-12-31"}, "items[0].expires_on", messages["date"]},
-		{"date not a date", NewPantryItem{FoodID: uuid.NewString(), Quantity: 1, Unit: "g", ExpiresOn: "2026-02-30"}, "items[0].expires_on", messages["date"]},
+		{"date out of range", NewPantryItem{FoodID: uuid.NewString(), Quantity: 1, Unit: "g", ExpiresOn: "1899-12-31"}, "items[0].expires_on", msg("date")},
+		{"date not a date", NewPantryItem{FoodID: uuid.NewString(), Quantity: 1, Unit: "g", ExpiresOn: "2026-02-30"}, "items[0].expires_on", msg("date")},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -129,12 +130,12 @@ func TestMealEntryNeedsOneSource(t *testing.T) {
 		give NewMealEntry
 		want map[string]string
 	}{
-		{"neither", NewMealEntry{EatenAt: at, Meal: "lunch"}, map[string]string{"entries[0].food_id": messages["one_source"]}},
+		{"neither", NewMealEntry{EatenAt: at, Meal: "lunch"}, map[string]string{"entries[0].food_id": msg("one_source")}},
 		{"both", NewMealEntry{EatenAt: at, Meal: "lunch", FoodID: uuid.NewString(), Grams: 1, RecipeID: uuid.NewString(), Servings: 1},
-			map[string]string{"entries[0].recipe_id": messages["one_source"]}},
+			map[string]string{"entries[0].recipe_id": msg("one_source")}},
 		{"a food without grams", NewMealEntry{EatenAt: at, Meal: "lunch", FoodID: uuid.NewString()}, map[string]string{"entries[0].grams": "is required"}},
 		{"a time that is not RFC 3339", NewMealEntry{EatenAt: "yesterday", Meal: "lunch", FoodID: uuid.NewString(), Grams: 5},
-			map[string]string{"entries[0].eaten_at": messages["timestamp"]}},
+			map[string]string{"entries[0].eaten_at": msg("timestamp")}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -153,7 +154,7 @@ func TestDateRangeRules(t *testing.T) {
 	}{
 		{DateRange{From: "2026-11-25", To: "2026-11-24"}, map[string]string{"to": "must not be before from"}},
 		{DateRange{From: "2026-01-01", To: "2027-01-03"}, map[string]string{"to": "must be at most 366 days after from"}},
-		{DateRange{From: "2026-11-25", To: "2026-11-25", TimeZone: "Mars/Olympus"}, map[string]string{"time_zone": messages["timezone"]}},
+		{DateRange{From: "2026-11-25", To: "2026-11-25", TimeZone: "Mars/Olympus"}, map[string]string{"time_zone": msg("timezone")}},
 	}
 	for _, tt := range tests {
 		res := a.DailyTotals(context.Background(), actor, tt.give)
@@ -200,4 +201,12 @@ func TestErrorsMatchByCode(t *testing.T) {
 	require.True(t, errors.As(err, &e))
 	require.Equal(t, CodeNotFound, e.Code)
 	require.EqualError(t, err, "not_found: no such food")
+}
+
+// msg is the message of one of the rules, from wherever it is defined.
+func msg(tag string) string {
+	if m, ok := ruleMessages[tag]; ok {
+		return m
+	}
+	return validation.RuleMessage(tag)
 }

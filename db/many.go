@@ -235,8 +235,10 @@ func inOrder[Row any, K comparable](rows []Row, keys []K, key func(Row) K) []Row
 
 // fail wraps err, mapped to this package's errors, with the operation and
 // table, as in: insert foods: unique violation on foods (barcode): ...
-func (t table[Row, K]) fail(op string, err error) error {
-	return fmt.Errorf("%s %s: %w", op, t.name, mapError(err))
+func (t table[Row, K]) fail(op string, err error) error { return fail(op, t.name, err) }
+
+func fail(op, what string, err error) error {
+	return fmt.Errorf("%s %s: %w", op, what, mapError(err))
 }
 
 // newIDs returns n new UUIDv7s.

@@ -192,3 +192,13 @@ func DeletePantryItems(ctx context.Context, dbtx DBTX, owner uuid.UUID, ids []uu
 		return dbsqlc.DeletePantryItemsParams{Ids: ids, OwnerID: owner}
 	}, (*dbsqlc.Queries).DeletePantryItems)
 }
+
+// ListOwnersWithExpiringItems returns a page of the ids of users with an
+// item that expires on or before lastDay, in id order.
+func ListOwnersWithExpiringItems(ctx context.Context, dbtx DBTX, lastDay time.Time, after Cursor, limit int) (Page[uuid.UUID], error) {
+	return listRows(ctx, dbtx, pantryItems.name, after, limit,
+		func(after uuid.UUID, limit int32) dbsqlc.ListOwnersWithExpiringItemsParams {
+			return dbsqlc.ListOwnersWithExpiringItemsParams{LastDay: dateOf(lastDay), AfterOwnerID: after, RowLimit: limit}
+		},
+		(*dbsqlc.Queries).ListOwnersWithExpiringItems, func(id uuid.UUID) uuid.UUID { return id })
+}

@@ -155,3 +155,20 @@ var recipeNutrition = table[dbsqlc.RecipeNutrientsRow, uuid.UUID]{
 	key:     func(r dbsqlc.RecipeNutrientsRow) uuid.UUID { return r.RecipeID },
 	compare: compareUUID,
 }
+
+// RecomputeRecipeNutrition stores the nutrients per serving of the given
+// recipes and of every recipe that uses one of the given foods, whoever
+// owns them (it is the work of a job, not of a user), and returns the ids
+// of the recipes it updated.
+func RecomputeRecipeNutrition(ctx context.Context, dbtx DBTX, recipeIDs, foodIDs []uuid.UUID) ([]uuid.UUID, error) {
+	if len(recipeIDs) == 0 && len(foodIDs) == 0 {
+		return nil, nil
+	}
+	ids, err := dbsqlc.New(dbtx).RecomputeRecipeNutrition(ctx, dbsqlc.RecomputeRecipeNutritionParams{
+		RecipeIds: recipeIDs, FoodIds: foodIDs, // a nil slice is NULL, and = ANY(NULL) matches nothing
+	})
+	if err != nil {
+		return nil, recipes.fail("recompute nutrition of", err)
+	}
+	return ids, nil
+}

@@ -69,3 +69,203 @@ USING (
 ) AS locked
 WHERE j.id = locked.id
 RETURNING j.*;
+
+-- name: EnqueueJobs :many
+-- The queue's insert. A job whose (kind, unique_key) a pending or running
+-- job holds is skipped (ON CONFLICT on the partial unique index); the
+-- caller reads the holder with SelectUniqueJobs. Ids ascend in input order
+-- (ORDER BY ord). Workers listening on larder_jobs hear of the queues that
+-- got jobs due now: pg_notify is sent at commit, so a rolled-back enqueue
+-- wakes no one.
+WITH input AS (
+    SELECT unnest(@kinds::text[]) AS kind,
+           unnest(@queues::text[]) AS queue,
+           unnest(@payloads::jsonb[]) AS payload,
+           unnest(@priorities::smallint[]) AS priority,
+           unnest(@max_attempts::int[]) AS max_attempts,
+           unnest(@run_ats::timestamptz[]) AS run_at,
+           unnest(@unique_keys::text[]) AS unique_key,
+           unnest(@timeout_ms::int[]) AS timeout_ms,
+           generate_subscripts(@kinds::text[], 1) AS ord
+), inserted AS (
+    INSERT INTO jobs (kind, queue, payload, priority, max_attempts, run_at, unique_key, timeout_ms)
+    SELECT input.kind, input.queue, input.payload, input.priority, input.max_attempts,
+           coalesce(nullif(input.run_at, '0001-01-01 00:00:00+00'), now()),
+           nullif(input.unique_key, ''),
+           nullif(input.timeout_ms, 0)
+    FROM input
+    ORDER BY input.ord
+    ON CONFLICT (kind, unique_key) WHERE unique_key IS NOT NULL AND state IN ('pending', 'running') DO NOTHING
+    RETURNING jobs.id, jobs.kind, jobs.queue, jobs.unique_key, jobs.run_at
+), notified AS (
+    SELECT count(pg_notify('larder_jobs', due.queue)) AS queues
+    FROM (SELECT DISTINCT inserted.queue FROM inserted WHERE inserted.run_at <= now()) AS due
+)
+SELECT inserted.id, inserted.kind, inserted.unique_key FROM inserted, notified;
+
+-- name: SelectUniqueJobs :many
+-- The pending or running jobs that hold the given (kind, unique_key) pairs.
+SELECT jobs.id, jobs.kind, jobs.unique_key
+FROM jobs
+JOIN (SELECT unnest(@kinds::text[]) AS kind, unnest(@unique_keys::text[]) AS unique_key) AS wanted
+  ON jobs.kind = wanted.kind AND jobs.unique_key = wanted.unique_key
+WHERE jobs.unique_key IS NOT NULL AND jobs.state IN ('pending', 'running');
+
+-- name: FetchJobs :many
+-- Claims up to row_limit due jobs of a queue for a worker: highest
+-- priority first, then oldest. SKIP LOCKED lets workers fetch at the same
+-- time without waiting on, or taking, each other's rows. A claimed job's
+-- attempt counts, and it holds a lease its worker must renew.
+WITH picked AS (
+    SELECT jobs.id FROM jobs
+    WHERE jobs.state = 'pending' AND jobs.queue = @queue AND jobs.run_at <= now()
+    ORDER BY jobs.priority, jobs.run_at, jobs.id
+    LIMIT @row_limit
+    FOR UPDATE SKIP LOCKED
+)
+UPDATE jobs SET
+    state = 'running',
+    attempt = jobs.attempt + 1,
+    attempted_at = now(),
+    attempted_by = @worker::text,
+    lease_expires_at = now() + '1 millisecond'::interval * @lease_ms::int,
+    updated_at = now()
+FROM picked
+WHERE jobs.id = picked.id
+RETURNING jobs.id, jobs.kind, jobs.queue, jobs.payload, jobs.priority, jobs.attempt, jobs.max_attempts,
+          jobs.timeout_ms, jobs.run_at, jobs.created_at, jobs.cancel_requested_at;
+
+-- name: FinishJobs :many
+-- Records how runs ended, many at once: completed, retried or snoozed
+-- (pending again after delay_ms, on the database's clock; a snooze gives
+-- its attempt back), cancelled or
+-- discarded (out of attempts). An error, when given, joins the job's
+-- history. A run counts only while its job is still the one the worker
+-- holds (running, same attempt): a job rescued meanwhile belongs to its new
+-- run.
+WITH input AS (
+    SELECT unnest(@ids::bigint[]) AS id,
+           unnest(@attempts::int[]) AS attempt,
+           unnest(@states::text[]) AS state,
+           unnest(@delays_ms::bigint[]) AS delay_ms,
+           unnest(@snoozed::bool[]) AS snoozed,
+           unnest(@errors::jsonb[]) AS error
+)
+UPDATE jobs SET
+    state = input.state::job_state,
+    run_at = CASE WHEN input.state = 'pending' THEN now() + '1 millisecond'::interval * input.delay_ms ELSE jobs.run_at END,
+    attempt = CASE WHEN input.snoozed THEN jobs.attempt - 1 ELSE jobs.attempt END,
+    errors = CASE WHEN input.error IS NULL THEN jobs.errors ELSE jobs.errors || jsonb_build_array(input.error) END,
+    finished_at = CASE WHEN input.state IN ('completed', 'cancelled', 'discarded') THEN now() END,
+    lease_expires_at = NULL,
+    updated_at = now()
+FROM input
+WHERE jobs.id = input.id AND jobs.attempt = input.attempt AND jobs.state = 'running'
+RETURNING jobs.id;
+
+-- name: RenewJobLeases :many
+-- Extends the leases of a worker's running jobs; a job missing from the
+-- result is no longer the worker's (rescued). cancel_requested tells the
+-- worker to stop a run whose cancel notification it missed.
+UPDATE jobs SET lease_expires_at = now() + '1 millisecond'::interval * @lease_ms::int
+WHERE jobs.id = ANY(@ids::bigint[]) AND jobs.state = 'running' AND jobs.attempted_by = @worker::text
+RETURNING jobs.id, (jobs.cancel_requested_at IS NOT NULL)::bool AS cancel_requested;
+
+-- name: RescueJobs :many
+-- Running jobs whose lease expired (their worker died or stalled) go back
+-- to pending at once, or are discarded when out of attempts, or cancelled
+-- when that was asked; the lost run joins their error history. At most
+-- row_limit per statement.
+WITH expired AS (
+    SELECT jobs.id FROM jobs
+    WHERE jobs.state = 'running' AND jobs.lease_expires_at < now()
+    ORDER BY jobs.id
+    LIMIT @row_limit
+    FOR UPDATE SKIP LOCKED
+), rescued AS (
+    SELECT jobs.id,
+           CASE WHEN jobs.cancel_requested_at IS NOT NULL THEN 'cancelled'::job_state
+                WHEN jobs.attempt >= jobs.max_attempts THEN 'discarded'::job_state
+                ELSE 'pending'::job_state END AS state
+    FROM jobs JOIN expired USING (id)
+)
+UPDATE jobs SET
+    state = rescued.state,
+    finished_at = CASE WHEN rescued.state = 'pending' THEN NULL ELSE now() END,
+    run_at = now(),
+    lease_expires_at = NULL,
+    errors = jobs.errors || jsonb_build_array(jsonb_build_object(
+        'attempt', jobs.attempt,
+        'error', 'lease expired: worker ' || coalesce(jobs.attempted_by, '') || ' stopped renewing it',
+        'at', now())),
+    updated_at = now()
+FROM rescued
+WHERE jobs.id = rescued.id
+RETURNING jobs.id, jobs.state;
+
+-- name: CancelJobs :many
+-- Cancels jobs: a pending one at once; a running one is asked to stop (its
+-- worker hears it on larder_jobs_cancel, cancels the run and records it
+-- cancelled). Finished jobs are left as they are.
+WITH locked AS (
+    SELECT jobs.id FROM jobs
+    WHERE jobs.id = ANY(@ids::bigint[]) AND jobs.state IN ('pending', 'running')
+    ORDER BY jobs.id
+    FOR UPDATE
+), updated AS (
+    UPDATE jobs SET
+        state = CASE WHEN jobs.state = 'pending' THEN 'cancelled'::job_state ELSE jobs.state END,
+        finished_at = CASE WHEN jobs.state = 'pending' THEN now() ELSE jobs.finished_at END,
+        cancel_requested_at = now(),
+        updated_at = now()
+    FROM locked
+    WHERE jobs.id = locked.id
+    RETURNING jobs.id, jobs.state
+), notified AS (
+    SELECT count(pg_notify('larder_jobs_cancel', updated.id::text)) AS jobs
+    FROM updated WHERE updated.state = 'running'
+)
+SELECT updated.id, updated.state FROM updated, notified;
+
+-- name: PruneJobs :many
+-- Deletes jobs that finished before @before, at most row_limit per
+-- statement, so a long backlog goes in short steps.
+DELETE FROM jobs
+WHERE jobs.id IN (
+    SELECT old.id FROM jobs AS old
+    WHERE old.finished_at < @before::timestamptz
+    ORDER BY old.finished_at
+    LIMIT @row_limit
+)
+RETURNING jobs.id;
+
+-- name: CountJobs :many
+-- How many jobs each queue has in each state.
+SELECT jobs.queue, jobs.state, count(*)::bigint AS jobs
+FROM jobs
+GROUP BY jobs.queue, jobs.state
+ORDER BY jobs.queue, jobs.state;
+
+-- name: EnsureJobSchedules :many
+-- Adds the schedules the table does not have yet; existing ones keep their
+-- next run.
+INSERT INTO job_schedules (name, next_run_at)
+SELECT unnest(@names::text[]), unnest(@next_run_ats::timestamptz[])
+ON CONFLICT (name) DO NOTHING
+RETURNING name;
+
+-- name: ClaimDueJobSchedules :many
+-- The given schedules that are due, locked until the transaction ends;
+-- SKIP LOCKED leaves one another worker is handling to it. now is the
+-- database's clock, which schedules run by.
+SELECT job_schedules.name, job_schedules.next_run_at, now()::timestamptz AS now
+FROM job_schedules
+WHERE job_schedules.name = ANY(@names::text[]) AND job_schedules.next_run_at <= now()
+ORDER BY job_schedules.name
+FOR UPDATE SKIP LOCKED;
+
+-- name: UpdateJobSchedules :many
+UPDATE job_schedules SET next_run_at = u.next_run_at, updated_at = now()
+FROM (SELECT unnest(@names::text[]) AS name, unnest(@next_run_ats::timestamptz[]) AS next_run_at) AS u
+WHERE job_schedules.name = u.name
+RETURNING job_schedules.name;

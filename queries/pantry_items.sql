@@ -77,3 +77,11 @@ USING (
 ) AS locked
 WHERE p.id = locked.id
 RETURNING p.*;
+
+-- name: ListOwnersWithExpiringItems :many
+-- The users with an item that expires on or before last_day, by id, in
+-- keyset pages.
+SELECT DISTINCT pantry_items.owner_id FROM pantry_items
+WHERE pantry_items.expires_on <= @last_day::date AND pantry_items.owner_id > @after_owner_id::uuid
+ORDER BY pantry_items.owner_id
+LIMIT @row_limit;

@@ -131,3 +131,35 @@ USING (
 ) AS locked
 WHERE ri.id = locked.id
 RETURNING ri.*;
+
+-- name: RecomputeRecipeNutrition :many
+-- Stores the nutrients per serving of the given recipes and of every recipe
+-- that uses one of the given foods. Rows are locked in id order, as every
+-- batch write locks them.
+WITH targets AS (
+    SELECT recipes.id FROM recipes WHERE recipes.id = ANY(@recipe_ids::uuid[])
+    UNION
+    SELECT recipe_ingredients.recipe_id FROM recipe_ingredients WHERE recipe_ingredients.food_id = ANY(@food_ids::uuid[])
+), locked AS (
+    SELECT recipes.id FROM recipes WHERE recipes.id IN (SELECT targets.id FROM targets) ORDER BY recipes.id FOR UPDATE
+), totals AS (
+    SELECT r.id, r.servings,
+           coalesce(sum(ri.grams * f.energy_kcal / 100), 0) AS energy_kcal,
+           coalesce(sum(ri.grams * f.protein_g / 100), 0) AS protein_g,
+           coalesce(sum(ri.grams * f.fat_g / 100), 0) AS fat_g,
+           coalesce(sum(ri.grams * f.carbs_g / 100), 0) AS carbs_g
+    FROM recipes AS r
+    JOIN locked ON locked.id = r.id
+    LEFT JOIN recipe_ingredients AS ri ON ri.recipe_id = r.id
+    LEFT JOIN foods AS f ON f.id = ri.food_id
+    GROUP BY r.id
+)
+UPDATE recipes SET
+    energy_kcal_per_serving = round(totals.energy_kcal / totals.servings, 2),
+    protein_g_per_serving = round(totals.protein_g / totals.servings, 2),
+    fat_g_per_serving = round(totals.fat_g / totals.servings, 2),
+    carbs_g_per_serving = round(totals.carbs_g / totals.servings, 2),
+    nutrition_computed_at = now()
+FROM totals
+WHERE recipes.id = totals.id
+RETURNING recipes.id;

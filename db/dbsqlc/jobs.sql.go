@@ -11,6 +11,127 @@ import (
 	"time"
 )
 
+const cancelJobs = `-- name: CancelJobs :many
+WITH locked AS (
+    SELECT jobs.id FROM jobs
+    WHERE jobs.id = ANY($1::bigint[]) AND jobs.state IN ('pending', 'running')
+    ORDER BY jobs.id
+    FOR UPDATE
+), updated AS (
+    UPDATE jobs SET
+        state = CASE WHEN jobs.state = 'pending' THEN 'cancelled'::job_state ELSE jobs.state END,
+        finished_at = CASE WHEN jobs.state = 'pending' THEN now() ELSE jobs.finished_at END,
+        cancel_requested_at = now(),
+        updated_at = now()
+    FROM locked
+    WHERE jobs.id = locked.id
+    RETURNING jobs.id, jobs.state
+), notified AS (
+    SELECT count(pg_notify('larder_jobs_cancel', updated.id::text)) AS jobs
+    FROM updated WHERE updated.state = 'running'
+)
+SELECT updated.id, updated.state FROM updated, notified
+`
+
+type CancelJobsRow struct {
+	ID    int64    `json:"id"`
+	State JobState `json:"state"`
+}
+
+// Cancels jobs: a pending one at once; a running one is asked to stop (its
+// worker hears it on larder_jobs_cancel, cancels the run and records it
+// cancelled). Finished jobs are left as they are.
+func (q *Queries) CancelJobs(ctx context.Context, ids []int64) ([]CancelJobsRow, error) {
+	rows, err := q.db.Query(ctx, cancelJobs, ids)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []CancelJobsRow
+	for rows.Next() {
+		var i CancelJobsRow
+		if err := rows.Scan(&i.ID, &i.State); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const claimDueJobSchedules = `-- name: ClaimDueJobSchedules :many
+SELECT job_schedules.name, job_schedules.next_run_at, now()::timestamptz AS now
+FROM job_schedules
+WHERE job_schedules.name = ANY($1::text[]) AND job_schedules.next_run_at <= now()
+ORDER BY job_schedules.name
+FOR UPDATE SKIP LOCKED
+`
+
+type ClaimDueJobSchedulesRow struct {
+	Name      string    `json:"name"`
+	NextRunAt time.Time `json:"next_run_at"`
+	Now       time.Time `json:"now"`
+}
+
+// The given schedules that are due, locked until the transaction ends;
+// SKIP LOCKED leaves one another worker is handling to it. now is the
+// database's clock, which schedules run by.
+func (q *Queries) ClaimDueJobSchedules(ctx context.Context, names []string) ([]ClaimDueJobSchedulesRow, error) {
+	rows, err := q.db.Query(ctx, claimDueJobSchedules, names)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []ClaimDueJobSchedulesRow
+	for rows.Next() {
+		var i ClaimDueJobSchedulesRow
+		if err := rows.Scan(&i.Name, &i.NextRunAt, &i.Now); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const countJobs = `-- name: CountJobs :many
+SELECT jobs.queue, jobs.state, count(*)::bigint AS jobs
+FROM jobs
+GROUP BY jobs.queue, jobs.state
+ORDER BY jobs.queue, jobs.state
+`
+
+type CountJobsRow struct {
+	Queue string   `json:"queue"`
+	State JobState `json:"state"`
+	Jobs  int64    `json:"jobs"`
+}
+
+// How many jobs each queue has in each state.
+func (q *Queries) CountJobs(ctx context.Context) ([]CountJobsRow, error) {
+	rows, err := q.db.Query(ctx, countJobs)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []CountJobsRow
+	for rows.Next() {
+		var i CountJobsRow
+		if err := rows.Scan(&i.Queue, &i.State, &i.Jobs); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const deleteJobs = `-- name: DeleteJobs :many
 DELETE FROM jobs AS j
 USING (
@@ -57,6 +178,268 @@ func (q *Queries) DeleteJobs(ctx context.Context, ids []int64) ([]Job, error) {
 			return nil, err
 		}
 		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const enqueueJobs = `-- name: EnqueueJobs :many
+WITH input AS (
+    SELECT unnest($1::text[]) AS kind,
+           unnest($2::text[]) AS queue,
+           unnest($3::jsonb[]) AS payload,
+           unnest($4::smallint[]) AS priority,
+           unnest($5::int[]) AS max_attempts,
+           unnest($6::timestamptz[]) AS run_at,
+           unnest($7::text[]) AS unique_key,
+           unnest($8::int[]) AS timeout_ms,
+           generate_subscripts($1::text[], 1) AS ord
+), inserted AS (
+    INSERT INTO jobs (kind, queue, payload, priority, max_attempts, run_at, unique_key, timeout_ms)
+    SELECT input.kind, input.queue, input.payload, input.priority, input.max_attempts,
+           coalesce(nullif(input.run_at, '0001-01-01 00:00:00+00'), now()),
+           nullif(input.unique_key, ''),
+           nullif(input.timeout_ms, 0)
+    FROM input
+    ORDER BY input.ord
+    ON CONFLICT (kind, unique_key) WHERE unique_key IS NOT NULL AND state IN ('pending', 'running') DO NOTHING
+    RETURNING jobs.id, jobs.kind, jobs.queue, jobs.unique_key, jobs.run_at
+), notified AS (
+    SELECT count(pg_notify('larder_jobs', due.queue)) AS queues
+    FROM (SELECT DISTINCT inserted.queue FROM inserted WHERE inserted.run_at <= now()) AS due
+)
+SELECT inserted.id, inserted.kind, inserted.unique_key FROM inserted, notified
+`
+
+type EnqueueJobsParams struct {
+	Kinds       []string          `json:"kinds"`
+	Queues      []string          `json:"queues"`
+	Payloads    []json.RawMessage `json:"payloads"`
+	Priorities  []int16           `json:"priorities"`
+	MaxAttempts []int32           `json:"max_attempts"`
+	RunAts      []time.Time       `json:"run_ats"`
+	UniqueKeys  []string          `json:"unique_keys"`
+	TimeoutMs   []int32           `json:"timeout_ms"`
+}
+
+type EnqueueJobsRow struct {
+	ID        int64   `json:"id"`
+	Kind      string  `json:"kind"`
+	UniqueKey *string `json:"unique_key"`
+}
+
+// The queue's insert. A job whose (kind, unique_key) a pending or running
+// job holds is skipped (ON CONFLICT on the partial unique index); the
+// caller reads the holder with SelectUniqueJobs. Ids ascend in input order
+// (ORDER BY ord). Workers listening on larder_jobs hear of the queues that
+// got jobs due now: pg_notify is sent at commit, so a rolled-back enqueue
+// wakes no one.
+func (q *Queries) EnqueueJobs(ctx context.Context, arg EnqueueJobsParams) ([]EnqueueJobsRow, error) {
+	rows, err := q.db.Query(ctx, enqueueJobs,
+		arg.Kinds,
+		arg.Queues,
+		arg.Payloads,
+		arg.Priorities,
+		arg.MaxAttempts,
+		arg.RunAts,
+		arg.UniqueKeys,
+		arg.TimeoutMs,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []EnqueueJobsRow
+	for rows.Next() {
+		var i EnqueueJobsRow
+		if err := rows.Scan(&i.ID, &i.Kind, &i.UniqueKey); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const ensureJobSchedules = `-- name: EnsureJobSchedules :many
+INSERT INTO job_schedules (name, next_run_at)
+SELECT unnest($1::text[]), unnest($2::timestamptz[])
+ON CONFLICT (name) DO NOTHING
+RETURNING name
+`
+
+type EnsureJobSchedulesParams struct {
+	Names      []string    `json:"names"`
+	NextRunAts []time.Time `json:"next_run_ats"`
+}
+
+// Adds the schedules the table does not have yet; existing ones keep their
+// next run.
+func (q *Queries) EnsureJobSchedules(ctx context.Context, arg EnsureJobSchedulesParams) ([]string, error) {
+	rows, err := q.db.Query(ctx, ensureJobSchedules, arg.Names, arg.NextRunAts)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []string
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			return nil, err
+		}
+		items = append(items, name)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const fetchJobs = `-- name: FetchJobs :many
+WITH picked AS (
+    SELECT jobs.id FROM jobs
+    WHERE jobs.state = 'pending' AND jobs.queue = $3 AND jobs.run_at <= now()
+    ORDER BY jobs.priority, jobs.run_at, jobs.id
+    LIMIT $4
+    FOR UPDATE SKIP LOCKED
+)
+UPDATE jobs SET
+    state = 'running',
+    attempt = jobs.attempt + 1,
+    attempted_at = now(),
+    attempted_by = $1::text,
+    lease_expires_at = now() + '1 millisecond'::interval * $2::int,
+    updated_at = now()
+FROM picked
+WHERE jobs.id = picked.id
+RETURNING jobs.id, jobs.kind, jobs.queue, jobs.payload, jobs.priority, jobs.attempt, jobs.max_attempts,
+          jobs.timeout_ms, jobs.run_at, jobs.created_at, jobs.cancel_requested_at
+`
+
+type FetchJobsParams struct {
+	Worker   string `json:"worker"`
+	LeaseMs  int32  `json:"lease_ms"`
+	Queue    string `json:"queue"`
+	RowLimit int32  `json:"row_limit"`
+}
+
+type FetchJobsRow struct {
+	ID                int64           `json:"id"`
+	Kind              string          `json:"kind"`
+	Queue             string          `json:"queue"`
+	Payload           json.RawMessage `json:"payload"`
+	Priority          int16           `json:"priority"`
+	Attempt           int32           `json:"attempt"`
+	MaxAttempts       int32           `json:"max_attempts"`
+	TimeoutMs         *int32          `json:"timeout_ms"`
+	RunAt             time.Time       `json:"run_at"`
+	CreatedAt         time.Time       `json:"created_at"`
+	CancelRequestedAt *time.Time      `json:"cancel_requested_at"`
+}
+
+// Claims up to row_limit due jobs of a queue for a worker: highest
+// priority first, then oldest. SKIP LOCKED lets workers fetch at the same
+// time without waiting on, or taking, each other's rows. A claimed job's
+// attempt counts, and it holds a lease its worker must renew.
+func (q *Queries) FetchJobs(ctx context.Context, arg FetchJobsParams) ([]FetchJobsRow, error) {
+	rows, err := q.db.Query(ctx, fetchJobs,
+		arg.Worker,
+		arg.LeaseMs,
+		arg.Queue,
+		arg.RowLimit,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []FetchJobsRow
+	for rows.Next() {
+		var i FetchJobsRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.Kind,
+			&i.Queue,
+			&i.Payload,
+			&i.Priority,
+			&i.Attempt,
+			&i.MaxAttempts,
+			&i.TimeoutMs,
+			&i.RunAt,
+			&i.CreatedAt,
+			&i.CancelRequestedAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const finishJobs = `-- name: FinishJobs :many
+WITH input AS (
+    SELECT unnest($1::bigint[]) AS id,
+           unnest($2::int[]) AS attempt,
+           unnest($3::text[]) AS state,
+           unnest($4::bigint[]) AS delay_ms,
+           unnest($5::bool[]) AS snoozed,
+           unnest($6::jsonb[]) AS error
+)
+UPDATE jobs SET
+    state = input.state::job_state,
+    run_at = CASE WHEN input.state = 'pending' THEN now() + '1 millisecond'::interval * input.delay_ms ELSE jobs.run_at END,
+    attempt = CASE WHEN input.snoozed THEN jobs.attempt - 1 ELSE jobs.attempt END,
+    errors = CASE WHEN input.error IS NULL THEN jobs.errors ELSE jobs.errors || jsonb_build_array(input.error) END,
+    finished_at = CASE WHEN input.state IN ('completed', 'cancelled', 'discarded') THEN now() END,
+    lease_expires_at = NULL,
+    updated_at = now()
+FROM input
+WHERE jobs.id = input.id AND jobs.attempt = input.attempt AND jobs.state = 'running'
+RETURNING jobs.id
+`
+
+type FinishJobsParams struct {
+	Ids      []int64           `json:"ids"`
+	Attempts []int32           `json:"attempts"`
+	States   []string          `json:"states"`
+	DelaysMs []int64           `json:"delays_ms"`
+	Snoozed  []bool            `json:"snoozed"`
+	Errors   []json.RawMessage `json:"errors"`
+}
+
+// Records how runs ended, many at once: completed, retried or snoozed
+// (pending again after delay_ms, on the database's clock; a snooze gives
+// its attempt back), cancelled or
+// discarded (out of attempts). An error, when given, joins the job's
+// history. A run counts only while its job is still the one the worker
+// holds (running, same attempt): a job rescued meanwhile belongs to its new
+// run.
+func (q *Queries) FinishJobs(ctx context.Context, arg FinishJobsParams) ([]int64, error) {
+	rows, err := q.db.Query(ctx, finishJobs,
+		arg.Ids,
+		arg.Attempts,
+		arg.States,
+		arg.DelaysMs,
+		arg.Snoozed,
+		arg.Errors,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		items = append(items, id)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
@@ -211,6 +594,142 @@ func (q *Queries) ListJobs(ctx context.Context, arg ListJobsParams) ([]Job, erro
 	return items, nil
 }
 
+const pruneJobs = `-- name: PruneJobs :many
+DELETE FROM jobs
+WHERE jobs.id IN (
+    SELECT old.id FROM jobs AS old
+    WHERE old.finished_at < $1::timestamptz
+    ORDER BY old.finished_at
+    LIMIT $2
+)
+RETURNING jobs.id
+`
+
+type PruneJobsParams struct {
+	Before   time.Time `json:"before"`
+	RowLimit int32     `json:"row_limit"`
+}
+
+// Deletes jobs that finished before @before, at most row_limit per
+// statement, so a long backlog goes in short steps.
+func (q *Queries) PruneJobs(ctx context.Context, arg PruneJobsParams) ([]int64, error) {
+	rows, err := q.db.Query(ctx, pruneJobs, arg.Before, arg.RowLimit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		items = append(items, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const renewJobLeases = `-- name: RenewJobLeases :many
+UPDATE jobs SET lease_expires_at = now() + '1 millisecond'::interval * $1::int
+WHERE jobs.id = ANY($2::bigint[]) AND jobs.state = 'running' AND jobs.attempted_by = $3::text
+RETURNING jobs.id, (jobs.cancel_requested_at IS NOT NULL)::bool AS cancel_requested
+`
+
+type RenewJobLeasesParams struct {
+	LeaseMs int32   `json:"lease_ms"`
+	Ids     []int64 `json:"ids"`
+	Worker  string  `json:"worker"`
+}
+
+type RenewJobLeasesRow struct {
+	ID              int64 `json:"id"`
+	CancelRequested bool  `json:"cancel_requested"`
+}
+
+// Extends the leases of a worker's running jobs; a job missing from the
+// result is no longer the worker's (rescued). cancel_requested tells the
+// worker to stop a run whose cancel notification it missed.
+func (q *Queries) RenewJobLeases(ctx context.Context, arg RenewJobLeasesParams) ([]RenewJobLeasesRow, error) {
+	rows, err := q.db.Query(ctx, renewJobLeases, arg.LeaseMs, arg.Ids, arg.Worker)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []RenewJobLeasesRow
+	for rows.Next() {
+		var i RenewJobLeasesRow
+		if err := rows.Scan(&i.ID, &i.CancelRequested); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const rescueJobs = `-- name: RescueJobs :many
+WITH expired AS (
+    SELECT jobs.id FROM jobs
+    WHERE jobs.state = 'running' AND jobs.lease_expires_at < now()
+    ORDER BY jobs.id
+    LIMIT $1
+    FOR UPDATE SKIP LOCKED
+), rescued AS (
+    SELECT jobs.id,
+           CASE WHEN jobs.cancel_requested_at IS NOT NULL THEN 'cancelled'::job_state
+                WHEN jobs.attempt >= jobs.max_attempts THEN 'discarded'::job_state
+                ELSE 'pending'::job_state END AS state
+    FROM jobs JOIN expired USING (id)
+)
+UPDATE jobs SET
+    state = rescued.state,
+    finished_at = CASE WHEN rescued.state = 'pending' THEN NULL ELSE now() END,
+    run_at = now(),
+    lease_expires_at = NULL,
+    errors = jobs.errors || jsonb_build_array(jsonb_build_object(
+        'attempt', jobs.attempt,
+        'error', 'lease expired: worker ' || coalesce(jobs.attempted_by, '') || ' stopped renewing it',
+        'at', now())),
+    updated_at = now()
+FROM rescued
+WHERE jobs.id = rescued.id
+RETURNING jobs.id, jobs.state
+`
+
+type RescueJobsRow struct {
+	ID    int64    `json:"id"`
+	State JobState `json:"state"`
+}
+
+// Running jobs whose lease expired (their worker died or stalled) go back
+// to pending at once, or are discarded when out of attempts, or cancelled
+// when that was asked; the lost run joins their error history. At most
+// row_limit per statement.
+func (q *Queries) RescueJobs(ctx context.Context, rowLimit int32) ([]RescueJobsRow, error) {
+	rows, err := q.db.Query(ctx, rescueJobs, rowLimit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []RescueJobsRow
+	for rows.Next() {
+		var i RescueJobsRow
+		if err := rows.Scan(&i.ID, &i.State); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const selectJobs = `-- name: SelectJobs :many
 SELECT id, kind, queue, payload, priority, state, attempt, max_attempts, run_at, unique_key, timeout_ms, errors, attempted_at, attempted_by, lease_expires_at, cancel_requested_at, finished_at, created_at, updated_at FROM jobs WHERE id = ANY($1::bigint[])
 `
@@ -248,6 +767,78 @@ func (q *Queries) SelectJobs(ctx context.Context, ids []int64) ([]Job, error) {
 			return nil, err
 		}
 		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const selectUniqueJobs = `-- name: SelectUniqueJobs :many
+SELECT jobs.id, jobs.kind, jobs.unique_key
+FROM jobs
+JOIN (SELECT unnest($1::text[]) AS kind, unnest($2::text[]) AS unique_key) AS wanted
+  ON jobs.kind = wanted.kind AND jobs.unique_key = wanted.unique_key
+WHERE jobs.unique_key IS NOT NULL AND jobs.state IN ('pending', 'running')
+`
+
+type SelectUniqueJobsParams struct {
+	Kinds      []string `json:"kinds"`
+	UniqueKeys []string `json:"unique_keys"`
+}
+
+type SelectUniqueJobsRow struct {
+	ID        int64   `json:"id"`
+	Kind      string  `json:"kind"`
+	UniqueKey *string `json:"unique_key"`
+}
+
+// The pending or running jobs that hold the given (kind, unique_key) pairs.
+func (q *Queries) SelectUniqueJobs(ctx context.Context, arg SelectUniqueJobsParams) ([]SelectUniqueJobsRow, error) {
+	rows, err := q.db.Query(ctx, selectUniqueJobs, arg.Kinds, arg.UniqueKeys)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []SelectUniqueJobsRow
+	for rows.Next() {
+		var i SelectUniqueJobsRow
+		if err := rows.Scan(&i.ID, &i.Kind, &i.UniqueKey); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const updateJobSchedules = `-- name: UpdateJobSchedules :many
+UPDATE job_schedules SET next_run_at = u.next_run_at, updated_at = now()
+FROM (SELECT unnest($1::text[]) AS name, unnest($2::timestamptz[]) AS next_run_at) AS u
+WHERE job_schedules.name = u.name
+RETURNING job_schedules.name
+`
+
+type UpdateJobSchedulesParams struct {
+	Names      []string    `json:"names"`
+	NextRunAts []time.Time `json:"next_run_ats"`
+}
+
+func (q *Queries) UpdateJobSchedules(ctx context.Context, arg UpdateJobSchedulesParams) ([]string, error) {
+	rows, err := q.db.Query(ctx, updateJobSchedules, arg.Names, arg.NextRunAts)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []string
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			return nil, err
+		}
+		items = append(items, name)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err

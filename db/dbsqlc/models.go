@@ -476,6 +476,13 @@ type Job struct {
 	UpdatedAt         time.Time       `json:"updated_at"`
 }
 
+type JobSchedule struct {
+	Name      string    `json:"name"`
+	NextRunAt time.Time `json:"next_run_at"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
 type MealEntry struct {
 	ID        uuid.UUID  `json:"id"`
 	OwnerID   uuid.UUID  `json:"owner_id"`
@@ -501,13 +508,18 @@ type PantryItem struct {
 }
 
 type Recipe struct {
-	ID           uuid.UUID `json:"id"`
-	OwnerID      uuid.UUID `json:"owner_id"`
-	Title        string    `json:"title"`
-	Servings     int32     `json:"servings"`
-	Instructions string    `json:"instructions"`
-	CreatedAt    time.Time `json:"created_at"`
-	UpdatedAt    time.Time `json:"updated_at"`
+	ID                   uuid.UUID  `json:"id"`
+	OwnerID              uuid.UUID  `json:"owner_id"`
+	Title                string     `json:"title"`
+	Servings             int32      `json:"servings"`
+	Instructions         string     `json:"instructions"`
+	CreatedAt            time.Time  `json:"created_at"`
+	UpdatedAt            time.Time  `json:"updated_at"`
+	EnergyKcalPerServing *float64   `json:"energy_kcal_per_serving"`
+	ProteinGPerServing   *float64   `json:"protein_g_per_serving"`
+	FatGPerServing       *float64   `json:"fat_g_per_serving"`
+	CarbsGPerServing     *float64   `json:"carbs_g_per_serving"`
+	NutritionComputedAt  *time.Time `json:"nutrition_computed_at"`
 }
 
 type RecipeIngredient struct {

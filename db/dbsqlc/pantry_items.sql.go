@@ -115,6 +115,41 @@ func (q *Queries) InsertPantryItems(ctx context.Context, arg InsertPantryItemsPa
 	return items, nil
 }
 
+const listOwnersWithExpiringItems = `-- name: ListOwnersWithExpiringItems :many
+SELECT DISTINCT pantry_items.owner_id FROM pantry_items
+WHERE pantry_items.expires_on <= $1::date AND pantry_items.owner_id > $2::uuid
+ORDER BY pantry_items.owner_id
+LIMIT $3
+`
+
+type ListOwnersWithExpiringItemsParams struct {
+	LastDay      time.Time `json:"last_day"`
+	AfterOwnerID uuid.UUID `json:"after_owner_id"`
+	RowLimit     int32     `json:"row_limit"`
+}
+
+// The users with an item that expires on or before last_day, by id, in
+// keyset pages.
+func (q *Queries) ListOwnersWithExpiringItems(ctx context.Context, arg ListOwnersWithExpiringItemsParams) ([]uuid.UUID, error) {
+	rows, err := q.db.Query(ctx, listOwnersWithExpiringItems, arg.LastDay, arg.AfterOwnerID, arg.RowLimit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []uuid.UUID
+	for rows.Next() {
+		var owner_id uuid.UUID
+		if err := rows.Scan(&owner_id); err != nil {
+			return nil, err
+		}
+		items = append(items, owner_id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const listPantryItems = `-- name: ListPantryItems :many
 SELECT id, owner_id, food_id, quantity, unit, expires_on, created_at, updated_at FROM pantry_items
 WHERE owner_id = $1

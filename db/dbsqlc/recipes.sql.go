@@ -67,7 +67,7 @@ USING (
     FOR UPDATE
 ) AS locked
 WHERE r.id = locked.id
-RETURNING r.id, r.owner_id, r.title, r.servings, r.instructions, r.created_at, r.updated_at
+RETURNING r.id, r.owner_id, r.title, r.servings, r.instructions, r.created_at, r.updated_at, r.energy_kcal_per_serving, r.protein_g_per_serving, r.fat_g_per_serving, r.carbs_g_per_serving, r.nutrition_computed_at
 `
 
 type DeleteRecipesParams struct {
@@ -93,6 +93,11 @@ func (q *Queries) DeleteRecipes(ctx context.Context, arg DeleteRecipesParams) ([
 			&i.Instructions,
 			&i.CreatedAt,
 			&i.UpdatedAt,
+			&i.EnergyKcalPerServing,
+			&i.ProteinGPerServing,
+			&i.FatGPerServing,
+			&i.CarbsGPerServing,
+			&i.NutritionComputedAt,
 		); err != nil {
 			return nil, err
 		}
@@ -157,7 +162,7 @@ const insertRecipes = `-- name: InsertRecipes :many
 INSERT INTO recipes (id, owner_id, title, servings, instructions)
 SELECT unnest($1::uuid[]), unnest($2::uuid[]), unnest($3::text[]),
        unnest($4::int[]), unnest($5::text[])
-RETURNING id, owner_id, title, servings, instructions, created_at, updated_at
+RETURNING id, owner_id, title, servings, instructions, created_at, updated_at, energy_kcal_per_serving, protein_g_per_serving, fat_g_per_serving, carbs_g_per_serving, nutrition_computed_at
 `
 
 type InsertRecipesParams struct {
@@ -191,6 +196,11 @@ func (q *Queries) InsertRecipes(ctx context.Context, arg InsertRecipesParams) ([
 			&i.Instructions,
 			&i.CreatedAt,
 			&i.UpdatedAt,
+			&i.EnergyKcalPerServing,
+			&i.ProteinGPerServing,
+			&i.FatGPerServing,
+			&i.CarbsGPerServing,
+			&i.NutritionComputedAt,
 		); err != nil {
 			return nil, err
 		}
@@ -255,7 +265,7 @@ func (q *Queries) ListRecipeIngredients(ctx context.Context, arg ListRecipeIngre
 }
 
 const listRecipes = `-- name: ListRecipes :many
-SELECT id, owner_id, title, servings, instructions, created_at, updated_at FROM recipes
+SELECT id, owner_id, title, servings, instructions, created_at, updated_at, energy_kcal_per_serving, protein_g_per_serving, fat_g_per_serving, carbs_g_per_serving, nutrition_computed_at FROM recipes
 WHERE owner_id = $1
   AND ($2::text IS NULL OR strpos(lower(title), lower($2::text)) > 0)
   AND (created_at, id) > ($3::timestamptz, $4::uuid)
@@ -294,6 +304,11 @@ func (q *Queries) ListRecipes(ctx context.Context, arg ListRecipesParams) ([]Rec
 			&i.Instructions,
 			&i.CreatedAt,
 			&i.UpdatedAt,
+			&i.EnergyKcalPerServing,
+			&i.ProteinGPerServing,
+			&i.FatGPerServing,
+			&i.CarbsGPerServing,
+			&i.NutritionComputedAt,
 		); err != nil {
 			return nil, err
 		}
@@ -374,6 +389,64 @@ func (q *Queries) RecipeNutrients(ctx context.Context, arg RecipeNutrientsParams
 	return items, nil
 }
 
+const recomputeRecipeNutrition = `-- name: RecomputeRecipeNutrition :many
+WITH targets AS (
+    SELECT recipes.id FROM recipes WHERE recipes.id = ANY($1::uuid[])
+    UNION
+    SELECT recipe_ingredients.recipe_id FROM recipe_ingredients WHERE recipe_ingredients.food_id = ANY($2::uuid[])
+), locked AS (
+    SELECT recipes.id FROM recipes WHERE recipes.id IN (SELECT targets.id FROM targets) ORDER BY recipes.id FOR UPDATE
+), totals AS (
+    SELECT r.id, r.servings,
+           coalesce(sum(ri.grams * f.energy_kcal / 100), 0) AS energy_kcal,
+           coalesce(sum(ri.grams * f.protein_g / 100), 0) AS protein_g,
+           coalesce(sum(ri.grams * f.fat_g / 100), 0) AS fat_g,
+           coalesce(sum(ri.grams * f.carbs_g / 100), 0) AS carbs_g
+    FROM recipes AS r
+    JOIN locked ON locked.id = r.id
+    LEFT JOIN recipe_ingredients AS ri ON ri.recipe_id = r.id
+    LEFT JOIN foods AS f ON f.id = ri.food_id
+    GROUP BY r.id
+)
+UPDATE recipes SET
+    energy_kcal_per_serving = round(totals.energy_kcal / totals.servings, 2),
+    protein_g_per_serving = round(totals.protein_g / totals.servings, 2),
+    fat_g_per_serving = round(totals.fat_g / totals.servings, 2),
+    carbs_g_per_serving = round(totals.carbs_g / totals.servings, 2),
+    nutrition_computed_at = now()
+FROM totals
+WHERE recipes.id = totals.id
+RETURNING recipes.id
+`
+
+type RecomputeRecipeNutritionParams struct {
+	RecipeIds []uuid.UUID `json:"recipe_ids"`
+	FoodIds   []uuid.UUID `json:"food_ids"`
+}
+
+// Stores the nutrients per serving of the given recipes and of every recipe
+// that uses one of the given foods. Rows are locked in id order, as every
+// batch write locks them.
+func (q *Queries) RecomputeRecipeNutrition(ctx context.Context, arg RecomputeRecipeNutritionParams) ([]uuid.UUID, error) {
+	rows, err := q.db.Query(ctx, recomputeRecipeNutrition, arg.RecipeIds, arg.FoodIds)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []uuid.UUID
+	for rows.Next() {
+		var id uuid.UUID
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		items = append(items, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const selectRecipeIngredients = `-- name: SelectRecipeIngredients :many
 SELECT ri.id, ri.recipe_id, ri.position, ri.food_id, ri.grams, ri.created_at, ri.updated_at FROM recipe_ingredients AS ri
 JOIN recipes ON recipes.id = ri.recipe_id
@@ -415,7 +488,7 @@ func (q *Queries) SelectRecipeIngredients(ctx context.Context, arg SelectRecipeI
 }
 
 const selectRecipes = `-- name: SelectRecipes :many
-SELECT id, owner_id, title, servings, instructions, created_at, updated_at FROM recipes WHERE id = ANY($1::uuid[]) AND owner_id = $2
+SELECT id, owner_id, title, servings, instructions, created_at, updated_at, energy_kcal_per_serving, protein_g_per_serving, fat_g_per_serving, carbs_g_per_serving, nutrition_computed_at FROM recipes WHERE id = ANY($1::uuid[]) AND owner_id = $2
 `
 
 type SelectRecipesParams struct {
@@ -440,6 +513,11 @@ func (q *Queries) SelectRecipes(ctx context.Context, arg SelectRecipesParams) ([
 			&i.Instructions,
 			&i.CreatedAt,
 			&i.UpdatedAt,
+			&i.EnergyKcalPerServing,
+			&i.ProteinGPerServing,
+			&i.FatGPerServing,
+			&i.CarbsGPerServing,
+			&i.NutritionComputedAt,
 		); err != nil {
 			return nil, err
 		}
@@ -549,7 +627,7 @@ UPDATE recipes AS r SET
     updated_at   = now()
 FROM input AS i JOIN locked USING (id)
 WHERE r.id = i.id
-RETURNING r.id, r.owner_id, r.title, r.servings, r.instructions, r.created_at, r.updated_at
+RETURNING r.id, r.owner_id, r.title, r.servings, r.instructions, r.created_at, r.updated_at, r.energy_kcal_per_serving, r.protein_g_per_serving, r.fat_g_per_serving, r.carbs_g_per_serving, r.nutrition_computed_at
 `
 
 type UpdateRecipesParams struct {
@@ -591,6 +669,11 @@ func (q *Queries) UpdateRecipes(ctx context.Context, arg UpdateRecipesParams) ([
 			&i.Instructions,
 			&i.CreatedAt,
 			&i.UpdatedAt,
+			&i.EnergyKcalPerServing,
+			&i.ProteinGPerServing,
+			&i.FatGPerServing,
+			&i.CarbsGPerServing,
+			&i.NutritionComputedAt,
 		); err != nil {
 			return nil, err
 		}

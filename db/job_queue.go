@@ -1,0 +1,256 @@
+package db
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/larderhq/larder/db/dbsqlc"
+)
+
+// The queue's operations on the jobs table, for package jobs: enqueue,
+// fetch, finish, lease renewal, rescue, cancellation, pruning, counts.
+
+// EnqueuedJob is what EnqueueJobs did with one job: wrote it (Duplicate
+// false), or found a pending or running job of its kind holding its unique
+// key and returned that one (Duplicate true).
+type EnqueuedJob struct {
+	ID        int64 `json:"id"`
+	Duplicate bool  `json:"duplicate"`
+}
+
+// enqueueRetries bounds the rounds EnqueueJobs makes for unique jobs whose
+// holder finished between the insert and the read of it.
+const enqueueRetries = 3
+
+// EnqueueJobs writes jobs in one statement per ChunkSize, waking the
+// workers of the queues that got jobs due now (at commit). A job with a
+// unique key that a pending or running job of its kind holds is not
+// written: its element reports that job, Duplicate. Results are in input
+// order.
+func EnqueueJobs(ctx context.Context, dbtx DBTX, in []NewJob) ([]EnqueuedJob, error) {
+	out := make([]EnqueuedJob, len(in))
+	todo := make([]int, len(in)) // indexes of in still to enqueue
+	for i := range todo {
+		todo[i] = i
+	}
+	for round := 0; len(todo) > 0; round++ {
+		if round == enqueueRetries {
+			return nil, fmt.Errorf("enqueue jobs: unique keys kept changing hands during %d rounds", round)
+		}
+		var err error
+		if todo, err = enqueueRound(ctx, dbtx, in, todo, out); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// enqueueRound inserts the jobs in[todo], fills their results in out, and
+// returns the indexes of unique jobs that found no holder after all (it
+// finished meanwhile): those go round again.
+func enqueueRound(ctx context.Context, dbtx DBTX, in []NewJob, todo []int, out []EnqueuedJob) ([]int, error) {
+	batch := make([]NewJob, len(todo))
+	for k, i := range todo {
+		batch[k] = in[i]
+	}
+	rows, err := inChunks(ctx, dbtx, len(batch), func(qs *dbsqlc.Queries, lo, hi int) ([]dbsqlc.EnqueueJobsRow, error) {
+		// The insert and the enqueue take the same arrays.
+		return call(ctx, qs, (*dbsqlc.Queries).EnqueueJobs, dbsqlc.EnqueueJobsParams(packNewJobs(batch[lo:hi])), hi-lo)
+	})
+	if err != nil {
+		return nil, jobs.fail("enqueue", err)
+	}
+	// Inserted rows keep input order (ids ascend with it); a unique job
+	// whose row is not next in line was skipped for its holder.
+	slices.SortFunc(rows, func(a, b dbsqlc.EnqueueJobsRow) int { return cmp.Compare(a.ID, b.ID) })
+	var skipped []int
+	next := 0
+	for k, j := range batch {
+		if next < len(rows) && (j.UniqueKey == "" || rows[next].Kind == j.Kind && deref(rows[next].UniqueKey) == j.UniqueKey) {
+			out[todo[k]] = EnqueuedJob{ID: rows[next].ID}
+			next++
+			continue
+		}
+		skipped = append(skipped, todo[k])
+	}
+	if len(skipped) == 0 {
+		return nil, nil
+	}
+	return holders(ctx, dbtx, in, skipped, out)
+}
+
+// holders reads the jobs holding the unique keys of in[skipped] into out,
+// and returns the indexes whose key no job holds any more.
+func holders(ctx context.Context, dbtx DBTX, in []NewJob, skipped []int, out []EnqueuedJob) ([]int, error) {
+	p := dbsqlc.SelectUniqueJobsParams{Kinds: make([]string, len(skipped)), UniqueKeys: make([]string, len(skipped))}
+	for k, i := range skipped {
+		p.Kinds[k], p.UniqueKeys[k] = in[i].Kind, in[i].UniqueKey
+	}
+	found, err := dbsqlc.New(dbtx).SelectUniqueJobs(ctx, p)
+	if err != nil {
+		return nil, jobs.fail("enqueue", err)
+	}
+	type uniqueKey struct{ kind, key string }
+	byKey := make(map[uniqueKey]int64, len(found))
+	for _, f := range found {
+		byKey[uniqueKey{f.Kind, deref(f.UniqueKey)}] = f.ID
+	}
+	var again []int
+	for _, i := range skipped {
+		id, ok := byKey[uniqueKey{in[i].Kind, in[i].UniqueKey}]
+		if !ok {
+			again = append(again, i)
+			continue
+		}
+		out[i] = EnqueuedJob{ID: id, Duplicate: true}
+	}
+	return again, nil
+}
+
+// FetchedJob is a job a worker claimed: what it needs to run it.
+type FetchedJob = dbsqlc.FetchJobsRow
+
+// FetchJobs claims up to limit due jobs of queue for worker, with a lease
+// of the given length, and returns them highest priority first, then
+// oldest.
+func FetchJobs(ctx context.Context, dbtx DBTX, queue, worker string, limit int, lease time.Duration) ([]FetchedJob, error) {
+	if limit <= 0 {
+		return nil, nil
+	}
+	rows, err := dbsqlc.New(dbtx).FetchJobs(ctx, dbsqlc.FetchJobsParams{
+		Queue: queue, RowLimit: int32(limit), Worker: worker, LeaseMs: int32(lease.Milliseconds()),
+	})
+	if err != nil {
+		return nil, jobs.fail("fetch", err)
+	}
+	slices.SortFunc(rows, func(a, b FetchedJob) int {
+		return cmp.Or(cmp.Compare(a.Priority, b.Priority), a.RunAt.Compare(b.RunAt), cmp.Compare(a.ID, b.ID))
+	})
+	return rows, nil
+}
+
+// JobOutcome is how one run of a job ended.
+type JobOutcome struct {
+	ID      int64
+	Attempt int32           // the attempt that ran; a job since rescued is left alone
+	State   JobState        // completed, pending (retry or snooze), cancelled or discarded
+	Delay   time.Duration   // pending: how long from now (the database's clock) until it runs again
+	Snoozed bool            // pending without using up the attempt
+	Error   json.RawMessage // appended to the job's errors when not nil
+}
+
+// ErrBadOutcome: a JobOutcome with a state a run cannot end in.
+var ErrBadOutcome = errors.New("a run ends completed, pending, cancelled or discarded")
+
+// FinishJobs records how runs ended and returns the ids it recorded (those
+// still held by the run that ended).
+func FinishJobs(ctx context.Context, dbtx DBTX, in []JobOutcome) ([]int64, error) {
+	sorted := slices.Clone(in) // in id order, the lock order of every batch write
+	slices.SortFunc(sorted, func(a, b JobOutcome) int { return cmp.Compare(a.ID, b.ID) })
+	for _, o := range sorted {
+		if o.State == JobStateRunning || o.State == "" {
+			return nil, jobs.fail("finish", fmt.Errorf("%w: job %d: %q", ErrBadOutcome, o.ID, o.State))
+		}
+	}
+	ids, err := inChunks(ctx, dbtx, len(sorted), func(qs *dbsqlc.Queries, lo, hi int) ([]int64, error) {
+		return call(ctx, qs, (*dbsqlc.Queries).FinishJobs, packOutcomes(sorted[lo:hi]), hi-lo)
+	})
+	if err != nil {
+		return nil, jobs.fail("finish", err)
+	}
+	return ids, nil
+}
+
+func packOutcomes(in []JobOutcome) dbsqlc.FinishJobsParams {
+	n := len(in)
+	p := dbsqlc.FinishJobsParams{
+		Ids: make([]int64, n), Attempts: make([]int32, n), States: make([]string, n),
+		DelaysMs: make([]int64, n), Snoozed: make([]bool, n), Errors: make([]json.RawMessage, n),
+	}
+	for i, o := range in {
+		p.Ids[i], p.Attempts[i], p.States[i] = o.ID, o.Attempt, string(o.State)
+		p.DelaysMs[i], p.Snoozed[i], p.Errors[i] = o.Delay.Milliseconds(), o.Snoozed, o.Error
+	}
+	return p
+}
+
+// LeaseRenewal is a running job whose lease a worker extended.
+type LeaseRenewal = dbsqlc.RenewJobLeasesRow
+
+// RenewJobLeases extends the leases of worker's running jobs by lease; a
+// job missing from the result is no longer the worker's.
+func RenewJobLeases(ctx context.Context, dbtx DBTX, worker string, ids []int64, lease time.Duration) ([]LeaseRenewal, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	rows, err := dbsqlc.New(dbtx).RenewJobLeases(ctx, dbsqlc.RenewJobLeasesParams{Ids: ids, Worker: worker, LeaseMs: int32(lease.Milliseconds())})
+	if err != nil {
+		return nil, jobs.fail("renew leases of", err)
+	}
+	return rows, nil
+}
+
+// RescuedJob is a job whose lease had expired, and the state it went to.
+type RescuedJob = dbsqlc.RescueJobsRow
+
+// RescueJobs puts back up to limit running jobs whose lease expired: to
+// pending, or discarded when out of attempts, or cancelled when asked.
+func RescueJobs(ctx context.Context, dbtx DBTX, limit int) ([]RescuedJob, error) {
+	rows, err := dbsqlc.New(dbtx).RescueJobs(ctx, int32(limit))
+	if err != nil {
+		return nil, jobs.fail("rescue", err)
+	}
+	return rows, nil
+}
+
+// CancelledJob is a job CancelJobs reached, with its state after: cancelled
+// (it was pending), or running with its worker asked to stop it.
+type CancelledJob = dbsqlc.CancelJobsRow
+
+// CancelJobs cancels pending jobs and asks the workers of running ones to
+// stop them; finished jobs are left out of the result.
+func CancelJobs(ctx context.Context, dbtx DBTX, ids []int64) ([]CancelledJob, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	rows, err := dbsqlc.New(dbtx).CancelJobs(ctx, ids)
+	if err != nil {
+		return nil, jobs.fail("cancel", err)
+	}
+	return rows, nil
+}
+
+// PruneJobs deletes up to limit jobs that finished before before and
+// returns how many it deleted.
+func PruneJobs(ctx context.Context, dbtx DBTX, before time.Time, limit int) (int, error) {
+	ids, err := dbsqlc.New(dbtx).PruneJobs(ctx, dbsqlc.PruneJobsParams{Before: before, RowLimit: int32(limit)})
+	if err != nil {
+		return 0, jobs.fail("prune", err)
+	}
+	return len(ids), nil
+}
+
+// JobCount is how many jobs a queue has in a state.
+type JobCount = dbsqlc.CountJobsRow
+
+// CountJobs returns how many jobs each queue has in each state (states with
+// none are left out).
+func CountJobs(ctx context.Context, dbtx DBTX) ([]JobCount, error) {
+	rows, err := dbsqlc.New(dbtx).CountJobs(ctx)
+	if err != nil {
+		return nil, jobs.fail("count", err)
+	}
+	return rows, nil
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
