@@ -200,6 +200,19 @@ CREATE TABLE public.generations (
 
 
 --
+-- Name: job_schedules; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.job_schedules (
+    name text NOT NULL,
+    next_run_at timestamp with time zone NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT job_schedules_name_check CHECK (((char_length(name) >= 1) AND (char_length(name) <= 200)))
+);
+
+
+--
 -- Name: jobs; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -317,6 +330,11 @@ CREATE TABLE public.recipes (
     instructions text DEFAULT ''::text NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    energy_kcal_per_serving numeric(8,2),
+    protein_g_per_serving numeric(8,2),
+    fat_g_per_serving numeric(8,2),
+    carbs_g_per_serving numeric(8,2),
+    nutrition_computed_at timestamp with time zone,
     CONSTRAINT recipes_instructions_check CHECK ((char_length(instructions) <= 20000)),
     CONSTRAINT recipes_servings_check CHECK (((servings >= 1) AND (servings <= 100))),
     CONSTRAINT recipes_title_check CHECK (((char_length(title) >= 1) AND (char_length(title) <= 200)))
@@ -391,6 +409,14 @@ ALTER TABLE ONLY public.foods
 
 ALTER TABLE ONLY public.generations
     ADD CONSTRAINT generations_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: job_schedules job_schedules_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.job_schedules
+    ADD CONSTRAINT job_schedules_pkey PRIMARY KEY (name);
 
 
 --
@@ -759,4 +785,6 @@ INSERT INTO public.schema_migrations (version) VALUES
     ('20261125090500'),
     ('20261125090600'),
     ('20261125090700'),
-    ('20261125090800');
+    ('20261125090800'),
+    ('20261125110000'),
+    ('20261125110100');
