@@ -34,7 +34,8 @@ type NewJob struct {
 	Payload     json.RawMessage // {}
 	Priority    int16           // 1 (runs first) to 4; default 1
 	MaxAttempts int32           // default 25
-	RunAt       time.Time       // default: now, on the database's clock
+	RunAt       time.Time       // when it is due; zero: Delay from now, on the database's clock
+	Delay       time.Duration   // with a zero RunAt
 	UniqueKey   string          // empty: not unique
 	Timeout     time.Duration   // zero: the worker's default; at most a day
 }
@@ -87,6 +88,7 @@ func packNewJobs(in []NewJob) dbsqlc.InsertJobsParams {
 		Priorities:  make([]int16, n),
 		MaxAttempts: make([]int32, n),
 		RunAts:      make([]time.Time, n),
+		DelaysMs:    make([]int64, n),
 		UniqueKeys:  make([]string, n),
 		TimeoutMs:   make([]int32, n),
 	}
@@ -97,7 +99,7 @@ func packNewJobs(in []NewJob) dbsqlc.InsertJobsParams {
 		}
 		p.Priorities[i] = cmp.Or(j.Priority, DefaultJobPriority)
 		p.MaxAttempts[i] = cmp.Or(j.MaxAttempts, DefaultJobMaxAttempts)
-		p.RunAts[i] = j.RunAt // zero: now(), in SQL
+		p.RunAts[i], p.DelaysMs[i] = j.RunAt, j.Delay.Milliseconds() // zero RunAt: now() + delay, in SQL
 		p.UniqueKeys[i] = j.UniqueKey
 		// Clamped so an absurd timeout meets the table's CHECK, not an overflow.
 		p.TimeoutMs[i] = int32(max(min(j.Timeout.Milliseconds(), math.MaxInt32), math.MinInt32))

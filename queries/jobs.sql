@@ -1,11 +1,12 @@
 -- name: InsertJobs :many
 -- Identity ids are assigned in the order the SELECT produces rows, which for
 -- unnest is array order, so ids ascend in input order. An empty unique key
--- and a zero timeout are NULL; a zero run_at (0001-01-01) is now() on the
--- database's clock, the one every worker compares run_at with.
+-- and a zero timeout are NULL; a zero run_at (0001-01-01) is now() plus
+-- delay_ms on the database's clock, the one every worker compares run_at
+-- with.
 INSERT INTO jobs (kind, queue, payload, priority, max_attempts, run_at, unique_key, timeout_ms)
 SELECT j.kind, j.queue, j.payload, j.priority, j.max_attempts,
-       coalesce(nullif(j.run_at, '0001-01-01 00:00:00+00'), now()),
+       coalesce(nullif(j.run_at, '0001-01-01 00:00:00+00'), now() + '1 millisecond'::interval * j.delay_ms),
        nullif(j.unique_key, ''),
        nullif(j.timeout_ms, 0)
 FROM (
@@ -15,6 +16,7 @@ FROM (
            unnest(@priorities::smallint[]) AS priority,
            unnest(@max_attempts::int[]) AS max_attempts,
            unnest(@run_ats::timestamptz[]) AS run_at,
+           unnest(@delays_ms::bigint[]) AS delay_ms,
            unnest(@unique_keys::text[]) AS unique_key,
            unnest(@timeout_ms::int[]) AS timeout_ms
 ) AS j
@@ -84,13 +86,14 @@ WITH input AS (
            unnest(@priorities::smallint[]) AS priority,
            unnest(@max_attempts::int[]) AS max_attempts,
            unnest(@run_ats::timestamptz[]) AS run_at,
+           unnest(@delays_ms::bigint[]) AS delay_ms,
            unnest(@unique_keys::text[]) AS unique_key,
            unnest(@timeout_ms::int[]) AS timeout_ms,
            generate_subscripts(@kinds::text[], 1) AS ord
 ), inserted AS (
     INSERT INTO jobs (kind, queue, payload, priority, max_attempts, run_at, unique_key, timeout_ms)
     SELECT input.kind, input.queue, input.payload, input.priority, input.max_attempts,
-           coalesce(nullif(input.run_at, '0001-01-01 00:00:00+00'), now()),
+           coalesce(nullif(input.run_at, '0001-01-01 00:00:00+00'), now() + '1 millisecond'::interval * input.delay_ms),
            nullif(input.unique_key, ''),
            nullif(input.timeout_ms, 0)
     FROM input

@@ -193,13 +193,14 @@ WITH input AS (
            unnest($4::smallint[]) AS priority,
            unnest($5::int[]) AS max_attempts,
            unnest($6::timestamptz[]) AS run_at,
-           unnest($7::text[]) AS unique_key,
-           unnest($8::int[]) AS timeout_ms,
+           unnest($7::bigint[]) AS delay_ms,
+           unnest($8::text[]) AS unique_key,
+           unnest($9::int[]) AS timeout_ms,
            generate_subscripts($1::text[], 1) AS ord
 ), inserted AS (
     INSERT INTO jobs (kind, queue, payload, priority, max_attempts, run_at, unique_key, timeout_ms)
     SELECT input.kind, input.queue, input.payload, input.priority, input.max_attempts,
-           coalesce(nullif(input.run_at, '0001-01-01 00:00:00+00'), now()),
+           coalesce(nullif(input.run_at, '0001-01-01 00:00:00+00'), now() + '1 millisecond'::interval * input.delay_ms),
            nullif(input.unique_key, ''),
            nullif(input.timeout_ms, 0)
     FROM input
@@ -220,6 +221,7 @@ type EnqueueJobsParams struct {
 	Priorities  []int16           `json:"priorities"`
 	MaxAttempts []int32           `json:"max_attempts"`
 	RunAts      []time.Time       `json:"run_ats"`
+	DelaysMs    []int64           `json:"delays_ms"`
 	UniqueKeys  []string          `json:"unique_keys"`
 	TimeoutMs   []int32           `json:"timeout_ms"`
 }
@@ -244,6 +246,7 @@ func (q *Queries) EnqueueJobs(ctx context.Context, arg EnqueueJobsParams) ([]Enq
 		arg.Priorities,
 		arg.MaxAttempts,
 		arg.RunAts,
+		arg.DelaysMs,
 		arg.UniqueKeys,
 		arg.TimeoutMs,
 	)
@@ -450,7 +453,7 @@ func (q *Queries) FinishJobs(ctx context.Context, arg FinishJobsParams) ([]int64
 const insertJobs = `-- name: InsertJobs :many
 INSERT INTO jobs (kind, queue, payload, priority, max_attempts, run_at, unique_key, timeout_ms)
 SELECT j.kind, j.queue, j.payload, j.priority, j.max_attempts,
-       coalesce(nullif(j.run_at, '0001-01-01 00:00:00+00'), now()),
+       coalesce(nullif(j.run_at, '0001-01-01 00:00:00+00'), now() + '1 millisecond'::interval * j.delay_ms),
        nullif(j.unique_key, ''),
        nullif(j.timeout_ms, 0)
 FROM (
@@ -460,8 +463,9 @@ FROM (
            unnest($4::smallint[]) AS priority,
            unnest($5::int[]) AS max_attempts,
            unnest($6::timestamptz[]) AS run_at,
-           unnest($7::text[]) AS unique_key,
-           unnest($8::int[]) AS timeout_ms
+           unnest($7::bigint[]) AS delay_ms,
+           unnest($8::text[]) AS unique_key,
+           unnest($9::int[]) AS timeout_ms
 ) AS j
 RETURNING id, kind, queue, payload, priority, state, attempt, max_attempts, run_at, unique_key, timeout_ms, errors, attempted_at, attempted_by, lease_expires_at, cancel_requested_at, finished_at, created_at, updated_at
 `
@@ -473,14 +477,16 @@ type InsertJobsParams struct {
 	Priorities  []int16           `json:"priorities"`
 	MaxAttempts []int32           `json:"max_attempts"`
 	RunAts      []time.Time       `json:"run_ats"`
+	DelaysMs    []int64           `json:"delays_ms"`
 	UniqueKeys  []string          `json:"unique_keys"`
 	TimeoutMs   []int32           `json:"timeout_ms"`
 }
 
 // Identity ids are assigned in the order the SELECT produces rows, which for
 // unnest is array order, so ids ascend in input order. An empty unique key
-// and a zero timeout are NULL; a zero run_at (0001-01-01) is now() on the
-// database's clock, the one every worker compares run_at with.
+// and a zero timeout are NULL; a zero run_at (0001-01-01) is now() plus
+// delay_ms on the database's clock, the one every worker compares run_at
+// with.
 func (q *Queries) InsertJobs(ctx context.Context, arg InsertJobsParams) ([]Job, error) {
 	rows, err := q.db.Query(ctx, insertJobs,
 		arg.Kinds,
@@ -489,6 +495,7 @@ func (q *Queries) InsertJobs(ctx context.Context, arg InsertJobsParams) ([]Job, 
 		arg.Priorities,
 		arg.MaxAttempts,
 		arg.RunAts,
+		arg.DelaysMs,
 		arg.UniqueKeys,
 		arg.TimeoutMs,
 	)

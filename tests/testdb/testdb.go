@@ -32,10 +32,11 @@ import (
 var serverURL = sync.OnceValues(func() (string, error) { return pgserver.URL(context.Background()) })
 
 // New returns a pool connected to a fresh, migrated database that lives as
-// long as the test. The pool is closed before the database is dropped.
+// long as the test. The pool (of up to 20 connections, for tests that run
+// workers) is closed before the database is dropped.
 func New(t testing.TB) *pgxpool.Pool {
 	t.Helper()
-	pool, err := db.Open(t.Context(), URL(t))
+	pool, err := db.Open(t.Context(), URL(t)+"&pool_max_conns=20")
 	if err != nil {
 		t.Fatalf("testdb: %v", err)
 	}

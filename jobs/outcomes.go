@@ -1,0 +1,81 @@
+package jobs
+
+import (
+	"context"
+	"sync/atomic"
+	"time"
+
+	"github.com/larderhq/larder/db"
+)
+
+// complete records outcomes in batches: when finishBatch have gathered or
+// finishEvery has passed, whichever comes first, until the outcomes
+// channel closes.
+func (w *Worker) complete() {
+	batch := make([]db.JobOutcome, 0, finishBatch)
+	tick := time.NewTicker(finishEvery)
+	defer tick.Stop()
+	flush := func() {
+		if len(batch) > 0 {
+			w.finish(batch)
+			batch = batch[:0]
+		}
+	}
+	for {
+		select {
+		case o, ok := <-w.outcomes:
+			if !ok {
+				flush()
+				return
+			}
+			batch = append(batch, o)
+			if len(batch) == finishBatch {
+				flush()
+			}
+		case <-tick.C:
+			flush()
+		}
+	}
+}
+
+// finish writes a batch of outcomes, retrying a while if the database is
+// out of reach. Outcomes it cannot write are not lost work: their jobs'
+// leases expire and the jobs are rescued.
+func (w *Worker) finish(batch []db.JobOutcome) {
+	for attempt := 1; ; attempt++ {
+		ctx, cancel := context.WithTimeout(context.Background(), w.cfg.LeaseDuration)
+		_, err := db.FinishJobs(ctx, w.pool, batch)
+		cancel()
+		if err == nil {
+			return
+		}
+		if attempt == 5 {
+			w.log.Error("recording outcomes failed; their jobs will be rescued when their leases expire", "jobs", len(batch), "error", err)
+			return
+		}
+		w.log.Warn("recording outcomes failed; retrying", "jobs", len(batch), "error", err)
+		time.Sleep(time.Duration(attempt) * 200 * time.Millisecond)
+	}
+}
+
+// Stats are a worker's counts since it started.
+type Stats struct {
+	Completed int64 `json:"completed"`
+	Retried   int64 `json:"retried"`   // failed attempts with attempts left
+	Discarded int64 `json:"discarded"` // failed for good
+	Cancelled int64 `json:"cancelled"`
+	Snoozed   int64 `json:"snoozed"`
+	Running   int   `json:"running"`
+}
+
+type counters struct {
+	completed, retried, discarded, cancelled, snoozed atomic.Int64
+}
+
+// Stats returns the worker's counts so far.
+func (w *Worker) Stats() Stats {
+	return Stats{
+		Completed: w.stats.completed.Load(), Retried: w.stats.retried.Load(), Discarded: w.stats.discarded.Load(),
+		Cancelled: w.stats.cancelled.Load(), Snoozed: w.stats.snoozed.Load(), Running: w.running(),
+	}
+}

@@ -1,0 +1,117 @@
+package jobs
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"runtime/debug"
+	"time"
+
+	"github.com/larderhq/larder/db"
+)
+
+// execute runs one job under its timeout and decides its outcome; ok is
+// false when there is nothing to record (the job is no longer the
+// worker's).
+func (w *Worker) execute(ctx context.Context, job db.FetchedJob) (db.JobOutcome, bool) {
+	timeout := w.cfg.JobTimeout
+	if job.TimeoutMs != nil {
+		timeout = time.Duration(*job.TimeoutMs) * time.Millisecond
+	}
+	ctx, cancel := context.WithTimeoutCause(ctx, timeout, fmt.Errorf("timed out after %v", timeout))
+	defer cancel()
+
+	var err error
+	if h, ok := w.handlers[job.Kind]; ok {
+		err = call(ctx, h, job)
+	} else {
+		err = fmt.Errorf("no handler for kind %q on worker %s", job.Kind, w.cfg.ID)
+	}
+	return w.outcome(job, err, context.Cause(ctx))
+}
+
+// call runs a handler, turning a panic into an error with its stack.
+func call(ctx context.Context, h handler, job db.FetchedJob) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = &panicError{value: p, stack: string(debug.Stack())}
+		}
+	}()
+	return h(ctx, job)
+}
+
+type panicError struct {
+	value any
+	stack string
+}
+
+func (e *panicError) Error() string { return fmt.Sprintf("panic: %v", e.value) }
+
+// outcome turns how a run ended (its handler's error, and why its context
+// ended, if it did) into what the job becomes.
+func (w *Worker) outcome(job db.FetchedJob, err, cause error) (db.JobOutcome, bool) {
+	o := db.JobOutcome{ID: job.ID, Attempt: job.Attempt}
+	var snooze *snoozeError
+	var cancelled *cancelError
+	var payload *payloadError
+	switch {
+	case err == nil:
+		o.State = db.JobStateCompleted
+		w.stats.completed.Add(1)
+		return o, true
+	case errors.Is(cause, errLeaseLost):
+		return o, false
+	case errors.Is(cause, errShutdown):
+		// Not the job's fault: back to the queue, the attempt given back.
+		o.State, o.Snoozed = db.JobStatePending, true
+		return o, true
+	case errors.Is(cause, errCancelRequested):
+		o.State, o.Error = db.JobStateCancelled, attemptError(job, errCancelRequested)
+		w.stats.cancelled.Add(1)
+		return o, true
+	case errors.As(err, &snooze):
+		o.State, o.Delay, o.Snoozed = db.JobStatePending, snooze.d, true
+		w.stats.snoozed.Add(1)
+		return o, true
+	case errors.As(err, &cancelled):
+		o.State, o.Error = db.JobStateCancelled, attemptError(job, err)
+		w.stats.cancelled.Add(1)
+		return o, true
+	case errors.As(err, &payload):
+		o.State, o.Error = db.JobStateDiscarded, attemptError(job, err)
+		w.stats.discarded.Add(1)
+		w.log.Error("job discarded: its payload cannot be run", "job", job.ID, "kind", job.Kind, "error", err)
+		return o, true
+	}
+	if cause != nil && !errors.Is(err, cause) {
+		err = fmt.Errorf("%w: %w", cause, err) // a timeout, say
+	}
+	o.Error = attemptError(job, err)
+	if job.Attempt >= job.MaxAttempts {
+		o.State = db.JobStateDiscarded
+		w.stats.discarded.Add(1)
+		w.log.Error("job discarded after its last attempt", "job", job.ID, "kind", job.Kind, "attempt", job.Attempt, "error", err)
+		return o, true
+	}
+	o.State, o.Delay = db.JobStatePending, w.cfg.Backoff(job.Attempt)
+	w.stats.retried.Add(1)
+	w.log.Warn("job failed; it will be retried", "job", job.ID, "kind", job.Kind, "attempt", job.Attempt, "retry_in", o.Delay, "error", err)
+	return o, true
+}
+
+// attemptError is an entry of a job's error history.
+func attemptError(job db.FetchedJob, err error) json.RawMessage {
+	entry := struct {
+		Attempt int32     `json:"attempt"`
+		Error   string    `json:"error"`
+		At      time.Time `json:"at"`
+		Trace   string    `json:"trace,omitempty"`
+	}{Attempt: job.Attempt, Error: err.Error(), At: time.Now().UTC()}
+	var p *panicError
+	if errors.As(err, &p) {
+		entry.Trace = p.stack
+	}
+	raw, _ := json.Marshal(entry) // strings and a time: cannot fail
+	return raw
+}

@@ -1,0 +1,337 @@
+package jobs
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"maps"
+	"os"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/larderhq/larder/db"
+)
+
+// Config configures a Worker; zero fields take the defaults noted, which
+// are the settings the package's benchmarks run with.
+type Config struct {
+	// Queues maps each queue the worker runs to how many of its jobs may run
+	// at once. Default: {"default": 100}.
+	Queues map[string]int
+	// ID names the worker in the jobs it claims. Default: host-pid-random.
+	ID string
+	// PollInterval is how often a queue looks for due jobs without being
+	// notified (a scheduled job comes due without a notification).
+	// Default: 1s.
+	PollInterval time.Duration
+	// LeaseDuration is how long a claimed job stays the worker's without
+	// renewal; the worker renews every third of it. A dead worker's jobs
+	// are rescued once their leases expire. Default: 30s.
+	LeaseDuration time.Duration
+	// JobTimeout limits a run whose job sets no Timeout. Default: 1m.
+	JobTimeout time.Duration
+	// ShutdownTimeout is how long Run lets running jobs finish once its
+	// context ends, before cancelling them. Default: 10s.
+	ShutdownTimeout time.Duration
+	// Retention is how long finished jobs are kept before they are
+	// pruned. Default: 24h.
+	Retention time.Duration
+	// Backoff is the delay before the retry that follows failed attempt n.
+	// Default: DefaultBackoff.
+	Backoff func(attempt int32) time.Duration
+	// Periodic are jobs enqueued once per period, however many workers
+	// run them.
+	Periodic []Periodic
+	// Logger receives the worker's logs. Default: slog.Default().
+	Logger *slog.Logger
+}
+
+// Internal tuning, measured with the package's benchmarks.
+const (
+	finishBatch   = 1000                  // most outcomes in one FinishJobs
+	finishEvery   = 20 * time.Millisecond // longest an outcome waits to be recorded
+	rescueBatch   = 1000
+	pruneBatch    = 10_000
+	pruneEvery    = time.Minute
+	scheduleEvery = time.Second
+	maxRetryPause = 5 * time.Second // between attempts at a failing database call
+)
+
+// Causes of a run's cancellation.
+var (
+	errShutdown        = errors.New("the worker shut down")
+	errCancelRequested = errors.New("cancelled on request")
+	errLeaseLost       = errors.New("the job's lease was lost (it was rescued by another worker)")
+)
+
+// Worker runs jobs from a pool's jobs table with a Registry's handlers.
+type Worker struct {
+	pool     *pgxpool.Pool
+	handlers map[string]handler
+	cfg      Config
+	log      *slog.Logger
+	queues   map[string]*queue
+	periodic map[string]Periodic
+
+	runCtx    context.Context // parent of every run: cancelled at the end of a shutdown
+	cancelAll context.CancelCauseFunc
+	working   sync.WaitGroup // runs in progress
+	outcomes  chan db.JobOutcome
+
+	mu   sync.Mutex
+	runs map[int64]*run // running jobs by id
+
+	stats counters
+}
+
+// queue is one queue the worker runs.
+type queue struct {
+	name   string
+	limit  int
+	active atomic.Int64
+	wake   chan struct{} // a notification or a rescue: jobs may be due
+	freed  chan struct{} // a run ended: a slot is free
+}
+
+func (q *queue) free() int { return q.limit - int(q.active.Load()) }
+
+// run is a job in progress.
+type run struct {
+	attempt int32
+	cancel  context.CancelCauseFunc
+}
+
+// signal sends on a channel of capacity one without waiting: signals
+// coalesce.
+func signal(ch chan struct{}) {
+	select {
+	case ch <- struct{}{}:
+	default:
+	}
+}
+
+// NewWorker returns a worker for the jobs in pool, running reg's handlers.
+// It checks the configuration and the registry.
+func NewWorker(pool *pgxpool.Pool, reg *Registry, cfg Config) (*Worker, error) {
+	if err := reg.err(); err != nil {
+		return nil, err
+	}
+	cfg = withDefaults(cfg)
+	w := &Worker{
+		pool: pool, cfg: cfg, log: cfg.Logger.With("worker", cfg.ID),
+		queues: map[string]*queue{}, periodic: map[string]Periodic{}, runs: map[int64]*run{},
+	}
+	reg.mu.Lock()
+	w.handlers = maps.Clone(reg.handlers) // frozen: no lock per run
+	reg.mu.Unlock()
+	total := 0
+	for name, limit := range cfg.Queues {
+		if name == "" || limit <= 0 {
+			return nil, fmt.Errorf("jobs worker: queue %q needs a name and a concurrency of 1 or more", name)
+		}
+		w.queues[name] = &queue{name: name, limit: limit, wake: make(chan struct{}, 1), freed: make(chan struct{}, 1)}
+		total += limit
+	}
+	for _, p := range cfg.Periodic {
+		if err := p.check(); err != nil {
+			return nil, fmt.Errorf("jobs worker: %w", err)
+		}
+		if _, taken := w.periodic[p.name]; taken {
+			return nil, fmt.Errorf("jobs worker: two periodic jobs are named %q", p.name)
+		}
+		w.periodic[p.name] = p
+	}
+	w.outcomes = make(chan db.JobOutcome, 2*total)
+	return w, nil
+}
+
+func withDefaults(cfg Config) Config {
+	if len(cfg.Queues) == 0 {
+		cfg.Queues = map[string]int{db.DefaultJobQueue: 100}
+	}
+	if cfg.ID == "" {
+		host, _ := os.Hostname()
+		b := make([]byte, 3)
+		_, _ = rand.Read(b)
+		cfg.ID = fmt.Sprintf("%s-%d-%s", host, os.Getpid(), hex.EncodeToString(b))
+	}
+	def := func(d *time.Duration, v time.Duration) {
+		if *d <= 0 {
+			*d = v
+		}
+	}
+	def(&cfg.PollInterval, time.Second)
+	def(&cfg.LeaseDuration, 30*time.Second)
+	def(&cfg.JobTimeout, time.Minute)
+	def(&cfg.ShutdownTimeout, 10*time.Second)
+	def(&cfg.Retention, 24*time.Hour)
+	if cfg.Backoff == nil {
+		cfg.Backoff = DefaultBackoff
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	return cfg
+}
+
+// ID is the worker's name in the jobs it claims.
+func (w *Worker) ID() string { return w.cfg.ID }
+
+// Run runs jobs until ctx ends, then shuts down gracefully: it stops
+// fetching, lets running jobs finish for up to ShutdownTimeout, cancels
+// the rest (they go back to pending without using an attempt), records
+// every outcome and returns. Nothing it ran is left running.
+func (w *Worker) Run(ctx context.Context) error {
+	// The worker's own goroutines outlive ctx: shutdown stops them in order.
+	base := context.WithoutCancel(ctx)
+	w.runCtx, w.cancelAll = context.WithCancelCause(base)
+	fetchCtx, stopFetching := context.WithCancel(base)
+	leaseCtx, stopLeases := context.WithCancel(base)
+
+	var fetchers, keepers sync.WaitGroup
+	for _, q := range w.queues {
+		fetchers.Go(func() { w.produce(fetchCtx, q) })
+	}
+	fetchers.Go(func() { w.listen(fetchCtx) })
+	fetchers.Go(func() { w.maintain(fetchCtx) })
+	keepers.Go(func() { w.renewLeases(leaseCtx) })
+	keepers.Go(w.complete)
+	w.log.InfoContext(ctx, "worker started", "queues", w.cfg.Queues)
+
+	<-ctx.Done()
+	w.log.Info("worker stopping", "running", w.running())
+	stopFetching()
+	fetchers.Wait()
+	if !w.wait(w.cfg.ShutdownTimeout) {
+		w.log.Warn("cancelling jobs still running at the shutdown timeout", "running", w.running())
+		w.cancelAll(errShutdown)
+		if !w.wait(w.cfg.ShutdownTimeout) {
+			w.log.Error("jobs ignored their cancelled context; their leases will expire and they will be rescued", "running", w.running())
+		}
+	}
+	stopLeases()
+	close(w.outcomes)
+	keepers.Wait()
+	w.cancelAll(errShutdown)
+	w.log.Info("worker stopped")
+	return nil
+}
+
+// wait waits up to d for every run to end.
+func (w *Worker) wait(d time.Duration) bool {
+	done := make(chan struct{})
+	go func() { w.working.Wait(); close(done) }()
+	select {
+	case <-done:
+		return true
+	case <-time.After(d):
+		return false
+	}
+}
+
+// produce keeps a queue's slots busy: it fetches when jobs may be due (a
+// notification, a poll, or the last fetch filling every free slot) and
+// slots are free.
+func (w *Worker) produce(ctx context.Context, q *queue) {
+	poll := time.NewTicker(w.cfg.PollInterval)
+	defer poll.Stop()
+	due := true
+	for {
+		if free := q.free(); due && free > 0 {
+			fetched, err := db.FetchJobs(ctx, w.pool, q.name, w.cfg.ID, free, w.cfg.LeaseDuration)
+			switch {
+			case ctx.Err() != nil:
+				return
+			case err != nil:
+				w.log.Error("fetching jobs failed", "queue", q.name, "error", err)
+				if !sleep(ctx, maxRetryPause) {
+					return
+				}
+				continue
+			}
+			for _, job := range fetched {
+				w.start(q, job)
+			}
+			due = len(fetched) == free // a full batch: more may be waiting
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-q.wake:
+			due = true
+		case <-poll.C:
+			due = true
+		case <-q.freed:
+		}
+	}
+}
+
+// start runs a claimed job in its own goroutine.
+func (w *Worker) start(q *queue, job db.FetchedJob) {
+	q.active.Add(1)
+	w.working.Add(1)
+	ctx, cancel := context.WithCancelCause(w.runCtx)
+	w.mu.Lock()
+	w.runs[job.ID] = &run{attempt: job.Attempt, cancel: cancel}
+	w.mu.Unlock()
+	go func() {
+		defer w.working.Done()
+		defer func() {
+			q.active.Add(-1)
+			signal(q.freed)
+		}()
+		defer cancel(nil)
+		if job.CancelRequestedAt != nil { // asked before the run began
+			cancel(errCancelRequested)
+		}
+		outcome, ok := w.execute(ctx, job)
+		w.mu.Lock()
+		delete(w.runs, job.ID)
+		w.mu.Unlock()
+		if ok {
+			w.outcomes <- outcome
+		}
+	}()
+}
+
+// running is how many jobs are in progress.
+func (w *Worker) running() int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return len(w.runs)
+}
+
+// cancelRun cancels a job in progress with cause.
+func (w *Worker) cancelRun(id int64, cause error) {
+	w.mu.Lock()
+	r, ok := w.runs[id]
+	w.mu.Unlock()
+	if ok {
+		r.cancel(cause)
+	}
+}
+
+// wakeAll wakes every queue.
+func (w *Worker) wakeAll() {
+	for _, q := range w.queues {
+		signal(q.wake)
+	}
+}
+
+// sleep waits d or until ctx ends, and reports whether ctx is still alive.
+func sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
+}
