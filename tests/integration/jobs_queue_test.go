@@ -278,7 +278,7 @@ func TestTimeoutFailsTheAttempt(t *testing.T) {
 		<-ctx.Done()
 		return ctx.Err()
 	})
-	job, err := jobs.NewClient().Job("test.slow").Timeout(50 * time.Millisecond).MaxAttempts(1).Enqueue(b.ctx, b.pool)
+	job, err := jobs.NewClient().Job("test.slow").Timeout(50*time.Millisecond).MaxAttempts(1).Enqueue(b.ctx, b.pool)
 	require.NoError(t, err)
 	runWorker(t, b.pool, reg, quick(t))
 
