@@ -91,6 +91,10 @@ FUZZTIME ?= 60s
 fuzz: ## fuzz the food and pantry actions against a real database (FUZZTIME, default 60s)
 	$(GO) test -run '^$$' -fuzz FuzzFoodAndPantryInput -fuzztime $(FUZZTIME) ./tests/integration/
 
+.PHONY: bench-jobs
+bench-jobs: ## the job queue's throughput (jobs/s): enqueue, burn-down, continuous
+	$(GO) test -run '^$$' -bench 'BenchmarkJobs$$' -benchtime 3x ./tests/integration/
+
 .PHONY: bench
 bench: ## benchmarks: many-first insert vs a per-row loop and CopyFrom, action vs model, chunk sizes
 	$(GO) test -run '^$$' -bench . -benchmem ./db/ ./tests/integration/...

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/larderhq/larder/db/dbsqlc"
@@ -158,7 +159,11 @@ func FinishJobs(ctx context.Context, dbtx DBTX, in []JobOutcome) ([]int64, error
 		}
 	}
 	ids, err := inChunks(ctx, dbtx, len(sorted), func(qs *dbsqlc.Queries, lo, hi int) ([]int64, error) {
-		return call(ctx, qs, (*dbsqlc.Queries).FinishJobs, packOutcomes(sorted[lo:hi]), hi-lo)
+		p, err := packOutcomes(sorted[lo:hi])
+		if err != nil {
+			return nil, err
+		}
+		return call(ctx, qs, (*dbsqlc.Queries).FinishJobs, p, hi-lo)
 	})
 	if err != nil {
 		return nil, jobs.fail("finish", err)
@@ -166,17 +171,24 @@ func FinishJobs(ctx context.Context, dbtx DBTX, in []JobOutcome) ([]int64, error
 	return ids, nil
 }
 
-func packOutcomes(in []JobOutcome) dbsqlc.FinishJobsParams {
-	n := len(in)
-	p := dbsqlc.FinishJobsParams{
-		Ids: make([]int64, n), Attempts: make([]int32, n), States: make([]string, n),
-		DelaysMs: make([]int64, n), Snoozed: make([]bool, n), Errors: make([]json.RawMessage, n),
+// packOutcomes encodes outcomes as FinishJobs takes them: ids, and an
+// object of outcomes keyed by id (see jobs.sql).
+func packOutcomes(in []JobOutcome) (dbsqlc.FinishJobsParams, error) {
+	type outcome struct {
+		Attempt int32           `json:"attempt"`
+		State   JobState        `json:"state"`
+		DelayMs int64           `json:"delay_ms"`
+		Snoozed bool            `json:"snoozed"`
+		Error   json.RawMessage `json:"error,omitempty"`
 	}
+	byID := make(map[string]outcome, len(in))
+	ids := make([]int64, len(in))
 	for i, o := range in {
-		p.Ids[i], p.Attempts[i], p.States[i] = o.ID, o.Attempt, string(o.State)
-		p.DelaysMs[i], p.Snoozed[i], p.Errors[i] = o.Delay.Milliseconds(), o.Snoozed, o.Error
+		ids[i] = o.ID
+		byID[strconv.FormatInt(o.ID, 10)] = outcome{o.Attempt, o.State, o.Delay.Milliseconds(), o.Snoozed, o.Error}
 	}
-	return p
+	raw, err := json.Marshal(byID)
+	return dbsqlc.FinishJobsParams{Ids: ids, Outcomes: raw}, err
 }
 
 // LeaseRenewal is a running job whose lease a worker extended.

@@ -34,11 +34,13 @@ func parseQueries(src string) []sqlcQuery {
 var (
 	writeStatement = regexp.MustCompile(`(?i)\b(INSERT\s+INTO|UPDATE\s+\w+(\s+AS\s+\w+)?\s+SET|DELETE\s+FROM)\b`)
 	arrayParam     = regexp.MustCompile(`(@\w+|sqlc\.arg\(\w+\))::\w+\[\]`)
+	limitParam     = regexp.MustCompile(`(?i)\bLIMIT\s+@\w+`)
 	valuesList     = regexp.MustCompile(`(?i)\bVALUES\s*\(`)
 )
 
 // singleRowWrite says why q is a single-row write, or "" when it is not:
-// every write must take its rows as arrays and return them (:many).
+// every write must return its rows (:many) and take them as arrays, or
+// select a set of them bounded by a LIMIT parameter (the queue's claims).
 func singleRowWrite(q sqlcQuery) string {
 	body := stripComments(q.sql)
 	if !writeStatement.MatchString(body) {
@@ -49,8 +51,8 @@ func singleRowWrite(q sqlcQuery) string {
 		return "a write annotated :" + q.command + ", not :many"
 	case valuesList.MatchString(body):
 		return "a VALUES (...) list writes a fixed number of rows"
-	case q.command == "many" && !arrayParam.MatchString(body):
-		return "a write without an array parameter writes one row (or a scalar-selected set)"
+	case q.command == "many" && !arrayParam.MatchString(body) && !limitParam.MatchString(body):
+		return "a write without an array parameter or a LIMIT parameter writes one row"
 	}
 	return ""
 }
@@ -76,6 +78,8 @@ func TestSingleRowWriteDetector(t *testing.T) {
 		{name: "unnest insert", give: sqlcQuery{"InsertTags", "many", "INSERT INTO tags (name) SELECT unnest(@names::text[]) RETURNING *;"}},
 		{name: "array delete", give: sqlcQuery{"DeleteTags", "many", "DELETE FROM tags WHERE id = ANY(@ids::uuid[]) RETURNING *;"}},
 		{name: "a read", give: sqlcQuery{"SelectTags", "one", "SELECT * FROM tags WHERE id = @id;"}},
+		{name: "a set bounded by a limit", give: sqlcQuery{"ClaimJobs", "many",
+			"WITH p AS (SELECT id FROM jobs LIMIT @row_limit FOR UPDATE SKIP LOCKED) UPDATE jobs SET state = 'running' WHERE id = ANY(ARRAY(SELECT id FROM p)) RETURNING id;"}},
 		{name: "exec insert", give: sqlcQuery{"InsertTag", "exec", "INSERT INTO tags (name) SELECT unnest(@names::text[]);"}, bad: true},
 		{name: "one row by VALUES", give: sqlcQuery{"InsertTag", "many", "INSERT INTO tags (name) VALUES (@name) RETURNING *;"}, bad: true},
 		{name: "scalar update", give: sqlcQuery{"UpdateTag", "many", "UPDATE tags SET name = @name WHERE id = @id RETURNING *;"}, bad: true},

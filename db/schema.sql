@@ -574,14 +574,7 @@ CREATE UNIQUE INDEX jobs_kind_unique_key_idx ON public.jobs USING btree (kind, u
 -- Name: jobs_lease_idx; Type: INDEX; Schema: public; Owner: -
 --
 
-CREATE INDEX jobs_lease_idx ON public.jobs USING btree (lease_expires_at) WHERE (state = 'running'::public.job_state);
-
-
---
--- Name: jobs_state_queue_id_idx; Type: INDEX; Schema: public; Owner: -
---
-
-CREATE INDEX jobs_state_queue_id_idx ON public.jobs USING btree (state, queue, id);
+CREATE INDEX jobs_lease_idx ON public.jobs USING btree (lease_expires_at) WHERE (lease_expires_at IS NOT NULL);
 
 
 --

@@ -27,7 +27,7 @@ func (w *Worker) renewLeases(ctx context.Context) {
 			ids = append(ids, id)
 		}
 		w.mu.Unlock()
-		renewed, err := db.RenewJobLeases(ctx, w.pool, w.cfg.ID, ids, w.cfg.LeaseDuration)
+		renewed, err := db.RenewJobLeases(ctx, w.queue, w.cfg.ID, ids, w.cfg.LeaseDuration)
 		if err != nil {
 			if ctx.Err() == nil {
 				w.log.Error("renewing leases failed", "jobs", len(ids), "error", err)
@@ -66,7 +66,7 @@ func (w *Worker) listen(ctx context.Context) {
 }
 
 func (w *Worker) listenOnce(ctx context.Context) error {
-	pooled, err := w.pool.Acquire(ctx)
+	pooled, err := w.queue.Acquire(ctx)
 	if err != nil {
 		return err
 	}

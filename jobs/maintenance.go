@@ -41,7 +41,7 @@ func (w *Worker) maintain(ctx context.Context) {
 // rescue puts back the jobs whose lease expired, batch by batch.
 func (w *Worker) rescue(ctx context.Context) {
 	for {
-		rescued, err := db.RescueJobs(ctx, w.pool, rescueBatch)
+		rescued, err := db.RescueJobs(ctx, w.queue, rescueBatch)
 		if err != nil {
 			if ctx.Err() == nil {
 				w.log.Error("rescuing jobs failed", "error", err)
@@ -62,7 +62,7 @@ func (w *Worker) rescue(ctx context.Context) {
 func (w *Worker) prune(ctx context.Context) {
 	before := time.Now().Add(-w.cfg.Retention)
 	for {
-		n, err := db.PruneJobs(ctx, w.pool, before, pruneBatch)
+		n, err := db.PruneJobs(ctx, w.queue, before, pruneBatch)
 		if err != nil {
 			if ctx.Err() == nil {
 				w.log.Error("pruning jobs failed", "error", err)

@@ -44,7 +44,7 @@ func (w *Worker) complete() {
 func (w *Worker) finish(batch []db.JobOutcome) {
 	for attempt := 1; ; attempt++ {
 		ctx, cancel := context.WithTimeout(context.Background(), w.cfg.LeaseDuration)
-		_, err := db.FinishJobs(ctx, w.pool, batch)
+		_, err := db.FinishJobs(ctx, w.queue, batch)
 		cancel()
 		if err == nil {
 			return

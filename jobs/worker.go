@@ -72,7 +72,8 @@ var (
 
 // Worker runs jobs from a pool's jobs table with a Registry's handlers.
 type Worker struct {
-	pool     *pgxpool.Pool
+	pool     *pgxpool.Pool // the caller's: periodic enqueues, which are data
+	queue    *pgxpool.Pool // the worker's own, for its bookkeeping (see Run)
 	handlers map[string]handler
 	cfg      Config
 	log      *slog.Logger
@@ -187,7 +188,22 @@ func (w *Worker) ID() string { return w.cfg.ID }
 // fetching, lets running jobs finish for up to ShutdownTimeout, cancels
 // the rest (they go back to pending without using an attempt), records
 // every outcome and returns. Nothing it ran is left running.
+//
+// For its bookkeeping (claiming jobs, recording outcomes, leases, rescue,
+// pruning, listening) Run opens a small pool of its own, configured as the
+// caller's but with synchronous_commit off: those writes then do not wait
+// for the WAL to reach disk, which matters when the disk is slow (a
+// checkpoint). A database crash may lose the last few milliseconds of them;
+// that is safe because jobs are at least once: a claim or an outcome lost
+// that way only means the job runs again (after its lease expires).
+// Enqueues, in the caller's transactions, are never asynchronous.
 func (w *Worker) Run(ctx context.Context) error {
+	queue, err := bookkeepingPool(ctx, w.pool, len(w.queues))
+	if err != nil {
+		return fmt.Errorf("jobs worker: %w", err)
+	}
+	defer queue.Close()
+	w.queue = queue
 	// The worker's own goroutines outlive ctx: shutdown stops them in order.
 	base := context.WithoutCancel(ctx)
 	w.runCtx, w.cancelAll = context.WithCancelCause(base)
@@ -223,6 +239,18 @@ func (w *Worker) Run(ctx context.Context) error {
 	return nil
 }
 
+// bookkeepingPool opens the worker's own pool: the caller's configuration
+// with synchronous_commit off, and a connection for each fetch loop, the
+// listener, the recorder of outcomes, the lease keeper and maintenance.
+func bookkeepingPool(ctx context.Context, pool *pgxpool.Pool, queues int) (*pgxpool.Pool, error) {
+	cfg := pool.Config()
+	cfg.ConnConfig.RuntimeParams["synchronous_commit"] = "off"
+	cfg.ConnConfig.RuntimeParams["application_name"] = "larder-worker"
+	cfg.MaxConns = int32(queues + 4)
+	cfg.MinConns = 0
+	return pgxpool.NewWithConfig(ctx, cfg)
+}
+
 // wait waits up to d for every run to end.
 func (w *Worker) wait(d time.Duration) bool {
 	done := make(chan struct{})
@@ -244,7 +272,7 @@ func (w *Worker) produce(ctx context.Context, q *queue) {
 	due := true
 	for {
 		if free := q.free(); due && free > 0 {
-			fetched, err := db.FetchJobs(ctx, w.pool, q.name, w.cfg.ID, free, w.cfg.LeaseDuration)
+			fetched, err := db.FetchJobs(ctx, w.queue, q.name, w.cfg.ID, free, w.cfg.LeaseDuration)
 			switch {
 			case ctx.Err() != nil:
 				return

@@ -90,18 +90,18 @@ UPDATE foods AS f SET
     sodium_mg   = CASE WHEN i.set_nutrients THEN i.sodium_mg::numeric ELSE f.sodium_mg END,
     updated_at  = now()
 FROM input AS i JOIN locked USING (id)
-WHERE f.id = i.id
+WHERE f.id = i.id AND f.id = ANY(@ids::uuid[])
 RETURNING f.*;
 
 -- name: DeleteFoods :many
 -- Only rows of the given owner go (a NULL owner is the shared catalog).
-DELETE FROM foods AS f
-USING (
+WITH locked AS (
     SELECT foods.id FROM foods
     WHERE foods.id = ANY(@ids::uuid[])
       AND foods.owner_id IS NOT DISTINCT FROM sqlc.narg(owner_id)::uuid
     ORDER BY foods.id
     FOR UPDATE
-) AS locked
-WHERE f.id = locked.id
+)
+DELETE FROM foods AS f
+WHERE f.id = ANY(ARRAY(SELECT locked.id FROM locked))
 RETURNING f.*;

@@ -58,16 +58,16 @@ UPDATE generations AS g SET
     finished_at       = CASE WHEN i.set_status AND i.status IN ('succeeded', 'failed') THEN now() ELSE g.finished_at END,
     updated_at        = now()
 FROM input AS i JOIN locked USING (id)
-WHERE g.id = i.id
+WHERE g.id = i.id AND g.id = ANY(@ids::uuid[])
 RETURNING g.*;
 
 -- name: DeleteGenerations :many
-DELETE FROM generations AS g
-USING (
+WITH locked AS (
     SELECT generations.id FROM generations
     WHERE generations.id = ANY(@ids::uuid[]) AND generations.owner_id = @owner_id
     ORDER BY generations.id
     FOR UPDATE
-) AS locked
-WHERE g.id = locked.id
+)
+DELETE FROM generations AS g
+WHERE g.id = ANY(ARRAY(SELECT locked.id FROM locked))
 RETURNING g.*;

@@ -57,19 +57,19 @@ UPDATE jobs AS j SET
     max_attempts = CASE WHEN i.set_max_attempts THEN i.max_attempts ELSE j.max_attempts END,
     updated_at   = now()
 FROM input AS i JOIN locked USING (id)
-WHERE j.id = i.id
+WHERE j.id = i.id AND j.id = ANY(@ids::bigint[])
 RETURNING j.*;
 
 -- name: DeleteJobs :many
 -- Running jobs are not deleted: their worker still holds them.
-DELETE FROM jobs AS j
-USING (
+WITH locked AS (
     SELECT jobs.id FROM jobs
     WHERE jobs.id = ANY(@ids::bigint[]) AND jobs.state <> 'running'
     ORDER BY jobs.id
     FOR UPDATE
-) AS locked
-WHERE j.id = locked.id
+)
+DELETE FROM jobs AS j
+WHERE j.id = ANY(ARRAY(SELECT locked.id FROM locked))
 RETURNING j.*;
 
 -- name: EnqueueJobs :many
@@ -119,6 +119,10 @@ WHERE jobs.unique_key IS NOT NULL AND jobs.state IN ('pending', 'running');
 -- priority first, then oldest. SKIP LOCKED lets workers fetch at the same
 -- time without waiting on, or taking, each other's rows. A claimed job's
 -- attempt counts, and it holds a lease its worker must renew.
+--
+-- The update finds the picked rows by primary key (= ANY of their ids), not
+-- by a join: a generic plan, which guesses LIMIT at a tenth of the table,
+-- turned the join into a hash join over a scan of every job, per fetch.
 WITH picked AS (
     SELECT jobs.id FROM jobs
     WHERE jobs.state = 'pending' AND jobs.queue = @queue AND jobs.run_at <= now()
@@ -133,37 +137,37 @@ UPDATE jobs SET
     attempted_by = @worker::text,
     lease_expires_at = now() + '1 millisecond'::interval * @lease_ms::int,
     updated_at = now()
-FROM picked
-WHERE jobs.id = picked.id
+WHERE jobs.id = ANY(ARRAY(SELECT picked.id FROM picked))
 RETURNING jobs.id, jobs.kind, jobs.queue, jobs.payload, jobs.priority, jobs.attempt, jobs.max_attempts,
           jobs.timeout_ms, jobs.run_at, jobs.created_at, jobs.cancel_requested_at;
 
 -- name: FinishJobs :many
 -- Records how runs ended, many at once: completed, retried or snoozed
--- (pending again after delay_ms, on the database's clock; a snooze gives
--- its attempt back), cancelled or
--- discarded (out of attempts). An error, when given, joins the job's
--- history. A run counts only while its job is still the one the worker
--- holds (running, same attempt): a job rescued meanwhile belongs to its new
--- run.
-WITH input AS (
-    SELECT unnest(@ids::bigint[]) AS id,
-           unnest(@attempts::int[]) AS attempt,
-           unnest(@states::text[]) AS state,
-           unnest(@delays_ms::bigint[]) AS delay_ms,
-           unnest(@snoozed::bool[]) AS snoozed,
-           unnest(@errors::jsonb[]) AS error
-)
+-- (pending again after a delay on the database's clock; a snooze gives its
+-- attempt back), cancelled or discarded (out of attempts). An error, when
+-- given, joins the job's history. A run counts only while its job is still
+-- the one the worker holds (running, same attempt): a job rescued meanwhile
+-- belongs to its new run.
+--
+-- The outcomes come as one JSON object keyed by job id, {"<id>": {"attempt",
+-- "state", "delay_ms", "snoozed", "error"}}, looked up per row, not joined:
+-- a join's plan rests on how many jobs the statistics think are running,
+-- which can be badly stale (analysed while all were pending), and one such
+-- plan rescanned the input once per row. Rows are found by primary key.
 UPDATE jobs SET
-    state = input.state::job_state,
-    run_at = CASE WHEN input.state = 'pending' THEN now() + '1 millisecond'::interval * input.delay_ms ELSE jobs.run_at END,
-    attempt = CASE WHEN input.snoozed THEN jobs.attempt - 1 ELSE jobs.attempt END,
-    errors = CASE WHEN input.error IS NULL THEN jobs.errors ELSE jobs.errors || jsonb_build_array(input.error) END,
-    finished_at = CASE WHEN input.state IN ('completed', 'cancelled', 'discarded') THEN now() END,
+    state = (@outcomes::jsonb -> jobs.id::text ->> 'state')::job_state,
+    run_at = CASE WHEN @outcomes::jsonb -> jobs.id::text ->> 'state' = 'pending'
+                  THEN now() + '1 millisecond'::interval * (@outcomes::jsonb -> jobs.id::text ->> 'delay_ms')::bigint
+                  ELSE jobs.run_at END,
+    attempt = CASE WHEN (@outcomes::jsonb -> jobs.id::text ->> 'snoozed')::bool THEN jobs.attempt - 1 ELSE jobs.attempt END,
+    errors = CASE WHEN @outcomes::jsonb -> jobs.id::text -> 'error' IS NULL THEN jobs.errors
+                  ELSE jobs.errors || jsonb_build_array(@outcomes::jsonb -> jobs.id::text -> 'error') END,
+    finished_at = CASE WHEN @outcomes::jsonb -> jobs.id::text ->> 'state' IN ('completed', 'cancelled', 'discarded') THEN now() END,
     lease_expires_at = NULL,
     updated_at = now()
-FROM input
-WHERE jobs.id = input.id AND jobs.attempt = input.attempt AND jobs.state = 'running'
+WHERE jobs.id = ANY(@ids::bigint[])
+  AND jobs.state = 'running'
+  AND jobs.attempt = (@outcomes::jsonb -> jobs.id::text ->> 'attempt')::int
 RETURNING jobs.id;
 
 -- name: RenewJobLeases :many
@@ -178,23 +182,19 @@ RETURNING jobs.id, (jobs.cancel_requested_at IS NOT NULL)::bool AS cancel_reques
 -- Running jobs whose lease expired (their worker died or stalled) go back
 -- to pending at once, or are discarded when out of attempts, or cancelled
 -- when that was asked; the lost run joins their error history. At most
--- row_limit per statement.
+-- row_limit per statement; rows are found by primary key (see FetchJobs).
 WITH expired AS (
     SELECT jobs.id FROM jobs
     WHERE jobs.state = 'running' AND jobs.lease_expires_at < now()
     ORDER BY jobs.id
     LIMIT @row_limit
     FOR UPDATE SKIP LOCKED
-), rescued AS (
-    SELECT jobs.id,
-           CASE WHEN jobs.cancel_requested_at IS NOT NULL THEN 'cancelled'::job_state
-                WHEN jobs.attempt >= jobs.max_attempts THEN 'discarded'::job_state
-                ELSE 'pending'::job_state END AS state
-    FROM jobs JOIN expired USING (id)
 )
 UPDATE jobs SET
-    state = rescued.state,
-    finished_at = CASE WHEN rescued.state = 'pending' THEN NULL ELSE now() END,
+    state = CASE WHEN jobs.cancel_requested_at IS NOT NULL THEN 'cancelled'::job_state
+                 WHEN jobs.attempt >= jobs.max_attempts THEN 'discarded'::job_state
+                 ELSE 'pending'::job_state END,
+    finished_at = CASE WHEN jobs.cancel_requested_at IS NULL AND jobs.attempt < jobs.max_attempts THEN NULL ELSE now() END,
     run_at = now(),
     lease_expires_at = NULL,
     errors = jobs.errors || jsonb_build_array(jsonb_build_object(
@@ -202,8 +202,7 @@ UPDATE jobs SET
         'error', 'lease expired: worker ' || coalesce(jobs.attempted_by, '') || ' stopped renewing it',
         'at', now())),
     updated_at = now()
-FROM rescued
-WHERE jobs.id = rescued.id
+WHERE jobs.id = ANY(ARRAY(SELECT expired.id FROM expired))
 RETURNING jobs.id, jobs.state;
 
 -- name: CancelJobs :many
@@ -221,8 +220,7 @@ WITH locked AS (
         finished_at = CASE WHEN jobs.state = 'pending' THEN now() ELSE jobs.finished_at END,
         cancel_requested_at = now(),
         updated_at = now()
-    FROM locked
-    WHERE jobs.id = locked.id
+    WHERE jobs.id = ANY(ARRAY(SELECT locked.id FROM locked))
     RETURNING jobs.id, jobs.state
 ), notified AS (
     SELECT count(pg_notify('larder_jobs_cancel', updated.id::text)) AS jobs

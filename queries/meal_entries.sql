@@ -55,18 +55,18 @@ UPDATE meal_entries AS m SET
     servings   = CASE WHEN i.set_source THEN nullif(i.servings, 0)::numeric ELSE m.servings END,
     updated_at = now()
 FROM input AS i JOIN locked USING (id)
-WHERE m.id = i.id
+WHERE m.id = i.id AND m.id = ANY(@ids::uuid[])
 RETURNING m.*;
 
 -- name: DeleteMealEntries :many
-DELETE FROM meal_entries AS m
-USING (
+WITH locked AS (
     SELECT meal_entries.id FROM meal_entries
     WHERE meal_entries.id = ANY(@ids::uuid[]) AND meal_entries.owner_id = @owner_id
     ORDER BY meal_entries.id
     FOR UPDATE
-) AS locked
-WHERE m.id = locked.id
+)
+DELETE FROM meal_entries AS m
+WHERE m.id = ANY(ARRAY(SELECT locked.id FROM locked))
 RETURNING m.*;
 
 -- name: DailyTotals :many

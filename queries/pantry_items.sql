@@ -64,18 +64,18 @@ UPDATE pantry_items AS p SET
     expires_on = CASE WHEN i.set_expires_on THEN nullif(i.expires_on, '0001-01-01'::date) ELSE p.expires_on END,
     updated_at = now()
 FROM input AS i JOIN locked USING (id)
-WHERE p.id = i.id
+WHERE p.id = i.id AND p.id = ANY(@ids::uuid[])
 RETURNING p.*;
 
 -- name: DeletePantryItems :many
-DELETE FROM pantry_items AS p
-USING (
+WITH locked AS (
     SELECT pantry_items.id FROM pantry_items
     WHERE pantry_items.id = ANY(@ids::uuid[]) AND pantry_items.owner_id = @owner_id
     ORDER BY pantry_items.id
     FOR UPDATE
-) AS locked
-WHERE p.id = locked.id
+)
+DELETE FROM pantry_items AS p
+WHERE p.id = ANY(ARRAY(SELECT locked.id FROM locked))
 RETURNING p.*;
 
 -- name: ListOwnersWithExpiringItems :many

@@ -38,19 +38,19 @@ UPDATE recipes AS r SET
     instructions = CASE WHEN i.set_instructions THEN i.instructions ELSE r.instructions END,
     updated_at   = now()
 FROM input AS i JOIN locked USING (id)
-WHERE r.id = i.id
+WHERE r.id = i.id AND r.id = ANY(@ids::uuid[])
 RETURNING r.*;
 
 -- name: DeleteRecipes :many
 -- Ingredients go with their recipe.
-DELETE FROM recipes AS r
-USING (
+WITH locked AS (
     SELECT recipes.id FROM recipes
     WHERE recipes.id = ANY(@ids::uuid[]) AND recipes.owner_id = @owner_id
     ORDER BY recipes.id
     FOR UPDATE
-) AS locked
-WHERE r.id = locked.id
+)
+DELETE FROM recipes AS r
+WHERE r.id = ANY(ARRAY(SELECT locked.id FROM locked))
 RETURNING r.*;
 
 -- name: RecipeNutrients :many
@@ -117,19 +117,19 @@ UPDATE recipe_ingredients AS ri SET
     grams      = CASE WHEN i.set_grams THEN i.grams::numeric ELSE ri.grams END,
     updated_at = now()
 FROM input AS i JOIN locked USING (id)
-WHERE ri.id = i.id
+WHERE ri.id = i.id AND ri.id = ANY(@ids::uuid[])
 RETURNING ri.*;
 
 -- name: DeleteRecipeIngredients :many
-DELETE FROM recipe_ingredients AS ri
-USING (
+WITH locked AS (
     SELECT recipe_ingredients.id FROM recipe_ingredients
     JOIN recipes ON recipes.id = recipe_ingredients.recipe_id
     WHERE recipe_ingredients.id = ANY(@ids::uuid[]) AND recipes.owner_id = @owner_id
     ORDER BY recipe_ingredients.id
     FOR UPDATE OF recipe_ingredients
-) AS locked
-WHERE ri.id = locked.id
+)
+DELETE FROM recipe_ingredients AS ri
+WHERE ri.id = ANY(ARRAY(SELECT locked.id FROM locked))
 RETURNING ri.*;
 
 -- name: RecomputeRecipeNutrition :many

@@ -52,18 +52,18 @@ WITH input AS (
 )
 UPDATE tags AS t SET name = i.name::citext, updated_at = now()
 FROM input AS i JOIN locked USING (id)
-WHERE t.id = i.id
+WHERE t.id = i.id AND t.id = ANY(@ids::uuid[])
 RETURNING t.*;
 
 -- name: DeleteTags :many
-DELETE FROM tags AS t
-USING (
+WITH locked AS (
     SELECT tags.id FROM tags
     WHERE tags.id = ANY(@ids::uuid[]) AND tags.owner_id = @owner_id
     ORDER BY tags.id
     FOR UPDATE
-) AS locked
-WHERE t.id = locked.id
+)
+DELETE FROM tags AS t
+WHERE t.id = ANY(ARRAY(SELECT locked.id FROM locked))
 RETURNING t.*;
 
 -- name: InsertFoodTags :many

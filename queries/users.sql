@@ -37,12 +37,14 @@ UPDATE users AS u SET
     display_name = CASE WHEN i.set_display_name THEN i.display_name ELSE u.display_name END,
     updated_at   = now()
 FROM input AS i JOIN locked USING (id)
-WHERE u.id = i.id
+WHERE u.id = i.id AND u.id = ANY(@ids::uuid[])
 RETURNING u.*;
 
 -- name: DeleteUsers :many
 -- Deleting a user cascades to everything the user owns.
+WITH locked AS (
+    SELECT users.id FROM users WHERE users.id = ANY(@ids::uuid[]) ORDER BY users.id FOR UPDATE
+)
 DELETE FROM users AS u
-USING (SELECT users.id FROM users WHERE users.id = ANY(@ids::uuid[]) ORDER BY users.id FOR UPDATE) AS locked
-WHERE u.id = locked.id
+WHERE u.id = ANY(ARRAY(SELECT locked.id FROM locked))
 RETURNING u.*;

@@ -13,15 +13,15 @@ import (
 )
 
 const deleteFoods = `-- name: DeleteFoods :many
-DELETE FROM foods AS f
-USING (
+WITH locked AS (
     SELECT foods.id FROM foods
     WHERE foods.id = ANY($1::uuid[])
       AND foods.owner_id IS NOT DISTINCT FROM $2::uuid
     ORDER BY foods.id
     FOR UPDATE
-) AS locked
-WHERE f.id = locked.id
+)
+DELETE FROM foods AS f
+WHERE f.id = ANY(ARRAY(SELECT locked.id FROM locked))
 RETURNING f.id, f.owner_id, f.name, f.brand, f.barcode, f.kind, f.category, f.energy_kcal, f.protein_g, f.fat_g, f.carbs_g, f.fiber_g, f.sugar_g, f.sodium_mg, f.created_at, f.updated_at
 `
 
@@ -328,7 +328,7 @@ UPDATE foods AS f SET
     sodium_mg   = CASE WHEN i.set_nutrients THEN i.sodium_mg::numeric ELSE f.sodium_mg END,
     updated_at  = now()
 FROM input AS i JOIN locked USING (id)
-WHERE f.id = i.id
+WHERE f.id = i.id AND f.id = ANY($1::uuid[])
 RETURNING f.id, f.owner_id, f.name, f.brand, f.barcode, f.kind, f.category, f.energy_kcal, f.protein_g, f.fat_g, f.carbs_g, f.fiber_g, f.sugar_g, f.sodium_mg, f.created_at, f.updated_at
 `
 

@@ -14,14 +14,14 @@ import (
 )
 
 const deleteGenerations = `-- name: DeleteGenerations :many
-DELETE FROM generations AS g
-USING (
+WITH locked AS (
     SELECT generations.id FROM generations
     WHERE generations.id = ANY($1::uuid[]) AND generations.owner_id = $2
     ORDER BY generations.id
     FOR UPDATE
-) AS locked
-WHERE g.id = locked.id
+)
+DELETE FROM generations AS g
+WHERE g.id = ANY(ARRAY(SELECT locked.id FROM locked))
 RETURNING g.id, g.owner_id, g.agent, g.status, g.input, g.output, g.model, g.prompt_tokens, g.completion_tokens, g.latency_ms, g.attempts, g.error, g.job_id, g.started_at, g.finished_at, g.created_at, g.updated_at
 `
 
@@ -276,7 +276,7 @@ UPDATE generations AS g SET
     finished_at       = CASE WHEN i.set_status AND i.status IN ('succeeded', 'failed') THEN now() ELSE g.finished_at END,
     updated_at        = now()
 FROM input AS i JOIN locked USING (id)
-WHERE g.id = i.id
+WHERE g.id = i.id AND g.id = ANY($1::uuid[])
 RETURNING g.id, g.owner_id, g.agent, g.status, g.input, g.output, g.model, g.prompt_tokens, g.completion_tokens, g.latency_ms, g.attempts, g.error, g.job_id, g.started_at, g.finished_at, g.created_at, g.updated_at
 `
 

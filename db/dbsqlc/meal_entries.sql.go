@@ -115,14 +115,14 @@ func (q *Queries) DailyTotals(ctx context.Context, arg DailyTotalsParams) ([]Dai
 }
 
 const deleteMealEntries = `-- name: DeleteMealEntries :many
-DELETE FROM meal_entries AS m
-USING (
+WITH locked AS (
     SELECT meal_entries.id FROM meal_entries
     WHERE meal_entries.id = ANY($1::uuid[]) AND meal_entries.owner_id = $2
     ORDER BY meal_entries.id
     FOR UPDATE
-) AS locked
-WHERE m.id = locked.id
+)
+DELETE FROM meal_entries AS m
+WHERE m.id = ANY(ARRAY(SELECT locked.id FROM locked))
 RETURNING m.id, m.owner_id, m.eaten_at, m.meal, m.food_id, m.grams, m.recipe_id, m.servings, m.created_at, m.updated_at
 `
 
@@ -355,7 +355,7 @@ UPDATE meal_entries AS m SET
     servings   = CASE WHEN i.set_source THEN nullif(i.servings, 0)::numeric ELSE m.servings END,
     updated_at = now()
 FROM input AS i JOIN locked USING (id)
-WHERE m.id = i.id
+WHERE m.id = i.id AND m.id = ANY($1::uuid[])
 RETURNING m.id, m.owner_id, m.eaten_at, m.meal, m.food_id, m.grams, m.recipe_id, m.servings, m.created_at, m.updated_at
 `
 

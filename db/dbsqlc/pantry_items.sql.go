@@ -13,14 +13,14 @@ import (
 )
 
 const deletePantryItems = `-- name: DeletePantryItems :many
-DELETE FROM pantry_items AS p
-USING (
+WITH locked AS (
     SELECT pantry_items.id FROM pantry_items
     WHERE pantry_items.id = ANY($1::uuid[]) AND pantry_items.owner_id = $2
     ORDER BY pantry_items.id
     FOR UPDATE
-) AS locked
-WHERE p.id = locked.id
+)
+DELETE FROM pantry_items AS p
+WHERE p.id = ANY(ARRAY(SELECT locked.id FROM locked))
 RETURNING p.id, p.owner_id, p.food_id, p.quantity, p.unit, p.expires_on, p.created_at, p.updated_at
 `
 
@@ -361,7 +361,7 @@ UPDATE pantry_items AS p SET
     expires_on = CASE WHEN i.set_expires_on THEN nullif(i.expires_on, '0001-01-01'::date) ELSE p.expires_on END,
     updated_at = now()
 FROM input AS i JOIN locked USING (id)
-WHERE p.id = i.id
+WHERE p.id = i.id AND p.id = ANY($1::uuid[])
 RETURNING p.id, p.owner_id, p.food_id, p.quantity, p.unit, p.expires_on, p.created_at, p.updated_at
 `
 

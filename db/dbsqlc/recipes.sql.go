@@ -13,15 +13,15 @@ import (
 )
 
 const deleteRecipeIngredients = `-- name: DeleteRecipeIngredients :many
-DELETE FROM recipe_ingredients AS ri
-USING (
+WITH locked AS (
     SELECT recipe_ingredients.id FROM recipe_ingredients
     JOIN recipes ON recipes.id = recipe_ingredients.recipe_id
     WHERE recipe_ingredients.id = ANY($1::uuid[]) AND recipes.owner_id = $2
     ORDER BY recipe_ingredients.id
     FOR UPDATE OF recipe_ingredients
-) AS locked
-WHERE ri.id = locked.id
+)
+DELETE FROM recipe_ingredients AS ri
+WHERE ri.id = ANY(ARRAY(SELECT locked.id FROM locked))
 RETURNING ri.id, ri.recipe_id, ri.position, ri.food_id, ri.grams, ri.created_at, ri.updated_at
 `
 
@@ -59,14 +59,14 @@ func (q *Queries) DeleteRecipeIngredients(ctx context.Context, arg DeleteRecipeI
 }
 
 const deleteRecipes = `-- name: DeleteRecipes :many
-DELETE FROM recipes AS r
-USING (
+WITH locked AS (
     SELECT recipes.id FROM recipes
     WHERE recipes.id = ANY($1::uuid[]) AND recipes.owner_id = $2
     ORDER BY recipes.id
     FOR UPDATE
-) AS locked
-WHERE r.id = locked.id
+)
+DELETE FROM recipes AS r
+WHERE r.id = ANY(ARRAY(SELECT locked.id FROM locked))
 RETURNING r.id, r.owner_id, r.title, r.servings, r.instructions, r.created_at, r.updated_at, r.energy_kcal_per_serving, r.protein_g_per_serving, r.fat_g_per_serving, r.carbs_g_per_serving, r.nutrition_computed_at
 `
 
@@ -551,7 +551,7 @@ UPDATE recipe_ingredients AS ri SET
     grams      = CASE WHEN i.set_grams THEN i.grams::numeric ELSE ri.grams END,
     updated_at = now()
 FROM input AS i JOIN locked USING (id)
-WHERE ri.id = i.id
+WHERE ri.id = i.id AND ri.id = ANY($1::uuid[])
 RETURNING ri.id, ri.recipe_id, ri.position, ri.food_id, ri.grams, ri.created_at, ri.updated_at
 `
 
@@ -626,7 +626,7 @@ UPDATE recipes AS r SET
     instructions = CASE WHEN i.set_instructions THEN i.instructions ELSE r.instructions END,
     updated_at   = now()
 FROM input AS i JOIN locked USING (id)
-WHERE r.id = i.id
+WHERE r.id = i.id AND r.id = ANY($1::uuid[])
 RETURNING r.id, r.owner_id, r.title, r.servings, r.instructions, r.created_at, r.updated_at, r.energy_kcal_per_serving, r.protein_g_per_serving, r.fat_g_per_serving, r.carbs_g_per_serving, r.nutrition_computed_at
 `
 

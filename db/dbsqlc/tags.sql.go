@@ -48,14 +48,14 @@ func (q *Queries) DeleteFoodTags(ctx context.Context, arg DeleteFoodTagsParams) 
 }
 
 const deleteTags = `-- name: DeleteTags :many
-DELETE FROM tags AS t
-USING (
+WITH locked AS (
     SELECT tags.id FROM tags
     WHERE tags.id = ANY($1::uuid[]) AND tags.owner_id = $2
     ORDER BY tags.id
     FOR UPDATE
-) AS locked
-WHERE t.id = locked.id
+)
+DELETE FROM tags AS t
+WHERE t.id = ANY(ARRAY(SELECT locked.id FROM locked))
 RETURNING t.id, t.owner_id, t.name, t.created_at, t.updated_at
 `
 
@@ -345,7 +345,7 @@ WITH input AS (
 )
 UPDATE tags AS t SET name = i.name::citext, updated_at = now()
 FROM input AS i JOIN locked USING (id)
-WHERE t.id = i.id
+WHERE t.id = i.id AND t.id = ANY($1::uuid[])
 RETURNING t.id, t.owner_id, t.name, t.created_at, t.updated_at
 `
 

@@ -13,9 +13,11 @@ import (
 )
 
 const deleteUsers = `-- name: DeleteUsers :many
+WITH locked AS (
+    SELECT users.id FROM users WHERE users.id = ANY($1::uuid[]) ORDER BY users.id FOR UPDATE
+)
 DELETE FROM users AS u
-USING (SELECT users.id FROM users WHERE users.id = ANY($1::uuid[]) ORDER BY users.id FOR UPDATE) AS locked
-WHERE u.id = locked.id
+WHERE u.id = ANY(ARRAY(SELECT locked.id FROM locked))
 RETURNING u.id, u.email, u.display_name, u.created_at, u.updated_at
 `
 
@@ -209,7 +211,7 @@ UPDATE users AS u SET
     display_name = CASE WHEN i.set_display_name THEN i.display_name ELSE u.display_name END,
     updated_at   = now()
 FROM input AS i JOIN locked USING (id)
-WHERE u.id = i.id
+WHERE u.id = i.id AND u.id = ANY($1::uuid[])
 RETURNING u.id, u.email, u.display_name, u.created_at, u.updated_at
 `
 
