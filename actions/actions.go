@@ -35,6 +35,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/larderhq/larder/db"
+	"github.com/larderhq/larder/jobs"
 )
 
 // Actions are the operations, with what they depend on. Make them with New;
@@ -43,6 +44,8 @@ type Actions struct {
 	pool     db.DBTX
 	validate *validator.Validate
 	log      *slog.Logger
+	jobs     *jobs.Client
+	digests  DigestSender
 }
 
 // Option configures Actions.
@@ -57,9 +60,12 @@ func WithLogger(log *slog.Logger) Option {
 // New returns the actions working on pool (a pool, usually; a
 // transaction works too, the actions then using savepoints).
 func New(pool db.DBTX, opts ...Option) *Actions {
-	a := &Actions{pool: pool, validate: newValidator(), log: slog.Default()}
+	a := &Actions{pool: pool, validate: newValidator(), log: slog.Default(), jobs: jobs.NewClient()}
 	for _, opt := range opts {
 		opt(a)
+	}
+	if a.digests == nil {
+		a.digests = logDigests{a.log}
 	}
 	return a
 }

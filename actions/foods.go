@@ -117,7 +117,8 @@ func tagFoods(ctx context.Context, tx db.DBTX, owner uuid.UUID, foods []db.Food,
 
 // UpdateFoods changes the acting user's foods, all or none. A food the user
 // cannot see is not found; a shared catalog food is forbidden (the catalog
-// is read-only to users).
+// is read-only to users). New nutrients enqueue, in the same transaction,
+// a KindRecomputeNutrition job for the recipes that use those foods.
 func (a *Actions) UpdateFoods(ctx context.Context, actor uuid.UUID, in []FoodChange) Result[[]db.Food] {
 	return run(ctx, a, "UpdateFoods", func() ([]db.Food, error) {
 		if err := acting(actor); err != nil {
@@ -145,8 +146,16 @@ func (a *Actions) UpdateFoods(ctx context.Context, actor uuid.UUID, in []FoodCha
 				return err
 			}
 			var err error
-			foods, err = db.UpdateFoods(ctx, tx, &actor, patches)
-			return err
+			if foods, err = db.UpdateFoods(ctx, tx, &actor, patches); err != nil {
+				return err
+			}
+			var changed []uuid.UUID
+			for i, c := range in {
+				if c.Nutrients != nil {
+					changed = append(changed, ids[i])
+				}
+			}
+			return a.enqueueRecompute(ctx, tx, RecomputePayload{FoodIDs: changed})
 		})
 		if e, ok := conflictAt(err, "foods_barcode_key", len(in),
 			func(i int) string { return deref(in[i].Barcode) }, func(i int) string { return path("foods", i, "barcode") }); ok {

@@ -53,9 +53,10 @@ type RecipeNutrition struct {
 }
 
 // CreateRecipes creates the acting user's recipes with their ingredients,
-// all or none, in one transaction. An ingredient's food the user cannot
-// see is invalid at its food_id; two ingredients at one position are
-// invalid.
+// all or none, in one transaction, which also enqueues the computation of
+// their cached nutrition (KindRecomputeNutrition). An ingredient's food
+// the user cannot see is invalid at its food_id; two ingredients at one
+// position are invalid.
 func (a *Actions) CreateRecipes(ctx context.Context, actor uuid.UUID, in []NewRecipe) Result[[]RecipeDetail] {
 	return run(ctx, a, "CreateRecipes", func() ([]RecipeDetail, error) {
 		if err := acting(actor); err != nil {
@@ -84,8 +85,10 @@ func (a *Actions) CreateRecipes(ctx context.Context, actor uuid.UUID, in []NewRe
 			for i := range in {
 				lists[i] = in[i].Ingredients
 			}
-			out, err = addIngredients(ctx, tx, actor, recipes, lists, func(i int) string { return path("recipes", i) })
-			return err
+			if out, err = addIngredients(ctx, tx, actor, recipes, lists, func(i int) string { return path("recipes", i) }); err != nil {
+				return err
+			}
+			return a.enqueueRecompute(ctx, tx, RecomputePayload{RecipeIDs: idsOfRecipes(recipes)})
 		})
 		return out, err
 	})
@@ -193,8 +196,16 @@ func (a *Actions) UpdateRecipes(ctx context.Context, actor uuid.UUID, in []Recip
 			if err := replaceIngredients(ctx, tx, actor, recipes, in); err != nil {
 				return err
 			}
-			out, err = recipeDetails(ctx, tx, actor, recipes)
-			return err
+			if out, err = recipeDetails(ctx, tx, actor, recipes); err != nil {
+				return err
+			}
+			var changed []uuid.UUID // what a serving holds changed
+			for i, c := range in {
+				if c.Ingredients != nil || c.Servings != nil {
+					changed = append(changed, recipes[i].ID)
+				}
+			}
+			return a.enqueueRecompute(ctx, tx, RecomputePayload{RecipeIDs: changed})
 		})
 		return out, err
 	})
@@ -312,6 +323,14 @@ func (a *Actions) RecipeNutrition(ctx context.Context, actor uuid.UUID, ids []st
 		}
 		return out, nil
 	})
+}
+
+func idsOfRecipes(recipes []db.Recipe) []uuid.UUID {
+	ids := make([]uuid.UUID, len(recipes))
+	for i, r := range recipes {
+		ids[i] = r.ID
+	}
+	return ids
 }
 
 func sortByPosition(list []db.RecipeIngredient) {

@@ -17,22 +17,23 @@ import (
 // fetch, finish, lease renewal, rescue, cancellation, pruning, counts.
 
 // EnqueuedJob is what EnqueueJobs did with one job: wrote it (Duplicate
-// false), or found a pending or running job of its kind holding its unique
-// key and returned that one (Duplicate true).
+// false), or found a pending, running or completed job of its kind holding
+// its unique key and returned that one (Duplicate true).
 type EnqueuedJob struct {
 	ID        int64 `json:"id"`
 	Duplicate bool  `json:"duplicate"`
 }
 
 // enqueueRetries bounds the rounds EnqueueJobs makes for unique jobs whose
-// holder finished between the insert and the read of it.
+// holder was discarded, cancelled or pruned between the insert and the read
+// of it.
 const enqueueRetries = 3
 
 // EnqueueJobs writes jobs in one statement per ChunkSize, waking the
 // workers of the queues that got jobs due now (at commit). A job with a
-// unique key that a pending or running job of its kind holds is not
-// written: its element reports that job, Duplicate. Results are in input
-// order.
+// unique key that a pending, running or completed job of its kind holds is
+// not written: its element reports that job, Duplicate. Results are in
+// input order.
 func EnqueueJobs(ctx context.Context, dbtx DBTX, in []NewJob) ([]EnqueuedJob, error) {
 	out := make([]EnqueuedJob, len(in))
 	todo := make([]int, len(in)) // indexes of in still to enqueue

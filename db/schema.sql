@@ -567,7 +567,7 @@ CREATE INDEX jobs_finished_at_idx ON public.jobs USING btree (finished_at) WHERE
 -- Name: jobs_kind_unique_key_idx; Type: INDEX; Schema: public; Owner: -
 --
 
-CREATE UNIQUE INDEX jobs_kind_unique_key_idx ON public.jobs USING btree (kind, unique_key) WHERE ((unique_key IS NOT NULL) AND (state = ANY (ARRAY['pending'::public.job_state, 'running'::public.job_state])));
+CREATE UNIQUE INDEX jobs_kind_unique_key_idx ON public.jobs USING btree (kind, unique_key) WHERE ((unique_key IS NOT NULL) AND (state = ANY (ARRAY['pending'::public.job_state, 'running'::public.job_state, 'completed'::public.job_state])));
 
 
 --

@@ -51,7 +51,8 @@ func (b JobBuilder) MaxAttempts(n int32) JobBuilder {
 	return b.set(func(j *db.NewJob) { j.MaxAttempts = n })
 }
 
-// UniqueBy gives the job a unique key, held while it is pending or running.
+// UniqueBy gives the job a unique key, held while it is pending, running
+// or completed.
 func (b JobBuilder) UniqueBy(key string) JobBuilder {
 	return b.set(func(j *db.NewJob) { j.UniqueKey = key })
 }

@@ -59,7 +59,10 @@ func (b Builder) In(d time.Duration) Builder { b.job.RunAt, b.job.Delay = time.T
 func (b Builder) MaxAttempts(n int32) Builder { b.job.MaxAttempts = n; return b }
 
 // UniqueBy gives the job a unique key: while a job of the same kind with
-// that key is pending or running, enqueueing another returns that job.
+// that key is pending, running or completed (until pruned), enqueueing
+// another returns that job. Put the period in the key for work that should
+// run once per period ("digest:<user>:<day>"). A discarded or cancelled job
+// frees its key.
 func (b Builder) UniqueBy(key string) Builder { b.job.UniqueKey = key; return b }
 
 // Timeout sets how long a run may take before its context is cancelled

@@ -47,7 +47,7 @@ type Job[P any] struct {
 }
 
 // Enqueued is what became of a job given to Enqueue: written, or (with a
-// unique key a pending or running job held) that job, Duplicate.
+// unique key a pending, running or completed job held) that job, Duplicate.
 type Enqueued = db.EnqueuedJob
 
 // Cancel tells the worker to stop retrying: the job ends cancelled, with

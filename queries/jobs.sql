@@ -73,8 +73,8 @@ WHERE j.id = ANY(ARRAY(SELECT locked.id FROM locked))
 RETURNING j.*;
 
 -- name: EnqueueJobs :many
--- The queue's insert. A job whose (kind, unique_key) a pending or running
--- job holds is skipped (ON CONFLICT on the partial unique index); the
+-- The queue's insert. A job whose (kind, unique_key) a pending, running or
+-- completed job holds is skipped (ON CONFLICT on the partial unique index); the
 -- caller reads the holder with SelectUniqueJobs. Ids ascend in input order
 -- (ORDER BY ord). Workers listening on larder_jobs hear of the queues that
 -- got jobs due now: pg_notify is sent at commit, so a rolled-back enqueue
@@ -98,7 +98,7 @@ WITH input AS (
            nullif(input.timeout_ms, 0)
     FROM input
     ORDER BY input.ord
-    ON CONFLICT (kind, unique_key) WHERE unique_key IS NOT NULL AND state IN ('pending', 'running') DO NOTHING
+    ON CONFLICT (kind, unique_key) WHERE unique_key IS NOT NULL AND state IN ('pending', 'running', 'completed') DO NOTHING
     RETURNING jobs.id, jobs.kind, jobs.queue, jobs.unique_key, jobs.run_at
 ), notified AS (
     SELECT count(pg_notify('larder_jobs', due.queue)) AS queues
@@ -107,12 +107,13 @@ WITH input AS (
 SELECT inserted.id, inserted.kind, inserted.unique_key FROM inserted, notified;
 
 -- name: SelectUniqueJobs :many
--- The pending or running jobs that hold the given (kind, unique_key) pairs.
+-- The pending, running or completed jobs that hold the given (kind,
+-- unique_key) pairs.
 SELECT jobs.id, jobs.kind, jobs.unique_key
 FROM jobs
 JOIN (SELECT unnest(@kinds::text[]) AS kind, unnest(@unique_keys::text[]) AS unique_key) AS wanted
   ON jobs.kind = wanted.kind AND jobs.unique_key = wanted.unique_key
-WHERE jobs.unique_key IS NOT NULL AND jobs.state IN ('pending', 'running');
+WHERE jobs.unique_key IS NOT NULL AND jobs.state IN ('pending', 'running', 'completed');
 
 -- name: FetchJobs :many
 -- Claims up to row_limit due jobs of a queue for a worker: highest

@@ -204,7 +204,7 @@ WITH input AS (
            nullif(input.timeout_ms, 0)
     FROM input
     ORDER BY input.ord
-    ON CONFLICT (kind, unique_key) WHERE unique_key IS NOT NULL AND state IN ('pending', 'running') DO NOTHING
+    ON CONFLICT (kind, unique_key) WHERE unique_key IS NOT NULL AND state IN ('pending', 'running', 'completed') DO NOTHING
     RETURNING jobs.id, jobs.kind, jobs.queue, jobs.unique_key, jobs.run_at
 ), notified AS (
     SELECT count(pg_notify('larder_jobs', due.queue)) AS queues
@@ -231,8 +231,8 @@ type EnqueueJobsRow struct {
 	UniqueKey *string `json:"unique_key"`
 }
 
-// The queue's insert. A job whose (kind, unique_key) a pending or running
-// job holds is skipped (ON CONFLICT on the partial unique index); the
+// The queue's insert. A job whose (kind, unique_key) a pending, running or
+// completed job holds is skipped (ON CONFLICT on the partial unique index); the
 // caller reads the holder with SelectUniqueJobs. Ids ascend in input order
 // (ORDER BY ord). Workers listening on larder_jobs hear of the queues that
 // got jobs due now: pg_notify is sent at commit, so a rolled-back enqueue
@@ -773,7 +773,7 @@ SELECT jobs.id, jobs.kind, jobs.unique_key
 FROM jobs
 JOIN (SELECT unnest($1::text[]) AS kind, unnest($2::text[]) AS unique_key) AS wanted
   ON jobs.kind = wanted.kind AND jobs.unique_key = wanted.unique_key
-WHERE jobs.unique_key IS NOT NULL AND jobs.state IN ('pending', 'running')
+WHERE jobs.unique_key IS NOT NULL AND jobs.state IN ('pending', 'running', 'completed')
 `
 
 type SelectUniqueJobsParams struct {
@@ -787,7 +787,8 @@ type SelectUniqueJobsRow struct {
 	UniqueKey *string `json:"unique_key"`
 }
 
-// The pending or running jobs that hold the given (kind, unique_key) pairs.
+// The pending, running or completed jobs that hold the given (kind,
+// unique_key) pairs.
 func (q *Queries) SelectUniqueJobs(ctx context.Context, arg SelectUniqueJobsParams) ([]SelectUniqueJobsRow, error) {
 	rows, err := q.db.Query(ctx, selectUniqueJobs, arg.Kinds, arg.UniqueKeys)
 	if err != nil {

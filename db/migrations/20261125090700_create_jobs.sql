@@ -53,9 +53,12 @@ CREATE INDEX jobs_finished_at_idx ON jobs (finished_at) WHERE finished_at IS NOT
 -- scans it for the few running jobs wades through every job that ever ran
 -- until vacuum. Counts and lists by state read the table, which pruning
 -- keeps short.
--- A unique key is held while its job is pending or running.
+-- A unique key is held while its job is pending, running or completed (until
+-- pruning deletes it): a key that names a period ("digest:user:day") runs
+-- once in that period. A discarded or cancelled job lets its key go, so the
+-- work can be enqueued again.
 CREATE UNIQUE INDEX jobs_kind_unique_key_idx ON jobs (kind, unique_key)
-    WHERE unique_key IS NOT NULL AND state IN ('pending', 'running');
+    WHERE unique_key IS NOT NULL AND state IN ('pending', 'running', 'completed');
 
 -- migrate:down
 DROP TABLE jobs;

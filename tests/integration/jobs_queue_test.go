@@ -354,7 +354,7 @@ func TestUniqueJobsUnderConcurrentEnqueue(t *testing.T) {
 	require.Equal(t, jobs.Enqueued{ID: other[1].ID, Duplicate: true}, other[2])
 }
 
-func TestAUniqueKeyIsFreeOnceItsJobFinishes(t *testing.T) {
+func TestACompletedJobKeepsItsUniqueKey(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
 	reg := jobs.NewRegistry()
@@ -364,6 +364,21 @@ func TestAUniqueKeyIsFreeOnceItsJobFinishes(t *testing.T) {
 	require.NoError(t, err)
 	runWorker(t, b.pool, reg, quick(t))
 	eventually(t, "done", func() bool { return allIn(t, b, db.JobStateCompleted, first.ID) })
+
+	again, err := client.Job("test.digest").UniqueBy("k").Enqueue(b.ctx, b.pool)
+
+	require.NoError(t, err)
+	require.Equal(t, jobs.Enqueued{ID: first.ID, Duplicate: true}, again, "once per key, until pruned")
+}
+
+func TestACancelledJobFreesItsUniqueKey(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	client := jobs.NewClient()
+	first, err := client.Job("test.digest").UniqueBy("k").In(time.Hour).Enqueue(b.ctx, b.pool)
+	require.NoError(t, err)
+	_, err = client.Cancel(b.ctx, b.pool, first.ID)
+	require.NoError(t, err)
 
 	second, err := client.Job("test.digest").UniqueBy("k").Enqueue(b.ctx, b.pool)
 

@@ -1,0 +1,143 @@
+package integration
+
+import (
+	"context"
+	"encoding/json"
+	"sync"
+	"testing"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/require"
+
+	"github.com/larderhq/larder/actions"
+	"github.com/larderhq/larder/db"
+	"github.com/larderhq/larder/factories"
+	"github.com/larderhq/larder/jobs"
+)
+
+// Larder's own jobs, run by a worker as `larder worker` runs them.
+
+func runLarderWorker(t *testing.T, b bundle, acts *actions.Actions) *jobs.Worker {
+	t.Helper()
+	reg := jobs.NewRegistry()
+	acts.RegisterJobs(reg)
+	w, _ := runWorker(t, b.pool, reg, quick(t))
+	return w
+}
+
+func TestUpdateFoodsEnqueuesTheRecomputeInItsTransaction(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	me := factories.User().MustCreate(t, b.pool)
+	foods := factories.Food().OwnedBy(me).MustCreateMany(t, b.pool, 2)
+	nutrients := db.Nutrients{EnergyKcal: 100, ProteinG: 10, CarbsG: 10}
+	name := "renamed"
+
+	ok(t, b.acts.UpdateFoods(b.ctx, me.ID, []actions.FoodChange{{ID: foods[1].ID.String(), Name: &name}}))
+	require.Zero(t, count(t, b, "jobs"), "a change of name changes no recipe")
+
+	failed(t, b.acts.UpdateFoods(b.ctx, me.ID, []actions.FoodChange{
+		{ID: foods[0].ID.String(), Nutrients: &nutrients}, {ID: uuid.NewString(), Nutrients: &nutrients},
+	}), actions.CodeNotFound)
+	require.Zero(t, count(t, b, "jobs"), "a failed update enqueues nothing")
+
+	ok(t, b.acts.UpdateFoods(b.ctx, me.ID, []actions.FoodChange{{ID: foods[0].ID.String(), Nutrients: &nutrients}}))
+	page, err := db.ListJobs(b.ctx, b.pool, db.JobFilter{Kind: actions.KindRecomputeNutrition})
+	require.NoError(t, err)
+	require.Len(t, page.Items, 1)
+	var p actions.RecomputePayload
+	require.NoError(t, json.Unmarshal(page.Items[0].Payload, &p))
+	require.Equal(t, []uuid.UUID{foods[0].ID}, p.FoodIDs)
+}
+
+func TestRecipeNutritionIsRecomputedWhenItsFoodsChange(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	me := factories.User().MustCreate(t, b.pool)
+	oats := factories.Food().OwnedBy(me).WithNutrients(db.Nutrients{EnergyKcal: 380, ProteinG: 13, FatG: 7, CarbsG: 68}).MustCreate(t, b.pool)
+	recipe := ok(t, b.acts.CreateRecipes(b.ctx, me.ID, []actions.NewRecipe{{
+		Title: "Porridge", Servings: 2, Ingredients: []actions.NewIngredient{{FoodID: oats.ID.String(), Grams: 100}},
+	}}))[0]
+	perServing := func() *float64 {
+		r, err := db.First(db.SelectRecipes(b.ctx, b.pool, me.ID, []uuid.UUID{recipe.ID}))
+		require.NoError(t, err)
+		return r.EnergyKcalPerServing
+	}
+	require.Nil(t, perServing(), "not computed until the job runs")
+
+	runLarderWorker(t, b, b.acts)
+	eventually(t, "the cache filled", func() bool { v := perServing(); return v != nil && *v == 190 })
+
+	richer := db.Nutrients{EnergyKcal: 400, ProteinG: 13, FatG: 7, CarbsG: 68}
+	ok(t, b.acts.UpdateFoods(b.ctx, me.ID, []actions.FoodChange{{ID: oats.ID.String(), Nutrients: &richer}}))
+	eventually(t, "the cache refreshed", func() bool { return *perServing() == 200 })
+}
+
+// digests records the digests a worker sends.
+type digests struct {
+	mu    sync.Mutex
+	items map[uuid.UUID][]uuid.UUID
+}
+
+func (d *digests) SendExpiryDigest(_ context.Context, user db.User, items []db.PantryItem) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.items[user.ID] = pantryItemIDs(items)
+	return nil
+}
+
+func (d *digests) sent() map[uuid.UUID][]uuid.UUID {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.items
+}
+
+func TestExpiryDigestsGoToUsersWithItemsExpiringSoon(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	users := factories.User().MustCreateMany(t, b.pool, 3)
+	soon := factories.PantryItem().OwnedBy(users[0]).ExpiringIn(1).MustCreate(t, b.pool)
+	factories.PantryItem().OwnedBy(users[0]).ExpiringIn(30).MustCreate(t, b.pool)
+	expired := factories.PantryItem().OwnedBy(users[1]).Expired().MustCreate(t, b.pool)
+	factories.PantryItem().OwnedBy(users[2]).NonPerishable().MustCreate(t, b.pool)
+	sender := &digests{items: map[uuid.UUID][]uuid.UUID{}}
+	acts := actions.New(b.pool, actions.WithLogger(testLogger(t)), actions.WithDigestSender(sender))
+	runLarderWorker(t, b, acts)
+
+	_, err := jobs.NewClient().Job(actions.KindExpiryDigests).Enqueue(b.ctx, b.pool)
+	require.NoError(t, err)
+
+	eventually(t, "two digests", func() bool { return len(sender.sent()) == 2 })
+	require.Equal(t, map[uuid.UUID][]uuid.UUID{users[0].ID: {soon.ID}, users[1].ID: {expired.ID}}, sender.sent())
+
+	// Running the fan-out again the same day enqueues no digest twice.
+	before := count(t, b, "jobs")
+	_, err = jobs.NewClient().Job(actions.KindExpiryDigests).Enqueue(b.ctx, b.pool)
+	require.NoError(t, err)
+	eventually(t, "the second fan-out done", func() bool { return count(t, b, "jobs") == before+1 && allDone(t, b) })
+}
+
+// allDone reports whether no job is pending or running.
+func allDone(t *testing.T, b bundle) bool {
+	counts, err := db.CountJobs(b.ctx, b.pool)
+	require.NoError(t, err)
+	for _, c := range counts {
+		if c.State == db.JobStatePending || c.State == db.JobStateRunning {
+			return false
+		}
+	}
+	return true
+}
+
+func TestPeriodicJobsOfLarder(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	periodic := b.acts.PeriodicJobs()
+	require.Len(t, periodic, 1)
+	reg := jobs.NewRegistry()
+	b.acts.RegisterJobs(reg)
+	cfg := quick(t)
+	cfg.Periodic = periodic
+	_, err := jobs.NewWorker(b.pool, reg, cfg)
+	require.NoError(t, err, "the schedule and its job are valid")
+}
