@@ -90,14 +90,6 @@ type payloadError struct{ err error }
 func (e *payloadError) Error() string { return e.err.Error() }
 func (e *payloadError) Unwrap() error { return e.err }
 
-// lookup returns the handler of kind.
-func (r *Registry) lookup(kind string) (handler, bool) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	h, ok := r.handlers[kind]
-	return h, ok
-}
-
 // err reports registration mistakes.
 func (r *Registry) err() error {
 	r.mu.Lock()

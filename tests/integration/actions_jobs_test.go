@@ -13,6 +13,7 @@ import (
 	"github.com/larderhq/larder/db"
 	"github.com/larderhq/larder/factories"
 	"github.com/larderhq/larder/jobs"
+	"github.com/larderhq/larder/tests/testdb"
 )
 
 // Larder's own jobs, run by a worker as `larder worker` runs them.
@@ -66,11 +67,11 @@ func TestRecipeNutritionIsRecomputedWhenItsFoodsChange(t *testing.T) {
 	require.Nil(t, perServing(), "not computed until the job runs")
 
 	runLarderWorker(t, b, b.acts)
-	eventually(t, "the cache filled", func() bool { v := perServing(); return v != nil && *v == 190 })
+	testdb.Eventually(t, "the cache filled", func() bool { v := perServing(); return v != nil && *v == 190 })
 
 	richer := db.Nutrients{EnergyKcal: 400, ProteinG: 13, FatG: 7, CarbsG: 68}
 	ok(t, b.acts.UpdateFoods(b.ctx, me.ID, []actions.FoodChange{{ID: oats.ID.String(), Nutrients: &richer}}))
-	eventually(t, "the cache refreshed", func() bool { return *perServing() == 200 })
+	testdb.Eventually(t, "the cache refreshed", func() bool { return *perServing() == 200 })
 }
 
 // digests records the digests a worker sends.
@@ -107,14 +108,14 @@ func TestExpiryDigestsGoToUsersWithItemsExpiringSoon(t *testing.T) {
 	_, err := jobs.NewClient().Job(actions.KindExpiryDigests).Enqueue(b.ctx, b.pool)
 	require.NoError(t, err)
 
-	eventually(t, "two digests", func() bool { return len(sender.sent()) == 2 })
+	testdb.Eventually(t, "two digests", func() bool { return len(sender.sent()) == 2 })
 	require.Equal(t, map[uuid.UUID][]uuid.UUID{users[0].ID: {soon.ID}, users[1].ID: {expired.ID}}, sender.sent())
 
 	// Running the fan-out again the same day enqueues no digest twice.
 	before := count(t, b, "jobs")
 	_, err = jobs.NewClient().Job(actions.KindExpiryDigests).Enqueue(b.ctx, b.pool)
 	require.NoError(t, err)
-	eventually(t, "the second fan-out done", func() bool { return count(t, b, "jobs") == before+1 && allDone(t, b) })
+	testdb.Eventually(t, "the second fan-out done", func() bool { return count(t, b, "jobs") == before+1 && allDone(t, b) })
 }
 
 // allDone reports whether no job is pending or running.

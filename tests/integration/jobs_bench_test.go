@@ -2,6 +2,7 @@ package integration
 
 import (
 	"context"
+	"log/slog"
 	"testing"
 	"time"
 
@@ -53,7 +54,8 @@ func BenchmarkJobs(b *testing.B) {
 	// work runs a worker until every job is completed.
 	work := func(b *testing.B) {
 		b.Helper()
-		w, err := jobs.NewWorker(pool, reg, jobs.Config{Logger: testLogger(b)})
+		quiet := slog.New(slog.NewTextHandler(testWriter{b}, &slog.HandlerOptions{Level: slog.LevelWarn}))
+		w, err := jobs.NewWorker(pool, reg, jobs.Config{Logger: quiet}) // defaults otherwise
 		if err != nil {
 			b.Fatal(err)
 		}

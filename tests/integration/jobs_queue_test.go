@@ -16,6 +16,7 @@ import (
 
 	"github.com/larderhq/larder/db"
 	"github.com/larderhq/larder/jobs"
+	"github.com/larderhq/larder/tests/testdb"
 )
 
 // The queue: package jobs on a real database, with workers running in the
@@ -48,18 +49,6 @@ func runWorker(t *testing.T, pool *pgxpool.Pool, reg *jobs.Registry, cfg jobs.Co
 	}
 	t.Cleanup(stop)
 	return w, stop
-}
-
-// eventually polls cond until it holds or a minute passes.
-func eventually(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(time.Minute)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("gave up waiting for %s", what)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
 }
 
 // jobsIn returns the jobs with the given ids.
@@ -173,7 +162,7 @@ func TestPrioritiesThenScheduleOrder(t *testing.T) {
 
 	runWorker(t, b.pool, reg, cfg)
 
-	eventually(t, "five runs", func() bool { mu.Lock(); defer mu.Unlock(); return len(order) == 5 })
+	testdb.Eventually(t, "five runs", func() bool { mu.Lock(); defer mu.Unlock(); return len(order) == 5 })
 	require.Equal(t, []string{"high-old", "high-new", "mid", "low-old", "later"}, order,
 		"priority first, then time; a scheduled job waits for its time")
 }
@@ -194,7 +183,7 @@ func TestRetriesThenDiscardsWithHistory(t *testing.T) {
 	require.NoError(t, err)
 	w, _ := runWorker(t, b.pool, reg, quick(t))
 
-	eventually(t, "the job to be discarded", func() bool { return allIn(t, b, db.JobStateDiscarded, job.ID) })
+	testdb.Eventually(t, "the job to be discarded", func() bool { return allIn(t, b, db.JobStateDiscarded, job.ID) })
 
 	got := jobsIn(t, b, job.ID)[0]
 	require.Equal(t, int32(3), runs.Load())
@@ -213,7 +202,7 @@ func TestRetriesThenDiscardsWithHistory(t *testing.T) {
 	require.Contains(t, history[1].Trace, "jobs_queue_test.go", "a panic keeps its stack")
 	require.Equal(t, int32(3), history[2].Attempt)
 	require.NotEmpty(t, history[2].At)
-	eventually(t, "the stats", func() bool { return w.Stats().Discarded == 1 && w.Stats().Retried == 2 })
+	testdb.Eventually(t, "the stats", func() bool { return w.Stats().Discarded == 1 && w.Stats().Retried == 2 })
 }
 
 func TestCancelAndSnoozeFromTheHandler(t *testing.T) {
@@ -235,8 +224,8 @@ func TestCancelAndSnoozeFromTheHandler(t *testing.T) {
 	require.NoError(t, err)
 	runWorker(t, b.pool, reg, quick(t))
 
-	eventually(t, "cancelled", func() bool { return allIn(t, b, db.JobStateCancelled, got[0].ID) })
-	eventually(t, "the snoozed job done", func() bool { return allIn(t, b, db.JobStateCompleted, got[1].ID) })
+	testdb.Eventually(t, "cancelled", func() bool { return allIn(t, b, db.JobStateCancelled, got[0].ID) })
+	testdb.Eventually(t, "the snoozed job done", func() bool { return allIn(t, b, db.JobStateCompleted, got[1].ID) })
 
 	require.Equal(t, int32(2), snoozedRuns.Load(), "with one attempt allowed, the snooze did not use it up")
 	require.Equal(t, int32(1), jobsIn(t, b, got[1].ID)[0].Attempt)
@@ -266,7 +255,7 @@ func TestCancelPendingAndRunningJobs(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, cancelled, 2)
 	require.True(t, allIn(t, b, db.JobStateCancelled, later.ID), "a pending job is cancelled at once")
-	eventually(t, "the running job cancelled", func() bool { return allIn(t, b, db.JobStateCancelled, long.ID) })
+	testdb.Eventually(t, "the running job cancelled", func() bool { return allIn(t, b, db.JobStateCancelled, long.ID) })
 	require.Contains(t, string(jobsIn(t, b, long.ID)[0].Errors), "cancelled on request")
 }
 
@@ -282,7 +271,7 @@ func TestTimeoutFailsTheAttempt(t *testing.T) {
 	require.NoError(t, err)
 	runWorker(t, b.pool, reg, quick(t))
 
-	eventually(t, "discarded", func() bool { return allIn(t, b, db.JobStateDiscarded, job.ID) })
+	testdb.Eventually(t, "discarded", func() bool { return allIn(t, b, db.JobStateDiscarded, job.ID) })
 	require.Contains(t, string(jobsIn(t, b, job.ID)[0].Errors), "timed out after 50ms")
 }
 
@@ -311,7 +300,7 @@ func TestPayloadIsDecodedAndValidated(t *testing.T) {
 
 	require.Equal(t, good, <-got)
 	ids := enqueuedIDs(res)
-	eventually(t, "bad payloads discarded", func() bool { return allIn(t, b, db.JobStateDiscarded, ids[1:]...) })
+	testdb.Eventually(t, "bad payloads discarded", func() bool { return allIn(t, b, db.JobStateDiscarded, ids[1:]...) })
 	history := string(jobsIn(t, b, ids[1])[0].Errors)
 	require.Contains(t, history, "invalid payload: days must be at least 1; user_id must be a UUID")
 	require.Equal(t, int32(1), jobsIn(t, b, ids[1])[0].Attempt, "no retry can fix a payload")
@@ -363,7 +352,7 @@ func TestACompletedJobKeepsItsUniqueKey(t *testing.T) {
 	first, err := client.Job("test.digest").UniqueBy("k").Enqueue(b.ctx, b.pool)
 	require.NoError(t, err)
 	runWorker(t, b.pool, reg, quick(t))
-	eventually(t, "done", func() bool { return allIn(t, b, db.JobStateCompleted, first.ID) })
+	testdb.Eventually(t, "done", func() bool { return allIn(t, b, db.JobStateCompleted, first.ID) })
 
 	again, err := client.Job("test.digest").UniqueBy("k").Enqueue(b.ctx, b.pool)
 
@@ -402,7 +391,7 @@ func TestLeaseExpiryRescuesTheJobsOfADeadWorker(t *testing.T) {
 
 	runWorker(t, b.pool, reg, quick(t))
 
-	eventually(t, "rescued and run", func() bool { return allIn(t, b, db.JobStateCompleted, got[0].ID) })
+	testdb.Eventually(t, "rescued and run", func() bool { return allIn(t, b, db.JobStateCompleted, got[0].ID) })
 	rescued := jobsIn(t, b, got[0].ID, got[1].ID)
 	require.Equal(t, int32(2), rescued[0].Attempt, "the lost run counted")
 	require.Contains(t, string(rescued[0].Errors), "lease expired: worker dead-worker stopped renewing it")
@@ -468,7 +457,7 @@ func TestTwoWorkersRunEachJobOnce(t *testing.T) {
 	first, _ := runWorker(t, b.pool, reg, quick(t))
 	second, _ := runWorker(t, b.pool, reg, quick(t))
 
-	eventually(t, "every job done", func() bool {
+	testdb.Eventually(t, "every job done", func() bool {
 		counts, err := db.CountJobs(b.ctx, b.pool)
 		require.NoError(t, err)
 		return len(counts) == 1 && counts[0].State == db.JobStateCompleted && counts[0].Jobs == n
@@ -492,7 +481,7 @@ func TestPeriodicJobsAreEnqueuedOncePerPeriodAcrossWorkers(t *testing.T) {
 	runWorker(t, b.pool, reg, cfg)
 	runWorker(t, b.pool, reg, cfg)
 
-	eventually(t, "three periods", func() bool { return count(t, b, "jobs") >= 3 })
+	testdb.Eventually(t, "three periods", func() bool { return count(t, b, "jobs") >= 3 })
 
 	page, err := db.ListJobs(b.ctx, b.pool, db.JobFilter{Kind: "test.tick", Limit: 100})
 	require.NoError(t, err)
