@@ -18,8 +18,8 @@
 // a lease it keeps renewing, and records outcomes in batches. A handler
 // returns nil (done), an error (retried with exponential backoff and
 // jitter, discarded with its error history once out of attempts),
-// Cancel(err) (stop retrying) or Snooze(d) (run again after d without using
-// an attempt); a panic is recovered and recorded as a failed attempt with
+// RetryAfter(d, err) (the same, retried after d), Cancel(err) (stop
+// retrying) or Snooze(d) (run again after d without using an attempt); a panic is recovered and recorded as a failed attempt with
 // its stack. Jobs of a worker that died are rescued when their lease
 // expires. Maintenance (rescue, pruning finished jobs, enqueueing periodic
 // jobs once per period) runs in every worker and is safe to run in many.
@@ -66,6 +66,19 @@ func Snooze(d time.Duration) error { return &snoozeError{d} }
 type snoozeError struct{ d time.Duration }
 
 func (e *snoozeError) Error() string { return fmt.Sprintf("snoozed for %v", e.d) }
+
+// RetryAfter fails the attempt as err does, but the retry (if attempts
+// remain) comes after d rather than after the backoff: for a service that
+// said when to come back (HTTP 429 with Retry-After, say).
+func RetryAfter(d time.Duration, err error) error { return &retryAfterError{d, err} }
+
+type retryAfterError struct {
+	d   time.Duration
+	err error
+}
+
+func (e *retryAfterError) Error() string { return fmt.Sprintf("%v (retry after %v)", e.err, e.d) }
+func (e *retryAfterError) Unwrap() error { return e.err }
 
 // ErrInvalidJob is returned by Enqueue for a job that breaks a rule (an
 // empty kind, a priority outside 1-4...); nothing is written.

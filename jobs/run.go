@@ -95,6 +95,10 @@ func (w *Worker) outcome(job db.FetchedJob, err, cause error) (db.JobOutcome, bo
 		return o, true
 	}
 	o.State, o.Delay = db.JobStatePending, w.cfg.Backoff(job.Attempt)
+	var after *retryAfterError
+	if errors.As(err, &after) {
+		o.Delay = max(after.d, 0)
+	}
 	w.stats.retried.Add(1)
 	w.log.Warn("job failed; it will be retried", "job", job.ID, "kind", job.Kind, "attempt", job.Attempt, "retry_in", o.Delay, "error", err)
 	return o, true

@@ -36,6 +36,7 @@ func TestARunsOutcomeFollowsItsHandler(t *testing.T) {
 	Handle(reg, "test.fail", func(context.Context, Job[greeting]) error { return errors.New("boom") })
 	Handle(reg, "test.cancel", func(context.Context, Job[greeting]) error { return Cancel(errors.New("gone")) })
 	Handle(reg, "test.snooze", func(context.Context, Job[greeting]) error { return Snooze(time.Hour) })
+	Handle(reg, "test.later", func(context.Context, Job[greeting]) error { return RetryAfter(30*time.Second, errors.New("busy")) })
 	Handle(reg, "test.panic", func(context.Context, Job[greeting]) error { panic("at the disco") })
 	Handle(reg, "test.slow", func(ctx context.Context, _ Job[greeting]) error { <-ctx.Done(); return ctx.Err() })
 	w := testWorker(t, reg)
@@ -54,6 +55,8 @@ func TestARunsOutcomeFollowsItsHandler(t *testing.T) {
 		{"retried with backoff", db.FetchedJob{Kind: "test.fail", Payload: good}, db.JobStatePending, 2 * time.Minute, false, `"error":"boom"`},
 		{"last attempt", db.FetchedJob{Kind: "test.fail", Payload: good, Attempt: 3, MaxAttempts: 3}, db.JobStateDiscarded, 0, false, `"attempt":3`},
 		{"cancelled", db.FetchedJob{Kind: "test.cancel", Payload: good}, db.JobStateCancelled, 0, false, "cancelled: gone"},
+		{"retry after", db.FetchedJob{Kind: "test.later", Payload: good}, db.JobStatePending, 30 * time.Second, false, `"error":"busy (retry after 30s)"`},
+		{"retry after, last attempt", db.FetchedJob{Kind: "test.later", Payload: good, Attempt: 3, MaxAttempts: 3}, db.JobStateDiscarded, 0, false, "busy"},
 		{"snoozed", db.FetchedJob{Kind: "test.snooze", Payload: good}, db.JobStatePending, time.Hour, true, ""},
 		{"panic", db.FetchedJob{Kind: "test.panic", Payload: good}, db.JobStatePending, 2 * time.Minute, false, `"trace":"goroutine`},
 		{"timed out", db.FetchedJob{Kind: "test.slow", Payload: good, TimeoutMs: &ms}, db.JobStatePending, 2 * time.Minute, false, "timed out after 10ms"},
