@@ -189,3 +189,40 @@ func inUseAt(err error, ids []string, rule string) (*Error, bool) {
 	}
 	return &Error{Code: CodeConflict, Message: "a row " + rule}, true
 }
+
+// visible reports the ids that found no row as not found, at root[i].
+func visible[Row any](ids []uuid.UUID, rows []Row, id func(Row) uuid.UUID, root, rule string) error {
+	found := make(map[uuid.UUID]bool, len(rows))
+	for _, r := range rows {
+		found[id(r)] = true
+	}
+	missing := fields{}
+	for i, want := range ids {
+		if !found[want] {
+			missing[path(root, i)] = rule
+		}
+	}
+	if len(missing) > 0 {
+		return fieldsError(CodeNotFound, missing)
+	}
+	return nil
+}
+
+// getByIDs is a read by ids of rows the acting user can see: the ids
+// validated at ids[i], the rows read with sel, in the order of ids, and an
+// id that found none not found (rule) at ids[i].
+func getByIDs[Row any](a *Actions, actor uuid.UUID, ids []string, sel func(ids []uuid.UUID) ([]Row, error), id func(Row) uuid.UUID, rule string) ([]Row, error) {
+	if err := acting(actor); err != nil {
+		return nil, err
+	}
+	f := fields{}
+	parsed := a.ids(f, "ids", ids)
+	if err := f.err(); err != nil {
+		return nil, err
+	}
+	rows, err := sel(parsed)
+	if err != nil {
+		return nil, err
+	}
+	return rows, visible(parsed, rows, id, "ids", rule)
+}

@@ -269,38 +269,9 @@ func (a *Actions) SearchFoods(ctx context.Context, actor uuid.UUID, q FoodSearch
 // acting user cannot see is not found.
 func (a *Actions) GetFoods(ctx context.Context, actor uuid.UUID, ids []string) Result[[]db.Food] {
 	return run(ctx, a, "GetFoods", func() ([]db.Food, error) {
-		if err := acting(actor); err != nil {
-			return nil, err
-		}
-		f := fields{}
-		parsed := a.ids(f, "ids", ids)
-		if err := f.err(); err != nil {
-			return nil, err
-		}
-		foods, err := db.SelectFoods(ctx, a.pool, &actor, parsed)
-		if err != nil {
-			return nil, err
-		}
-		return foods, visible(parsed, foods, func(f db.Food) uuid.UUID { return f.ID }, "ids", "no such food")
+		sel := func(ids []uuid.UUID) ([]db.Food, error) { return db.SelectFoods(ctx, a.pool, &actor, ids) }
+		return getByIDs(a, actor, ids, sel, func(f db.Food) uuid.UUID { return f.ID }, "no such food")
 	})
-}
-
-// visible reports the ids that found no row as not found, at root[i].
-func visible[Row any](ids []uuid.UUID, rows []Row, id func(Row) uuid.UUID, root, rule string) error {
-	found := make(map[uuid.UUID]bool, len(rows))
-	for _, r := range rows {
-		found[id(r)] = true
-	}
-	missing := fields{}
-	for i, want := range ids {
-		if !found[want] {
-			missing[path(root, i)] = rule
-		}
-	}
-	if len(missing) > 0 {
-		return fieldsError(CodeNotFound, missing)
-	}
-	return nil
 }
 
 func deref(s *string) string {

@@ -302,19 +302,11 @@ func (a *Actions) DeleteRecipes(ctx context.Context, actor uuid.UUID, ids []stri
 // all and per serving.
 func (a *Actions) RecipeNutrition(ctx context.Context, actor uuid.UUID, ids []string) Result[[]RecipeNutrition] {
 	return run(ctx, a, "RecipeNutrition", func() ([]RecipeNutrition, error) {
-		if err := acting(actor); err != nil {
-			return nil, err
+		sel := func(ids []uuid.UUID) ([]db.RecipeNutrition, error) {
+			return db.SelectRecipeNutrition(ctx, a.pool, actor, ids)
 		}
-		f := fields{}
-		parsed := a.ids(f, "ids", ids)
-		if err := f.err(); err != nil {
-			return nil, err
-		}
-		rows, err := db.SelectRecipeNutrition(ctx, a.pool, actor, parsed)
+		rows, err := getByIDs(a, actor, ids, sel, func(r db.RecipeNutrition) uuid.UUID { return r.RecipeID }, "no such recipe")
 		if err != nil {
-			return nil, err
-		}
-		if err := visible(parsed, rows, func(r db.RecipeNutrition) uuid.UUID { return r.RecipeID }, "ids", "no such recipe"); err != nil {
 			return nil, err
 		}
 		out := make([]RecipeNutrition, len(rows))

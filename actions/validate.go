@@ -6,7 +6,6 @@ import (
 	"github.com/go-playground/validator/v10"
 	"github.com/google/uuid"
 
-	"github.com/larderhq/larder/db"
 	"github.com/larderhq/larder/internal/validation"
 )
 
@@ -24,28 +23,13 @@ const (
 // rules between fields that the actions' inputs have.
 func newValidator() *validator.Validate {
 	v := validation.New()
-	v.RegisterStructValidation(nutrientRules, db.Nutrients{})
 	v.RegisterStructValidation(mealSourceRule, NewMealEntry{})
 	return v
 }
 
 // ruleMessages explain the rules between fields.
 var ruleMessages = map[string]string{
-	"sugar_carbs": "must not exceed carbs_g",
-	"macros":      "with protein_g and fat_g must add up to at most 100 (g per 100 g)",
-	"one_source":  "give either food_id with grams or recipe_id with servings",
-}
-
-// nutrientRules are the rules between nutrients, as the foods table's
-// CHECKs have them.
-func nutrientRules(sl validator.StructLevel) {
-	n := sl.Current().Interface().(db.Nutrients)
-	if n.SugarG > n.CarbsG {
-		sl.ReportError(n.SugarG, "sugar_g", "SugarG", "sugar_carbs", "")
-	}
-	if n.ProteinG+n.FatG+n.CarbsG > 100 {
-		sl.ReportError(n.CarbsG, "carbs_g", "CarbsG", "macros", "")
-	}
+	"one_source": "give either food_id with grams or recipe_id with servings",
 }
 
 // mealSourceRule: an entry is a food with grams, or a recipe with

@@ -1,8 +1,11 @@
 package db
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
+	"fmt"
+	"slices"
 
 	"github.com/google/uuid"
 
@@ -142,6 +145,70 @@ func UpdateGenerations(ctx context.Context, dbtx DBTX, owner uuid.UUID, in []Gen
 			}
 			return p
 		}, (*dbsqlc.Queries).UpdateGenerations)
+}
+
+// GenerationOutcome is how a worker's run of a generation ended.
+type GenerationOutcome struct {
+	ID      uuid.UUID
+	Attempt int32            // the run's attempt: a generation since taken by another run is left alone
+	Status  GenerationStatus // pending (to be retried), succeeded or failed
+	Result  GenerationResult // Output only when succeeded; tokens and latency are added to earlier runs'
+	Error   string           // why it failed, or why it will be retried; "" for none
+}
+
+// generationsByJob finds generations by the job that runs them.
+var generationsByJob = table[Generation, int64]{
+	name: "generations", key: func(g Generation) int64 { return deref(g.JobID) }, compare: cmp.Compare[int64],
+}
+
+// StartGenerations is a worker's claim: it moves owner's generations run
+// by the given jobs from pending (or from running, when an earlier run was
+// cut short) to running, counting the attempt, and returns them in the
+// order of jobIDs. Generations that succeeded or failed are left out: they
+// are never run again.
+func StartGenerations(ctx context.Context, dbtx DBTX, owner uuid.UUID, jobIDs []int64) ([]Generation, error) {
+	sorted := slices.Clone(jobIDs)
+	slices.Sort(sorted)
+	return keyedRows(ctx, dbtx, generationsByJob, "start", jobIDs, sorted, func(ids []int64) dbsqlc.StartGenerationsParams {
+		return dbsqlc.StartGenerationsParams{JobIds: ids, OwnerID: owner}
+	}, (*dbsqlc.Queries).StartGenerations)
+}
+
+// FinishGenerations records how runs of owner's generations ended and
+// returns the generations it changed, in input order. An outcome whose
+// generation is no longer running that attempt is left out.
+func FinishGenerations(ctx context.Context, dbtx DBTX, owner uuid.UUID, in []GenerationOutcome) ([]Generation, error) {
+	for _, o := range in {
+		if o.Status == GenerationStatusRunning || !o.Status.Valid() {
+			return nil, generations.fail("finish", fmt.Errorf("%w: a run ends pending, succeeded or failed, not %q", ErrInvalidValue, o.Status))
+		}
+	}
+	return updateRows(ctx, dbtx, generations, in, func(o GenerationOutcome) uuid.UUID { return o.ID },
+		func(in []GenerationOutcome) dbsqlc.FinishGenerationsParams {
+			n := len(in)
+			p := dbsqlc.FinishGenerationsParams{
+				OwnerID:          owner,
+				Ids:              make([]uuid.UUID, n),
+				Attempts:         make([]int32, n),
+				Statuses:         make([]string, n),
+				Outputs:          make([]json.RawMessage, n),
+				Models:           make([]string, n),
+				PromptTokens:     make([]int32, n),
+				CompletionTokens: make([]int32, n),
+				LatencyMs:        make([]int32, n),
+				Errors:           make([]string, n),
+			}
+			for i, o := range in {
+				r := o.Result
+				p.Ids[i], p.Attempts[i], p.Statuses[i], p.Errors[i] = o.ID, o.Attempt, string(o.Status), o.Error
+				p.Outputs[i], p.Models[i] = r.Output, r.Model
+				if len(r.Output) == 0 {
+					p.Outputs[i] = json.RawMessage("null")
+				}
+				p.PromptTokens[i], p.CompletionTokens[i], p.LatencyMs[i] = r.PromptTokens, r.CompletionTokens, r.LatencyMs
+			}
+			return p
+		}, (*dbsqlc.Queries).FinishGenerations)
 }
 
 // DeleteGenerations deletes owner's generations with the given ids and

@@ -260,10 +260,3 @@ func CountJobs(ctx context.Context, dbtx DBTX) ([]JobCount, error) {
 	}
 	return rows, nil
 }
-
-func deref(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
-}

@@ -43,6 +43,13 @@ func (b GenerationBuilder) WithInput(input json.RawMessage) GenerationBuilder {
 	return b
 }
 
+// WithJob sets the job that runs the generation (a worker's run finds it
+// by that job).
+func (b GenerationBuilder) WithJob(id int64) GenerationBuilder {
+	b.traits = b.traits.with(func(g *db.NewGeneration, _ *rand.Rand) { g.JobID = id })
+	return b
+}
+
 // Running makes the generation one a worker has started.
 func (b GenerationBuilder) Running() GenerationBuilder {
 	b.patch = db.GenerationPatch{Status: db.Set(db.GenerationStatusRunning)}

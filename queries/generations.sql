@@ -61,6 +61,66 @@ FROM input AS i JOIN locked USING (id)
 WHERE g.id = i.id AND g.id = ANY(@ids::uuid[])
 RETURNING g.*;
 
+-- name: StartGenerations :many
+-- A worker's run of a job takes the job's generation (generations hold
+-- their job's id) to running and counts the attempt: from pending, or from
+-- running when an earlier run was cut short (a crash, a shutdown).
+-- Generations that succeeded or failed are not returned, so no run of a
+-- job sends them to the model again. FOR UPDATE re-checks the status once
+-- a concurrent run's lock is released.
+WITH locked AS (
+    SELECT generations.id FROM generations
+    WHERE generations.job_id = ANY(@job_ids::bigint[]) AND generations.owner_id = @owner_id
+      AND generations.status IN ('pending', 'running')
+    ORDER BY generations.id
+    FOR UPDATE
+)
+UPDATE generations AS g SET
+    status     = 'running',
+    attempts   = g.attempts + 1,
+    error      = NULL,
+    started_at = now(),
+    updated_at = now()
+WHERE g.id = ANY(ARRAY(SELECT locked.id FROM locked))
+RETURNING g.*;
+
+-- name: FinishGenerations :many
+-- Records how runs ended: generation ids[i] moves to statuses[i] (pending
+-- again for a retry, succeeded or failed) with its output (JSON null for
+-- none) and error ('' for none), its tokens and latency added to those of
+-- earlier runs. Only a generation still running attempts[i] changes: a run
+-- that lost its job to another worker writes nothing (the attempt count
+-- fences it off).
+WITH input AS (
+    SELECT unnest(@ids::uuid[]) AS id,
+           unnest(@attempts::int[]) AS attempt,
+           unnest(@statuses::text[]) AS status,
+           unnest(@outputs::jsonb[]) AS output,
+           unnest(@models::text[]) AS model,
+           unnest(@prompt_tokens::int[]) AS prompt_tokens,
+           unnest(@completion_tokens::int[]) AS completion_tokens,
+           unnest(@latency_ms::int[]) AS latency_ms,
+           unnest(@errors::text[]) AS error
+), locked AS (
+    SELECT generations.id FROM generations
+    WHERE generations.id = ANY(@ids::uuid[]) AND generations.owner_id = @owner_id
+    ORDER BY generations.id
+    FOR UPDATE
+)
+UPDATE generations AS g SET
+    status            = i.status::generation_status,
+    output            = nullif(i.output, 'null'::jsonb),
+    model             = coalesce(nullif(i.model, ''), g.model),
+    prompt_tokens     = coalesce(g.prompt_tokens, 0) + i.prompt_tokens,
+    completion_tokens = coalesce(g.completion_tokens, 0) + i.completion_tokens,
+    latency_ms        = coalesce(g.latency_ms, 0) + i.latency_ms,
+    error             = nullif(i.error, ''),
+    finished_at       = CASE WHEN i.status IN ('succeeded', 'failed') THEN now() END,
+    updated_at        = now()
+FROM input AS i JOIN locked USING (id)
+WHERE g.id = i.id AND g.status = 'running' AND g.attempts = i.attempt
+RETURNING g.*;
+
 -- name: DeleteGenerations :many
 WITH locked AS (
     SELECT generations.id FROM generations

@@ -68,6 +68,106 @@ func (q *Queries) DeleteGenerations(ctx context.Context, arg DeleteGenerationsPa
 	return items, nil
 }
 
+const finishGenerations = `-- name: FinishGenerations :many
+WITH input AS (
+    SELECT unnest($1::uuid[]) AS id,
+           unnest($2::int[]) AS attempt,
+           unnest($3::text[]) AS status,
+           unnest($4::jsonb[]) AS output,
+           unnest($5::text[]) AS model,
+           unnest($6::int[]) AS prompt_tokens,
+           unnest($7::int[]) AS completion_tokens,
+           unnest($8::int[]) AS latency_ms,
+           unnest($9::text[]) AS error
+), locked AS (
+    SELECT generations.id FROM generations
+    WHERE generations.id = ANY($1::uuid[]) AND generations.owner_id = $10
+    ORDER BY generations.id
+    FOR UPDATE
+)
+UPDATE generations AS g SET
+    status            = i.status::generation_status,
+    output            = nullif(i.output, 'null'::jsonb),
+    model             = coalesce(nullif(i.model, ''), g.model),
+    prompt_tokens     = coalesce(g.prompt_tokens, 0) + i.prompt_tokens,
+    completion_tokens = coalesce(g.completion_tokens, 0) + i.completion_tokens,
+    latency_ms        = coalesce(g.latency_ms, 0) + i.latency_ms,
+    error             = nullif(i.error, ''),
+    finished_at       = CASE WHEN i.status IN ('succeeded', 'failed') THEN now() END,
+    updated_at        = now()
+FROM input AS i JOIN locked USING (id)
+WHERE g.id = i.id AND g.status = 'running' AND g.attempts = i.attempt
+RETURNING g.id, g.owner_id, g.agent, g.status, g.input, g.output, g.model, g.prompt_tokens, g.completion_tokens, g.latency_ms, g.attempts, g.error, g.job_id, g.started_at, g.finished_at, g.created_at, g.updated_at
+`
+
+type FinishGenerationsParams struct {
+	Ids              []uuid.UUID       `json:"ids"`
+	Attempts         []int32           `json:"attempts"`
+	Statuses         []string          `json:"statuses"`
+	Outputs          []json.RawMessage `json:"outputs"`
+	Models           []string          `json:"models"`
+	PromptTokens     []int32           `json:"prompt_tokens"`
+	CompletionTokens []int32           `json:"completion_tokens"`
+	LatencyMs        []int32           `json:"latency_ms"`
+	Errors           []string          `json:"errors"`
+	OwnerID          uuid.UUID         `json:"owner_id"`
+}
+
+// Records how runs ended: generation ids[i] moves to statuses[i] (pending
+// again for a retry, succeeded or failed) with its output (JSON null for
+// none) and error (” for none), its tokens and latency added to those of
+// earlier runs. Only a generation still running attempts[i] changes: a run
+// that lost its job to another worker writes nothing (the attempt count
+// fences it off).
+func (q *Queries) FinishGenerations(ctx context.Context, arg FinishGenerationsParams) ([]Generation, error) {
+	rows, err := q.db.Query(ctx, finishGenerations,
+		arg.Ids,
+		arg.Attempts,
+		arg.Statuses,
+		arg.Outputs,
+		arg.Models,
+		arg.PromptTokens,
+		arg.CompletionTokens,
+		arg.LatencyMs,
+		arg.Errors,
+		arg.OwnerID,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []Generation
+	for rows.Next() {
+		var i Generation
+		if err := rows.Scan(
+			&i.ID,
+			&i.OwnerID,
+			&i.Agent,
+			&i.Status,
+			&i.Input,
+			&i.Output,
+			&i.Model,
+			&i.PromptTokens,
+			&i.CompletionTokens,
+			&i.LatencyMs,
+			&i.Attempts,
+			&i.Error,
+			&i.JobID,
+			&i.StartedAt,
+			&i.FinishedAt,
+			&i.CreatedAt,
+			&i.UpdatedAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const insertGenerations = `-- name: InsertGenerations :many
 INSERT INTO generations (id, owner_id, agent, input, job_id)
 SELECT unnest($1::uuid[]),
@@ -206,6 +306,73 @@ type SelectGenerationsParams struct {
 
 func (q *Queries) SelectGenerations(ctx context.Context, arg SelectGenerationsParams) ([]Generation, error) {
 	rows, err := q.db.Query(ctx, selectGenerations, arg.Ids, arg.OwnerID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []Generation
+	for rows.Next() {
+		var i Generation
+		if err := rows.Scan(
+			&i.ID,
+			&i.OwnerID,
+			&i.Agent,
+			&i.Status,
+			&i.Input,
+			&i.Output,
+			&i.Model,
+			&i.PromptTokens,
+			&i.CompletionTokens,
+			&i.LatencyMs,
+			&i.Attempts,
+			&i.Error,
+			&i.JobID,
+			&i.StartedAt,
+			&i.FinishedAt,
+			&i.CreatedAt,
+			&i.UpdatedAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const startGenerations = `-- name: StartGenerations :many
+WITH locked AS (
+    SELECT generations.id FROM generations
+    WHERE generations.job_id = ANY($1::bigint[]) AND generations.owner_id = $2
+      AND generations.status IN ('pending', 'running')
+    ORDER BY generations.id
+    FOR UPDATE
+)
+UPDATE generations AS g SET
+    status     = 'running',
+    attempts   = g.attempts + 1,
+    error      = NULL,
+    started_at = now(),
+    updated_at = now()
+WHERE g.id = ANY(ARRAY(SELECT locked.id FROM locked))
+RETURNING g.id, g.owner_id, g.agent, g.status, g.input, g.output, g.model, g.prompt_tokens, g.completion_tokens, g.latency_ms, g.attempts, g.error, g.job_id, g.started_at, g.finished_at, g.created_at, g.updated_at
+`
+
+type StartGenerationsParams struct {
+	JobIds  []int64   `json:"job_ids"`
+	OwnerID uuid.UUID `json:"owner_id"`
+}
+
+// A worker's run of a job takes the job's generation (generations hold
+// their job's id) to running and counts the attempt: from pending, or from
+// running when an earlier run was cut short (a crash, a shutdown).
+// Generations that succeeded or failed are not returned, so no run of a
+// job sends them to the model again. FOR UPDATE re-checks the status once
+// a concurrent run's lock is released.
+func (q *Queries) StartGenerations(ctx context.Context, arg StartGenerationsParams) ([]Generation, error) {
+	rows, err := q.db.Query(ctx, startGenerations, arg.JobIds, arg.OwnerID)
 	if err != nil {
 		return nil, err
 	}

@@ -49,6 +49,9 @@ var (
 //	food_kind, food_category, pantry_unit, meal_kind
 //	           a value of that enum
 //
+// and the rules between db.Nutrients' fields that the foods table's CHECKs
+// have (sugar within carbs; protein, fat and carbs at most 100 g).
+//
 // It is safe for concurrent use; build one and share it.
 func New() *validator.Validate {
 	v := validator.New(validator.WithRequiredStructEnabled())
@@ -84,7 +87,20 @@ func New() *validator.Validate {
 		// RegisterValidation fails only for an empty tag or a nil func.
 		_ = v.RegisterValidation(tag, fn)
 	}
+	v.RegisterStructValidation(nutrientRules, db.Nutrients{})
 	return v
+}
+
+// nutrientRules are the rules between nutrients, as the foods table's
+// CHECKs have them.
+func nutrientRules(sl validator.StructLevel) {
+	n := sl.Current().Interface().(db.Nutrients)
+	if n.SugarG > n.CarbsG {
+		sl.ReportError(n.SugarG, "sugar_g", "SugarG", "sugar_carbs", "")
+	}
+	if n.ProteinG+n.FatG+n.CarbsG > 100 {
+		sl.ReportError(n.CarbsG, "carbs_g", "CarbsG", "macros", "")
+	}
 }
 
 var barcodeRE = regexp.MustCompile(`^[0-9]{8,14}$`)
@@ -96,6 +112,10 @@ var enums = map[string][]string{
 	"pantry_unit":   enumValues(db.PantryUnits()),
 	"meal_kind":     enumValues(db.MealKinds()),
 }
+
+// Enum returns the values of the enum rule tag ("food_kind"...), or nil
+// when tag is not one.
+func Enum(tag string) []string { return slices.Clone(enums[tag]) }
 
 func enumValues[E ~string](all []E) []string {
 	out := make([]string, len(all))
@@ -144,6 +164,8 @@ var messages = map[string]string{
 	"barcode_or_empty": "must be 8 to 14 digits, or empty to clear it",
 	"email":            "must be an email address",
 	"timezone":         "must be an IANA time zone, such as Europe/Berlin",
+	"sugar_carbs":      "must not exceed carbs_g",
+	"macros":           "with protein_g and fat_g must add up to at most 100 (g per 100 g)",
 }
 
 // RuleMessage is the message of one of Larder's rules ("id", "date"...),

@@ -120,3 +120,71 @@ func TestGenerationsAreScopedToTheirOwnerAndListed(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, ids[:1], generationIDs(deleted))
 }
+
+func TestAWorkerRunClaimsAndFinishesAGenerationFencedByItsAttempt(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	me := factories.User().MustCreate(t, b.pool)
+	job := factories.Job().MustCreate(t, b.pool)
+	g := factories.Generation().OwnedBy(me).WithJob(job.ID).MustCreate(t, b.pool)
+
+	first, err := db.StartGenerations(b.ctx, b.pool, me.ID, []int64{job.ID})
+	require.NoError(t, err)
+	require.Len(t, first, 1)
+	require.Equal(t, db.GenerationStatusRunning, first[0].Status)
+	require.Equal(t, int32(1), first[0].Attempts)
+	other := factories.User().MustCreate(t, b.pool)
+	none, err := db.StartGenerations(b.ctx, b.pool, other.ID, []int64{job.ID})
+	require.NoError(t, err)
+	require.Empty(t, none, "scoped to the owner")
+
+	// A second run takes over (the first lost its job): the first's
+	// outcome is fenced off by the attempt count.
+	second, err := db.StartGenerations(b.ctx, b.pool, me.ID, []int64{job.ID})
+	require.NoError(t, err)
+	require.Equal(t, int32(2), second[0].Attempts)
+	stale, err := db.FinishGenerations(b.ctx, b.pool, me.ID, []db.GenerationOutcome{{ID: g.ID, Attempt: 1, Status: db.GenerationStatusFailed, Error: "late"}})
+	require.NoError(t, err)
+	require.Empty(t, stale)
+
+	result := db.GenerationResult{Output: json.RawMessage(`{"ok": true}`), Model: "m", PromptTokens: 3, CompletionTokens: 2, LatencyMs: 9}
+	done, err := db.FinishGenerations(b.ctx, b.pool, me.ID, []db.GenerationOutcome{{ID: g.ID, Attempt: 2, Status: db.GenerationStatusSucceeded, Result: result}})
+	require.NoError(t, err)
+	require.Len(t, done, 1)
+	require.Equal(t, db.GenerationStatusSucceeded, done[0].Status)
+	require.JSONEq(t, `{"ok": true}`, string(done[0].Output))
+	require.NotNil(t, done[0].FinishedAt)
+
+	again, err := db.StartGenerations(b.ctx, b.pool, me.ID, []int64{job.ID})
+	require.NoError(t, err)
+	require.Empty(t, again, "a generation that succeeded is never run again")
+
+	_, err = db.FinishGenerations(b.ctx, b.pool, me.ID, []db.GenerationOutcome{{ID: g.ID, Attempt: 2, Status: db.GenerationStatusRunning}})
+	require.ErrorIs(t, err, db.ErrInvalidValue)
+}
+
+func TestARetriedRunAddsItsUsage(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	me := factories.User().MustCreate(t, b.pool)
+	job := factories.Job().MustCreate(t, b.pool)
+	g := factories.Generation().OwnedBy(me).WithJob(job.ID).MustCreate(t, b.pool)
+	run := func(o db.GenerationOutcome) db.Generation {
+		started, err := db.StartGenerations(b.ctx, b.pool, me.ID, []int64{job.ID})
+		require.NoError(t, err)
+		o.ID, o.Attempt = g.ID, started[0].Attempts
+		done, err := db.FinishGenerations(b.ctx, b.pool, me.ID, []db.GenerationOutcome{o})
+		require.NoError(t, err)
+		return done[0]
+	}
+
+	retry := run(db.GenerationOutcome{Status: db.GenerationStatusPending, Result: db.GenerationResult{PromptTokens: 10, LatencyMs: 100}, Error: "attempt 1: HTTP 503"})
+	require.Equal(t, db.GenerationStatusPending, retry.Status)
+	require.Equal(t, "attempt 1: HTTP 503", *retry.Error)
+	require.Nil(t, retry.FinishedAt)
+
+	done := run(db.GenerationOutcome{Status: db.GenerationStatusSucceeded, Result: db.GenerationResult{Output: json.RawMessage(`{}`), Model: "m", PromptTokens: 5, CompletionTokens: 1, LatencyMs: 50}})
+	require.Equal(t, int32(15), *done.PromptTokens)
+	require.Equal(t, int32(150), *done.LatencyMs)
+	require.Nil(t, done.Error, "a new run clears the last one's error")
+}

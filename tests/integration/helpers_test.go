@@ -6,6 +6,7 @@ package integration
 import (
 	"context"
 	"log/slog"
+	"maps"
 	"strings"
 	"sync"
 	"testing"
@@ -123,6 +124,24 @@ func (s *statements) count(word string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.counts[word]
+}
+
+// all returns the counts so far.
+func (s *statements) all() map[string]int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return maps.Clone(s.counts)
+}
+
+// since returns the counts of the statements sent after before = all().
+func (s *statements) since(before map[string]int) map[string]int {
+	out := map[string]int{}
+	for word, n := range s.all() {
+		if n > before[word] {
+			out[word] = n - before[word]
+		}
+	}
+	return out
 }
 
 // tracedPool is a pool on the test's database that counts its statements.

@@ -1,0 +1,366 @@
+package actions
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"strings"
+
+	"github.com/google/uuid"
+
+	"github.com/larderhq/larder/agents"
+	"github.com/larderhq/larder/db"
+)
+
+// AI generations (package agents): an action requests them and returns the
+// pending generations at once; a worker runs them; the caller reads them
+// back (GetGenerations, ListGenerations) and applies a result with the
+// action for its agent.
+
+// RecipeSuggestionRequest asks for recipes made from the acting user's
+// pantry, the items that expire soonest first.
+type RecipeSuggestionRequest struct {
+	Count int    `json:"count" validate:"gte=1,lte=5"`
+	Note  string `json:"note,omitempty" validate:"text,max=500"` // wishes: "vegetarian", "quick"
+}
+
+// TagSuggestionRequest asks for tags for foods the acting user can see.
+type TagSuggestionRequest struct {
+	FoodIDs []string `json:"food_ids" validate:"required,min=1,max=100,dive,id"`
+}
+
+// SuggestionChoice picks recipe Index (from 0) of a recipe-suggester
+// generation.
+type SuggestionChoice struct {
+	GenerationID string `json:"generation_id" validate:"required,id"`
+	Index        int    `json:"index" validate:"gte=0,lte=4"`
+}
+
+// GenerationSearch selects a page of the acting user's generations,
+// oldest first. Empty fields do not filter.
+type GenerationSearch struct {
+	Agent  string `json:"agent,omitempty" validate:"text,max=100"`
+	Status string `json:"status,omitempty" validate:"omitempty,oneof=pending running succeeded failed"`
+	After  string `json:"after,omitempty" validate:"max=1000"`
+	Limit  int    `json:"limit,omitempty" validate:"gte=0,lte=1000"`
+}
+
+// pantryForRecipes is how much of the pantry a recipe suggestion sees.
+const pantryForRecipes = 100
+
+// EstimateNutrition requests a nutrition-estimator generation per
+// description. CreateFoodsFromEstimates turns the results into foods.
+func (a *Actions) EstimateNutrition(ctx context.Context, actor uuid.UUID, in []agents.FoodDescription) Result[[]db.Generation] {
+	return run(ctx, a, "EstimateNutrition", func() ([]db.Generation, error) {
+		if err := checkBatch(a, actor, "descriptions", in); err != nil {
+			return nil, err
+		}
+		return agents.Request(ctx, a.pool, agents.NutritionEstimator, actor, in)
+	})
+}
+
+// SuggestRecipes requests a recipe-suggester generation per request, each
+// given the acting user's pantry (up to 100 items, expiring soonest first).
+// An empty pantry is invalid: there is nothing to cook from.
+// SaveSuggestedRecipes saves a suggestion as a recipe.
+func (a *Actions) SuggestRecipes(ctx context.Context, actor uuid.UUID, in []RecipeSuggestionRequest) Result[[]db.Generation] {
+	return run(ctx, a, "SuggestRecipes", func() ([]db.Generation, error) {
+		if err := checkBatch(a, actor, "requests", in); err != nil || len(in) == 0 {
+			return []db.Generation{}, err
+		}
+		pantry, err := a.pantryForRecipes(ctx, actor)
+		if err != nil {
+			return nil, err
+		}
+		if len(pantry) == 0 {
+			return nil, invalid("requests", "the pantry is empty: add items to it first")
+		}
+		inputs := make([]agents.PantryForRecipes, len(in))
+		for i, r := range in {
+			inputs[i] = agents.PantryForRecipes{Pantry: pantry, Count: r.Count, Note: r.Note}
+		}
+		return agents.Request(ctx, a.pool, agents.RecipeSuggester, actor, inputs)
+	})
+}
+
+// pantryForRecipes is the acting user's pantry as the suggester sees it.
+func (a *Actions) pantryForRecipes(ctx context.Context, actor uuid.UUID) ([]agents.PantryFood, error) {
+	page, err := db.ListPantryItemsByExpiry(ctx, a.pool, db.ExpiryFilter{OwnerID: actor, Limit: pantryForRecipes})
+	if err != nil {
+		return nil, err
+	}
+	foodIDs := make([]uuid.UUID, len(page.Items))
+	for i, item := range page.Items {
+		foodIDs[i] = item.FoodID
+	}
+	foods, err := foodsByID(ctx, a.pool, actor, foodIDs)
+	if err != nil {
+		return nil, err
+	}
+	pantry := make([]agents.PantryFood, len(page.Items))
+	for i, item := range page.Items {
+		pantry[i] = agents.PantryFood{FoodID: item.FoodID.String(), Name: foods[item.FoodID].Name, Quantity: item.Quantity, Unit: string(item.Unit)}
+		if item.ExpiresOn != nil {
+			pantry[i].ExpiresOn = item.ExpiresOn.Format(DateLayout)
+		}
+	}
+	return pantry, nil
+}
+
+// SuggestTags requests an auto-tagger generation per request, each given
+// its foods (which the acting user must be able to see) and the user's
+// tags, to reuse. ApplySuggestedTags puts the tags on the foods.
+func (a *Actions) SuggestTags(ctx context.Context, actor uuid.UUID, in []TagSuggestionRequest) Result[[]db.Generation] {
+	return run(ctx, a, "SuggestTags", func() ([]db.Generation, error) {
+		if err := checkBatch(a, actor, "requests", in); err != nil || len(in) == 0 {
+			return []db.Generation{}, err
+		}
+		var wanted []uuid.UUID
+		for _, r := range in {
+			for _, s := range r.FoodIDs {
+				id, _ := parseID(s)
+				wanted = append(wanted, id)
+			}
+		}
+		foods, err := foodsByID(ctx, a.pool, actor, wanted)
+		if err != nil {
+			return nil, err
+		}
+		tags, err := db.ListTags(ctx, a.pool, db.TagFilter{OwnerID: actor, Limit: db.MaxPageSize})
+		if err != nil {
+			return nil, err
+		}
+		names := make([]string, len(tags.Items))
+		for i, t := range tags.Items {
+			names[i] = t.Tag.Name
+		}
+		missing := fields{}
+		inputs := make([]agents.FoodsToTag, len(in))
+		for i, r := range in {
+			inputs[i].Tags = names
+			for j, s := range r.FoodIDs {
+				id, _ := parseID(s)
+				f, ok := foods[id]
+				if !ok {
+					missing[path("requests", i, "food_ids")+"["+strconv.Itoa(j)+"]"] = "no such food"
+					continue
+				}
+				inputs[i].Foods = append(inputs[i].Foods, agents.FoodToTag{
+					FoodID: f.ID.String(), Name: f.Name, Brand: deref(f.Brand), Kind: string(f.Kind), Category: string(f.Category),
+				})
+			}
+		}
+		if len(missing) > 0 {
+			return nil, fieldsError(CodeNotFound, missing)
+		}
+		return agents.Request(ctx, a.pool, agents.AutoTagger, actor, inputs)
+	})
+}
+
+// GetGenerations returns the acting user's generations with the given
+// ids, in their order; another user's are not found.
+func (a *Actions) GetGenerations(ctx context.Context, actor uuid.UUID, ids []string) Result[[]db.Generation] {
+	return run(ctx, a, "GetGenerations", func() ([]db.Generation, error) { return a.generations(ctx, actor, ids) })
+}
+
+// ListGenerations returns a page of the acting user's generations, oldest
+// first, by agent and status.
+func (a *Actions) ListGenerations(ctx context.Context, actor uuid.UUID, q GenerationSearch) Result[db.Page[db.Generation]] {
+	return run(ctx, a, "ListGenerations", func() (db.Page[db.Generation], error) {
+		if err := acting(actor); err != nil {
+			return db.Page[db.Generation]{}, err
+		}
+		f := fields{}
+		a.check(f, "", q)
+		if err := f.err(); err != nil {
+			return db.Page[db.Generation]{}, err
+		}
+		return db.ListGenerations(ctx, a.pool, db.GenerationFilter{
+			OwnerID: actor, Agent: q.Agent, Status: db.GenerationStatus(q.Status), After: db.Cursor(q.After), Limit: q.Limit,
+		})
+	})
+}
+
+// CreateFoodsFromEstimates adds a food to the acting user's catalog per
+// nutrition-estimator generation, all or none. Each must have succeeded;
+// its errors are reported at ids[i] (and, from CreateFoods, foods[i]).
+func (a *Actions) CreateFoodsFromEstimates(ctx context.Context, actor uuid.UUID, ids []string) Result[[]db.Food] {
+	return run(ctx, a, "CreateFoodsFromEstimates", func() ([]db.Food, error) {
+		estimates, err := outputsOf(ctx, a, actor, agents.NutritionEstimator, ids)
+		if err != nil {
+			return nil, err
+		}
+		foods := make([]NewFood, len(estimates))
+		for i, e := range estimates {
+			foods[i] = NewFood{Name: e.Name, Kind: e.Kind, Category: e.Category, Nutrients: e.Nutrients}
+		}
+		res := a.CreateFoods(ctx, actor, foods)
+		return res.Data, res.Err()
+	})
+}
+
+// SaveSuggestedRecipes saves chosen recipe suggestions as the acting
+// user's recipes, all or none. A choice's generation must be a
+// recipe-suggester one that succeeded, with a recipe at Index; the foods
+// must still be ones the user can see (CreateRecipes checks).
+func (a *Actions) SaveSuggestedRecipes(ctx context.Context, actor uuid.UUID, in []SuggestionChoice) Result[[]RecipeDetail] {
+	return run(ctx, a, "SaveSuggestedRecipes", func() ([]RecipeDetail, error) {
+		if err := checkBatch(a, actor, "choices", in); err != nil {
+			return nil, err
+		}
+		ids := make([]string, len(in))
+		for i, c := range in {
+			ids[i] = c.GenerationID
+		}
+		suggestions, err := outputsOf(ctx, a, actor, agents.RecipeSuggester, ids)
+		if err != nil {
+			return nil, renameRoot(err, "ids", "choices", "generation_id")
+		}
+		recipes := make([]NewRecipe, len(in))
+		for i, c := range in {
+			if c.Index >= len(suggestions[i].Recipes) {
+				return nil, invalid(path("choices", i, "index"), "the generation has no recipe at this index")
+			}
+			s := suggestions[i].Recipes[c.Index]
+			recipes[i] = NewRecipe{Title: s.Title, Servings: s.Servings, Instructions: s.Instructions}
+			for _, ing := range s.Ingredients {
+				recipes[i].Ingredients = append(recipes[i].Ingredients, NewIngredient{FoodID: ing.FoodID, Grams: ing.Grams})
+			}
+		}
+		res := a.CreateRecipes(ctx, actor, recipes)
+		return res.Data, res.Err()
+	})
+}
+
+// ApplySuggestedTags puts the tags of auto-tagger generations on their
+// foods, making the tags the acting user does not have yet, all or none,
+// in one transaction, and returns the pairs. Foods the user can no longer
+// see are not found.
+func (a *Actions) ApplySuggestedTags(ctx context.Context, actor uuid.UUID, ids []string) Result[[]db.FoodTag] {
+	return run(ctx, a, "ApplySuggestedTags", func() ([]db.FoodTag, error) {
+		suggested, err := outputsOf(ctx, a, actor, agents.AutoTagger, ids)
+		if err != nil {
+			return nil, err
+		}
+		// Tag names compare regardless of case, as the tags table does.
+		var names []string
+		type pair struct{ food, tag string }
+		var wanted []pair
+		seenName, seenPair := map[string]bool{}, map[pair]bool{}
+		for _, s := range suggested {
+			for _, f := range s.Foods {
+				for _, t := range f.Tags {
+					key := strings.ToLower(t)
+					if !seenName[key] {
+						seenName[key] = true
+						names = append(names, t)
+					}
+					if p := (pair{strings.ToLower(f.FoodID), key}); !seenPair[p] {
+						seenPair[p] = true
+						wanted = append(wanted, p)
+					}
+				}
+			}
+		}
+		var tagged []db.FoodTag
+		err = a.inTx(ctx, func(tx db.DBTX) error {
+			tags, err := db.UpsertTags(ctx, tx, actor, names)
+			if err != nil {
+				return err
+			}
+			tagID := make(map[string]uuid.UUID, len(tags))
+			for _, t := range tags {
+				tagID[strings.ToLower(t.Name)] = t.ID
+			}
+			pairs := make([]db.FoodTagPair, len(wanted))
+			for i, w := range wanted {
+				pairs[i].FoodID, _ = parseID(w.food)
+				pairs[i].TagID = tagID[w.tag]
+			}
+			if err := a.checkFoodTags(ctx, tx, actor, pairs); err != nil {
+				return err
+			}
+			tagged, err = db.InsertFoodTags(ctx, tx, pairs)
+			return err
+		})
+		return tagged, err
+	})
+}
+
+// generations reads the acting user's generations ids, in order.
+func (a *Actions) generations(ctx context.Context, actor uuid.UUID, ids []string) ([]db.Generation, error) {
+	sel := func(ids []uuid.UUID) ([]db.Generation, error) { return db.SelectGenerations(ctx, a.pool, actor, ids) }
+	return getByIDs(a, actor, ids, sel, func(g db.Generation) uuid.UUID { return g.ID }, "no such generation")
+}
+
+// outputsOf returns the outputs of the acting user's generations ids of
+// agent, in order. Each must exist (not found at ids[i]) and be a
+// generation of agent that succeeded (invalid at ids[i]).
+func outputsOf[In, Out any](ctx context.Context, a *Actions, actor uuid.UUID, agent *agents.Agent[In, Out], ids []string) ([]Out, error) {
+	gens, err := a.generations(ctx, actor, ids)
+	if err != nil {
+		return nil, err
+	}
+	f := fields{}
+	outs := make([]Out, len(gens))
+	for i, g := range gens {
+		switch {
+		case g.Agent != agent.Name():
+			f[path("ids", i)] = "is a generation of " + g.Agent + ", not " + agent.Name()
+		case g.Status != db.GenerationStatusSucceeded:
+			f[path("ids", i)] = "is " + string(g.Status) + ", not succeeded"
+		default:
+			if outs[i], err = agent.Output(g); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return outs, f.err()
+}
+
+// checkBatch checks the acting user and a batch of inputs, each at
+// root[i].
+func checkBatch[T any](a *Actions, actor uuid.UUID, root string, in []T) error {
+	if err := acting(actor); err != nil {
+		return err
+	}
+	f := fields{}
+	f.batch(root, len(in))
+	for i := range in {
+		a.check(f, path(root, i), in[i])
+	}
+	return f.err()
+}
+
+// foodsByID returns the foods with the given ids that the acting user can
+// see, by id.
+func foodsByID(ctx context.Context, dbtx db.DBTX, actor uuid.UUID, ids []uuid.UUID) (map[uuid.UUID]db.Food, error) {
+	foods, err := db.SelectFoods(ctx, dbtx, &actor, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[uuid.UUID]db.Food, len(foods))
+	for _, f := range foods {
+		out[f.ID] = f
+	}
+	return out, nil
+}
+
+// renameRoot moves the fields of an input error from root[i] to
+// newRoot[i].field, for actions that take ids inside their elements.
+func renameRoot(err error, root, newRoot, field string) error {
+	var e *Error
+	if !errors.As(err, &e) || len(e.Fields) == 0 {
+		return err
+	}
+	moved := fields{}
+	for p, rule := range e.Fields {
+		if rest, ok := strings.CutPrefix(p, root+"["); ok {
+			if idx, _, ok := strings.Cut(rest, "]"); ok {
+				p = newRoot + "[" + idx + "]." + field
+			}
+		}
+		moved[p] = rule
+	}
+	return fieldsError(e.Code, moved)
+}

@@ -1,0 +1,203 @@
+package agents
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/openai/openai-go/v3"
+	"github.com/openai/openai-go/v3/option"
+	"github.com/openai/openai-go/v3/shared"
+)
+
+// ChatConfig points a ChatModel at a server of the OpenAI-compatible Chat
+// Completions API: OpenAI, or a local Ollama, vLLM or llama.cpp server.
+type ChatConfig struct {
+	// Model names the model to ask ("gpt-4.1-mini", "llama3.1"); an agent's
+	// Settings.Model overrides it. Required.
+	Model string
+	// BaseURL is the API's root, up to /v1. Default: OpenAI's.
+	BaseURL string
+	// APIKey is sent as a bearer token; local servers need none.
+	APIKey string
+	// Timeout bounds each call (one attempt: retries are the job queue's).
+	// Default: 2 minutes.
+	Timeout time.Duration
+	// HTTPClient sends the requests. Default: http.DefaultClient.
+	HTTPClient *http.Client
+}
+
+// The environment that configures the model (see ModelFromEnv).
+const (
+	EnvModel   = "LARDER_MODEL"
+	EnvBaseURL = "LARDER_MODEL_BASE_URL"
+	EnvAPIKey  = "LARDER_MODEL_API_KEY"
+	EnvTimeout = "LARDER_MODEL_TIMEOUT" // a Go duration: "90s"
+)
+
+const (
+	defaultBaseURL = "https://api.openai.com/v1"
+	defaultTimeout = 2 * time.Minute
+	maxRetryAfter  = time.Hour
+)
+
+// ModelFromEnv returns the model that LARDER_MODEL, LARDER_MODEL_BASE_URL,
+// LARDER_MODEL_API_KEY and LARDER_MODEL_TIMEOUT configure, or nil when
+// LARDER_MODEL is unset: generations then fail with ErrNoModel.
+func ModelFromEnv() (Model, error) {
+	cfg := ChatConfig{Model: os.Getenv(EnvModel), BaseURL: os.Getenv(EnvBaseURL), APIKey: os.Getenv(EnvAPIKey)}
+	if cfg.Model == "" {
+		return nil, nil
+	}
+	if raw := os.Getenv(EnvTimeout); raw != "" {
+		d, err := time.ParseDuration(raw)
+		if err != nil || d <= 0 {
+			return nil, fmt.Errorf("%s=%q: want a positive duration such as 90s", EnvTimeout, raw)
+		}
+		cfg.Timeout = d
+	}
+	m, err := NewChatModel(cfg)
+	if err != nil {
+		return nil, err // not a nil *ChatModel in a non-nil Model
+	}
+	return m, nil
+}
+
+// ChatModel is a Model that speaks the Chat Completions API through the
+// official OpenAI Go SDK, asking for JSON that follows the agent's schema
+// (response_format json_schema, strict). It makes one attempt per call:
+// the SDK's own retries are off, so that retries go through the job
+// queue, with its backoff and history.
+type ChatModel struct {
+	client  openai.Client
+	model   string
+	timeout time.Duration
+}
+
+// NewChatModel returns a ChatModel for cfg.
+func NewChatModel(cfg ChatConfig) (*ChatModel, error) {
+	if cfg.Model == "" {
+		return nil, errors.New("chat model: a model name is required")
+	}
+	if cfg.BaseURL == "" {
+		cfg.BaseURL = defaultBaseURL
+	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = defaultTimeout
+	}
+	opts := []option.RequestOption{option.WithBaseURL(cfg.BaseURL), option.WithAPIKey(cfg.APIKey), option.WithMaxRetries(0)}
+	if cfg.HTTPClient != nil {
+		opts = append(opts, option.WithHTTPClient(cfg.HTTPClient))
+	}
+	return &ChatModel{client: openai.NewClient(opts...), model: cfg.Model, timeout: cfg.Timeout}, nil
+}
+
+// errCallTimeout ends a call that ran past the model's Timeout.
+var errCallTimeout = errors.New("the model did not answer in time")
+
+// Complete asks the model for one answer.
+func (m *ChatModel) Complete(ctx context.Context, c Completion) (Reply, error) {
+	ctx, cancel := context.WithTimeoutCause(ctx, m.timeout, errCallTimeout)
+	defer cancel()
+	params := openai.ChatCompletionNewParams{
+		Model:    m.model,
+		Messages: make([]openai.ChatCompletionMessageParamUnion, len(c.Messages)),
+		ResponseFormat: openai.ChatCompletionNewParamsResponseFormatUnion{OfJSONSchema: &shared.ResponseFormatJSONSchemaParam{
+			JSONSchema: shared.ResponseFormatJSONSchemaJSONSchemaParam{Name: c.SchemaName, Schema: c.Schema, Strict: openai.Bool(true)},
+		}},
+	}
+	if c.Settings.Model != "" {
+		params.Model = c.Settings.Model
+	}
+	if t := c.Settings.Temperature; t != nil {
+		params.Temperature = openai.Float(*t)
+	}
+	if c.Settings.MaxTokens > 0 {
+		params.MaxCompletionTokens = openai.Int(int64(c.Settings.MaxTokens))
+	}
+	for i, msg := range c.Messages {
+		switch msg.Role {
+		case RoleSystem:
+			params.Messages[i] = openai.SystemMessage(msg.Content)
+		case RoleAssistant:
+			params.Messages[i] = openai.AssistantMessage(msg.Content)
+		default:
+			params.Messages[i] = openai.UserMessage(msg.Content)
+		}
+	}
+	resp, err := m.client.Chat.Completions.New(ctx, params)
+	if err != nil {
+		return Reply{}, m.callError(ctx, err)
+	}
+	reply := Reply{Model: resp.Model, PromptTokens: int(resp.Usage.PromptTokens), CompletionTokens: int(resp.Usage.CompletionTokens)}
+	if len(resp.Choices) == 0 {
+		return reply, nil // an empty answer: the agent asks again
+	}
+	choice := resp.Choices[0]
+	if choice.Message.Refusal != "" {
+		return reply, &ModelError{Err: fmt.Errorf("the model refused: %s", clip(choice.Message.Refusal))}
+	}
+	reply.Content, reply.Truncated = choice.Message.Content, choice.FinishReason == "length"
+	return reply, nil
+}
+
+// callError makes a failed call a *ModelError, temporary when trying again
+// may help. A call cut short by its caller's context returns that
+// context's error as it is.
+func (m *ChatModel) callError(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		if errors.Is(context.Cause(ctx), errCallTimeout) {
+			return &ModelError{Temporary: true, Err: fmt.Errorf("%w (after %v)", errCallTimeout, m.timeout)}
+		}
+		return ctx.Err()
+	}
+	var apiErr *openai.Error
+	if !errors.As(err, &apiErr) {
+		return &ModelError{Temporary: true, Err: err} // no answer: the connection failed
+	}
+	e := &ModelError{Status: apiErr.StatusCode, Err: errors.New(http.StatusText(apiErr.StatusCode))}
+	if apiErr.Message != "" {
+		e.Err = errors.New(clip(apiErr.Message))
+	}
+	switch {
+	case apiErr.StatusCode == http.StatusTooManyRequests:
+		e.Temporary = true
+		if apiErr.Response != nil {
+			e.RetryAfter = retryAfter(apiErr.Response.Header, time.Now())
+		}
+	case apiErr.StatusCode == http.StatusRequestTimeout, apiErr.StatusCode == http.StatusConflict, apiErr.StatusCode >= 500:
+		e.Temporary = true
+	}
+	return e
+}
+
+// retryAfter reads how long a server asked to wait: retry-after-ms (as
+// OpenAI sends), or Retry-After in seconds or as an HTTP date; zero when
+// absent. It is capped at an hour.
+func retryAfter(h http.Header, now time.Time) time.Duration {
+	var d time.Duration
+	if ms, err := strconv.ParseFloat(h.Get("Retry-After-Ms"), 64); err == nil && ms > 0 {
+		d = time.Duration(ms * float64(time.Millisecond))
+	} else if s, err := strconv.ParseFloat(h.Get("Retry-After"), 64); err == nil && s > 0 {
+		d = time.Duration(s * float64(time.Second))
+	} else if at, err := http.ParseTime(h.Get("Retry-After")); err == nil {
+		d = at.Sub(now)
+	}
+	return min(max(d, 0), maxRetryAfter)
+}
+
+// clip makes a server's message fit for the generation's error: at most
+// 500 bytes of valid UTF-8 without NUL bytes.
+func clip(s string) string {
+	const limit = 500
+	s = strings.ReplaceAll(s, "\x00", "")
+	if len(s) <= limit {
+		return strings.ToValidUTF8(s, "")
+	}
+	return strings.ToValidUTF8(s[:limit], "") + "..."
+}
