@@ -80,9 +80,7 @@ func (r *Runner) run(ctx context.Context, job jobs.Job[jobPayload]) error {
 		return r.finish(g, db.GenerationStatusSucceeded, result, "")
 	}
 	if ctx.Err() != nil {
-		// The run was cut short (shutdown, cancellation, timeout): back to
-		// pending, for the job's next run.
-		r.finish(g, db.GenerationStatusPending, result, "interrupted: "+context.Cause(ctx).Error())
+		r.interrupted(g, result, job, context.Cause(ctx))
 		return err
 	}
 	again, wait := temporary(err)
@@ -96,6 +94,20 @@ func (r *Runner) run(ctx context.Context, job jobs.Job[jobPayload]) error {
 		return jobs.RetryAfter(wait, err)
 	}
 	return err
+}
+
+// interrupted records a run cut short: back to pending when the job will
+// run again (a shutdown, a lost lease, a timeout with attempts left),
+// failed when it will not (a cancellation, a timeout on the last attempt).
+func (r *Runner) interrupted(g db.Generation, res db.GenerationResult, job jobs.Job[jobPayload], cause error) {
+	switch {
+	case errors.Is(cause, jobs.ErrCancelRequested):
+		r.finish(g, db.GenerationStatusFailed, res, "cancelled: its job was cancelled")
+	case errors.Is(cause, jobs.ErrShutdown), errors.Is(cause, jobs.ErrLeaseLost), job.Attempt < job.MaxAttempts:
+		r.finish(g, db.GenerationStatusPending, res, "interrupted: "+cause.Error())
+	default:
+		r.finish(g, db.GenerationStatusFailed, res, cause.Error())
+	}
 }
 
 // generate asks the model until an answer holds or the repairs run out.

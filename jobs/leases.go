@@ -38,12 +38,12 @@ func (w *Worker) renewLeases(ctx context.Context) {
 		for _, r := range renewed {
 			kept[r.ID] = true
 			if r.CancelRequested {
-				w.cancelRun(r.ID, errCancelRequested)
+				w.cancelRun(r.ID, ErrCancelRequested)
 			}
 		}
 		for _, id := range ids {
 			if !kept[id] {
-				w.cancelRun(id, errLeaseLost)
+				w.cancelRun(id, ErrLeaseLost)
 			}
 		}
 	}
@@ -91,7 +91,7 @@ func (w *Worker) listenOnce(ctx context.Context) error {
 			}
 		case notifyCancel:
 			if id, err := strconv.ParseInt(n.Payload, 10, 64); err == nil {
-				w.cancelRun(id, errCancelRequested)
+				w.cancelRun(id, ErrCancelRequested)
 			}
 		}
 	}

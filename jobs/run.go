@@ -60,14 +60,14 @@ func (w *Worker) outcome(job db.FetchedJob, err, cause error) (db.JobOutcome, bo
 		o.State = db.JobStateCompleted
 		w.stats.completed.Add(1)
 		return o, true
-	case errors.Is(cause, errLeaseLost):
+	case errors.Is(cause, ErrLeaseLost):
 		return o, false
-	case errors.Is(cause, errShutdown):
+	case errors.Is(cause, ErrShutdown):
 		// Not the job's fault: back to the queue, the attempt given back.
 		o.State, o.Snoozed = db.JobStatePending, true
 		return o, true
-	case errors.Is(cause, errCancelRequested):
-		o.State, o.Error = db.JobStateCancelled, attemptError(job, errCancelRequested)
+	case errors.Is(cause, ErrCancelRequested):
+		o.State, o.Error = db.JobStateCancelled, attemptError(job, ErrCancelRequested)
 		w.stats.cancelled.Add(1)
 		return o, true
 	case errors.As(err, &snooze):

@@ -89,16 +89,16 @@ func TestARunCutShortByTheWorker(t *testing.T) {
 	job := db.FetchedJob{ID: 7, Attempt: 1, MaxAttempts: 25}
 	cut := context.Canceled
 
-	if _, ok := w.outcome(job, cut, errLeaseLost); ok {
+	if _, ok := w.outcome(job, cut, ErrLeaseLost); ok {
 		t.Error("a job whose lease was lost is another worker's: nothing to record")
 	}
-	if o, _ := w.outcome(job, cut, errShutdown); o.State != db.JobStatePending || !o.Snoozed || o.Delay != 0 {
+	if o, _ := w.outcome(job, cut, ErrShutdown); o.State != db.JobStatePending || !o.Snoozed || o.Delay != 0 {
 		t.Errorf("shutdown: %+v, want pending at once with the attempt given back", o)
 	}
-	if o, _ := w.outcome(job, cut, errCancelRequested); o.State != db.JobStateCancelled || !strings.Contains(string(o.Error), "cancelled on request") {
+	if o, _ := w.outcome(job, cut, ErrCancelRequested); o.State != db.JobStateCancelled || !strings.Contains(string(o.Error), "cancelled on request") {
 		t.Errorf("cancel requested: %+v", o)
 	}
-	if o, _ := w.outcome(job, nil, errShutdown); o.State != db.JobStateCompleted {
+	if o, _ := w.outcome(job, nil, ErrShutdown); o.State != db.JobStateCompleted {
 		t.Errorf("a handler that finished anyway: %+v", o)
 	}
 }

@@ -63,11 +63,18 @@ const (
 	maxRetryPause = 5 * time.Second // between attempts at a failing database call
 )
 
-// Causes of a run's cancellation.
+// Why a run's context ended early, as context.Cause(ctx) in a handler
+// tells (a timeout is an error of its own, "timed out after ...").
 var (
-	errShutdown        = errors.New("the worker shut down")
-	errCancelRequested = errors.New("cancelled on request")
-	errLeaseLost       = errors.New("the job's lease was lost (it was rescued by another worker)")
+	// ErrShutdown: the worker is stopping; the job goes back to the queue
+	// without using an attempt.
+	ErrShutdown = errors.New("the worker shut down")
+	// ErrCancelRequested: Client.Cancel asked for it; the job ends
+	// cancelled.
+	ErrCancelRequested = errors.New("cancelled on request")
+	// ErrLeaseLost: another worker rescued the job; this run's outcome is
+	// not recorded.
+	ErrLeaseLost = errors.New("the job's lease was lost (it was rescued by another worker)")
 )
 
 // Worker runs jobs from a pool's jobs table with a Registry's handlers.
@@ -226,7 +233,7 @@ func (w *Worker) Run(ctx context.Context) error {
 	fetchers.Wait()
 	if !w.wait(w.cfg.ShutdownTimeout) {
 		w.log.Warn("cancelling jobs still running at the shutdown timeout", "running", w.running())
-		w.cancelAll(errShutdown)
+		w.cancelAll(ErrShutdown)
 		if !w.wait(w.cfg.ShutdownTimeout) {
 			w.log.Error("jobs ignored their cancelled context; their leases will expire and they will be rescued", "running", w.running())
 		}
@@ -234,7 +241,7 @@ func (w *Worker) Run(ctx context.Context) error {
 	stopLeases()
 	close(w.outcomes)
 	keepers.Wait()
-	w.cancelAll(errShutdown)
+	w.cancelAll(ErrShutdown)
 	w.log.Info("worker stopped")
 	return nil
 }
@@ -316,7 +323,7 @@ func (w *Worker) start(q *queue, job db.FetchedJob) {
 		}()
 		defer cancel(nil)
 		if job.CancelRequestedAt != nil { // asked before the run began
-			cancel(errCancelRequested)
+			cancel(ErrCancelRequested)
 		}
 		outcome, ok := w.execute(ctx, job)
 		w.mu.Lock()

@@ -25,8 +25,8 @@ import (
 // test scripts.
 
 // runAgents runs a worker of 8 goroutines on the agents queue, with model
-// (nil: none configured).
-func runAgents(t *testing.T, b bundle, model agents.Model) {
+// (nil: none configured), until the test ends or stop is called.
+func runAgents(t *testing.T, b bundle, model agents.Model) (stop func()) {
 	t.Helper()
 	runner, err := agents.NewRunner(b.pool, model, agents.All(), agents.WithLogger(testLogger(t)))
 	require.NoError(t, err)
@@ -34,7 +34,9 @@ func runAgents(t *testing.T, b bundle, model agents.Model) {
 	runner.RegisterJobs(reg)
 	cfg := quick(t)
 	cfg.Queues = map[string]int{agents.Queue: 8}
-	runWorker(t, b.pool, reg, cfg)
+	cfg.ShutdownTimeout = 100 * time.Millisecond
+	_, stop = runWorker(t, b.pool, reg, cfg)
+	return stop
 }
 
 // finished waits for owner's generations to succeed or fail and returns
@@ -309,4 +311,47 @@ func mustJSON(t *testing.T, v any) string {
 	raw, err := json.Marshal(v)
 	require.NoError(t, err)
 	return string(raw)
+}
+
+func TestCancellingAGenerationsJobFailsIt(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	me := factories.User().MustCreate(t, b.pool)
+	srv := agentstest.NewServer(t, func(agentstest.Request) agentstest.Answer {
+		a := agentstest.JSON(banana)
+		a.Delay = time.Minute
+		return a
+	})
+	g := estimate(t, b, me.ID, "banana")
+	runAgents(t, b, srv.Model(0))
+	testdb.Eventually(t, "the model called", func() bool { return srv.Count() == 1 })
+
+	_, err := jobs.NewClient().Cancel(b.ctx, b.pool, *g.JobID)
+	require.NoError(t, err)
+	g = finished(t, b, me.ID, g.ID)[0]
+
+	require.Equal(t, db.GenerationStatusFailed, g.Status)
+	require.Equal(t, "cancelled: its job was cancelled", *g.Error)
+	testdb.Eventually(t, "the job cancelled", func() bool { return jobOf(t, b, g).State == db.JobStateCancelled })
+}
+
+func TestAGenerationCutShortByAShutdownRunsAgain(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	me := factories.User().MustCreate(t, b.pool)
+	srv := agentstest.NewServer(t, firstThen(agentstest.Answer{Delay: time.Minute}))
+	g := estimate(t, b, me.ID, "banana")
+	stop := runAgents(t, b, srv.Model(0))
+	testdb.Eventually(t, "the model called", func() bool { return srv.Count() == 1 })
+
+	stop()
+	g, err := db.First(db.SelectGenerations(b.ctx, b.pool, me.ID, []uuid.UUID{g.ID}))
+	require.NoError(t, err)
+	require.Equal(t, db.GenerationStatusPending, g.Status, "back to pending, not left running")
+	require.Equal(t, "interrupted: the worker shut down", *g.Error)
+
+	runAgents(t, b, srv.Model(0))
+	g = finished(t, b, me.ID, g.ID)[0]
+	require.Equal(t, db.GenerationStatusSucceeded, g.Status, "%v", g.Error)
+	require.Equal(t, int32(2), g.Attempts)
 }
