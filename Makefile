@@ -50,9 +50,9 @@ generate: $(SQLC) ## compile queries/ into db/dbsqlc with sqlc
 	$(SQLC) generate
 
 .PHONY: migration-generate
-migration-generate: $(DBMATE) ## create db/migrations/<timestamp>_<name>.sql: make migration-generate name=add_x
-	@[[ "$(name)" =~ ^[a-z][a-z0-9_]*$$ ]] || { echo "name= must be lower_snake_case, e.g. make migration-generate name=add_food_notes" >&2; exit 2; }
-	$(DBMATE) new $(name)
+migration-generate: ## create db/migrations/<timestamp>_<name>.sql: make migration-generate name=add_x
+	@[ -n "$(name)" ] || { echo "usage: make migration-generate name=add_food_notes (lower_snake_case)" >&2; exit 2; }
+	@$(GO) run ./cmd/larder migrations new "$(name)"
 
 .PHONY: migration-migrate
 migration-migrate: $(DBMATE) $(SQLC) ## apply pending migrations to the dev database, dump db/schema.sql, regenerate
@@ -63,6 +63,14 @@ migration-migrate: $(DBMATE) $(SQLC) ## apply pending migrations to the dev data
 migration-rollback: $(DBMATE) $(SQLC) ## roll back the newest migration on the dev database, dump db/schema.sql, regenerate
 	$(DBMATE) --url "$(DEV_URL)" rollback
 	$(SQLC) generate
+
+.PHONY: migration-reconcile
+migration-reconcile: $(SQLC) ## after a merge: fresh timestamps for migrations out of order, schema.sql re-dumped, regenerated
+	$(GO) run ./cmd/larder migrations -sqlc $(SQLC) reconcile
+
+.PHONY: migration-check
+migration-check: ## migrations apply in strict order along the branch's history, and each one reverses
+	$(GO) run ./cmd/larder migrations check
 
 .PHONY: migration-status
 migration-status: $(DBMATE) ## list migrations and whether the dev database has them
@@ -102,7 +110,7 @@ bench: ## benchmarks: many-first insert vs a per-row loop and CopyFrom, action v
 # --- checks ----------------------------------------------------------------
 
 .PHONY: lint
-lint: tools ## go vet, gofmt, sqlc diff and vet, schema.sql drift
+lint: tools migration-check ## go vet, gofmt, sqlc diff and vet, schema.sql drift, migration order and reversibility
 	$(GO) vet ./...
 	@unformatted=$$(gofmt -l $(GO_FILES)); if [ -n "$$unformatted" ]; then echo "gofmt would change: $$unformatted (run make format)" >&2; exit 1; fi
 	@$(SQLC) diff || { echo "db/dbsqlc is stale: run make generate" >&2; exit 1; }

@@ -30,7 +30,7 @@ func runDemo(ctx context.Context, args []string, stdout io.Writer) error {
 	if err := db.Migrate(url, db.MigrateOptions{}); err != nil {
 		return err
 	}
-	status, err := db.Status(url)
+	status, err := db.Status(url, db.MigrateOptions{})
 	if err != nil {
 		return err
 	}

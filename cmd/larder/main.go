@@ -26,9 +26,10 @@ Usage:
   larder <command> [arguments]
 
 Commands:
-  demo      migrate the database, then walk through the data layer
-  migrate   apply, roll back or list migrations: migrate up|down|status
-  db        the development database: db url | db stop
+  demo        migrate the database, then walk through the data layer
+  migrate     apply, roll back or list migrations: migrate up|down|status
+  migrations  the migration workflow in a checkout: new | check | reconcile
+  db          the development database: db url | db stop
 
 The database is DATABASE_URL when set; otherwise the database "larder" on
 a development server found or started for you (see internal/pgserver).
@@ -40,9 +41,10 @@ var errUsage = errors.New("usage")
 
 // commands maps each command name to its function.
 var commands = map[string]func(ctx context.Context, args []string, stdout io.Writer) error{
-	"demo":    runDemo,
-	"migrate": runMigrate,
-	"db":      runDB,
+	"demo":       runDemo,
+	"migrate":    runMigrate,
+	"migrations": runMigrations,
+	"db":         runDB,
 }
 
 func main() {

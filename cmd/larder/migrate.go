@@ -32,7 +32,7 @@ func runMigrate(ctx context.Context, args []string, stdout io.Writer) error {
 	case "down":
 		return db.Rollback(url, opts)
 	}
-	status, err := db.Status(url)
+	status, err := db.Status(url, db.MigrateOptions{})
 	if err != nil {
 		return err
 	}

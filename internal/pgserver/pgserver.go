@@ -109,6 +109,20 @@ func EnsureDatabase(ctx context.Context, serverURL, name string) (string, error)
 	return WithDatabase(serverURL, name)
 }
 
+// DropDatabase drops the database name on the server at serverURL, if it
+// exists, closing its connections.
+func DropDatabase(ctx context.Context, serverURL, name string) error {
+	conn, err := pgx.Connect(ctx, serverURL)
+	if err != nil {
+		return fmt.Errorf("connect to %s: %w", redact(serverURL), err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, "DROP DATABASE IF EXISTS "+pgx.Identifier{name}.Sanitize()+" WITH (FORCE)"); err != nil {
+		return fmt.Errorf("drop database %s: %w", name, err)
+	}
+	return nil
+}
+
 // redact returns a URL without its password, for messages.
 func redact(databaseURL string) string {
 	u, err := url.Parse(databaseURL)

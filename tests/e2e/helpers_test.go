@@ -15,7 +15,6 @@ import (
 	"testing"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
 
 	"github.com/larderhq/larder/internal/pgserver"
@@ -77,15 +76,8 @@ func emptyDatabase(t *testing.T) string {
 	url, err := pgserver.EnsureDatabase(t.Context(), server, name)
 	require.NoError(t, err)
 	t.Cleanup(func() {
-		ctx := context.Background()
-		conn, err := pgx.Connect(ctx, server)
-		if err != nil {
-			t.Errorf("drop %s: %v", name, err)
-			return
-		}
-		defer conn.Close(ctx)
-		if _, err := conn.Exec(ctx, "DROP DATABASE IF EXISTS "+pgx.Identifier{name}.Sanitize()+" WITH (FORCE)"); err != nil {
-			t.Errorf("drop %s: %v", name, err)
+		if err := pgserver.DropDatabase(context.Background(), server, name); err != nil {
+			t.Error(err)
 		}
 	})
 	return url
