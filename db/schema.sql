@@ -118,6 +118,29 @@ CREATE TYPE public.pantry_unit AS ENUM (
 );
 
 
+--
+-- Name: fail_generations_of_ended_job(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.fail_generations_of_ended_job() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    UPDATE generations SET
+        status      = 'failed',
+        error       = CASE NEW.state
+                          WHEN 'cancelled' THEN 'cancelled: its job was cancelled'
+                          ELSE 'its job gave up after ' || NEW.attempt || ' attempts'
+                               || coalesce(': ' || left(NEW.errors -> -1 ->> 'error', 500), '')
+                      END,
+        finished_at = now(),
+        updated_at  = now()
+    WHERE job_id = NEW.id AND status IN ('pending', 'running');
+    RETURN NULL;
+END;
+$$;
+
+
 SET default_tablespace = '';
 
 SET default_table_access_method = heap;
@@ -648,6 +671,13 @@ CREATE INDEX users_created_at_id_idx ON public.users USING btree (created_at, id
 
 
 --
+-- Name: jobs jobs_fail_generations_of_ended_job; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER jobs_fail_generations_of_ended_job AFTER UPDATE OF state ON public.jobs FOR EACH ROW WHEN (((new.state = ANY (ARRAY['cancelled'::public.job_state, 'discarded'::public.job_state])) AND (old.state IS DISTINCT FROM new.state))) EXECUTE FUNCTION public.fail_generations_of_ended_job();
+
+
+--
 -- Name: food_tags food_tags_food_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -780,4 +810,5 @@ INSERT INTO public.schema_migrations (version) VALUES
     ('20261125090700'),
     ('20261125090800'),
     ('20261125110000'),
-    ('20261125110100');
+    ('20261125110100'),
+    ('20261125113535');

@@ -47,7 +47,9 @@ func (o Options) withDefaults() Options {
 	return o
 }
 
-func (o Options) path(rel ...string) string { return filepath.Join(append([]string{o.Repo}, rel...)...) }
+func (o Options) path(rel ...string) string {
+	return filepath.Join(append([]string{o.Repo}, rel...)...)
+}
 
 // ConflictError is two migrations that cannot both apply: nothing was
 // changed.
