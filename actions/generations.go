@@ -3,6 +3,7 @@ package actions
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -45,14 +46,21 @@ type GenerationSearch struct {
 	Limit  int    `json:"limit,omitempty" validate:"gte=0,lte=1000"`
 }
 
-// pantryForRecipes is how much of the pantry a recipe suggestion sees.
-const pantryForRecipes = 100
+// MaxGenerations is the most generations one call requests: each is a
+// paid model call.
+const MaxGenerations = 500
+
+// How much of a user's data one generation's input holds.
+const (
+	pantryForRecipes = 100 // pantry items, expiring soonest first
+	tagsForTagging   = 200 // the user's tags, to reuse
+)
 
 // EstimateNutrition requests a nutrition-estimator generation per
 // description. CreateFoodsFromEstimates turns the results into foods.
 func (a *Actions) EstimateNutrition(ctx context.Context, actor uuid.UUID, in []agents.FoodDescription) Result[[]db.Generation] {
 	return run(ctx, a, "EstimateNutrition", func() ([]db.Generation, error) {
-		if err := checkBatch(a, actor, "descriptions", in); err != nil {
+		if err := requestBatch(a, actor, "descriptions", in); err != nil {
 			return nil, err
 		}
 		return agents.Request(ctx, a.pool, agents.NutritionEstimator, actor, in)
@@ -65,7 +73,7 @@ func (a *Actions) EstimateNutrition(ctx context.Context, actor uuid.UUID, in []a
 // SaveSuggestedRecipes saves a suggestion as a recipe.
 func (a *Actions) SuggestRecipes(ctx context.Context, actor uuid.UUID, in []RecipeSuggestionRequest) Result[[]db.Generation] {
 	return run(ctx, a, "SuggestRecipes", func() ([]db.Generation, error) {
-		if err := checkBatch(a, actor, "requests", in); err != nil || len(in) == 0 {
+		if err := requestBatch(a, actor, "requests", in); err != nil || len(in) == 0 {
 			return []db.Generation{}, err
 		}
 		pantry, err := a.pantryForRecipes(ctx, actor)
@@ -112,7 +120,7 @@ func (a *Actions) pantryForRecipes(ctx context.Context, actor uuid.UUID) ([]agen
 // tags, to reuse. ApplySuggestedTags puts the tags on the foods.
 func (a *Actions) SuggestTags(ctx context.Context, actor uuid.UUID, in []TagSuggestionRequest) Result[[]db.Generation] {
 	return run(ctx, a, "SuggestTags", func() ([]db.Generation, error) {
-		if err := checkBatch(a, actor, "requests", in); err != nil || len(in) == 0 {
+		if err := requestBatch(a, actor, "requests", in); err != nil || len(in) == 0 {
 			return []db.Generation{}, err
 		}
 		var wanted []uuid.UUID
@@ -126,7 +134,7 @@ func (a *Actions) SuggestTags(ctx context.Context, actor uuid.UUID, in []TagSugg
 		if err != nil {
 			return nil, err
 		}
-		tags, err := db.ListTags(ctx, a.pool, db.TagFilter{OwnerID: actor, Limit: db.MaxPageSize})
+		tags, err := db.ListTags(ctx, a.pool, db.TagFilter{OwnerID: actor, Limit: tagsForTagging})
 		if err != nil {
 			return nil, err
 		}
@@ -246,8 +254,9 @@ func (a *Actions) ApplySuggestedTags(ctx context.Context, actor uuid.UUID, ids [
 		var names []string
 		type pair struct{ food, tag string }
 		var wanted []pair
+		from := map[int]int{} // wanted[i] came from ids[from[i]]
 		seenName, seenPair := map[string]bool{}, map[pair]bool{}
-		for _, s := range suggested {
+		for g, s := range suggested {
 			for _, f := range s.Foods {
 				for _, t := range f.Tags {
 					key := strings.ToLower(t)
@@ -257,6 +266,7 @@ func (a *Actions) ApplySuggestedTags(ctx context.Context, actor uuid.UUID, ids [
 					}
 					if p := (pair{strings.ToLower(f.FoodID), key}); !seenPair[p] {
 						seenPair[p] = true
+						from[len(wanted)] = g
 						wanted = append(wanted, p)
 					}
 				}
@@ -278,7 +288,18 @@ func (a *Actions) ApplySuggestedTags(ctx context.Context, actor uuid.UUID, ids [
 				pairs[i].TagID = tagID[w.tag]
 			}
 			if err := a.checkFoodTags(ctx, tx, actor, pairs); err != nil {
-				return err
+				// Report at the generation, the id the caller sent.
+				var e *Error
+				if !errors.As(err, &e) {
+					return err
+				}
+				gone := fields{}
+				for i := range pairs {
+					if _, ok := e.Fields[path("pairs", i, "food_id")]; ok {
+						gone[path("ids", from[i])] = "tags a food that no longer exists or is not yours"
+					}
+				}
+				return fieldsError(CodeNotFound, gone)
 			}
 			tagged, err = db.InsertFoodTags(ctx, tx, pairs)
 			return err
@@ -330,6 +351,18 @@ func checkBatch[T any](a *Actions, actor uuid.UUID, root string, in []T) error {
 		a.check(f, path(root, i), in[i])
 	}
 	return f.err()
+}
+
+// requestBatch checks a batch of generation requests: as checkBatch, and
+// at most MaxGenerations.
+func requestBatch[T any](a *Actions, actor uuid.UUID, root string, in []T) error {
+	if err := checkBatch(a, actor, root, in); err != nil {
+		return err
+	}
+	if len(in) > MaxGenerations {
+		return invalid(root, fmt.Sprintf("must have at most %d items, not %d: each is a model call", MaxGenerations, len(in)))
+	}
+	return nil
 }
 
 // foodsByID returns the foods with the given ids that the acting user can

@@ -115,8 +115,12 @@ func (a *Agent[In, Out]) Name() string { return a.spec.Name }
 // Err says why the agent cannot work, or is nil.
 func (a *Agent[In, Out]) Err() error { return a.err }
 
-// Schema is the JSON Schema of the agent's output, as the model is given it.
-func (a *Agent[In, Out]) Schema() map[string]any { return a.schema }
+// Schema is the JSON Schema of the agent's output, as the model is given
+// it.
+func (a *Agent[In, Out]) Schema() json.RawMessage {
+	raw, _ := json.Marshal(a.schema) // maps, strings, numbers: cannot fail
+	return raw
+}
 
 // Input decodes a generation's input.
 func (a *Agent[In, Out]) Input(g db.Generation) (In, error) {
@@ -202,7 +206,36 @@ func (a *Agent[In, Out]) parse(input json.RawMessage, answer string) (json.RawMe
 			return nil, &InvalidAnswerError{Reasons: []string{err.Error()}}
 		}
 	}
-	return json.Marshal(out)
+	stored, err := json.Marshal(out)
+	if err != nil {
+		return nil, &InvalidAnswerError{Reasons: []string{err.Error()}}
+	}
+	if hasNUL(stored) {
+		return nil, &InvalidAnswerError{Reasons: []string{`the answer contains the NUL character (\u0000), which text cannot hold`}}
+	}
+	return stored, nil
+}
+
+// hasNUL reports whether JSON holds the NUL character (escaped, as
+// encoding/json writes it), which PostgreSQL's jsonb refuses. A \u0000
+// after an odd number of backslashes is the text "\u0000", not NUL.
+func hasNUL(doc []byte) bool {
+	esc := []byte(`\u0000`)
+	for at := 0; ; {
+		i := bytes.Index(doc[at:], esc)
+		if i < 0 {
+			return false
+		}
+		i += at
+		slashes := 0
+		for j := i - 1; j >= 0 && doc[j] == '\\'; j-- {
+			slashes++
+		}
+		if slashes%2 == 0 {
+			return true
+		}
+		at = i + 1
+	}
 }
 
 // InvalidAnswerError is an answer that does not decode or breaks a rule.

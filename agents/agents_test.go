@@ -153,3 +153,21 @@ func TestOutputOnlyOfASucceededGenerationOfTheAgent(t *testing.T) {
 		t.Errorf("another agent's: %v", err)
 	}
 }
+
+func TestHasNUL(t *testing.T) {
+	for doc, want := range map[string]bool{
+		`{"a":"x\u0000y"}`:   true,
+		`{"a":"x\\u0000y"}`:  false, // the text \u0000
+		`{"a":"x\\\u0000y"}`: true,  // a backslash, then NUL
+		`{"a":"plain"}`:      false,
+	} {
+		if got := hasNUL([]byte(doc)); got != want {
+			t.Errorf("hasNUL(%s) = %v, want %v", doc, got, want)
+		}
+	}
+	input, _ := json.Marshal(FoodDescription{Description: "a banana"})
+	_, err := NutritionEstimator.parse(input, `{"name":"Ban\u0000ana","kind":"whole","category":"fruit","nutrients":{"energy_kcal":89,"protein_g":1,"fat_g":0,"carbs_g":20,"fiber_g":2,"sugar_g":12,"sodium_mg":1}}`)
+	if err == nil || !strings.Contains(err.Error(), "NUL") {
+		t.Errorf("an answer with NUL: %v", err)
+	}
+}

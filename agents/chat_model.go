@@ -26,7 +26,8 @@ type ChatConfig struct {
 	// APIKey is sent as a bearer token; local servers need none.
 	APIKey string
 	// Timeout bounds each call (one attempt: retries are the job queue's).
-	// Default: 2 minutes.
+	// Default: 2 minutes; at most MaxCallTimeout, so that a run (a call
+	// and its repairs) ends within the job's timeout.
 	Timeout time.Duration
 	// HTTPClient sends the requests. Default: http.DefaultClient.
 	HTTPClient *http.Client
@@ -39,6 +40,10 @@ const (
 	EnvAPIKey  = "LARDER_MODEL_API_KEY"
 	EnvTimeout = "LARDER_MODEL_TIMEOUT" // a Go duration: "90s"
 )
+
+// MaxCallTimeout is the longest ChatConfig.Timeout: a run's calls (one,
+// and up to two repairs) must fit in JobTimeout.
+const MaxCallTimeout = JobTimeout / (defaultRepairs + 1) / 10 * 9
 
 const (
 	defaultBaseURL = "https://api.openai.com/v1"
@@ -56,8 +61,8 @@ func ModelFromEnv() (Model, error) {
 	}
 	if raw := os.Getenv(EnvTimeout); raw != "" {
 		d, err := time.ParseDuration(raw)
-		if err != nil || d <= 0 {
-			return nil, fmt.Errorf("%s=%q: want a positive duration such as 90s", EnvTimeout, raw)
+		if err != nil || d <= 0 || d > MaxCallTimeout {
+			return nil, fmt.Errorf("%s=%q: want a duration from 1s to %v, such as 90s", EnvTimeout, raw, MaxCallTimeout)
 		}
 		cfg.Timeout = d
 	}
@@ -89,6 +94,9 @@ func NewChatModel(cfg ChatConfig) (*ChatModel, error) {
 	}
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = defaultTimeout
+	}
+	if cfg.Timeout > MaxCallTimeout {
+		return nil, fmt.Errorf("chat model: a timeout of %v is over %v: a run's calls must fit in the job's %v", cfg.Timeout, MaxCallTimeout, JobTimeout)
 	}
 	opts := []option.RequestOption{option.WithBaseURL(cfg.BaseURL), option.WithAPIKey(cfg.APIKey), option.WithMaxRetries(0)}
 	if cfg.HTTPClient != nil {
@@ -134,13 +142,13 @@ func (m *ChatModel) Complete(ctx context.Context, c Completion) (Reply, error) {
 	if err != nil {
 		return Reply{}, m.callError(ctx, err)
 	}
-	reply := Reply{Model: resp.Model, PromptTokens: int(resp.Usage.PromptTokens), CompletionTokens: int(resp.Usage.CompletionTokens)}
+	reply := Reply{Model: clip(resp.Model), PromptTokens: tokens(resp.Usage.PromptTokens), CompletionTokens: tokens(resp.Usage.CompletionTokens)}
 	if len(resp.Choices) == 0 {
 		return reply, nil // an empty answer: the agent asks again
 	}
 	choice := resp.Choices[0]
 	if choice.Message.Refusal != "" {
-		return reply, &ModelError{Err: fmt.Errorf("the model refused: %s", clip(choice.Message.Refusal))}
+		return reply, &ModelError{Summary: "the model refused: " + clip(choice.Message.Refusal)}
 	}
 	reply.Content, reply.Truncated = choice.Message.Content, choice.FinishReason == "length"
 	return reply, nil
@@ -152,29 +160,28 @@ func (m *ChatModel) Complete(ctx context.Context, c Completion) (Reply, error) {
 func (m *ChatModel) callError(ctx context.Context, err error) error {
 	if ctx.Err() != nil {
 		if errors.Is(context.Cause(ctx), errCallTimeout) {
-			return &ModelError{Temporary: true, Err: fmt.Errorf("%w (after %v)", errCallTimeout, m.timeout)}
+			return &ModelError{Temporary: true, Summary: fmt.Sprintf("%v (after %v)", errCallTimeout, m.timeout)}
 		}
 		return ctx.Err()
 	}
 	var apiErr *openai.Error
 	if !errors.As(err, &apiErr) {
-		return &ModelError{Temporary: true, Err: err} // no answer: the connection failed
+		return &ModelError{Temporary: true, Summary: "no answer from the model server", Err: err}
 	}
-	e := &ModelError{Status: apiErr.StatusCode, Err: errors.New(http.StatusText(apiErr.StatusCode))}
+	code := apiErr.StatusCode
+	e := &ModelError{Status: code, Summary: fmt.Sprintf("HTTP %d %s", code, http.StatusText(code))}
 	if apiErr.Message != "" {
 		e.Err = errors.New(clip(apiErr.Message))
 	}
-	switch {
-	case apiErr.StatusCode == http.StatusTooManyRequests:
-		e.Temporary = true
-		if apiErr.Response != nil {
-			e.RetryAfter = retryAfter(apiErr.Response.Header, time.Now())
-		}
-	case apiErr.StatusCode == http.StatusRequestTimeout, apiErr.StatusCode == http.StatusConflict, apiErr.StatusCode >= 500:
-		e.Temporary = true
+	e.Temporary = code == http.StatusTooManyRequests || code == http.StatusRequestTimeout || code == http.StatusConflict || code >= 500
+	if e.Temporary && apiErr.Response != nil {
+		e.RetryAfter = retryAfter(apiErr.Response.Header, time.Now())
 	}
 	return e
 }
+
+// tokens is a count of tokens as a server reported it, within sense.
+func tokens(n int64) int { return int(min(max(n, 0), 1<<24)) }
 
 // retryAfter reads how long a server asked to wait: retry-after-ms (as
 // OpenAI sends), or Retry-After in seconds or as an HTTP date; zero when

@@ -3,6 +3,7 @@ package agents_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -76,7 +77,8 @@ func TestChatModelErrors(t *testing.T) {
 		{"rate limited, date", agentstest.Answer{Status: 429, Header: map[string]string{"Retry-After": inAMinute}}, 429, true, [2]time.Duration{50 * time.Second, time.Minute}, "HTTP 429"},
 		{"rate limited, for days", agentstest.Answer{Status: 429, Header: map[string]string{"Retry-After": "999999"}}, 429, true, [2]time.Duration{time.Hour, time.Hour}, "HTTP 429"},
 		{"rate limited, no header", agentstest.Fail(429, "busy"), 429, true, [2]time.Duration{}, "busy"},
-		{"server error", agentstest.Fail(503, "overloaded"), 503, true, [2]time.Duration{}, "HTTP 503: overloaded"},
+		{"server error", agentstest.Fail(503, "overloaded"), 503, true, [2]time.Duration{}, "HTTP 503 Service Unavailable: overloaded"},
+		{"server error, come back later", agentstest.Answer{Status: 503, Header: map[string]string{"Retry-After": "7"}}, 503, true, [2]time.Duration{7 * time.Second, 7 * time.Second}, "HTTP 503"},
 		{"bad request", agentstest.Fail(400, "Invalid schema for response_format"), 400, false, [2]time.Duration{}, "Invalid schema"},
 		{"bad key", agentstest.Fail(401, "Incorrect API key provided"), 401, false, [2]time.Duration{}, "Incorrect API key"},
 		{"refusal", agentstest.Answer{Refusal: "I cannot help with that"}, 0, false, [2]time.Duration{}, "the model refused: I cannot help with that"},
@@ -94,6 +96,9 @@ func TestChatModelErrors(t *testing.T) {
 			}
 			if !strings.Contains(err.Error(), tt.message) {
 				t.Errorf("%q lacks %q", err, tt.message)
+			}
+			if tt.status != 0 && me.Summary != fmt.Sprintf("HTTP %d %s", tt.status, http.StatusText(tt.status)) {
+				t.Errorf("summary %q: a generation shows the status, not the server's words", me.Summary)
 			}
 		})
 	}
@@ -143,8 +148,10 @@ func TestModelFromEnv(t *testing.T) {
 	if m, err := agents.ModelFromEnv(); m == nil || err != nil {
 		t.Errorf("set: %v %v", m, err)
 	}
-	t.Setenv(agents.EnvTimeout, "soon")
-	if _, err := agents.ModelFromEnv(); err == nil || !strings.Contains(err.Error(), "LARDER_MODEL_TIMEOUT") {
-		t.Errorf("a bad timeout: %v", err)
+	for _, bad := range []string{"soon", "-1s", "4m"} {
+		t.Setenv(agents.EnvTimeout, bad)
+		if _, err := agents.ModelFromEnv(); err == nil || !strings.Contains(err.Error(), "LARDER_MODEL_TIMEOUT") {
+			t.Errorf("timeout %q: %v", bad, err)
+		}
 	}
 }

@@ -1,6 +1,7 @@
 package agents_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 
@@ -30,9 +31,10 @@ func ExampleDefine() {
 		fmt.Println(err)
 		return
 	}
-	schema, _ := json.MarshalIndent(PortionGuesser.Schema(), "", "  ")
+	var schema bytes.Buffer
+	_ = json.Indent(&schema, PortionGuesser.Schema(), "", "  ")
 	fmt.Println(PortionGuesser.Name())
-	fmt.Println(string(schema))
+	fmt.Println(schema.String())
 
 	// An action requests generations in its transaction:
 	//	gens, err := agents.Request(ctx, tx, PortionGuesser, userID, []PortionQuestion{{Dish: "risotto"}})

@@ -56,14 +56,20 @@ type ModelError struct {
 	Status     int           // the HTTP status, 0 if no answer came
 	Temporary  bool          // a rate limit, a timeout, a 5xx, a dropped connection
 	RetryAfter time.Duration // the server's Retry-After, if it sent one
-	Err        error
+	// Summary says what went wrong in words fit for the person who asked
+	// ("HTTP 429 Too Many Requests"); a generation's error holds it.
+	Summary string
+	// Err is the detail: the server's message, the network's error. It
+	// may name hosts or part of a key, so it goes to the logs and the
+	// job's history, not to the generation.
+	Err error
 }
 
 func (e *ModelError) Error() string {
-	if e.Status != 0 {
-		return fmt.Sprintf("model call: HTTP %d: %v", e.Status, e.Err)
+	if e.Err == nil {
+		return "model call: " + e.Summary
 	}
-	return fmt.Sprintf("model call: %v", e.Err)
+	return fmt.Sprintf("model call: %s: %v", e.Summary, e.Err)
 }
 
 func (e *ModelError) Unwrap() error { return e.Err }

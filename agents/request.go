@@ -60,6 +60,9 @@ func Request[In, Out any](ctx context.Context, dbtx db.DBTX, a *Agent[In, Out], 
 		if raw[i], err = json.Marshal(in); err != nil {
 			return nil, fmt.Errorf("%w: %s: input %d: %v", ErrInvalidInput, a.spec.Name, i, err)
 		}
+		if hasNUL(raw[i]) {
+			return nil, fmt.Errorf("%w: %s: input %d holds the NUL character, which text cannot hold", ErrInvalidInput, a.spec.Name, i)
+		}
 	}
 	client := jobs.NewClient()
 	job := client.Job(Kind).Queue(Queue).Payload(jobPayload{OwnerID: owner}).MaxAttempts(MaxAttempts).Timeout(JobTimeout)

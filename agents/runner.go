@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"reflect"
 	"time"
 
 	"github.com/larderhq/larder/db"
@@ -31,6 +32,9 @@ func WithLogger(log *slog.Logger) RunnerOption { return func(r *Runner) { r.log 
 // fail with ErrNoModel). An agent whose definition is broken, or two of
 // one name, is an error.
 func NewRunner(pool db.DBTX, model Model, agents []Definition, opts ...RunnerOption) (*Runner, error) {
+	if v := reflect.ValueOf(model); model != nil && v.Kind() == reflect.Pointer && v.IsNil() {
+		model = nil // a nil *ChatModel is no model, not one that panics
+	}
 	r := &Runner{pool: pool, model: model, agents: map[string]definition{}, log: slog.Default()}
 	for _, opt := range opts {
 		opt(r)
@@ -68,7 +72,11 @@ func (r *Runner) run(ctx context.Context, job jobs.Job[jobPayload]) error {
 	def, ok := r.agents[g.Agent]
 	switch {
 	case !ok:
-		return r.fail(g, db.GenerationResult{}, fmt.Errorf("no agent %q is registered with this worker's Runner", g.Agent))
+		// Perhaps a worker of an older release, during a deploy: the job
+		// is retried, and one that knows the agent may take it.
+		err := fmt.Errorf("no agent %q is registered with this worker's Runner", g.Agent)
+		r.finish(g, db.GenerationStatusPending, db.GenerationResult{}, fmt.Sprintf("attempt %d: %v (retrying)", job.Attempt, err))
+		return err
 	case r.model == nil:
 		return r.fail(g, db.GenerationResult{}, ErrNoModel)
 	}
@@ -89,7 +97,7 @@ func (r *Runner) run(ctx context.Context, job jobs.Job[jobPayload]) error {
 		return r.fail(g, result, err)
 	}
 	log.WarnContext(ctx, "generation will be retried", "error", err, "retry_after", wait)
-	r.finish(g, db.GenerationStatusPending, result, fmt.Sprintf("attempt %d: %v (retrying)", job.Attempt, err))
+	r.finish(g, db.GenerationStatusPending, result, fmt.Sprintf("attempt %d: %s (retrying)", job.Attempt, reason(err)))
 	if wait > 0 {
 		return jobs.RetryAfter(wait, err)
 	}
@@ -122,10 +130,10 @@ func (r *Runner) generate(ctx context.Context, def definition, g db.Generation) 
 		start := time.Now()
 		reply, err := r.model.Complete(ctx, req)
 		res.LatencyMs += int32(time.Since(start).Milliseconds())
-		res.PromptTokens += int32(reply.PromptTokens)
-		res.CompletionTokens += int32(reply.CompletionTokens)
+		res.PromptTokens += int32(min(max(reply.PromptTokens, 0), 1<<24))
+		res.CompletionTokens += int32(min(max(reply.CompletionTokens, 0), 1<<24))
 		if reply.Model != "" {
-			res.Model = reply.Model
+			res.Model = clip(reply.Model)
 		}
 		if err != nil {
 			return res, err
@@ -154,10 +162,21 @@ func (r *Runner) generate(ctx context.Context, def definition, g db.Generation) 
 // fail records that the generation failed for good, and tells the queue
 // not to run its job again.
 func (r *Runner) fail(g db.Generation, res db.GenerationResult, cause error) error {
-	if err := r.finish(g, db.GenerationStatusFailed, res, cause.Error()); err != nil {
+	if err := r.finish(g, db.GenerationStatusFailed, res, reason(cause)); err != nil {
 		return err
 	}
 	return jobs.Cancel(cause)
+}
+
+// reason is what a generation's error says of err, for the person who
+// asked: a model call's Summary, not the server's or the network's words
+// (the logs and the job's history keep those).
+func reason(err error) string {
+	var me *ModelError
+	if errors.As(err, &me) {
+		return "model call: " + me.Summary
+	}
+	return err.Error()
 }
 
 // finish records how the run ended, fenced by the run's attempt. It

@@ -2,6 +2,7 @@ package agents
 
 import (
 	"encoding"
+	"encoding/json"
 	"fmt"
 	"reflect"
 	"strconv"
@@ -19,23 +20,46 @@ import (
 // (gte, lte, gt, lt, min, max), bounds of array lengths (min, max, len);
 // rules after dive apply to the items. The validator still checks every
 // answer: the schema guides the model, it does not replace the check.
-func schemaOf(t reflect.Type) (map[string]any, error) { return schemaWith(t, "") }
+// Maps, interfaces, recursive types and types with their own JSON encoding
+// (other than text: UUIDs, times) have no schema here.
+func schemaOf(t reflect.Type) (map[string]any, error) {
+	return schemaWith(t, "", map[reflect.Type]bool{})
+}
 
-func schemaWith(t reflect.Type, rules string) (map[string]any, error) {
-	own, items, _ := strings.Cut(rules, ",dive")
-	items = strings.TrimPrefix(items, ",")
-	if t.Kind() != reflect.Pointer && (t.Implements(textMarshaler) || reflect.PointerTo(t).Implements(textMarshaler)) {
-		return withRules(map[string]any{"type": "string"}, own), nil // a UUID, a time
-	}
-	switch t.Kind() {
-	case reflect.Pointer:
-		inner, err := schemaWith(t.Elem(), rules)
+var (
+	textMarshaler = reflect.TypeFor[encoding.TextMarshaler]()
+	jsonMarshaler = reflect.TypeFor[json.Marshaler]()
+)
+
+// implements reports whether t or *t implements iface.
+func implements(t, iface reflect.Type) bool {
+	return t.Implements(iface) || t.Kind() != reflect.Pointer && reflect.PointerTo(t).Implements(iface)
+}
+
+func schemaWith(t reflect.Type, rules string, visiting map[reflect.Type]bool) (map[string]any, error) {
+	own, items := splitDive(rules)
+	switch {
+	case t.Kind() == reflect.Pointer:
+		inner, err := schemaWith(t.Elem(), rules, visiting)
 		if err != nil {
 			return nil, err
 		}
 		return map[string]any{"anyOf": []any{inner, map[string]any{"type": "null"}}}, nil
+	case implements(t, textMarshaler):
+		return withRules(map[string]any{"type": "string"}, own), nil // a UUID, a time
+	case implements(t, jsonMarshaler):
+		return nil, fmt.Errorf("%v has its own JSON encoding, which its fields do not describe", t)
+	case t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.Uint8:
+		return map[string]any{"type": "string"}, nil // base64
+	}
+	switch t.Kind() {
 	case reflect.Struct:
-		return objectSchema(t)
+		if visiting[t] {
+			return nil, fmt.Errorf("%v contains itself: recursive types have no schema here", t)
+		}
+		visiting[t] = true
+		defer delete(visiting, t)
+		return objectSchema(t, visiting)
 	case reflect.String:
 		return withRules(map[string]any{"type": "string"}, own), nil
 	case reflect.Bool:
@@ -46,7 +70,7 @@ func schemaWith(t reflect.Type, rules string) (map[string]any, error) {
 	case reflect.Float32, reflect.Float64:
 		return withRules(map[string]any{"type": "number"}, own), nil
 	case reflect.Slice, reflect.Array:
-		inner, err := schemaWith(t.Elem(), items)
+		inner, err := schemaWith(t.Elem(), items, visiting)
 		if err != nil {
 			return nil, err
 		}
@@ -55,9 +79,16 @@ func schemaWith(t reflect.Type, rules string) (map[string]any, error) {
 	return nil, fmt.Errorf("%v has no JSON Schema here (use structs, strings, numbers, booleans, slices, pointers)", t)
 }
 
-var textMarshaler = reflect.TypeFor[encoding.TextMarshaler]()
+// splitDive splits validate rules into the field's own and its items'.
+func splitDive(rules string) (own, items string) {
+	if rest, ok := strings.CutPrefix(rules, "dive"); ok && (rest == "" || rest[0] == ',') {
+		return "", strings.TrimPrefix(rest, ",")
+	}
+	own, items, _ = strings.Cut(rules, ",dive")
+	return own, strings.TrimPrefix(items, ",")
+}
 
-func objectSchema(t reflect.Type) (map[string]any, error) {
+func objectSchema(t reflect.Type, visiting map[reflect.Type]bool) (map[string]any, error) {
 	props := map[string]any{}
 	required := []string{}
 	for i := range t.NumField() {
@@ -69,7 +100,7 @@ func objectSchema(t reflect.Type) (map[string]any, error) {
 		if f.Anonymous || name == "" {
 			return nil, fmt.Errorf("%v.%s: give every field a JSON name (embedded structs are not supported)", t, f.Name)
 		}
-		s, err := schemaWith(f.Type, f.Tag.Get("validate"))
+		s, err := schemaWith(f.Type, f.Tag.Get("validate"), visiting)
 		if err != nil {
 			return nil, fmt.Errorf("%v.%s: %w", t, f.Name, err)
 		}
@@ -84,30 +115,56 @@ func objectSchema(t reflect.Type) (map[string]any, error) {
 
 // withRules adds to s what the validate rules say that JSON Schema can.
 func withRules(s map[string]any, rules string) map[string]any {
-	bound := map[string]map[string]string{
-		"integer": {"gte": "minimum", "min": "minimum", "lte": "maximum", "max": "maximum", "gt": "exclusiveMinimum", "lt": "exclusiveMaximum"},
-		"number":  {"gte": "minimum", "min": "minimum", "lte": "maximum", "max": "maximum", "gt": "exclusiveMinimum", "lt": "exclusiveMaximum"},
-		"array":   {"min": "minItems", "max": "maxItems"},
-	}[s["type"].(string)]
+	kind := s["type"].(string)
+	numeric := kind == "integer" || kind == "number"
+	bound := map[string]string{"gte": "minimum", "min": "minimum", "lte": "maximum", "max": "maximum", "gt": "exclusiveMinimum", "lt": "exclusiveMaximum"}
+	if kind == "array" {
+		bound = map[string]string{"min": "minItems", "max": "maxItems"}
+	} else if !numeric {
+		bound = nil
+	}
 	for rule := range strings.SplitSeq(rules, ",") {
 		name, param, _ := strings.Cut(rule, "=")
-		if values := validation.Enum(name); values != nil {
+		if values := validation.Enum(name); values != nil && kind == "string" {
 			s["enum"] = values
 			continue
 		}
 		if name == "oneof" {
-			s["enum"] = strings.Fields(param)
+			s["enum"] = enumOf(param, numeric)
 			continue
 		}
 		n, err := strconv.ParseFloat(param, 64)
 		if err != nil {
 			continue
 		}
-		if name == "len" && s["type"] == "array" {
+		if name == "len" && kind == "array" {
 			s["minItems"], s["maxItems"] = n, n
 		} else if key, ok := bound[name]; ok {
 			s[key] = n
 		}
 	}
 	return s
+}
+
+// enumOf reads oneof's values: words, or 'quoted words', numbers for a
+// numeric field.
+func enumOf(param string, numeric bool) []any {
+	var words []string
+	for param = strings.TrimSpace(param); param != ""; param = strings.TrimSpace(param) {
+		if rest, ok := strings.CutPrefix(param, "'"); ok {
+			word, after, _ := strings.Cut(rest, "'")
+			words, param = append(words, word), after
+			continue
+		}
+		word, after, _ := strings.Cut(param, " ")
+		words, param = append(words, word), after
+	}
+	out := make([]any, len(words))
+	for i, w := range words {
+		out[i] = w
+		if n, err := strconv.ParseFloat(w, 64); numeric && err == nil {
+			out[i] = n
+		}
+	}
+	return out
 }

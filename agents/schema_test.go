@@ -67,6 +67,10 @@ func TestSchemaOfUnsupportedTypes(t *testing.T) {
 			V any `json:"v"`
 		}](), "has no JSON Schema"},
 		{"no JSON name", reflect.TypeFor[struct{ Plain string }](), "give every field a JSON name"},
+		{"recursive", reflect.TypeFor[node](), "contains itself"},
+		{"own JSON encoding", reflect.TypeFor[struct {
+			R json.RawMessage `json:"r"`
+		}](), "has its own JSON encoding"},
 		{"embedded", reflect.TypeFor[struct{ embedded }](), "give every field a JSON name"},
 	}
 	for _, tt := range tests {
@@ -77,4 +81,47 @@ func TestSchemaOfUnsupportedTypes(t *testing.T) {
 			}
 		})
 	}
+}
+
+type node struct {
+	Children []node `json:"children"`
+}
+
+func TestSchemaOfRulesThatNeedCare(t *testing.T) {
+	type out struct {
+		Size   int      `json:"size" validate:"oneof=1 2 3"`
+		Mood   string   `json:"mood" validate:"oneof='very happy' sad"`
+		Tags   []string `json:"tags" validate:"dive,oneof=a b"`
+		Bytes  []byte   `json:"bytes"`
+		Shared *item2   `json:"shared"`
+		Again  *item2   `json:"again"`
+	}
+	got, err := schemaOf(reflect.TypeFor[out]())
+	if err != nil {
+		t.Fatal(err)
+	}
+	props := got["properties"].(map[string]any)
+	raw, _ := json.Marshal(props["size"])
+	if string(raw) != `{"enum":[1,2,3],"type":"integer"}` {
+		t.Errorf("a numeric oneof: %s", raw)
+	}
+	raw, _ = json.Marshal(props["mood"])
+	if string(raw) != `{"enum":["very happy","sad"],"type":"string"}` {
+		t.Errorf("a quoted oneof: %s", raw)
+	}
+	raw, _ = json.Marshal(props["tags"])
+	if string(raw) != `{"items":{"enum":["a","b"],"type":"string"},"type":"array"}` {
+		t.Errorf("rules that begin with dive: %s", raw)
+	}
+	raw, _ = json.Marshal(props["bytes"])
+	if string(raw) != `{"type":"string"}` {
+		t.Errorf("bytes: %s", raw)
+	}
+	if props["again"] == nil {
+		t.Error("a type used twice (not recursive) has a schema each time")
+	}
+}
+
+type item2 struct {
+	N int `json:"n"`
 }

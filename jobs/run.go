@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/larderhq/larder/db"
@@ -111,11 +112,15 @@ func attemptError(job db.FetchedJob, err error) json.RawMessage {
 		Error   string    `json:"error"`
 		At      time.Time `json:"at"`
 		Trace   string    `json:"trace,omitempty"`
-	}{Attempt: job.Attempt, Error: err.Error(), At: time.Now().UTC()}
+	}{Attempt: job.Attempt, Error: storable(err.Error()), At: time.Now().UTC()}
 	var p *panicError
 	if errors.As(err, &p) {
-		entry.Trace = p.stack
+		entry.Trace = storable(p.stack)
 	}
 	raw, _ := json.Marshal(entry) // strings and a time: cannot fail
 	return raw
 }
+
+// storable makes text fit for the jobs table's jsonb, which refuses the
+// NUL character (json.Marshal already replaces invalid UTF-8).
+func storable(s string) string { return strings.ReplaceAll(s, "\x00", "") }

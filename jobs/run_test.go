@@ -37,6 +37,7 @@ func TestARunsOutcomeFollowsItsHandler(t *testing.T) {
 	Handle(reg, "test.cancel", func(context.Context, Job[greeting]) error { return Cancel(errors.New("gone")) })
 	Handle(reg, "test.snooze", func(context.Context, Job[greeting]) error { return Snooze(time.Hour) })
 	Handle(reg, "test.later", func(context.Context, Job[greeting]) error { return RetryAfter(30*time.Second, errors.New("busy")) })
+	Handle(reg, "test.nul", func(context.Context, Job[greeting]) error { return errors.New("before \x00after") })
 	Handle(reg, "test.panic", func(context.Context, Job[greeting]) error { panic("at the disco") })
 	Handle(reg, "test.slow", func(ctx context.Context, _ Job[greeting]) error { <-ctx.Done(); return ctx.Err() })
 	w := testWorker(t, reg)
@@ -60,6 +61,7 @@ func TestARunsOutcomeFollowsItsHandler(t *testing.T) {
 		{"snoozed", db.FetchedJob{Kind: "test.snooze", Payload: good}, db.JobStatePending, time.Hour, true, ""},
 		{"panic", db.FetchedJob{Kind: "test.panic", Payload: good}, db.JobStatePending, 2 * time.Minute, false, `"trace":"goroutine`},
 		{"timed out", db.FetchedJob{Kind: "test.slow", Payload: good, TimeoutMs: &ms}, db.JobStatePending, 2 * time.Minute, false, "timed out after 10ms"},
+		{"an error with a NUL", db.FetchedJob{Kind: "test.nul", Payload: good}, db.JobStatePending, 2 * time.Minute, false, `"error":"before after"`},
 		{"no handler", db.FetchedJob{Kind: "test.unknown", Payload: good}, db.JobStatePending, 2 * time.Minute, false, `no handler for kind \"test.unknown\"`},
 		{"payload does not decode", db.FetchedJob{Kind: "test.ok", Payload: json.RawMessage(`[1]`)}, db.JobStateDiscarded, 0, false, "does not decode into jobs.greeting"},
 		{"payload invalid", db.FetchedJob{Kind: "test.ok", Payload: json.RawMessage(`{}`)}, db.JobStateDiscarded, 0, false, "invalid payload: name"},

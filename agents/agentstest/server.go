@@ -9,7 +9,9 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -151,6 +153,13 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	case body.Model == "" || len(body.Messages) == 0:
 		s.reject(w, http.StatusBadRequest, "a request needs a model and messages")
 		return
+	case body.ResponseFormat.Type != "json_schema" || !body.ResponseFormat.JSONSchema.Strict || body.ResponseFormat.JSONSchema.Name == "":
+		s.reject(w, http.StatusBadRequest, "a request asks for structured output: a named json_schema response format, strict")
+		return
+	}
+	if problems := strictProblems(body.ResponseFormat.JSONSchema.Schema, "schema"); len(problems) > 0 {
+		s.reject(w, http.StatusBadRequest, "the schema is not one strict structured output accepts: "+strings.Join(problems, "; "))
+		return
 	}
 	req := Request{
 		Model: body.Model, SchemaName: body.ResponseFormat.JSONSchema.Name, Schema: body.ResponseFormat.JSONSchema.Schema,
@@ -197,6 +206,79 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		}},
 		"usage": map[string]any{"prompt_tokens": tokens[0], "completion_tokens": tokens[1], "total_tokens": tokens[0] + tokens[1]},
 	})
+}
+
+// strictKeywords are the JSON Schema keywords strict structured output
+// accepts.
+var strictKeywords = map[string]bool{
+	"type": true, "properties": true, "required": true, "additionalProperties": true, "items": true,
+	"enum": true, "const": true, "description": true, "anyOf": true, "$defs": true, "$ref": true,
+	"minimum": true, "maximum": true, "exclusiveMinimum": true, "exclusiveMaximum": true, "multipleOf": true,
+	"minItems": true, "maxItems": true, "pattern": true, "format": true,
+}
+
+// strictProblems lists what keeps schema (at path at) from being one that
+// strict structured output accepts: an unknown keyword, an object that
+// does not require every property or allows others, an enum value of
+// another type than its schema's.
+func strictProblems(schema map[string]any, at string) []string {
+	if schema == nil {
+		return []string{at + ": missing"}
+	}
+	var problems []string
+	for k := range schema {
+		if !strictKeywords[k] {
+			problems = append(problems, fmt.Sprintf("%s: keyword %q", at, k))
+		}
+	}
+	sub := func(v any, path string) {
+		m, ok := v.(map[string]any)
+		if !ok {
+			problems = append(problems, path+": not a schema")
+			return
+		}
+		problems = append(problems, strictProblems(m, path)...)
+	}
+	switch schema["type"] {
+	case "object":
+		props, _ := schema["properties"].(map[string]any)
+		required := map[string]bool{}
+		list, _ := schema["required"].([]any)
+		for _, r := range list {
+			name, _ := r.(string)
+			required[name] = true
+		}
+		for name, p := range props {
+			if !required[name] {
+				problems = append(problems, fmt.Sprintf("%s: property %q is not required", at, name))
+			}
+			sub(p, at+"."+name)
+		}
+		if len(required) != len(props) {
+			problems = append(problems, at+": required names properties it does not have")
+		}
+		if schema["additionalProperties"] != false {
+			problems = append(problems, at+": additionalProperties must be false")
+		}
+	case "array":
+		sub(schema["items"], at+"[]")
+	}
+	if anyOf, ok := schema["anyOf"].([]any); ok {
+		for i, alt := range anyOf {
+			sub(alt, fmt.Sprintf("%s.anyOf[%d]", at, i))
+		}
+	}
+	if enum, ok := schema["enum"].([]any); ok {
+		for _, v := range enum {
+			_, isString := v.(string)
+			_, isNumber := v.(float64)
+			if schema["type"] == "string" && !isString || (schema["type"] == "integer" || schema["type"] == "number") && !isNumber {
+				problems = append(problems, fmt.Sprintf("%s: enum value %v is not a %v", at, v, schema["type"]))
+			}
+		}
+	}
+	sort.Strings(problems)
+	return problems
 }
 
 // reject answers a request the protocol does not allow, and fails the test.

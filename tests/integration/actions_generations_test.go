@@ -117,6 +117,10 @@ func TestSuggestedTagsArePutOnTheFoods(t *testing.T) {
 
 	again := ok(t, b.acts.ApplySuggestedTags(b.ctx, me.ID, []string{g.ID.String()}))
 	require.Len(t, again, 4, "applying twice is harmless")
+
+	ok(t, b.acts.DeleteFoods(b.ctx, me.ID, []string{oats.ID.String()}))
+	fields = failed(t, b.acts.ApplySuggestedTags(b.ctx, me.ID, []string{g.ID.String()}), actions.CodeNotFound)
+	require.Equal(t, map[string]string{"ids[0]": "tags a food that no longer exists or is not yours"}, fields, "at the id the caller sent")
 }
 
 func TestCreateFoodsFromEstimatesChecksItsGenerations(t *testing.T) {
@@ -161,6 +165,12 @@ func TestGenerationActionsValidateTheirInput(t *testing.T) {
 	require.Zero(t, count(t, b, "generations"))
 	require.Zero(t, count(t, b, "jobs"), "nothing enqueued either")
 	require.Empty(t, ok(t, b.acts.EstimateNutrition(b.ctx, me.ID, nil)))
+	many := make([]agents.FoodDescription, actions.MaxGenerations+1)
+	for i := range many {
+		many[i].Description = "apple"
+	}
+	fields = failed(t, b.acts.EstimateNutrition(b.ctx, me.ID, many), actions.CodeInvalid)
+	require.Equal(t, map[string]string{"descriptions": "must have at most 500 items, not 501: each is a model call"}, fields)
 }
 
 func TestGenerationsAreReadByTheirOwner(t *testing.T) {

@@ -195,7 +195,7 @@ func TestARateLimitIsRetriedAfterRetryAfter(t *testing.T) {
 	require.Len(t, reqs, 2)
 	require.GreaterOrEqual(t, reqs[1].At.Sub(reqs[0].At), 900*time.Millisecond, "the retry waited for Retry-After (the test backoff is 10ms)")
 	require.Equal(t, int32(2), g.Attempts)
-	require.Contains(t, string(jobOf(t, b, g).Errors), "HTTP 429: Rate limit reached")
+	require.Contains(t, string(jobOf(t, b, g).Errors), "HTTP 429 Too Many Requests: Rate limit reached (retry after 1s)")
 }
 
 func TestAServerErrorIsRetried(t *testing.T) {
@@ -204,7 +204,7 @@ func TestAServerErrorIsRetried(t *testing.T) {
 
 	require.Equal(t, db.GenerationStatusSucceeded, g.Status, "%v", g.Error)
 	require.Equal(t, int32(2), g.Attempts)
-	require.Contains(t, string(jobOf(t, b, g).Errors), "HTTP 500: The server had an error")
+	require.Contains(t, string(jobOf(t, b, g).Errors), "HTTP 500 Internal Server Error: The server had an error")
 }
 
 func TestAModelThatTimesOutIsRetried(t *testing.T) {
@@ -220,13 +220,15 @@ func TestAModelThatTimesOutIsRetried(t *testing.T) {
 
 func TestARefusedRequestFailsAtOnce(t *testing.T) {
 	t.Parallel()
-	_, g, srv := estimated(t, func(agentstest.Request) agentstest.Answer {
+	b, g, srv := estimated(t, func(agentstest.Request) agentstest.Answer {
 		return agentstest.Fail(http.StatusBadRequest, "Invalid schema for response_format 'nutrition-estimator'")
 	}, 0)
 
 	require.Equal(t, db.GenerationStatusFailed, g.Status)
-	require.Equal(t, "model call: HTTP 400: Invalid schema for response_format 'nutrition-estimator'", *g.Error)
+	require.Equal(t, "model call: HTTP 400 Bad Request", *g.Error, "the user sees the status, not the server's words")
 	require.Equal(t, 1, srv.Count(), "no retry can fix a bad request")
+	testdb.Eventually(t, "the job cancelled", func() bool { return jobOf(t, b, g).State == db.JobStateCancelled })
+	require.Contains(t, string(jobOf(t, b, g).Errors), "Invalid schema for response_format", "operators see the server's words")
 }
 
 func TestWithoutAModelGenerationsFailClearly(t *testing.T) {
@@ -354,4 +356,65 @@ func TestAGenerationCutShortByAShutdownRunsAgain(t *testing.T) {
 	g = finished(t, b, me.ID, g.ID)[0]
 	require.Equal(t, db.GenerationStatusSucceeded, g.Status, "%v", g.Error)
 	require.Equal(t, int32(2), g.Attempts)
+}
+
+func TestAGenerationWhoseJobIsCancelledBeforeItRunsFails(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	me := factories.User().MustCreate(t, b.pool)
+	g := estimate(t, b, me.ID, "banana") // no worker: the job waits
+
+	_, err := jobs.NewClient().Cancel(b.ctx, b.pool, *g.JobID)
+	require.NoError(t, err)
+
+	g, err = db.First(db.SelectGenerations(b.ctx, b.pool, me.ID, []uuid.UUID{g.ID}))
+	require.NoError(t, err)
+	require.Equal(t, db.GenerationStatusFailed, g.Status, "not pending forever")
+	require.Equal(t, "cancelled: its job was cancelled", *g.Error)
+}
+
+func TestAGenerationWhoseJobIsDiscardedFails(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	me := factories.User().MustCreate(t, b.pool)
+	g := estimate(t, b, me.ID, "banana")
+
+	// As the rescue does when a worker died on the job's last attempt.
+	_, err := b.pool.Exec(b.ctx, `UPDATE jobs SET state = 'discarded', attempt = 10, finished_at = now(),
+		errors = '[{"attempt": 10, "error": "lease expired: worker w1 stopped renewing it"}]' WHERE id = $1`, *g.JobID)
+	require.NoError(t, err)
+
+	g, err = db.First(db.SelectGenerations(b.ctx, b.pool, me.ID, []uuid.UUID{g.ID}))
+	require.NoError(t, err)
+	require.Equal(t, db.GenerationStatusFailed, g.Status)
+	require.Equal(t, "its job gave up after 10 attempts: lease expired: worker w1 stopped renewing it", *g.Error)
+}
+
+func TestAWorkerThatDoesNotKnowTheAgentLeavesItToOthers(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	me := factories.User().MustCreate(t, b.pool)
+	srv := agentstest.NewServer(t, func(agentstest.Request) agentstest.Answer { return agentstest.JSON(banana) })
+	g := estimate(t, b, me.ID, "banana")
+	old, err := agents.NewRunner(b.pool, srv.Model(0), []agents.Definition{agents.AutoTagger}, agents.WithLogger(testLogger(t)))
+	require.NoError(t, err)
+	reg := jobs.NewRegistry()
+	old.RegisterJobs(reg)
+	cfg := quick(t)
+	cfg.Queues = map[string]int{agents.Queue: 1}
+	cfg.Backoff = func(int32) time.Duration { return time.Hour } // no second try here
+	_, stop := runWorker(t, b.pool, reg, cfg)
+	testdb.Eventually(t, "the first attempt", func() bool { return jobOf(t, b, g).Attempt == 1 && jobOf(t, b, g).State == db.JobStatePending })
+	stop()
+
+	g, err = db.First(db.SelectGenerations(b.ctx, b.pool, me.ID, []uuid.UUID{g.ID}))
+	require.NoError(t, err)
+	require.Equal(t, db.GenerationStatusPending, g.Status, "retried, not failed: a worker that knows it may come")
+	require.Contains(t, *g.Error, `no agent "nutrition-estimator" is registered`)
+
+	_, err = b.pool.Exec(b.ctx, "UPDATE jobs SET run_at = now() WHERE id = $1", *g.JobID)
+	require.NoError(t, err)
+	runAgents(t, b, srv.Model(0))
+	g = finished(t, b, me.ID, g.ID)[0]
+	require.Equal(t, db.GenerationStatusSucceeded, g.Status, "%v", g.Error)
 }
