@@ -48,37 +48,14 @@ func TestSchemaDumpIsCurrent(t *testing.T) {
 	}
 }
 
-// TestEveryMigrationRollsBack applies every migration with dbmate, rolls
-// them back one at a time to an empty schema, and applies them again.
-func TestEveryMigrationRollsBack(t *testing.T) {
+// TestLarderMigrationsCheckOnTheRepository runs the migration checks make
+// ci runs on Larder's own migrations and history: strict order and
+// step-by-step reversibility.
+func TestLarderMigrationsCheckOnTheRepository(t *testing.T) {
 	t.Parallel()
-	dbmate := tool(t, "dbmate")
-	url := emptyDatabase(t)
-	dump := filepath.Join(t.TempDir(), "schema.sql")
-	files := migrationFiles(t)
-
-	run(t, "", nil, dbmate, dbmateArgs(t, url, dump, "up")...)
-	first, err := os.ReadFile(dump)
-	require.NoError(t, err)
-
-	for i := len(files) - 1; i >= 0; i-- {
-		out := run(t, "", nil, dbmate, dbmateArgs(t, url, dump, "rollback")...)
-		require.Contains(t, out, "Rolled back: "+filepath.Base(files[i]))
-	}
-	status := run(t, "", nil, dbmate, dbmateArgs(t, url, dump, "--no-dump-schema", "status")...)
-	require.Contains(t, status, "Pending: "+strconv.Itoa(len(files)))
-	empty, err := os.ReadFile(dump)
-	require.NoError(t, err)
-	for _, leftover := range []string{"CREATE TABLE public.users", "CREATE TYPE", "CREATE EXTENSION", "CREATE INDEX"} {
-		require.NotContains(t, string(empty), leftover, "a down migration left something behind")
-	}
-
-	run(t, "", nil, dbmate, dbmateArgs(t, url, dump, "up")...)
-	again, err := os.ReadFile(dump)
-	require.NoError(t, err)
-	if diff := firstDifference(string(first), string(again)); diff != "" {
-		t.Fatalf("up, down to zero, up again gives another schema:\n%s", diff)
-	}
+	out := run(t, root(t), []string{"DATABASE_URL=" + emptyDatabase(t)}, larderBin(t), "migrations", "check")
+	require.Contains(t, out, "apply in strict mode")
+	require.Contains(t, out, "reversible: "+strconv.Itoa(len(migrationFiles(t)))+" migrations up, down to none and up again")
 }
 
 // TestMigrationFilesHaveOneUpDownPair holds every migration to dbmate's
