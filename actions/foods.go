@@ -2,6 +2,7 @@ package actions
 
 import (
 	"context"
+	"strings"
 
 	"github.com/google/uuid"
 
@@ -113,6 +114,57 @@ func tagFoods(ctx context.Context, tx db.DBTX, owner uuid.UUID, foods []db.Food,
 	}
 	_, err = db.InsertFoodTags(ctx, tx, pairs)
 	return err
+}
+
+// CatalogImport is what ImportCatalog did.
+type CatalogImport struct {
+	Added   []db.Food `json:"added"`
+	Skipped int       `json:"skipped"` // foods the catalog had already
+}
+
+// ImportCatalog adds foods to the shared catalog. It is an operator's
+// action (the seed command's), with no acting user: to users the catalog
+// is read-only. A food the catalog has already, by name and brand
+// regardless of case, is skipped, so an import can run again. Foods are
+// validated as CreateFoods validates them; a name and brand twice in the
+// batch is invalid, and catalog foods take no tags.
+func (a *Actions) ImportCatalog(ctx context.Context, in []NewFood) Result[CatalogImport] {
+	return run(ctx, a, "ImportCatalog", func() (CatalogImport, error) {
+		f := fields{}
+		f.batch("foods", len(in))
+		for i := range in {
+			a.check(f, path("foods", i), in[i])
+			if len(in[i].Tags) > 0 {
+				f[path("foods", i, "tags")] = "catalog foods take no tags"
+			}
+		}
+		f.duplicates("foods", "name", len(in), func(i int) string {
+			return strings.ToLower(in[i].Name) + "\x00" + strings.ToLower(in[i].Brand)
+		})
+		f.duplicates("foods", "barcode", len(in), func(i int) string { return in[i].Barcode })
+		if err := f.err(); err != nil {
+			return CatalogImport{}, err
+		}
+		rows := make([]db.NewFood, len(in))
+		for i, nf := range in {
+			rows[i] = db.NewFood{
+				Name: nf.Name, Brand: nf.Brand, Barcode: nf.Barcode,
+				Kind: db.FoodKind(nf.Kind), Category: db.FoodCategory(nf.Category), Nutrients: nf.Nutrients,
+			}
+		}
+		added, err := db.ImportCatalogFoods(ctx, a.pool, rows)
+		if e, ok := conflictAt(err, "foods_barcode_key", len(in),
+			func(i int) string { return in[i].Barcode }, func(i int) string { return path("foods", i, "barcode") }); ok {
+			return CatalogImport{}, e
+		}
+		if err != nil {
+			return CatalogImport{}, err
+		}
+		if added == nil {
+			added = []db.Food{}
+		}
+		return CatalogImport{Added: added, Skipped: len(in) - len(added)}, nil
+	})
 }
 
 // UpdateFoods changes the acting user's foods, all or none. A food the user

@@ -29,6 +29,11 @@ func (r Result[T]) Err() error {
 	return r.Error
 }
 
+// Get returns the data and Err(), for Go callers that want the usual pair:
+//
+//	foods, err := acts.CreateFoods(ctx, me, in).Get()
+func (r Result[T]) Get() (T, error) { return r.Data, r.Err() }
+
 // MarshalJSON writes data on success and error on failure, never both.
 func (r Result[T]) MarshalJSON() ([]byte, error) {
 	if r.Error != nil {

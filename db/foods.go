@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 
 	"github.com/larderhq/larder/db/dbsqlc"
 )
@@ -102,6 +103,29 @@ var foods = table[Food, uuid.UUID]{name: "foods", key: func(f Food) uuid.UUID { 
 // InsertFoods inserts foods and returns them in input order.
 func InsertFoods(ctx context.Context, dbtx DBTX, in []NewFood) ([]Food, error) {
 	return insertRows(ctx, dbtx, foods, in, packNewFoods, (*dbsqlc.Queries).InsertFoods)
+}
+
+// ImportCatalogFoods adds foods to the shared catalog (their OwnerID is
+// ignored) and returns those it added, in input order: a food the catalog
+// has already, by name and brand regardless of case, is skipped, so an
+// import can run again. Imports run one at a time (a transaction-level
+// advisory lock), in one transaction (a savepoint in dbtx's).
+func ImportCatalogFoods(ctx context.Context, dbtx DBTX, in []NewFood) ([]Food, error) {
+	if len(in) == 0 {
+		return nil, nil
+	}
+	var added []Food
+	err := WithTx(ctx, dbtx, func(tx pgx.Tx) error {
+		if err := dbsqlc.New(tx).LockCatalogImports(ctx); err != nil {
+			return foods.fail("import", err)
+		}
+		var err error
+		added, err = insertRows(ctx, tx, foods, in, func(ids []uuid.UUID, in []NewFood) dbsqlc.ImportCatalogFoodsParams {
+			return dbsqlc.ImportCatalogFoodsParams(packNewFoods(ids, in))
+		}, (*dbsqlc.Queries).ImportCatalogFoods)
+		return err
+	})
+	return added, err
 }
 
 func packNewFoods(ids []uuid.UUID, in []NewFood) dbsqlc.InsertFoodsParams {

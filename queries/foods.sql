@@ -22,6 +22,44 @@ SELECT unnest(@ids::uuid[]),
        unnest(@sodium_mgs::float8[])
 RETURNING *;
 
+-- name: LockCatalogImports :exec
+-- Held until the transaction ends: catalog imports run one at a time, so
+-- each sees what the one before it added.
+SELECT pg_advisory_xact_lock(hashtext('larder.catalog-import'));
+
+-- name: ImportCatalogFoods :many
+-- InsertFoods (the same parameters), but a food the shared catalog has
+-- already (the same name and brand, regardless of case) is skipped: an
+-- import can run again. Run it after LockCatalogImports, in one
+-- transaction.
+INSERT INTO foods (
+    id, owner_id, name, brand, barcode, kind, category,
+    energy_kcal, protein_g, fat_g, carbs_g, fiber_g, sugar_g, sodium_mg
+)
+SELECT i.id, NULL, i.name, nullif(i.brand, ''), nullif(i.barcode, ''), i.kind::food_kind, i.category::food_category,
+       i.energy_kcal, i.protein_g, i.fat_g, i.carbs_g, i.fiber_g, i.sugar_g, i.sodium_mg
+FROM (
+    SELECT unnest(@ids::uuid[]) AS id,
+           unnest(@owner_ids::uuid[]) AS owner_id,
+           unnest(@names::text[]) AS name,
+           unnest(@brands::text[]) AS brand,
+           unnest(@barcodes::text[]) AS barcode,
+           unnest(@kinds::text[]) AS kind,
+           unnest(@categories::text[]) AS category,
+           unnest(@energy_kcals::float8[]) AS energy_kcal,
+           unnest(@protein_gs::float8[]) AS protein_g,
+           unnest(@fat_gs::float8[]) AS fat_g,
+           unnest(@carbs_gs::float8[]) AS carbs_g,
+           unnest(@fiber_gs::float8[]) AS fiber_g,
+           unnest(@sugar_gs::float8[]) AS sugar_g,
+           unnest(@sodium_mgs::float8[]) AS sodium_mg
+) AS i
+WHERE NOT EXISTS (
+    SELECT 1 FROM foods AS f
+    WHERE f.owner_id IS NULL AND lower(f.name) = lower(i.name) AND lower(coalesce(f.brand, '')) = lower(i.brand)
+)
+RETURNING *;
+
 -- name: SelectFoods :many
 -- Foods visible to a viewer: the viewer's own and the shared catalog. A
 -- NULL viewer sees only the shared catalog.

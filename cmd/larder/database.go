@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
 	"os"
 
 	"github.com/larderhq/larder/internal/pgserver"
@@ -28,9 +27,10 @@ func databaseURL(ctx context.Context) (string, error) {
 // runDB serves "larder db url" (print the database URL, starting the
 // development server if needed) and "larder db stop" (stop the throwaway
 // cluster, if larder started one).
-func runDB(ctx context.Context, args []string, stdout io.Writer) error {
-	fs := newFlags("db", "db url | db stop", stdout)
-	if err := parse(fs, args); err != nil {
+func runDB(ctx context.Context, c *cli, args []string) error {
+	stdout := c.stdout
+	fs := c.flags("db", "db url | db stop")
+	if err := c.parse(fs, args); err != nil {
 		return err
 	}
 	switch fs.Arg(0) {

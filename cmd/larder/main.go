@@ -1,12 +1,14 @@
 // Command larder runs Larder's main jobs against a PostgreSQL database:
-// migrating it, and showing the data layer at work.
+// migrating it, seeding it, running the job worker, showing Larder at
+// work, and the migration workflow in a checkout.
 //
 // The database is DATABASE_URL when set. Otherwise larder uses (and creates
 // if needed) the database "larder" on the development server that
 // internal/pgserver finds or starts, so the commands work on a fresh clone
 // with nothing configured.
 //
-// Exit codes: 0 success, 1 failure, 2 bad usage.
+// Exit codes: 0 success (a worker stopped by SIGINT or SIGTERM included),
+// 1 failure, 2 bad usage.
 package main
 
 import (
@@ -15,6 +17,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"os/signal"
 	"syscall"
@@ -23,25 +26,37 @@ import (
 const usage = `larder runs Larder's main jobs against a PostgreSQL database.
 
 Usage:
-  larder <command> [arguments]
+  larder [-log-format text|json] [-log-level LEVEL] <command> [arguments]
 
 Commands:
-  demo        migrate the database, then walk through the data layer
+  demo        migrate the database, then walk through Larder as a new user
+  seed        load the sample catalog and demo users (-scale N: load-test rows)
+  worker      run the job queue and the AI generations until SIGINT/SIGTERM
   migrate     apply, roll back or list migrations: migrate up|down|status
   migrations  the migration workflow in a checkout: new | check | reconcile
   db          the development database: db url | db stop
 
 The database is DATABASE_URL when set; otherwise the database "larder" on
 a development server found or started for you (see internal/pgserver).
+The worker's model is LARDER_MODEL, LARDER_MODEL_BASE_URL,
+LARDER_MODEL_API_KEY (see agents/README.md). Logs go to stderr, as text or
+as JSON (-log-format, or LARDER_LOG_FORMAT).
 Run "larder <command> -h" for a command's flags.
+
+Exit codes: 0 success, 1 failure, 2 bad usage.
 `
 
 // errUsage marks errors caused by how larder was called (exit code 2).
 var errUsage = errors.New("usage")
 
+// command runs one larder command.
+type command func(ctx context.Context, c *cli, args []string) error
+
 // commands maps each command name to its function.
-var commands = map[string]func(ctx context.Context, args []string, stdout io.Writer) error{
+var commands = map[string]command{
 	"demo":       runDemo,
+	"seed":       runSeed,
+	"worker":     runWorker,
 	"migrate":    runMigrate,
 	"migrations": runMigrations,
 	"db":         runDB,
@@ -53,9 +68,31 @@ func main() {
 	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
 }
 
+// cli is what every command shares: where output and logs go.
+type cli struct {
+	stdout, stderr io.Writer
+	logFormat      string
+	logLevel       slog.Level
+	log            *slog.Logger
+}
+
 // run runs one command and returns the process's exit code.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+	c := &cli{stdout: stdout, stderr: stderr, logFormat: os.Getenv("LARDER_LOG_FORMAT")}
+	if c.logFormat == "" {
+		c.logFormat = "text"
+	}
+	global := c.flags("larder", "")
+	global.Usage = func() { fmt.Fprint(stdout, usage) }
+	if err := global.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		fmt.Fprintf(stderr, "larder: %v\n\n%s", err, usage)
+		return 2
+	}
+	args = global.Args()
+	if len(args) == 0 || args[0] == "help" {
 		fmt.Fprint(stdout, usage)
 		return 0
 	}
@@ -64,7 +101,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "larder: unknown command %q\n\n%s", args[0], usage)
 		return 2
 	}
-	err := cmd(ctx, args[1:], stdout)
+	err := cmd(ctx, c, args[1:])
 	switch {
 	case err == nil, errors.Is(err, flag.ErrHelp):
 		return 0
@@ -77,24 +114,54 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 }
 
-// newFlags returns a command's flag set, printing its help to stdout.
-func newFlags(name, synopsis string, stdout io.Writer) *flag.FlagSet {
+// flags returns a command's flag set, printing its help to stdout, with
+// the logging flags every command takes (their defaults: what was given
+// before the command).
+func (c *cli) flags(name, synopsis string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(stdout)
+	fs.SetOutput(c.stdout)
 	fs.Usage = func() {
-		fmt.Fprintf(stdout, "Usage: larder %s\n\n", synopsis)
+		fmt.Fprintf(c.stdout, "Usage: larder %s\n\nFlags:\n", synopsis)
 		fs.PrintDefaults()
 	}
+	fs.StringVar(&c.logFormat, "log-format", c.logFormat, "logs as `text` (for a terminal) or json")
+	fs.TextVar(&c.logLevel, "log-level", c.logLevel, "the least `level` logged: debug, info, warn or error")
 	return fs
 }
 
-// parse parses args, marking parse errors as usage errors.
-func parse(fs *flag.FlagSet, args []string) error {
+// parse parses a command's args, marking parse errors as usage errors,
+// and makes the logger.
+func (c *cli) parse(fs *flag.FlagSet, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
 		}
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
+	if c.logFormat != "text" && c.logFormat != "json" {
+		return fmt.Errorf("%w: -log-format is text or json, not %q", errUsage, c.logFormat)
+	}
+	c.log = c.logger(c.logLevel)
 	return nil
+}
+
+// logger returns a logger to stderr in the chosen format, logging from
+// level up (and never below -log-level).
+func (c *cli) logger(level slog.Level) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: max(level, c.logLevel)}
+	if c.logFormat == "json" {
+		return slog.New(slog.NewJSONHandler(c.stderr, opts))
+	}
+	return slog.New(slog.NewTextHandler(c.stderr, opts))
+}
+
+// isTerminal reports whether w is a terminal (a progress bar redraws
+// itself there; elsewhere progress is printed as lines).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	info, err := f.Stat()
+	return err == nil && info.Mode()&os.ModeCharDevice != 0
 }

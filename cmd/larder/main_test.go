@@ -20,6 +20,13 @@ func TestRunExitCodes(t *testing.T) {
 		{name: "a command's help", args: []string{"migrate", "-h"}, code: 0, want: "Usage: larder migrate"},
 		{name: "unknown command", args: []string{"nope"}, code: 2, want: `unknown command "nope"`},
 		{name: "bad subcommand", args: []string{"db", "drop"}, code: 2, want: "want url or stop"},
+		{name: "every command explains itself", args: []string{"worker", "-h"}, code: 0, want: "Runs Larder's jobs until SIGINT or SIGTERM"},
+		{name: "seed's help", args: []string{"seed", "-help"}, code: 0, want: "-scale N adds"},
+		{name: "a bad log format", args: []string{"demo", "-log-format", "xml"}, code: 2, want: "-log-format is text or json"},
+		{name: "a bad log format before the command", args: []string{"-log-format", "xml", "db", "url"}, code: 2, want: "-log-format is text or json"},
+		{name: "an unknown flag", args: []string{"seed", "-sclae", "3"}, code: 2, want: "flag provided but not defined: -sclae"},
+		{name: "bad queues", args: []string{"worker", "-queues", "default=0"}, code: 2, want: "-queues wants name=n pairs"},
+		{name: "a negative scale", args: []string{"seed", "-scale", "-1"}, code: 2, want: "-scale is 0 or more"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
 	"text/tabwriter"
 
 	"github.com/larderhq/larder/db"
@@ -11,10 +10,11 @@ import (
 
 // runMigrate serves "larder migrate up|down|status" with the migrations
 // built into the binary.
-func runMigrate(ctx context.Context, args []string, stdout io.Writer) error {
-	fs := newFlags("migrate", "migrate [-strict] up|down|status", stdout)
+func runMigrate(ctx context.Context, c *cli, args []string) error {
+	stdout := c.stdout
+	fs := c.flags("migrate", "migrate [-strict] up|down|status")
 	strict := fs.Bool("strict", false, "refuse migrations older than the newest applied one")
-	if err := parse(fs, args); err != nil {
+	if err := c.parse(fs, args); err != nil {
 		return err
 	}
 	action := fs.Arg(0)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"path/filepath"
 	"time"
 
@@ -30,12 +29,13 @@ renames the versions that database applied.`
 
 // runMigrations serves "larder migrations": the migration workflow on the
 // repository's files (internal/migrations).
-func runMigrations(ctx context.Context, args []string, stdout io.Writer) error {
-	fs := newFlags("migrations", migrationsSynopsis, stdout)
+func runMigrations(ctx context.Context, c *cli, args []string) error {
+	stdout := c.stdout
+	fs := c.flags("migrations", migrationsSynopsis)
 	repo := fs.String("repo", ".", "the repository's root")
 	main := fs.String("main", "main", "reconcile: the main branch, whose migrations keep their versions")
 	sqlc := fs.String("sqlc", "", "reconcile: the sqlc binary to regenerate with (the Makefile passes bin/sqlc)")
-	if err := parse(fs, args); err != nil {
+	if err := c.parse(fs, args); err != nil {
 		return err
 	}
 	o := migrations.Options{Repo: *repo, Main: *main, Sqlc: *sqlc, Log: stdout}

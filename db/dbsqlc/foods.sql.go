@@ -68,6 +68,109 @@ func (q *Queries) DeleteFoods(ctx context.Context, arg DeleteFoodsParams) ([]Foo
 	return items, nil
 }
 
+const importCatalogFoods = `-- name: ImportCatalogFoods :many
+INSERT INTO foods (
+    id, owner_id, name, brand, barcode, kind, category,
+    energy_kcal, protein_g, fat_g, carbs_g, fiber_g, sugar_g, sodium_mg
+)
+SELECT i.id, NULL, i.name, nullif(i.brand, ''), nullif(i.barcode, ''), i.kind::food_kind, i.category::food_category,
+       i.energy_kcal, i.protein_g, i.fat_g, i.carbs_g, i.fiber_g, i.sugar_g, i.sodium_mg
+FROM (
+    SELECT unnest($1::uuid[]) AS id,
+           unnest($2::uuid[]) AS owner_id,
+           unnest($3::text[]) AS name,
+           unnest($4::text[]) AS brand,
+           unnest($5::text[]) AS barcode,
+           unnest($6::text[]) AS kind,
+           unnest($7::text[]) AS category,
+           unnest($8::float8[]) AS energy_kcal,
+           unnest($9::float8[]) AS protein_g,
+           unnest($10::float8[]) AS fat_g,
+           unnest($11::float8[]) AS carbs_g,
+           unnest($12::float8[]) AS fiber_g,
+           unnest($13::float8[]) AS sugar_g,
+           unnest($14::float8[]) AS sodium_mg
+) AS i
+WHERE NOT EXISTS (
+    SELECT 1 FROM foods AS f
+    WHERE f.owner_id IS NULL AND lower(f.name) = lower(i.name) AND lower(coalesce(f.brand, '')) = lower(i.brand)
+)
+RETURNING id, owner_id, name, brand, barcode, kind, category, energy_kcal, protein_g, fat_g, carbs_g, fiber_g, sugar_g, sodium_mg, created_at, updated_at
+`
+
+type ImportCatalogFoodsParams struct {
+	Ids         []uuid.UUID `json:"ids"`
+	OwnerIds    []uuid.UUID `json:"owner_ids"`
+	Names       []string    `json:"names"`
+	Brands      []string    `json:"brands"`
+	Barcodes    []string    `json:"barcodes"`
+	Kinds       []string    `json:"kinds"`
+	Categories  []string    `json:"categories"`
+	EnergyKcals []float64   `json:"energy_kcals"`
+	ProteinGs   []float64   `json:"protein_gs"`
+	FatGs       []float64   `json:"fat_gs"`
+	CarbsGs     []float64   `json:"carbs_gs"`
+	FiberGs     []float64   `json:"fiber_gs"`
+	SugarGs     []float64   `json:"sugar_gs"`
+	SodiumMgs   []float64   `json:"sodium_mgs"`
+}
+
+// InsertFoods (the same parameters), but a food the shared catalog has
+// already (the same name and brand, regardless of case) is skipped: an
+// import can run again. Run it after LockCatalogImports, in one
+// transaction.
+func (q *Queries) ImportCatalogFoods(ctx context.Context, arg ImportCatalogFoodsParams) ([]Food, error) {
+	rows, err := q.db.Query(ctx, importCatalogFoods,
+		arg.Ids,
+		arg.OwnerIds,
+		arg.Names,
+		arg.Brands,
+		arg.Barcodes,
+		arg.Kinds,
+		arg.Categories,
+		arg.EnergyKcals,
+		arg.ProteinGs,
+		arg.FatGs,
+		arg.CarbsGs,
+		arg.FiberGs,
+		arg.SugarGs,
+		arg.SodiumMgs,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []Food
+	for rows.Next() {
+		var i Food
+		if err := rows.Scan(
+			&i.ID,
+			&i.OwnerID,
+			&i.Name,
+			&i.Brand,
+			&i.Barcode,
+			&i.Kind,
+			&i.Category,
+			&i.EnergyKcal,
+			&i.ProteinG,
+			&i.FatG,
+			&i.CarbsG,
+			&i.FiberG,
+			&i.SugarG,
+			&i.SodiumMg,
+			&i.CreatedAt,
+			&i.UpdatedAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const insertFoods = `-- name: InsertFoods :many
 INSERT INTO foods (
     id, owner_id, name, brand, barcode, kind, category,
@@ -233,6 +336,17 @@ func (q *Queries) ListFoods(ctx context.Context, arg ListFoodsParams) ([]Food, e
 		return nil, err
 	}
 	return items, nil
+}
+
+const lockCatalogImports = `-- name: LockCatalogImports :exec
+SELECT pg_advisory_xact_lock(hashtext('larder.catalog-import'))
+`
+
+// Held until the transaction ends: catalog imports run one at a time, so
+// each sees what the one before it added.
+func (q *Queries) LockCatalogImports(ctx context.Context) error {
+	_, err := q.db.Exec(ctx, lockCatalogImports)
+	return err
 }
 
 const selectFoods = `-- name: SelectFoods :many
