@@ -105,6 +105,24 @@ func InsertFoods(ctx context.Context, dbtx DBTX, in []NewFood) ([]Food, error) {
 	return insertRows(ctx, dbtx, foods, in, packNewFoods, (*dbsqlc.Queries).InsertFoods)
 }
 
+// CopyFoods bulk-loads foods with COPY, each with a new UUIDv7, and
+// returns how many it wrote. Nothing is read back: for loads that need
+// no rows returned, it is as fast as raw pgx CopyFrom (docs/BENCHMARKS.md).
+// Constraint violations abort the whole load.
+func CopyFoods(ctx context.Context, dbtx DBTX, in []NewFood) (int64, error) {
+	return copyRows(ctx, dbtx, foods.name, in, func(ids []uuid.UUID, in []NewFood, out []dbsqlc.CopyFoodsParams) []dbsqlc.CopyFoodsParams {
+		for i, f := range in {
+			n := f.Nutrients
+			out = append(out, dbsqlc.CopyFoodsParams{
+				ID: ids[i], OwnerID: f.OwnerID, Name: f.Name, Brand: nonEmptyIn(&in[i].Brand), Barcode: nonEmptyIn(&in[i].Barcode),
+				Kind: f.Kind, Category: f.Category,
+				EnergyKcal: n.EnergyKcal, ProteinG: n.ProteinG, FatG: n.FatG, CarbsG: n.CarbsG, FiberG: n.FiberG, SugarG: n.SugarG, SodiumMg: n.SodiumMg,
+			})
+		}
+		return out
+	}, (*dbsqlc.Queries).CopyFoods)
+}
+
 // ImportCatalogFoods adds foods to the shared catalog (their OwnerID is
 // ignored) and returns those it added, in input order: a food the catalog
 // has already, by name and brand regardless of case, is skipped, so an

@@ -81,6 +81,32 @@ func insertRows[In, P, Row any](ctx context.Context, dbtx DBTX, t table[Row, uui
 	return inOrder(rows, ids, t.key), nil
 }
 
+// copyRows is the bulk load: it COPYs in, giving each row a new UUIDv7,
+// and returns how many rows it wrote; nothing is read back. pack converts
+// one chunk (ChunkSize rows, so that the converted rows never take more
+// memory than one chunk's) into the generated :copyfrom query's
+// parameters; several chunks go in one transaction.
+func copyRows[In, P any](ctx context.Context, dbtx DBTX, t string, in []In, pack func(ids []uuid.UUID, in []In, out []P) []P,
+	q func(*dbsqlc.Queries, context.Context, []P) (int64, error),
+) (int64, error) {
+	var written int64
+	var buf []P
+	_, err := inChunks(ctx, dbtx, len(in), func(qs *dbsqlc.Queries, lo, hi int) ([]struct{}, error) {
+		ids, err := newIDs(hi - lo)
+		if err != nil {
+			return nil, err
+		}
+		buf = pack(ids, in[lo:hi], buf[:0])
+		n, err := q(qs, ctx, buf)
+		written += n
+		return nil, err
+	})
+	if err != nil {
+		return 0, fail("copy", t, err)
+	}
+	return written, nil
+}
+
 // selectRows returns the rows with the given keys, in the order of keys;
 // keys that match no row (or no row the caller may see) are left out.
 func selectRows[P, Row any, K comparable](ctx context.Context, dbtx DBTX, t table[Row, K], keys []K,

@@ -110,6 +110,24 @@ func InsertMealEntries(ctx context.Context, dbtx DBTX, in []NewMealEntry) ([]Mea
 	}, (*dbsqlc.Queries).InsertMealEntries)
 }
 
+// CopyMealEntries bulk-loads journal entries with COPY, each with a new
+// UUIDv7, and returns how many it wrote; nothing is read back (see
+// CopyFoods).
+func CopyMealEntries(ctx context.Context, dbtx DBTX, in []NewMealEntry) (int64, error) {
+	return copyRows(ctx, dbtx, mealEntries.name, in, func(ids []uuid.UUID, in []NewMealEntry, out []dbsqlc.CopyMealEntriesParams) []dbsqlc.CopyMealEntriesParams {
+		for i, m := range in {
+			p := dbsqlc.CopyMealEntriesParams{ID: ids[i], OwnerID: m.OwnerID, EatenAt: m.EatenAt, Meal: m.Meal}
+			if m.RecipeID != uuid.Nil {
+				p.RecipeID, p.Servings = &in[i].RecipeID, &in[i].Servings
+			} else {
+				p.FoodID, p.Grams = &in[i].FoodID, &in[i].Grams
+			}
+			out = append(out, p)
+		}
+		return out
+	}, (*dbsqlc.Queries).CopyMealEntries)
+}
+
 // SelectMealEntries returns owner's entries with the given ids, in the
 // order of ids.
 func SelectMealEntries(ctx context.Context, dbtx DBTX, owner uuid.UUID, ids []uuid.UUID) ([]MealEntry, error) {

@@ -41,13 +41,15 @@ var (
 // singleRowWrite says why q is a single-row write, or "" when it is not:
 // every write must return its rows (:many) and take them as arrays, or
 // select a set of them bounded by a LIMIT parameter (the queue's claims).
+// A :copyfrom query is COPY, whose one-row VALUES only names the columns:
+// sqlc sends it any number of rows.
 func singleRowWrite(q sqlcQuery) string {
 	body := stripComments(q.sql)
-	if !writeStatement.MatchString(body) {
+	if !writeStatement.MatchString(body) || q.command == "copyfrom" {
 		return ""
 	}
 	switch {
-	case q.command != "many" && q.command != "copyfrom":
+	case q.command != "many":
 		return "a write annotated :" + q.command + ", not :many"
 	case valuesList.MatchString(body):
 		return "a VALUES (...) list writes a fixed number of rows"
@@ -80,6 +82,7 @@ func TestSingleRowWriteDetector(t *testing.T) {
 		{name: "a read", give: sqlcQuery{"SelectTags", "one", "SELECT * FROM tags WHERE id = @id;"}},
 		{name: "a set bounded by a limit", give: sqlcQuery{"ClaimJobs", "many",
 			"WITH p AS (SELECT id FROM jobs LIMIT @row_limit FOR UPDATE SKIP LOCKED) UPDATE jobs SET state = 'running' WHERE id = ANY(ARRAY(SELECT id FROM p)) RETURNING id;"}},
+		{name: "a bulk load", give: sqlcQuery{"CopyTags", "copyfrom", "INSERT INTO tags (name) VALUES (@name);"}},
 		{name: "exec insert", give: sqlcQuery{"InsertTag", "exec", "INSERT INTO tags (name) SELECT unnest(@names::text[]);"}, bad: true},
 		{name: "one row by VALUES", give: sqlcQuery{"InsertTag", "many", "INSERT INTO tags (name) VALUES (@name) RETURNING *;"}, bad: true},
 		{name: "scalar update", give: sqlcQuery{"UpdateTag", "many", "UPDATE tags SET name = @name WHERE id = @id RETURNING *;"}, bad: true},

@@ -11,6 +11,15 @@ import (
 // helpers build the optional scalar parameters of list filters.
 
 // nonEmpty is s, or nil (no filter) when s is empty.
+// nonEmptyIn is s itself, or nil when *s is empty: nonEmpty without a
+// copy, for bulk loads that point into their input.
+func nonEmptyIn(s *string) *string {
+	if *s == "" {
+		return nil
+	}
+	return s
+}
+
 func nonEmpty[S ~string](s S) *string {
 	if s == "" {
 		return nil

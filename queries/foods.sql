@@ -22,6 +22,16 @@ SELECT unnest(@ids::uuid[]),
        unnest(@sodium_mgs::float8[])
 RETURNING *;
 
+-- name: CopyFoods :copyfrom
+-- The bulk load: COPY, nothing returned (see db.CopyFoods).
+INSERT INTO foods (
+    id, owner_id, name, brand, barcode, kind, category,
+    energy_kcal, protein_g, fat_g, carbs_g, fiber_g, sugar_g, sodium_mg
+) VALUES (
+    @id, @owner_id, @name, @brand, @barcode, @kind, @category,
+    @energy_kcal, @protein_g, @fat_g, @carbs_g, @fiber_g, @sugar_g, @sodium_mg
+);
+
 -- name: LockCatalogImports :exec
 -- Held until the transaction ends: catalog imports run one at a time, so
 -- each sees what the one before it added.

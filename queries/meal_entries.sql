@@ -12,6 +12,11 @@ SELECT unnest(@ids::uuid[]),
        nullif(unnest(@servings::float8[]), 0)
 RETURNING *;
 
+-- name: CopyMealEntries :copyfrom
+-- The bulk load: COPY, nothing returned (see db.CopyMealEntries).
+INSERT INTO meal_entries (id, owner_id, eaten_at, meal, food_id, grams, recipe_id, servings)
+VALUES (@id, @owner_id, @eaten_at, @meal, @food_id, @grams, @recipe_id, @servings);
+
 -- name: SelectMealEntries :many
 SELECT * FROM meal_entries WHERE id = ANY(@ids::uuid[]) AND owner_id = @owner_id;
 

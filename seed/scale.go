@@ -55,9 +55,11 @@ type SyntheticReport struct {
 }
 
 // synthesize adds users (and their pantries, recipes and meal entries) for
-// about meals meal entries, straight through package db's many-first
-// inserts, usersPerBatch users per transaction: load data needs no
-// per-request checks, and goes in at the speed of the database.
+// about meals meal entries, straight through package db, usersPerBatch
+// users per transaction: load data needs no per-request checks. Users,
+// pantry items and recipes go through the many-first inserts (their ids
+// are needed); the meal entries, most of the rows, through the bulk load
+// (COPY).
 func synthesize(ctx context.Context, pool db.DBTX, catalog []db.Food, meals int, progress func(Progress)) (SyntheticReport, error) {
 	users := (meals + mealsPerUser - 1) / mealsPerUser
 	if users == 0 {
@@ -149,6 +151,6 @@ func synthesizeBatch(ctx context.Context, tx db.DBTX, run string, lo, n int, cat
 			meals = append(meals, e)
 		}
 	}
-	_, err = db.InsertMealEntries(ctx, tx, meals)
+	_, err = db.CopyMealEntries(ctx, tx, meals) // the bulk of the rows: COPY, nothing read back
 	return err
 }

@@ -12,6 +12,23 @@ import (
 	"github.com/google/uuid"
 )
 
+type CopyFoodsParams struct {
+	ID         uuid.UUID    `json:"id"`
+	OwnerID    *uuid.UUID   `json:"owner_id"`
+	Name       string       `json:"name"`
+	Brand      *string      `json:"brand"`
+	Barcode    *string      `json:"barcode"`
+	Kind       FoodKind     `json:"kind"`
+	Category   FoodCategory `json:"category"`
+	EnergyKcal float64      `json:"energy_kcal"`
+	ProteinG   float64      `json:"protein_g"`
+	FatG       float64      `json:"fat_g"`
+	CarbsG     float64      `json:"carbs_g"`
+	FiberG     float64      `json:"fiber_g"`
+	SugarG     float64      `json:"sugar_g"`
+	SodiumMg   float64      `json:"sodium_mg"`
+}
+
 const deleteFoods = `-- name: DeleteFoods :many
 WITH locked AS (
     SELECT foods.id FROM foods

@@ -12,6 +12,17 @@ import (
 	"github.com/google/uuid"
 )
 
+type CopyMealEntriesParams struct {
+	ID       uuid.UUID  `json:"id"`
+	OwnerID  uuid.UUID  `json:"owner_id"`
+	EatenAt  time.Time  `json:"eaten_at"`
+	Meal     MealKind   `json:"meal"`
+	FoodID   *uuid.UUID `json:"food_id"`
+	Grams    *float64   `json:"grams"`
+	RecipeID *uuid.UUID `json:"recipe_id"`
+	Servings *float64   `json:"servings"`
+}
+
 const dailyTotals = `-- name: DailyTotals :many
 WITH bounds AS (
     SELECT $1::text AS time_zone,

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -237,4 +238,48 @@ func TestErrorsAtCommitAreMapped(t *testing.T) {
 	require.ErrorAs(t, err, &ce)
 	require.ErrorIs(t, err, db.ErrForeignKeyViolation)
 	require.Equal(t, "meal_entries_food_id_fkey", ce.Constraint)
+}
+
+func TestCopyLoadsInBulkWithNothingReturned(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	me := factories.User().MustCreate(t, b.pool)
+	in := factories.Food().OwnedBy(me).Branded("Bulk").BuildMany(db.ChunkSize + 1)
+	in[0].Brand = "" // NULL
+
+	n, err := db.CopyFoods(b.ctx, b.pool, in)
+
+	require.NoError(t, err)
+	require.EqualValues(t, db.ChunkSize+1, n)
+	page, err := db.ListFoods(b.ctx, b.pool, db.FoodFilter{ViewerID: &me.ID, Limit: 2})
+	require.NoError(t, err)
+	require.Equal(t, in[0].Name, page.Items[0].Name)
+	require.Nil(t, page.Items[0].Brand)
+	require.Equal(t, "Bulk", *page.Items[1].Brand)
+	require.Equal(t, in[1].Nutrients, db.NutrientsOf(page.Items[1]))
+	require.Equal(t, in[1].Kind, page.Items[1].Kind, "enums go in as COPY's text")
+
+	recipe := factories.Recipe().OwnedBy(me).MustCreate(t, b.pool)
+	at := time.Date(2026, 11, 25, 8, 0, 0, 0, time.UTC)
+	n, err = db.CopyMealEntries(b.ctx, b.pool, []db.NewMealEntry{
+		{OwnerID: me.ID, EatenAt: at, Meal: db.MealKindBreakfast, MealSource: db.MealSource{FoodID: page.Items[0].ID, Grams: 120}},
+		{OwnerID: me.ID, EatenAt: at, Meal: db.MealKindDinner, MealSource: db.MealSource{RecipeID: recipe.ID, Servings: 1.5}},
+	})
+	require.NoError(t, err)
+	require.EqualValues(t, 2, n)
+	entries, err := db.ListMealEntries(b.ctx, b.pool, db.MealEntryFilter{OwnerID: me.ID})
+	require.NoError(t, err)
+	require.Len(t, entries.Items, 2)
+	for _, e := range entries.Items {
+		if e.RecipeID != nil {
+			require.Nil(t, e.FoodID)
+			require.Equal(t, 1.5, *e.Servings)
+		} else {
+			require.Equal(t, 120.0, *e.Grams)
+			require.Nil(t, e.Servings)
+		}
+	}
+
+	_, err = db.CopyFoods(b.ctx, b.pool, []db.NewFood{{Name: "", Kind: db.FoodKindWhole, Category: db.FoodCategoryFruit}})
+	require.Error(t, err, "a broken CHECK aborts the load")
 }
