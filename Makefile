@@ -104,8 +104,12 @@ bench-jobs: ## the job queue's throughput (jobs/s): enqueue, burn-down, continuo
 	$(GO) test -run '^$$' -bench 'BenchmarkJobs$$' -benchtime 3x ./tests/integration/
 
 .PHONY: bench
-bench: ## benchmarks: many-first insert vs a per-row loop and CopyFrom, action vs model, chunk sizes
-	$(GO) test -run '^$$' -bench . -benchmem ./db/ ./tests/integration/...
+bench: ## the data layer against a per-row loop, pgx Batch, VALUES and COPY at 100 to 100,000 rows (a Markdown report)
+	$(GO) run ./tests/bench
+
+.PHONY: bench-doc
+bench-doc: ## run the benchmarks and write docs/BENCHMARKS.md
+	$(GO) run ./tests/bench -out docs/BENCHMARKS.md
 
 # --- checks ----------------------------------------------------------------
 

@@ -1,0 +1,113 @@
+package db
+
+import (
+	"math"
+	"math/big"
+	"math/rand/v2"
+	"strconv"
+	"testing"
+
+	"github.com/jackc/pgx/v5/pgtype"
+)
+
+// encodeNumeric is a numeric's binary wire format, as pgx sends it.
+func encodeNumeric(t *testing.T, n pgtype.Numeric) []byte {
+	t.Helper()
+	buf, err := pgtype.NewMap().Encode(pgtype.NumericOID, pgtype.BinaryFormatCode, n, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return buf
+}
+
+// pgxFloat64 is what pgx's own codec reads.
+func pgxFloat64(t *testing.T, src []byte) float64 {
+	t.Helper()
+	var f float64
+	if err := pgtype.NewMap().Scan(pgtype.NumericOID, pgtype.BinaryFormatCode, src, &f); err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+func TestFastNumericReadsWhatPgxReads(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(1, 2))
+	var cases []pgtype.Numeric
+	for _, s := range []string{"0", "0.00", "1", "-1", "0.01", "12.35", "-0.05", "99999.99", "900.00", "40000.00",
+		"123456789012345", "0.000001", "100000000000000000000", "0.00000000000000000001", "3.14159265358979"} {
+		var n pgtype.Numeric
+		if err := n.Scan(s); err != nil {
+			t.Fatal(err)
+		}
+		cases = append(cases, n)
+	}
+	for range 20_000 {
+		cases = append(cases, pgtype.Numeric{Int: big.NewInt(rng.Int64N(1e12) - 5e11), Exp: int32(rng.IntN(12) - 8), Valid: true})
+	}
+	fast := 0
+	for _, n := range cases {
+		src := encodeNumeric(t, n)
+		want := pgxFloat64(t, src)
+		got, ok := numericFloat64(src)
+		if !ok {
+			continue
+		}
+		fast++
+		if got != want && !(got == 0 && want == 0) {
+			t.Fatalf("%v: fast %v (%s), pgx %v (%s)", n, got, strconv.FormatFloat(got, 'g', -1, 64), want, strconv.FormatFloat(want, 'g', -1, 64))
+		}
+	}
+	if fast < len(cases)*3/4 {
+		t.Errorf("only %d of %d values took the fast path", fast, len(cases))
+	}
+}
+
+func TestFastNumericLeavesTheRestToPgx(t *testing.T) {
+	t.Parallel()
+	for _, n := range []pgtype.Numeric{
+		{NaN: true, Valid: true},
+		{InfinityModifier: pgtype.Infinity, Valid: true},
+		{Int: new(big.Int).Lsh(big.NewInt(1), 60), Valid: true}, // over 2^53
+		{Int: big.NewInt(1), Exp: 40, Valid: true},             // beyond the exact powers of ten
+	} {
+		if _, ok := numericFloat64(encodeNumeric(t, n)); ok {
+			t.Errorf("%+v took the fast path", n)
+		}
+	}
+	if _, ok := numericFloat64(nil); ok {
+		t.Error("NULL took the fast path")
+	}
+	if f := pgxFloat64(t, encodeNumeric(t, pgtype.Numeric{NaN: true, Valid: true})); !math.IsNaN(f) {
+		t.Errorf("NaN through pgx: %v", f)
+	}
+}
+
+func TestFastNumericIsWhatAConnectionUses(t *testing.T) {
+	m := pgtype.NewMap()
+	m.RegisterType(&pgtype.Type{Name: "numeric", OID: pgtype.NumericOID, Codec: numericCodec{}})
+	var n pgtype.Numeric
+	if err := n.Scan("12.35"); err != nil {
+		t.Fatal(err)
+	}
+	src := encodeNumeric(t, n)
+	var f float64
+	var p *float64
+	allocs := func(m *pgtype.Map) float64 {
+		return testing.AllocsPerRun(100, func() {
+			if err := m.Scan(pgtype.NumericOID, pgtype.BinaryFormatCode, src, &f); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+	fast, slow := allocs(m), allocs(pgtype.NewMap())
+	if f != 12.35 || fast > slow-3 {
+		t.Errorf("into a float64: %v with %v allocations (pgx's codec: %v), want 12.35 with at least 3 fewer", f, fast, slow)
+	}
+	if err := m.Scan(pgtype.NumericOID, pgtype.BinaryFormatCode, src, &p); err != nil || p == nil || *p != 12.35 {
+		t.Errorf("into a *float64: %v, %v", p, err)
+	}
+	if err := m.Scan(pgtype.NumericOID, pgtype.BinaryFormatCode, nil, &p); err != nil || p != nil {
+		t.Errorf("NULL into a *float64: %v, %v", p, err)
+	}
+}

@@ -1,0 +1,84 @@
+// Command bench measures Larder's many-first data layer against the other
+// ways Go code writes to and reads from PostgreSQL, on the same data in
+// one run, and prints a Markdown report (docs/BENCHMARKS.md is one):
+//
+//   - insert foods: a per-row loop, a pgx Batch, multi-row VALUES, Larder's
+//     many-first insert (db.InsertFoods) and action (actions.CreateFoods),
+//     all returning the rows; pgx CopyFrom and Larder's bulk load
+//     (db.CopyFoods), returning nothing;
+//   - select by ids, update and delete: a per-row loop against Larder's
+//     many-first call.
+//
+// Each way runs at each size on an emptied (or freshly filled) table; the
+// fastest of a few runs counts. It reports rows/s and the ratio of each way
+// to CopyFrom (inserts) or to the per-row loop (the rest), allocations and
+// bytes allocated per row, and, at the largest size, the peak of the Go
+// heap during the call above the heap before it (the input is already
+// there).
+//
+//	go run ./tests/bench                 # make bench
+//	go run ./tests/bench -out docs/BENCHMARKS.md
+//
+// The database is found as the tests find theirs (internal/pgserver); the
+// benchmark makes a database of its own there and drops it at the end.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+func main() {
+	sizes := flag.String("sizes", "100,1000,10000,100000", "the numbers of rows, comma-separated")
+	out := flag.String("out", "", "write the report to this file (default: standard output)")
+	flag.Parse()
+	var ns []int
+	for s := range strings.SplitSeq(*sizes, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || n < 1 {
+			fmt.Fprintf(os.Stderr, "bench: -sizes: %q is not a number of rows\n", s)
+			os.Exit(2)
+		}
+		ns = append(ns, n)
+	}
+	ctx := context.Background()
+	if err := run(ctx, ns, *out); err != nil {
+		fmt.Fprintf(os.Stderr, "bench: %v\n", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, sizes []int, out string) error {
+	env, err := newEnv(ctx)
+	if err != nil {
+		return err
+	}
+	defer env.close(ctx)
+	started := time.Now()
+	r := &report{sizes: sizes}
+	for _, n := range sizes {
+		fmt.Fprintf(os.Stderr, "bench: %d rows\n", n)
+		if err := env.inserts(ctx, r, n); err != nil {
+			return err
+		}
+		if err := env.reads(ctx, r, n); err != nil {
+			return err
+		}
+	}
+	var w io.Writer = os.Stdout
+	if out != "" {
+		f, err := os.Create(out)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		w = f
+	}
+	return r.write(w, env.machine(ctx), time.Since(started))
+}

@@ -1,0 +1,118 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"time"
+)
+
+// report collects the results and writes them as Markdown.
+type report struct {
+	sizes   []int
+	results map[key]result
+}
+
+type key struct {
+	op, way string
+	n       int
+}
+
+func (r *report) add(op, way string, n int, res result) {
+	if r.results == nil {
+		r.results = map[key]result{}
+	}
+	r.results[key{op, way, n}] = res
+}
+
+func (r *report) largest() int { return r.sizes[len(r.sizes)-1] }
+
+// ratio is the rate of way over the rate of base, 0 when either is missing.
+func (r *report) ratio(op, way, base string, n int) float64 {
+	a, b := r.results[key{op, way, n}], r.results[key{op, base, n}]
+	if a.Rate == 0 || b.Rate == 0 {
+		return 0
+	}
+	return a.Rate / b.Rate
+}
+
+func (r *report) write(w io.Writer, m machine, took time.Duration) error {
+	p := func(format string, args ...any) { fmt.Fprintf(w, format, args...) }
+	p("# Benchmarks\n\n")
+	p("Larder's many-first data layer against the other ways Go code talks to PostgreSQL, on the same data in one run\n")
+	p("(`tests/bench`). Regenerate this file with:\n\n```sh\nmake bench-doc    # go run ./tests/bench -out docs/BENCHMARKS.md\n```\n\n")
+	p("`make bench` prints the same report. Figures from another machine, or another run, differ: the ratios, measured\n")
+	p("side by side, are what carries over.\n\n")
+	p("| machine | |\n|---|---|\n| CPU | %s (%d cores) |\n| memory | %s |\n| OS | %s |\n| Go | %s |\n| PostgreSQL | %s, on the same machine |\n| run | %s, %v |\n\n",
+		m.CPU, m.Cores, m.Memory, m.OS, m.Go, m.PostgreSQL, time.Now().UTC().Format("2006-01-02"), took.Round(time.Second))
+	p("Each way runs at each size on an emptied (or freshly filled) table; the fastest of a few runs counts (20 at 100 rows,\n")
+	p("10 at 1,000, 5 at 10,000, 2 at 100,000; per-row ways run once at 100,000). Allocations and bytes are per row, from\n")
+	p("one more run. The foods are the bench user's, each with a brand and a unique barcode; every way but COPY returns the\n")
+	p("rows it wrote.\n\n")
+
+	p("## Targets\n\n| target | measured | |\n|---|---:|---|\n")
+	target := func(what string, got, want float64) {
+		mark := "met"
+		if got < want {
+			mark = "**missed**"
+		}
+		p("| %s | %.2f | %s (≥ %.2g) |\n", what, got, mark, want)
+	}
+	for _, t := range []struct {
+		what    string
+		op, way string
+		base    string
+		n       int
+		want    float64
+	}{
+		{"many-first insert, 10,000 rows, × CopyFrom", "insert", wayMany, wayCopy, 10_000, 0.6},
+		{"many-first insert, 100,000 rows, × CopyFrom", "insert", wayMany, wayCopy, 100_000, 0.5},
+		{"bulk load, 100,000 rows, × CopyFrom", "insert", wayBulk, wayCopy, 100_000, 0.9},
+		{"action, 10,000 rows, × many-first insert", "insert", wayAction, wayMany, 10_000, 0.8},
+		{"select by 1,000 ids, × per-row loop", "select by id", wayCall, wayRowLoop, 1_000, 20},
+		{"update of 10,000 rows, × per-row loop", "update", wayCall, wayRowLoop, 10_000, 10},
+	} {
+		if _, ok := r.results[key{t.op, t.way, t.n}]; ok {
+			target(t.what, r.ratio(t.op, t.way, t.base, t.n), t.want)
+		}
+	}
+	n := r.largest()
+	copyPeak := r.results[key{"insert", wayCopy, n}].Peak
+	if manyPeak := r.results[key{"insert", wayMany, n}].Peak; copyPeak > 0 {
+		p("| many-first insert, %d rows, peak heap × CopyFrom's | %.2f | %s (≤ 1.5) |\n", n, manyPeak/copyPeak, map[bool]string{true: "met", false: "**missed**"}[manyPeak/copyPeak <= 1.5])
+	}
+	p("\n")
+
+	r.table(w, "Insert foods", "insert", insertWays, wayCopy, "× CopyFrom")
+	p("Peak heap at %d rows (MB above the heap before the call; the input is already there):\n\n| way | peak MB | × CopyFrom |\n|---|---:|---:|\n", n)
+	for _, way := range insertWays {
+		res := r.results[key{"insert", way, n}]
+		p("| %s | %.1f | %.2f |\n", way, res.Peak/1e6, safeDiv(res.Peak, copyPeak))
+	}
+	p("\n")
+	for _, op := range []string{"select by id", "update", "delete"} {
+		r.table(w, "Foods: "+op, op, []string{wayRowLoop, wayCall}, wayRowLoop, "× loop")
+	}
+	return nil
+}
+
+// table writes one operation's results, size by size.
+func (r *report) table(w io.Writer, title, op string, ways []string, base, vs string) {
+	fmt.Fprintf(w, "## %s\n\n| rows | way | rows/s | %s | allocs/row | B/row |\n|---:|---|---:|---:|---:|---:|\n", title, vs)
+	for _, n := range r.sizes {
+		for _, way := range ways {
+			res, ok := r.results[key{op, way, n}]
+			if !ok {
+				continue
+			}
+			fmt.Fprintf(w, "| %d | %s | %.0f | %.2f | %.1f | %.0f |\n", n, way, res.Rate, r.ratio(op, way, base, n), res.Allocs, res.Bytes)
+		}
+	}
+	fmt.Fprintln(w)
+}
+
+func safeDiv(a, b float64) float64 {
+	if b == 0 {
+		return 0
+	}
+	return a / b
+}
