@@ -69,7 +69,7 @@ func TestFastNumericLeavesTheRestToPgx(t *testing.T) {
 		{NaN: true, Valid: true},
 		{InfinityModifier: pgtype.Infinity, Valid: true},
 		{Int: new(big.Int).Lsh(big.NewInt(1), 60), Valid: true}, // over 2^53
-		{Int: big.NewInt(1), Exp: 40, Valid: true},             // beyond the exact powers of ten
+		{Int: big.NewInt(1), Exp: 40, Valid: true},              // beyond the exact powers of ten
 	} {
 		if _, ok := numericFloat64(encodeNumeric(t, n)); ok {
 			t.Errorf("%+v took the fast path", n)
