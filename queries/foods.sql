@@ -95,7 +95,8 @@ LIMIT @row_limit;
 -- name: UpdateFoods :many
 -- Each set_x array says whether row i changes column x. Only rows of the
 -- given owner change (a NULL owner is the shared catalog). Rows are locked in
--- id order so that concurrent batches over overlapping ids cannot deadlock.
+-- id order so that concurrent batches over overlapping ids cannot deadlock;
+-- the input joins the table there, once (db/README.md, "Lock order").
 WITH input AS (
     SELECT unnest(@ids::uuid[]) AS id,
            unnest(@set_names::bool[]) AS set_name,
@@ -117,11 +118,10 @@ WITH input AS (
            unnest(@sugar_gs::float8[]) AS sugar_g,
            unnest(@sodium_mgs::float8[]) AS sodium_mg
 ), locked AS (
-    SELECT foods.id FROM foods
-    WHERE foods.id = ANY(@ids::uuid[])
-      AND foods.owner_id IS NOT DISTINCT FROM sqlc.narg(owner_id)::uuid
+    SELECT input.* FROM input JOIN foods ON foods.id = input.id
+    WHERE foods.owner_id IS NOT DISTINCT FROM sqlc.narg(owner_id)::uuid
     ORDER BY foods.id
-    FOR UPDATE
+    FOR UPDATE OF foods
 )
 UPDATE foods AS f SET
     name        = CASE WHEN i.set_name THEN i.name ELSE f.name END,
@@ -137,8 +137,8 @@ UPDATE foods AS f SET
     sugar_g     = CASE WHEN i.set_nutrients THEN i.sugar_g::numeric ELSE f.sugar_g END,
     sodium_mg   = CASE WHEN i.set_nutrients THEN i.sodium_mg::numeric ELSE f.sodium_mg END,
     updated_at  = now()
-FROM input AS i JOIN locked USING (id)
-WHERE f.id = i.id AND f.id = ANY(@ids::uuid[])
+FROM locked AS i
+WHERE f.id = i.id
 RETURNING f.*;
 
 -- name: DeleteFoods :many

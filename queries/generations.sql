@@ -40,10 +40,10 @@ WITH input AS (
            unnest(@set_job_ids::bool[]) AS set_job_id,
            unnest(@job_ids::bigint[]) AS job_id
 ), locked AS (
-    SELECT generations.id FROM generations
-    WHERE generations.id = ANY(@ids::uuid[]) AND generations.owner_id = @owner_id
+    SELECT input.* FROM input JOIN generations ON generations.id = input.id
+    WHERE generations.owner_id = @owner_id
     ORDER BY generations.id
-    FOR UPDATE
+    FOR UPDATE OF generations
 )
 UPDATE generations AS g SET
     status            = CASE WHEN i.set_status THEN i.status::generation_status ELSE g.status END,
@@ -57,8 +57,8 @@ UPDATE generations AS g SET
     started_at        = CASE WHEN i.set_status AND i.status = 'running' THEN now() ELSE g.started_at END,
     finished_at       = CASE WHEN i.set_status AND i.status IN ('succeeded', 'failed') THEN now() ELSE g.finished_at END,
     updated_at        = now()
-FROM input AS i JOIN locked USING (id)
-WHERE g.id = i.id AND g.id = ANY(@ids::uuid[])
+FROM locked AS i
+WHERE g.id = i.id
 RETURNING g.*;
 
 -- name: StartGenerations :many
@@ -102,10 +102,10 @@ WITH input AS (
            unnest(@latency_ms::int[]) AS latency_ms,
            unnest(@errors::text[]) AS error
 ), locked AS (
-    SELECT generations.id FROM generations
-    WHERE generations.id = ANY(@ids::uuid[]) AND generations.owner_id = @owner_id
+    SELECT input.* FROM input JOIN generations ON generations.id = input.id
+    WHERE generations.owner_id = @owner_id
     ORDER BY generations.id
-    FOR UPDATE
+    FOR UPDATE OF generations
 )
 UPDATE generations AS g SET
     status            = i.status::generation_status,
@@ -117,7 +117,7 @@ UPDATE generations AS g SET
     error             = nullif(i.error, ''),
     finished_at       = CASE WHEN i.status IN ('succeeded', 'failed') THEN now() END,
     updated_at        = now()
-FROM input AS i JOIN locked USING (id)
+FROM locked AS i
 WHERE g.id = i.id AND g.status = 'running' AND g.attempts = i.attempt
 RETURNING g.*;
 

@@ -46,18 +46,18 @@ WITH input AS (
            unnest(@set_max_attempts::bool[]) AS set_max_attempts,
            unnest(@max_attempts::int[]) AS max_attempts
 ), locked AS (
-    SELECT jobs.id FROM jobs
-    WHERE jobs.id = ANY(@ids::bigint[]) AND jobs.state = 'pending'
+    SELECT input.* FROM input JOIN jobs ON jobs.id = input.id
+    WHERE jobs.state = 'pending'
     ORDER BY jobs.id
-    FOR UPDATE
+    FOR UPDATE OF jobs
 )
 UPDATE jobs AS j SET
     priority     = CASE WHEN i.set_priority THEN i.priority ELSE j.priority END,
     run_at       = CASE WHEN i.set_run_at THEN i.run_at ELSE j.run_at END,
     max_attempts = CASE WHEN i.set_max_attempts THEN i.max_attempts ELSE j.max_attempts END,
     updated_at   = now()
-FROM input AS i JOIN locked USING (id)
-WHERE j.id = i.id AND j.id = ANY(@ids::bigint[])
+FROM locked AS i
+WHERE j.id = i.id
 RETURNING j.*;
 
 -- name: DeleteJobs :many

@@ -46,10 +46,10 @@ WITH input AS (
            unnest(@recipe_ids::uuid[]) AS recipe_id,
            unnest(@servings::float8[]) AS servings
 ), locked AS (
-    SELECT meal_entries.id FROM meal_entries
-    WHERE meal_entries.id = ANY(@ids::uuid[]) AND meal_entries.owner_id = @owner_id
+    SELECT input.* FROM input JOIN meal_entries ON meal_entries.id = input.id
+    WHERE meal_entries.owner_id = @owner_id
     ORDER BY meal_entries.id
-    FOR UPDATE
+    FOR UPDATE OF meal_entries
 )
 UPDATE meal_entries AS m SET
     eaten_at   = CASE WHEN i.set_eaten_at THEN i.eaten_at ELSE m.eaten_at END,
@@ -59,8 +59,8 @@ UPDATE meal_entries AS m SET
     recipe_id  = CASE WHEN i.set_source THEN nullif(i.recipe_id, '00000000-0000-0000-0000-000000000000') ELSE m.recipe_id END,
     servings   = CASE WHEN i.set_source THEN nullif(i.servings, 0)::numeric ELSE m.servings END,
     updated_at = now()
-FROM input AS i JOIN locked USING (id)
-WHERE m.id = i.id AND m.id = ANY(@ids::uuid[])
+FROM locked AS i
+WHERE m.id = i.id
 RETURNING m.*;
 
 -- name: DeleteMealEntries :many

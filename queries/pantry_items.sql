@@ -53,18 +53,18 @@ WITH input AS (
            unnest(@set_expires_ons::bool[]) AS set_expires_on,
            unnest(@expires_ons::date[]) AS expires_on
 ), locked AS (
-    SELECT pantry_items.id FROM pantry_items
-    WHERE pantry_items.id = ANY(@ids::uuid[]) AND pantry_items.owner_id = @owner_id
+    SELECT input.* FROM input JOIN pantry_items ON pantry_items.id = input.id
+    WHERE pantry_items.owner_id = @owner_id
     ORDER BY pantry_items.id
-    FOR UPDATE
+    FOR UPDATE OF pantry_items
 )
 UPDATE pantry_items AS p SET
     quantity   = CASE WHEN i.set_quantity THEN i.quantity::numeric ELSE p.quantity END,
     unit       = CASE WHEN i.set_unit THEN i.unit::pantry_unit ELSE p.unit END,
     expires_on = CASE WHEN i.set_expires_on THEN nullif(i.expires_on, '0001-01-01'::date) ELSE p.expires_on END,
     updated_at = now()
-FROM input AS i JOIN locked USING (id)
-WHERE p.id = i.id AND p.id = ANY(@ids::uuid[])
+FROM locked AS i
+WHERE p.id = i.id
 RETURNING p.*;
 
 -- name: DeletePantryItems :many

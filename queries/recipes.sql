@@ -27,18 +27,18 @@ WITH input AS (
            unnest(@set_instructions::bool[]) AS set_instructions,
            unnest(@instructions::text[]) AS instructions
 ), locked AS (
-    SELECT recipes.id FROM recipes
-    WHERE recipes.id = ANY(@ids::uuid[]) AND recipes.owner_id = @owner_id
+    SELECT input.* FROM input JOIN recipes ON recipes.id = input.id
+    WHERE recipes.owner_id = @owner_id
     ORDER BY recipes.id
-    FOR UPDATE
+    FOR UPDATE OF recipes
 )
 UPDATE recipes AS r SET
     title        = CASE WHEN i.set_title THEN i.title ELSE r.title END,
     servings     = CASE WHEN i.set_servings THEN i.servings ELSE r.servings END,
     instructions = CASE WHEN i.set_instructions THEN i.instructions ELSE r.instructions END,
     updated_at   = now()
-FROM input AS i JOIN locked USING (id)
-WHERE r.id = i.id AND r.id = ANY(@ids::uuid[])
+FROM locked AS i
+WHERE r.id = i.id
 RETURNING r.*;
 
 -- name: DeleteRecipes :many
@@ -105,9 +105,10 @@ WITH input AS (
            unnest(@set_grams::bool[]) AS set_grams,
            unnest(@grams::float8[]) AS grams
 ), locked AS (
-    SELECT ri.id FROM recipe_ingredients AS ri
+    SELECT input.* FROM input
+    JOIN recipe_ingredients AS ri ON ri.id = input.id
     JOIN recipes ON recipes.id = ri.recipe_id
-    WHERE ri.id = ANY(@ids::uuid[]) AND recipes.owner_id = @owner_id
+    WHERE recipes.owner_id = @owner_id
     ORDER BY ri.id
     FOR UPDATE OF ri
 )
@@ -116,8 +117,8 @@ UPDATE recipe_ingredients AS ri SET
     food_id    = CASE WHEN i.set_food_id THEN i.food_id ELSE ri.food_id END,
     grams      = CASE WHEN i.set_grams THEN i.grams::numeric ELSE ri.grams END,
     updated_at = now()
-FROM input AS i JOIN locked USING (id)
-WHERE ri.id = i.id AND ri.id = ANY(@ids::uuid[])
+FROM locked AS i
+WHERE ri.id = i.id
 RETURNING ri.*;
 
 -- name: DeleteRecipeIngredients :many

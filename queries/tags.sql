@@ -45,14 +45,14 @@ LIMIT @row_limit;
 WITH input AS (
     SELECT unnest(@ids::uuid[]) AS id, unnest(@names::text[]) AS name
 ), locked AS (
-    SELECT tags.id FROM tags
-    WHERE tags.id = ANY(@ids::uuid[]) AND tags.owner_id = @owner_id
+    SELECT input.* FROM input JOIN tags ON tags.id = input.id
+    WHERE tags.owner_id = @owner_id
     ORDER BY tags.id
-    FOR UPDATE
+    FOR UPDATE OF tags
 )
 UPDATE tags AS t SET name = i.name::citext, updated_at = now()
-FROM input AS i JOIN locked USING (id)
-WHERE t.id = i.id AND t.id = ANY(@ids::uuid[])
+FROM locked AS i
+WHERE t.id = i.id
 RETURNING t.*;
 
 -- name: DeleteTags :many

@@ -30,14 +30,14 @@ WITH input AS (
            unnest(@set_display_names::bool[]) AS set_display_name,
            unnest(@display_names::text[]) AS display_name
 ), locked AS (
-    SELECT users.id FROM users WHERE users.id = ANY(@ids::uuid[]) ORDER BY users.id FOR UPDATE
+    SELECT input.* FROM input JOIN users ON users.id = input.id ORDER BY users.id FOR UPDATE OF users
 )
 UPDATE users AS u SET
     email        = CASE WHEN i.set_email THEN i.email::citext ELSE u.email END,
     display_name = CASE WHEN i.set_display_name THEN i.display_name ELSE u.display_name END,
     updated_at   = now()
-FROM input AS i JOIN locked USING (id)
-WHERE u.id = i.id AND u.id = ANY(@ids::uuid[])
+FROM locked AS i
+WHERE u.id = i.id
 RETURNING u.*;
 
 -- name: DeleteUsers :many

@@ -438,11 +438,10 @@ WITH input AS (
            unnest($18::float8[]) AS sugar_g,
            unnest($19::float8[]) AS sodium_mg
 ), locked AS (
-    SELECT foods.id FROM foods
-    WHERE foods.id = ANY($1::uuid[])
-      AND foods.owner_id IS NOT DISTINCT FROM $20::uuid
+    SELECT input.id, input.set_name, input.name, input.set_brand, input.brand, input.set_barcode, input.barcode, input.set_kind, input.kind, input.set_category, input.category, input.set_nutrients, input.energy_kcal, input.protein_g, input.fat_g, input.carbs_g, input.fiber_g, input.sugar_g, input.sodium_mg FROM input JOIN foods ON foods.id = input.id
+    WHERE foods.owner_id IS NOT DISTINCT FROM $20::uuid
     ORDER BY foods.id
-    FOR UPDATE
+    FOR UPDATE OF foods
 )
 UPDATE foods AS f SET
     name        = CASE WHEN i.set_name THEN i.name ELSE f.name END,
@@ -458,8 +457,8 @@ UPDATE foods AS f SET
     sugar_g     = CASE WHEN i.set_nutrients THEN i.sugar_g::numeric ELSE f.sugar_g END,
     sodium_mg   = CASE WHEN i.set_nutrients THEN i.sodium_mg::numeric ELSE f.sodium_mg END,
     updated_at  = now()
-FROM input AS i JOIN locked USING (id)
-WHERE f.id = i.id AND f.id = ANY($1::uuid[])
+FROM locked AS i
+WHERE f.id = i.id
 RETURNING f.id, f.owner_id, f.name, f.brand, f.barcode, f.kind, f.category, f.energy_kcal, f.protein_g, f.fat_g, f.carbs_g, f.fiber_g, f.sugar_g, f.sodium_mg, f.created_at, f.updated_at
 `
 
@@ -488,7 +487,8 @@ type UpdateFoodsParams struct {
 
 // Each set_x array says whether row i changes column x. Only rows of the
 // given owner change (a NULL owner is the shared catalog). Rows are locked in
-// id order so that concurrent batches over overlapping ids cannot deadlock.
+// id order so that concurrent batches over overlapping ids cannot deadlock;
+// the input joins the table there, once (db/README.md, "Lock order").
 func (q *Queries) UpdateFoods(ctx context.Context, arg UpdateFoodsParams) ([]Food, error) {
 	rows, err := q.db.Query(ctx, updateFoods,
 		arg.Ids,

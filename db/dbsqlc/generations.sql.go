@@ -80,10 +80,10 @@ WITH input AS (
            unnest($8::int[]) AS latency_ms,
            unnest($9::text[]) AS error
 ), locked AS (
-    SELECT generations.id FROM generations
-    WHERE generations.id = ANY($1::uuid[]) AND generations.owner_id = $10
+    SELECT input.id, input.attempt, input.status, input.output, input.model, input.prompt_tokens, input.completion_tokens, input.latency_ms, input.error FROM input JOIN generations ON generations.id = input.id
+    WHERE generations.owner_id = $10
     ORDER BY generations.id
-    FOR UPDATE
+    FOR UPDATE OF generations
 )
 UPDATE generations AS g SET
     status            = i.status::generation_status,
@@ -95,7 +95,7 @@ UPDATE generations AS g SET
     error             = nullif(i.error, ''),
     finished_at       = CASE WHEN i.status IN ('succeeded', 'failed') THEN now() END,
     updated_at        = now()
-FROM input AS i JOIN locked USING (id)
+FROM locked AS i
 WHERE g.id = i.id AND g.status = 'running' AND g.attempts = i.attempt
 RETURNING g.id, g.owner_id, g.agent, g.status, g.input, g.output, g.model, g.prompt_tokens, g.completion_tokens, g.latency_ms, g.attempts, g.error, g.job_id, g.started_at, g.finished_at, g.created_at, g.updated_at
 `
@@ -425,10 +425,10 @@ WITH input AS (
            unnest($12::bool[]) AS set_job_id,
            unnest($13::bigint[]) AS job_id
 ), locked AS (
-    SELECT generations.id FROM generations
-    WHERE generations.id = ANY($1::uuid[]) AND generations.owner_id = $14
+    SELECT input.id, input.set_status, input.status, input.set_result, input.output, input.model, input.prompt_tokens, input.completion_tokens, input.latency_ms, input.set_error, input.error, input.set_job_id, input.job_id FROM input JOIN generations ON generations.id = input.id
+    WHERE generations.owner_id = $14
     ORDER BY generations.id
-    FOR UPDATE
+    FOR UPDATE OF generations
 )
 UPDATE generations AS g SET
     status            = CASE WHEN i.set_status THEN i.status::generation_status ELSE g.status END,
@@ -442,8 +442,8 @@ UPDATE generations AS g SET
     started_at        = CASE WHEN i.set_status AND i.status = 'running' THEN now() ELSE g.started_at END,
     finished_at       = CASE WHEN i.set_status AND i.status IN ('succeeded', 'failed') THEN now() ELSE g.finished_at END,
     updated_at        = now()
-FROM input AS i JOIN locked USING (id)
-WHERE g.id = i.id AND g.id = ANY($1::uuid[])
+FROM locked AS i
+WHERE g.id = i.id
 RETURNING g.id, g.owner_id, g.agent, g.status, g.input, g.output, g.model, g.prompt_tokens, g.completion_tokens, g.latency_ms, g.attempts, g.error, g.job_id, g.started_at, g.finished_at, g.created_at, g.updated_at
 `
 

@@ -851,18 +851,18 @@ WITH input AS (
            unnest($6::bool[]) AS set_max_attempts,
            unnest($7::int[]) AS max_attempts
 ), locked AS (
-    SELECT jobs.id FROM jobs
-    WHERE jobs.id = ANY($1::bigint[]) AND jobs.state = 'pending'
+    SELECT input.id, input.set_priority, input.priority, input.set_run_at, input.run_at, input.set_max_attempts, input.max_attempts FROM input JOIN jobs ON jobs.id = input.id
+    WHERE jobs.state = 'pending'
     ORDER BY jobs.id
-    FOR UPDATE
+    FOR UPDATE OF jobs
 )
 UPDATE jobs AS j SET
     priority     = CASE WHEN i.set_priority THEN i.priority ELSE j.priority END,
     run_at       = CASE WHEN i.set_run_at THEN i.run_at ELSE j.run_at END,
     max_attempts = CASE WHEN i.set_max_attempts THEN i.max_attempts ELSE j.max_attempts END,
     updated_at   = now()
-FROM input AS i JOIN locked USING (id)
-WHERE j.id = i.id AND j.id = ANY($1::bigint[])
+FROM locked AS i
+WHERE j.id = i.id
 RETURNING j.id, j.kind, j.queue, j.payload, j.priority, j.state, j.attempt, j.max_attempts, j.run_at, j.unique_key, j.timeout_ms, j.errors, j.attempted_at, j.attempted_by, j.lease_expires_at, j.cancel_requested_at, j.finished_at, j.created_at, j.updated_at
 `
 

@@ -352,10 +352,10 @@ WITH input AS (
            unnest($9::uuid[]) AS recipe_id,
            unnest($10::float8[]) AS servings
 ), locked AS (
-    SELECT meal_entries.id FROM meal_entries
-    WHERE meal_entries.id = ANY($1::uuid[]) AND meal_entries.owner_id = $11
+    SELECT input.id, input.set_eaten_at, input.eaten_at, input.set_meal, input.meal, input.set_source, input.food_id, input.grams, input.recipe_id, input.servings FROM input JOIN meal_entries ON meal_entries.id = input.id
+    WHERE meal_entries.owner_id = $11
     ORDER BY meal_entries.id
-    FOR UPDATE
+    FOR UPDATE OF meal_entries
 )
 UPDATE meal_entries AS m SET
     eaten_at   = CASE WHEN i.set_eaten_at THEN i.eaten_at ELSE m.eaten_at END,
@@ -365,8 +365,8 @@ UPDATE meal_entries AS m SET
     recipe_id  = CASE WHEN i.set_source THEN nullif(i.recipe_id, '00000000-0000-0000-0000-000000000000') ELSE m.recipe_id END,
     servings   = CASE WHEN i.set_source THEN nullif(i.servings, 0)::numeric ELSE m.servings END,
     updated_at = now()
-FROM input AS i JOIN locked USING (id)
-WHERE m.id = i.id AND m.id = ANY($1::uuid[])
+FROM locked AS i
+WHERE m.id = i.id
 RETURNING m.id, m.owner_id, m.eaten_at, m.meal, m.food_id, m.grams, m.recipe_id, m.servings, m.created_at, m.updated_at
 `
 

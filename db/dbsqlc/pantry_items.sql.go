@@ -350,18 +350,18 @@ WITH input AS (
            unnest($6::bool[]) AS set_expires_on,
            unnest($7::date[]) AS expires_on
 ), locked AS (
-    SELECT pantry_items.id FROM pantry_items
-    WHERE pantry_items.id = ANY($1::uuid[]) AND pantry_items.owner_id = $8
+    SELECT input.id, input.set_quantity, input.quantity, input.set_unit, input.unit, input.set_expires_on, input.expires_on FROM input JOIN pantry_items ON pantry_items.id = input.id
+    WHERE pantry_items.owner_id = $8
     ORDER BY pantry_items.id
-    FOR UPDATE
+    FOR UPDATE OF pantry_items
 )
 UPDATE pantry_items AS p SET
     quantity   = CASE WHEN i.set_quantity THEN i.quantity::numeric ELSE p.quantity END,
     unit       = CASE WHEN i.set_unit THEN i.unit::pantry_unit ELSE p.unit END,
     expires_on = CASE WHEN i.set_expires_on THEN nullif(i.expires_on, '0001-01-01'::date) ELSE p.expires_on END,
     updated_at = now()
-FROM input AS i JOIN locked USING (id)
-WHERE p.id = i.id AND p.id = ANY($1::uuid[])
+FROM locked AS i
+WHERE p.id = i.id
 RETURNING p.id, p.owner_id, p.food_id, p.quantity, p.unit, p.expires_on, p.created_at, p.updated_at
 `
 

@@ -539,9 +539,10 @@ WITH input AS (
            unnest($6::bool[]) AS set_grams,
            unnest($7::float8[]) AS grams
 ), locked AS (
-    SELECT ri.id FROM recipe_ingredients AS ri
+    SELECT input.id, input.set_position, input.position, input.set_food_id, input.food_id, input.set_grams, input.grams FROM input
+    JOIN recipe_ingredients AS ri ON ri.id = input.id
     JOIN recipes ON recipes.id = ri.recipe_id
-    WHERE ri.id = ANY($1::uuid[]) AND recipes.owner_id = $8
+    WHERE recipes.owner_id = $8
     ORDER BY ri.id
     FOR UPDATE OF ri
 )
@@ -550,8 +551,8 @@ UPDATE recipe_ingredients AS ri SET
     food_id    = CASE WHEN i.set_food_id THEN i.food_id ELSE ri.food_id END,
     grams      = CASE WHEN i.set_grams THEN i.grams::numeric ELSE ri.grams END,
     updated_at = now()
-FROM input AS i JOIN locked USING (id)
-WHERE ri.id = i.id AND ri.id = ANY($1::uuid[])
+FROM locked AS i
+WHERE ri.id = i.id
 RETURNING ri.id, ri.recipe_id, ri.position, ri.food_id, ri.grams, ri.created_at, ri.updated_at
 `
 
@@ -615,18 +616,18 @@ WITH input AS (
            unnest($6::bool[]) AS set_instructions,
            unnest($7::text[]) AS instructions
 ), locked AS (
-    SELECT recipes.id FROM recipes
-    WHERE recipes.id = ANY($1::uuid[]) AND recipes.owner_id = $8
+    SELECT input.id, input.set_title, input.title, input.set_servings, input.servings, input.set_instructions, input.instructions FROM input JOIN recipes ON recipes.id = input.id
+    WHERE recipes.owner_id = $8
     ORDER BY recipes.id
-    FOR UPDATE
+    FOR UPDATE OF recipes
 )
 UPDATE recipes AS r SET
     title        = CASE WHEN i.set_title THEN i.title ELSE r.title END,
     servings     = CASE WHEN i.set_servings THEN i.servings ELSE r.servings END,
     instructions = CASE WHEN i.set_instructions THEN i.instructions ELSE r.instructions END,
     updated_at   = now()
-FROM input AS i JOIN locked USING (id)
-WHERE r.id = i.id AND r.id = ANY($1::uuid[])
+FROM locked AS i
+WHERE r.id = i.id
 RETURNING r.id, r.owner_id, r.title, r.servings, r.instructions, r.created_at, r.updated_at, r.energy_kcal_per_serving, r.protein_g_per_serving, r.fat_g_per_serving, r.carbs_g_per_serving, r.nutrition_computed_at
 `
 

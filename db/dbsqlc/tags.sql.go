@@ -338,14 +338,14 @@ const updateTags = `-- name: UpdateTags :many
 WITH input AS (
     SELECT unnest($1::uuid[]) AS id, unnest($2::text[]) AS name
 ), locked AS (
-    SELECT tags.id FROM tags
-    WHERE tags.id = ANY($1::uuid[]) AND tags.owner_id = $3
+    SELECT input.id, input.name FROM input JOIN tags ON tags.id = input.id
+    WHERE tags.owner_id = $3
     ORDER BY tags.id
-    FOR UPDATE
+    FOR UPDATE OF tags
 )
 UPDATE tags AS t SET name = i.name::citext, updated_at = now()
-FROM input AS i JOIN locked USING (id)
-WHERE t.id = i.id AND t.id = ANY($1::uuid[])
+FROM locked AS i
+WHERE t.id = i.id
 RETURNING t.id, t.owner_id, t.name, t.created_at, t.updated_at
 `
 

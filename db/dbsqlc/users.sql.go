@@ -204,14 +204,14 @@ WITH input AS (
            unnest($4::bool[]) AS set_display_name,
            unnest($5::text[]) AS display_name
 ), locked AS (
-    SELECT users.id FROM users WHERE users.id = ANY($1::uuid[]) ORDER BY users.id FOR UPDATE
+    SELECT input.id, input.set_email, input.email, input.set_display_name, input.display_name FROM input JOIN users ON users.id = input.id ORDER BY users.id FOR UPDATE OF users
 )
 UPDATE users AS u SET
     email        = CASE WHEN i.set_email THEN i.email::citext ELSE u.email END,
     display_name = CASE WHEN i.set_display_name THEN i.display_name ELSE u.display_name END,
     updated_at   = now()
-FROM input AS i JOIN locked USING (id)
-WHERE u.id = i.id AND u.id = ANY($1::uuid[])
+FROM locked AS i
+WHERE u.id = i.id
 RETURNING u.id, u.email, u.display_name, u.created_at, u.updated_at
 `
 

@@ -71,10 +71,7 @@ func scanFood(row pgx.Row) (db.Food, error) {
 // inserts measures every way of writing n foods into an emptied table.
 func (e *env) inserts(ctx context.Context, r *report, n int) error {
 	foods := e.benchFoods(n)
-	asInput := make([]actions.NewFood, n)
-	for i, f := range foods {
-		asInput[i] = actions.NewFood{Name: f.Name, Brand: f.Brand, Barcode: f.Barcode, Kind: string(f.Kind), Category: string(f.Category), Nutrients: f.Nutrients}
-	}
+	var asInput []actions.NewFood // the action's input, there for its runs only
 	empty := func() error { _, err := e.pool.Exec(ctx, "TRUNCATE foods CASCADE"); return err }
 	ways := map[string]func() error{
 		wayLoop: func() error {
@@ -135,13 +132,26 @@ func (e *env) inserts(ctx context.Context, r *report, n int) error {
 		if (way == wayLoop || way == wayBatch) && n >= 100_000 {
 			runs = 1
 		}
+		if way == wayAction {
+			asInput = actionInput(foods)
+		}
 		res, err := measure(n, runs, n == r.largest(), empty, ways[way])
+		asInput = nil
 		if err != nil {
 			return fmt.Errorf("insert, %s, %d rows: %w", way, n, err)
 		}
 		r.add("insert", way, n, res)
 	}
 	return nil
+}
+
+// actionInput is foods as actions.CreateFoods takes them.
+func actionInput(foods []db.NewFood) []actions.NewFood {
+	in := make([]actions.NewFood, len(foods))
+	for i, f := range foods {
+		in[i] = actions.NewFood{Name: f.Name, Brand: f.Brand, Barcode: f.Barcode, Kind: string(f.Kind), Category: string(f.Category), Nutrients: f.Nutrients}
+	}
+	return in
 }
 
 // insertValues writes foods as multi-row VALUES statements, as many rows

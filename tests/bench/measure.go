@@ -11,7 +11,7 @@ import (
 type result struct {
 	Rate          float64 // rows per second, of the fastest run
 	Allocs, Bytes float64 // allocations and bytes allocated per row
-	Peak          float64 // bytes: the heap's peak above its size before the call; 0 when not measured
+	Peak, Above   float64 // bytes: the heap's peak during the call, whole and above its size before; 0 when not measured
 }
 
 // reps is how many timed runs a size gets: more for quick ones.
@@ -56,7 +56,7 @@ func measure(n, runs int, peak bool, prepare, op func() error) (result, error) {
 	}
 	err := op()
 	if sampler != nil {
-		r.Peak = sampler.stop()
+		r.Peak, r.Above = sampler.stop()
 	}
 	runtime.ReadMemStats(&after)
 	r.Allocs = float64(after.Mallocs-before.Mallocs) / float64(n)
@@ -98,10 +98,10 @@ func startHeapSampler() *heapSampler {
 	return h
 }
 
-// stop returns the peak above the heap when sampling started.
-func (h *heapSampler) stop() float64 {
+// stop returns the peak, whole and above the heap when sampling started.
+func (h *heapSampler) stop() (peak, above float64) {
 	close(h.done)
 	h.wg.Wait()
 	h.max = max(h.max, heapNow())
-	return float64(h.max - h.base)
+	return float64(h.max), float64(h.max - h.base)
 }

@@ -83,10 +83,12 @@ func (r *report) write(w io.Writer, m machine, took time.Duration) error {
 	p("\n")
 
 	r.table(w, "Insert foods", "insert", insertWays, wayCopy, "× CopyFrom")
-	p("Peak heap at %d rows (MB above the heap before the call; the input is already there):\n\n| way | peak MB | × CopyFrom |\n|---|---:|---:|\n", n)
+	copyAbove := r.results[key{"insert", wayCopy, n}].Above
+	p("Peak Go heap during the insert of %d rows, in MB: the whole heap (the input included), and above the heap before\n", n)
+	p("the call (the input, already there, left out):\n\n| way | peak | × CopyFrom | above before | × CopyFrom |\n|---|---:|---:|---:|---:|\n")
 	for _, way := range insertWays {
 		res := r.results[key{"insert", way, n}]
-		p("| %s | %.1f | %.2f |\n", way, res.Peak/1e6, safeDiv(res.Peak, copyPeak))
+		p("| %s | %.1f | %.2f | %.1f | %.2f |\n", way, res.Peak/1e6, safeDiv(res.Peak, copyPeak), res.Above/1e6, safeDiv(res.Above, copyAbove))
 	}
 	p("\n")
 	for _, op := range []string{"select by id", "update", "delete"} {
