@@ -24,7 +24,7 @@ func reps(n int) int {
 	case n <= 10_000:
 		return 5
 	}
-	return 2
+	return 3
 }
 
 // measure runs op after prepare (untimed) runs times, keeping the fastest,

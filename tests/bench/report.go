@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"time"
+
+	"github.com/larderhq/larder/db"
 )
 
 // report collects the results and writes them as Markdown.
@@ -45,7 +47,7 @@ func (r *report) write(w io.Writer, m machine, took time.Duration) error {
 	p("| machine | |\n|---|---|\n| CPU | %s (%d cores) |\n| memory | %s |\n| OS | %s |\n| Go | %s |\n| PostgreSQL | %s, on the same machine |\n| run | %s, %v |\n\n",
 		m.CPU, m.Cores, m.Memory, m.OS, m.Go, m.PostgreSQL, time.Now().UTC().Format("2006-01-02"), took.Round(time.Second))
 	p("Each way runs at each size on an emptied (or freshly filled) table; the fastest of a few runs counts (20 at 100 rows,\n")
-	p("10 at 1,000, 5 at 10,000, 2 at 100,000; per-row ways run once at 100,000). Allocations and bytes are per row, from\n")
+	p("10 at 1,000, 5 at 10,000, 3 at 100,000; per-row ways run once at 100,000). Allocations and bytes are per row, from\n")
 	p("one more run. The foods are the bench user's, each with a brand and a unique barcode; every way but COPY returns the\n")
 	p("rows it wrote.\n\n")
 
@@ -81,6 +83,12 @@ func (r *report) write(w io.Writer, m machine, took time.Duration) error {
 		p("| many-first insert, %d rows, peak heap × CopyFrom's | %.2f | %s (≤ 1.5) |\n", n, manyPeak/copyPeak, map[bool]string{true: "met", false: "**missed**"}[manyPeak/copyPeak <= 1.5])
 	}
 	p("\n")
+	p("The peak heap is the whole Go heap's, sampled every 200 µs during the call: the input every way holds, what the\n")
+	p("way builds, and the garbage the collector has not yet swept (GOGC=100 lets the heap grow to about twice what\n")
+	p("is live). Every insert but COPY also returns the rows it wrote: the many-first insert's peak holds the input,\n")
+	p("the returned `[]db.Food` (larger than the input: ids, timestamps and every string read back) and one chunk\n")
+	p("(%d rows) of arrays in flight. A per-row loop holds only what it has returned so far, and a pgx Batch all the\n", db.ChunkSize)
+	p("queued statements. A bulk load that needs no rows back is `db.CopyFoods`.\n\n")
 
 	r.table(w, "Insert foods", "insert", insertWays, wayCopy, "× CopyFrom")
 	copyAbove := r.results[key{"insert", wayCopy, n}].Above
