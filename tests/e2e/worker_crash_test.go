@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	neturl "net/url"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -87,9 +88,17 @@ func TestWorkerKilledMidRunLosesNoJob(t *testing.T) {
 	_, err = client.EnqueueMany(ctx, pool, batch...)
 	require.NoError(t, err)
 
+	// The workers' sessions go by their own application_name, so that the
+	// test can wait for a killed worker's last statement to end.
+	const workerApp = "larder-e2e-crash-worker"
+	workerURL, err := neturl.Parse(url)
+	require.NoError(t, err)
+	q := workerURL.Query()
+	q.Set("application_name", workerApp)
+	workerURL.RawQuery = q.Encode()
 	start := func() *exec.Cmd {
 		cmd := exec.Command(os.Args[0], "-test.run=^$")
-		cmd.Env = append(os.Environ(), crashWorkerEnv+"="+url)
+		cmd.Env = append(os.Environ(), crashWorkerEnv+"="+workerURL.String())
 		var logs strings.Builder
 		cmd.Stdout, cmd.Stderr = &logs, &logs
 		require.NoError(t, cmd.Start())
@@ -109,6 +118,14 @@ func TestWorkerKilledMidRunLosesNoJob(t *testing.T) {
 		testdb.Eventually(t, fmt.Sprintf("%d jobs completed", share), func() bool { return completed(t, pool) >= share })
 		require.NoError(t, worker.Process.Signal(syscall.SIGKILL))
 		_ = worker.Wait()
+		// A statement the worker sent just before it died (a claim) still
+		// runs to its end on the server: only then is the set of running
+		// jobs final.
+		testdb.Eventually(t, "the killed worker's sessions ended", func() bool {
+			var n int
+			require.NoError(t, pool.QueryRow(ctx, "SELECT count(*) FROM pg_stat_activity WHERE application_name = $1", workerApp).Scan(&n))
+			return n == 0
+		})
 		var running []int64
 		require.NoError(t, pool.QueryRow(ctx, "SELECT coalesce(array_agg(id), '{}') FROM jobs WHERE state = 'running'").Scan(&running))
 		require.NotEmpty(t, running, "the kill found jobs mid-run")
