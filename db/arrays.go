@@ -29,11 +29,12 @@ func (c fastArrayCodec) PlanEncode(m *pgtype.Map, oid uint32, format int16, valu
 }
 
 // sliceEncoder writes a []T as a one-dimensional array without NULLs;
-// write appends one element, its length first; size is the bytes of one
-// element without its length, so that the buffer grows once per array.
+// write appends one element, its length first; size is the bytes of all
+// the elements without their lengths, so that the buffer grows once per
+// array.
 type sliceEncoder[T any] struct {
 	elementOID uint32
-	size       func(v T) int
+	size       func(s []T) int
 	write      func(buf []byte, v T) []byte
 }
 
@@ -42,11 +43,8 @@ func (e sliceEncoder[T]) Encode(value any, buf []byte) ([]byte, error) {
 	if s == nil {
 		return nil, nil // NULL, as pgx sends a nil slice
 	}
-	need := 20 // the header
-	for _, v := range s {
-		need += 4 + e.size(v)
-	}
-	buf = slices.Grow(buf, need)
+	// The header, then each element's length and bytes.
+	buf = slices.Grow(buf, 20+4*len(s)+e.size(s))
 	buf = binary.BigEndian.AppendUint32(buf, 1) // one dimension (of length 0 for an empty slice, as pgx sends it)
 	buf = binary.BigEndian.AppendUint32(buf, 0) // no NULLs
 	buf = binary.BigEndian.AppendUint32(buf, e.elementOID)
@@ -60,10 +58,22 @@ func (e sliceEncoder[T]) Encode(value any, buf []byte) ([]byte, error) {
 
 // fastArray is the array type arrayOID, whose elements (elementOID) come
 // from []T.
-func fastArray[T any](arrayOID, elementOID uint32, size func(v T) int, write func(buf []byte, v T) []byte) (uint32, func(pgtype.Codec) pgtype.Codec) {
+func fastArray[T any](arrayOID, elementOID uint32, size func(s []T) int, write func(buf []byte, v T) []byte) (uint32, func(pgtype.Codec) pgtype.Codec) {
 	return arrayOID, func(c pgtype.Codec) pgtype.Codec {
 		return fastArrayCodec{Codec: c, plan: sliceEncoder[T]{elementOID, size, write}, fits: func(v any) bool { _, ok := v.([]T); return ok }}
 	}
+}
+
+// fixed sizes the elements of a slice whose elements are all n bytes.
+func fixed[T any](n int) func(s []T) int { return func(s []T) int { return n * len(s) } }
+
+// textSize sizes the elements of a []string.
+func textSize(s []string) int {
+	n := 0
+	for _, v := range s {
+		n += len(v)
+	}
+	return n
 }
 
 // fastArrays are the array types the queries send, by the element types
@@ -72,29 +82,29 @@ var fastArrays = map[uint32]func(pgtype.Codec) pgtype.Codec{}
 
 func init() {
 	add := func(oid uint32, wrap func(pgtype.Codec) pgtype.Codec) { fastArrays[oid] = wrap }
-	add(fastArray(pgtype.Float8ArrayOID, pgtype.Float8OID, func(float64) int { return 8 }, func(b []byte, v float64) []byte {
+	add(fastArray(pgtype.Float8ArrayOID, pgtype.Float8OID, fixed[float64](8), func(b []byte, v float64) []byte {
 		return binary.BigEndian.AppendUint64(binary.BigEndian.AppendUint32(b, 8), math.Float64bits(v))
 	}))
-	add(fastArray(pgtype.TextArrayOID, pgtype.TextOID, func(v string) int { return len(v) }, func(b []byte, v string) []byte {
+	add(fastArray(pgtype.TextArrayOID, pgtype.TextOID, textSize, func(b []byte, v string) []byte {
 		return append(binary.BigEndian.AppendUint32(b, uint32(len(v))), v...)
 	}))
-	add(fastArray(pgtype.UUIDArrayOID, pgtype.UUIDOID, func(uuid.UUID) int { return 16 }, func(b []byte, v uuid.UUID) []byte {
+	add(fastArray(pgtype.UUIDArrayOID, pgtype.UUIDOID, fixed[uuid.UUID](16), func(b []byte, v uuid.UUID) []byte {
 		return append(binary.BigEndian.AppendUint32(b, 16), v[:]...)
 	}))
-	add(fastArray(pgtype.BoolArrayOID, pgtype.BoolOID, func(bool) int { return 1 }, func(b []byte, v bool) []byte {
+	add(fastArray(pgtype.BoolArrayOID, pgtype.BoolOID, fixed[bool](1), func(b []byte, v bool) []byte {
 		b = binary.BigEndian.AppendUint32(b, 1)
 		if v {
 			return append(b, 1)
 		}
 		return append(b, 0)
 	}))
-	add(fastArray(pgtype.Int2ArrayOID, pgtype.Int2OID, func(int16) int { return 2 }, func(b []byte, v int16) []byte {
+	add(fastArray(pgtype.Int2ArrayOID, pgtype.Int2OID, fixed[int16](2), func(b []byte, v int16) []byte {
 		return binary.BigEndian.AppendUint16(binary.BigEndian.AppendUint32(b, 2), uint16(v))
 	}))
-	add(fastArray(pgtype.Int4ArrayOID, pgtype.Int4OID, func(int32) int { return 4 }, func(b []byte, v int32) []byte {
+	add(fastArray(pgtype.Int4ArrayOID, pgtype.Int4OID, fixed[int32](4), func(b []byte, v int32) []byte {
 		return binary.BigEndian.AppendUint32(binary.BigEndian.AppendUint32(b, 4), uint32(v))
 	}))
-	add(fastArray(pgtype.Int8ArrayOID, pgtype.Int8OID, func(int64) int { return 8 }, func(b []byte, v int64) []byte {
+	add(fastArray(pgtype.Int8ArrayOID, pgtype.Int8OID, fixed[int64](8), func(b []byte, v int64) []byte {
 		return binary.BigEndian.AppendUint64(binary.BigEndian.AppendUint32(b, 8), uint64(v))
 	}))
 }
