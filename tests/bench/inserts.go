@@ -127,20 +127,39 @@ func (e *env) inserts(ctx context.Context, r *report, n int) error {
 			return err
 		},
 	}
-	for _, way := range insertWays {
+	trials := make([]trial, len(insertWays))
+	for i, way := range insertWays {
 		runs := reps(n)
 		if (way == wayLoop || way == wayBatch) && n >= 100_000 {
 			runs = 1
 		}
-		if way == wayAction {
-			asInput = actionInput(foods)
+		prepare := func() error {
+			asInput = nil
+			if way == wayAction {
+				asInput = actionInput(foods)
+			}
+			return empty()
 		}
-		res, err := measure(n, runs, n == r.largest(), empty, ways[way])
-		asInput = nil
-		if err != nil {
-			return fmt.Errorf("insert, %s, %d rows: %w", way, n, err)
-		}
+		trials[i] = trial{way: way, runs: runs, prepare: prepare, op: ways[way]}
+	}
+	peak := n == r.largest()
+	results, err := measure(n, trials, peak, e.settle)
+	asInput = nil
+	if err != nil {
+		return fmt.Errorf("insert, %d rows: %w", n, err)
+	}
+	for way, res := range results {
 		r.add("insert", way, n, res)
+	}
+	if peak {
+		if err := empty(); err != nil {
+			return err
+		}
+		held, err := heldBy(func() (any, error) { return db.InsertFoods(ctx, e.pool, foods) })
+		if err != nil {
+			return fmt.Errorf("insert, %d rows, held: %w", n, err)
+		}
+		r.returned = held
 	}
 	return nil
 }

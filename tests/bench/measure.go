@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"runtime"
 	"runtime/metrics"
 	"sync"
@@ -27,41 +28,88 @@ func reps(n int) int {
 	return 3
 }
 
-// measure runs op after prepare (untimed) runs times, keeping the fastest,
-// then once more counting allocations and, with peak, sampling the heap.
-func measure(n, runs int, peak bool, prepare, op func() error) (result, error) {
-	var r result
-	best := time.Duration(1 << 62)
-	for range runs {
-		if err := prepare(); err != nil {
-			return r, err
-		}
-		start := time.Now()
-		if err := op(); err != nil {
-			return r, err
-		}
-		best = min(best, time.Since(start))
-	}
-	r.Rate = float64(n) / best.Seconds()
+// trial is one way at one size: prepare readies the table (untimed), op is
+// timed.
+type trial struct {
+	way         string
+	runs        int
+	prepare, op func() error
+}
 
-	if err := prepare(); err != nil {
-		return r, err
+// measure times trials round robin, each round running every trial that
+// has runs left, so that a slow spell of the machine falls on all the ways
+// alike, and keeps each trial's fastest run. settle runs after prepare,
+// untimed, to start every run from the same state. Each trial then runs
+// once more, counting allocations and, with peak, sampling the heap.
+func measure(n int, trials []trial, peak bool, settle func() error) (map[string]result, error) {
+	best := map[string]time.Duration{}
+	for round := 0; ; round++ {
+		ran := false
+		for _, t := range trials {
+			if round >= t.runs {
+				continue
+			}
+			ran = true
+			if err := t.prepare(); err != nil {
+				return nil, fmt.Errorf("%s: %w", t.way, err)
+			}
+			if err := settle(); err != nil {
+				return nil, err
+			}
+			start := time.Now()
+			if err := t.op(); err != nil {
+				return nil, fmt.Errorf("%s: %w", t.way, err)
+			}
+			if d := time.Since(start); round == 0 || d < best[t.way] {
+				best[t.way] = d
+			}
+		}
+		if !ran {
+			break
+		}
 	}
-	runtime.GC()
-	var before, after runtime.MemStats
-	runtime.ReadMemStats(&before)
-	var sampler *heapSampler
-	if peak {
-		sampler = startHeapSampler()
+	results := map[string]result{}
+	for _, t := range trials {
+		r := result{Rate: float64(n) / best[t.way].Seconds()}
+		if err := t.prepare(); err != nil {
+			return nil, fmt.Errorf("%s: %w", t.way, err)
+		}
+		runtime.GC()
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		var sampler *heapSampler
+		if peak {
+			sampler = startHeapSampler()
+		}
+		err := t.op()
+		if sampler != nil {
+			r.Peak, r.Above = sampler.stop()
+		}
+		runtime.ReadMemStats(&after)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", t.way, err)
+		}
+		r.Allocs = float64(after.Mallocs-before.Mallocs) / float64(n)
+		r.Bytes = float64(after.TotalAlloc-before.TotalAlloc) / float64(n)
+		results[t.way] = r
 	}
-	err := op()
-	if sampler != nil {
-		r.Peak, r.Above = sampler.stop()
+	return results, nil
+}
+
+// heldBy is the heap that what f returns keeps: the live heap with it less
+// the live heap once it is dropped. Each side collects twice, the second
+// time to drop what sync.Pools (pgx keeps its buffers in some) still hold.
+func heldBy(f func() (any, error)) (float64, error) {
+	v, err := f()
+	collect := func() uint64 {
+		runtime.GC()
+		runtime.GC()
+		return heapNow()
 	}
-	runtime.ReadMemStats(&after)
-	r.Allocs = float64(after.Mallocs-before.Mallocs) / float64(n)
-	r.Bytes = float64(after.TotalAlloc-before.TotalAlloc) / float64(n)
-	return r, err
+	with := collect()
+	runtime.KeepAlive(v)
+	without := collect()
+	return float64(with) - float64(without), err
 }
 
 // heapSampler reads the size of the heap's live and not yet swept objects

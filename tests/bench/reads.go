@@ -102,16 +102,25 @@ func (e *env) reads(ctx context.Context, r *report, n int) error {
 			return check(rows, err, n)
 		}},
 	}
-	for _, o := range ops {
-		runs := reps(n)
-		if o.way == wayRowLoop && n >= 100_000 {
-			runs = 1
+	for _, op := range []string{"select by id", "update", "delete"} {
+		var trials []trial
+		for _, o := range ops {
+			if o.op != op {
+				continue
+			}
+			runs := reps(n)
+			if o.way == wayRowLoop && n >= 100_000 {
+				runs = 1
+			}
+			trials = append(trials, trial{way: o.way, runs: runs, prepare: o.prepare, op: o.run})
 		}
-		res, err := measure(n, runs, n == r.largest(), o.prepare, o.run)
+		results, err := measure(n, trials, false, e.settle)
 		if err != nil {
-			return fmt.Errorf("%s, %s, %d rows: %w", o.op, o.way, n, err)
+			return fmt.Errorf("%s, %d rows: %w", op, n, err)
 		}
-		r.add(o.op, o.way, n, res)
+		for way, res := range results {
+			r.add(op, way, n, res)
+		}
 	}
 	return nil
 }

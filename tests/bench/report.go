@@ -10,8 +10,10 @@ import (
 
 // report collects the results and writes them as Markdown.
 type report struct {
-	sizes   []int
-	results map[key]result
+	sizes    []int
+	results  map[key]result
+	returned float64 // bytes: the heap the rows of the largest many-first insert keep
+	settled  bool    // whether each timed run started after a checkpoint
 }
 
 type key struct {
@@ -47,9 +49,17 @@ func (r *report) write(w io.Writer, m machine, took time.Duration) error {
 	p("| machine | |\n|---|---|\n| CPU | %s (%d cores) |\n| memory | %s |\n| OS | %s |\n| Go | %s |\n| PostgreSQL | %s, on the same machine |\n| run | %s, %v |\n\n",
 		m.CPU, m.Cores, m.Memory, m.OS, m.Go, m.PostgreSQL, time.Now().UTC().Format("2006-01-02"), took.Round(time.Second))
 	p("Each way runs at each size on an emptied (or freshly filled) table; the fastest of a few runs counts (20 at 100 rows,\n")
-	p("10 at 1,000, 5 at 10,000, 3 at 100,000; per-row ways run once at 100,000). Allocations and bytes are per row, from\n")
-	p("one more run. The foods are the bench user's, each with a brand and a unique barcode; every way but COPY returns the\n")
-	p("rows it wrote.\n\n")
+	p("10 at 1,000, 5 at 10,000, 3 at 100,000; per-row ways run once at 100,000). The ways take turns, run after run, so\n")
+	p("that a slow spell of the machine falls on all of them alike")
+	if r.settled {
+		p(", and every timed run starts after a `CHECKPOINT`, so that none\n")
+		p("pays for writing out the pages the run before it dirtied")
+	} else {
+		p(" (the role could not `CHECKPOINT` between runs, so a run may\n")
+		p("pay for writing out the pages the run before it dirtied)")
+	}
+	p(". Allocations and bytes are per row, from one more run. The foods\n")
+	p("are the bench user's, each with a brand and a unique barcode; every way but COPY returns the rows it wrote.\n\n")
 
 	p("## Targets\n\n| target | measured | |\n|---|---:|---|\n")
 	// target writes a row: got must be at least want, or with atMost at
@@ -92,9 +102,14 @@ func (r *report) write(w io.Writer, m machine, took time.Duration) error {
 	p("The peak heap is the whole Go heap's, sampled every 200 µs during the call: the input every way holds, what the\n")
 	p("way builds, and the garbage the collector has not yet swept (GOGC=100 lets the heap grow to about twice what\n")
 	p("is live). Every insert but COPY also returns the rows it wrote: the many-first insert's peak holds the input,\n")
-	p("the returned `[]db.Food` (larger than the input: ids, timestamps and every string read back) and one chunk\n")
-	p("(%d rows) of arrays in flight. A per-row loop holds only what it has returned so far, and a pgx Batch all the\n", db.ChunkSize)
-	p("queued statements. A bulk load that needs no rows back is `db.CopyFoods`.\n\n")
+	p("the returned `[]db.Food` and one chunk (%d rows) of arrays in flight. A per-row loop holds only what it has\n", db.ChunkSize)
+	p("returned so far, and a pgx Batch all the queued statements. A bulk load that needs no rows back is `db.CopyFoods`.\n\n")
+	if copyAbove := r.results[key{"insert", wayCopy, n}].Above; r.returned > 0 && copyAbove > 0 {
+		manyAbove := r.results[key{"insert", wayMany, n}].Above
+		p("The %d rows `db.InsertFoods` returns keep %.1f MB of heap by themselves (the live heap with the rows held,\n", n, r.returned/1e6)
+		p("less the live heap once they are dropped): %.2f× the %.1f MB that CopyFrom's peak adds to the heap. Less those\n", r.returned/copyAbove, copyAbove/1e6)
+		p("rows, the many-first insert's peak adds %.1f MB, %.2f× CopyFrom's.\n\n", (manyAbove-r.returned)/1e6, (manyAbove-r.returned)/copyAbove)
+	}
 
 	r.table(w, "Insert foods", "insert", insertWays, wayCopy, "× CopyFrom")
 	copyAbove := r.results[key{"insert", wayCopy, n}].Above
