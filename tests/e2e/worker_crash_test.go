@@ -75,7 +75,16 @@ func TestWorkerKilledMidRunLosesNoJob(t *testing.T) {
 	const total = 3000
 	url := testdb.URL(t)
 	ctx := t.Context()
-	pool, err := db.Open(ctx, url)
+	// The test's own sessions go by their own application_name, so that it
+	// can wait for a killed worker's sessions (all the others on the test's
+	// database) to end.
+	const testApp = "larder-e2e-crash-test"
+	testURL, err := neturl.Parse(url)
+	require.NoError(t, err)
+	q := testURL.Query()
+	q.Set("application_name", testApp)
+	testURL.RawQuery = q.Encode()
+	pool, err := db.Open(ctx, testURL.String())
 	require.NoError(t, err)
 	t.Cleanup(pool.Close)
 	_, err = pool.Exec(ctx, "CREATE TABLE e2e_runs (job_id bigint NOT NULL, attempt int NOT NULL)")
@@ -88,17 +97,9 @@ func TestWorkerKilledMidRunLosesNoJob(t *testing.T) {
 	_, err = client.EnqueueMany(ctx, pool, batch...)
 	require.NoError(t, err)
 
-	// The workers' sessions go by their own application_name, so that the
-	// test can wait for a killed worker's last statement to end.
-	const workerApp = "larder-e2e-crash-worker"
-	workerURL, err := neturl.Parse(url)
-	require.NoError(t, err)
-	q := workerURL.Query()
-	q.Set("application_name", workerApp)
-	workerURL.RawQuery = q.Encode()
 	start := func() *exec.Cmd {
 		cmd := exec.Command(os.Args[0], "-test.run=^$")
-		cmd.Env = append(os.Environ(), crashWorkerEnv+"="+workerURL.String())
+		cmd.Env = append(os.Environ(), crashWorkerEnv+"="+url)
 		var logs strings.Builder
 		cmd.Stdout, cmd.Stderr = &logs, &logs
 		require.NoError(t, cmd.Start())
@@ -118,12 +119,14 @@ func TestWorkerKilledMidRunLosesNoJob(t *testing.T) {
 		testdb.Eventually(t, fmt.Sprintf("%d jobs completed", share), func() bool { return completed(t, pool) >= share })
 		require.NoError(t, worker.Process.Signal(syscall.SIGKILL))
 		_ = worker.Wait()
-		// A statement the worker sent just before it died (a claim) still
-		// runs to its end on the server: only then is the set of running
-		// jobs final.
+		// A statement the worker sent just before it died (a claim, on the
+		// worker's own bookkeeping pool) still runs to its end on the
+		// server: only once every session of the worker is gone is the set
+		// of running jobs final.
 		testdb.Eventually(t, "the killed worker's sessions ended", func() bool {
 			var n int
-			require.NoError(t, pool.QueryRow(ctx, "SELECT count(*) FROM pg_stat_activity WHERE application_name = $1", workerApp).Scan(&n))
+			require.NoError(t, pool.QueryRow(ctx, `SELECT count(*) FROM pg_stat_activity
+				WHERE datname = current_database() AND backend_type = 'client backend' AND application_name <> $1`, testApp).Scan(&n))
 			return n == 0
 		})
 		var running []int64
