@@ -75,7 +75,7 @@ func (e *env) inserts(ctx context.Context, r *report, n int) error {
 	empty := func() error { _, err := e.pool.Exec(ctx, "TRUNCATE foods CASCADE"); return err }
 	ways := map[string]func() error{
 		wayLoop: func() error {
-			return pgx.BeginFunc(ctx, e.pool, func(tx pgx.Tx) error {
+			return pgx.BeginFunc(ctx, e.plain, func(tx pgx.Tx) error {
 				for i := range foods {
 					if _, err := scanFood(tx.QueryRow(ctx, insertOne, values(uuid.Must(uuid.NewV7()), &foods[i])...)); err != nil {
 						return err
@@ -89,7 +89,7 @@ func (e *env) inserts(ctx context.Context, r *report, n int) error {
 			for i := range foods {
 				b.Queue(insertOne, values(uuid.Must(uuid.NewV7()), &foods[i])...)
 			}
-			res := e.pool.SendBatch(ctx, b)
+			res := e.plain.SendBatch(ctx, b)
 			for range foods {
 				if _, err := scanFood(res.QueryRow()); err != nil {
 					res.Close()
@@ -114,7 +114,7 @@ func (e *env) inserts(ctx context.Context, r *report, n int) error {
 		},
 		wayCopy: func() error {
 			i := -1
-			_, err := e.pool.CopyFrom(ctx, pgx.Identifier{"foods"}, strings.Split(insertCols, ", "), pgx.CopyFromFunc(func() ([]any, error) {
+			_, err := e.plain.CopyFrom(ctx, pgx.Identifier{"foods"}, strings.Split(insertCols, ", "), pgx.CopyFromFunc(func() ([]any, error) {
 				if i++; i == n {
 					return nil, nil
 				}
@@ -179,7 +179,7 @@ func actionInput(foods []db.NewFood) []actions.NewFood {
 func (e *env) insertValues(ctx context.Context, foods []db.NewFood) error {
 	const cols = 14
 	const perStatement = 65_535 / cols
-	return pgx.BeginFunc(ctx, e.pool, func(tx pgx.Tx) error {
+	return pgx.BeginFunc(ctx, e.plain, func(tx pgx.Tx) error {
 		for lo := 0; lo < len(foods); lo += perStatement {
 			chunk := foods[lo:min(lo+perStatement, len(foods))]
 			var sql strings.Builder

@@ -21,6 +21,9 @@
 //	go run ./tests/bench                 # make bench
 //	go run ./tests/bench -out docs/BENCHMARKS.md
 //
+// Larder's ways run on a pool from db.Open, the others on a pool with
+// pgx's defaults (env.go).
+//
 // The database is found as the tests find theirs (internal/pgserver); the
 // benchmark makes a database of its own there and drops it at the end.
 package main

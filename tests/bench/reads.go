@@ -52,7 +52,7 @@ func (e *env) reads(ctx context.Context, r *report, n int) error {
 	}
 	perRow := func(each func(q rowQuerier, id uuid.UUID) pgx.Row) func() error {
 		return func() error {
-			return pgx.BeginFunc(ctx, e.pool, func(tx pgx.Tx) error {
+			return pgx.BeginFunc(ctx, e.plain, func(tx pgx.Tx) error {
 				for _, id := range ids {
 					if _, err := scanFood(each(tx, id)); err != nil {
 						return err
@@ -69,7 +69,7 @@ func (e *env) reads(ctx context.Context, r *report, n int) error {
 	}{
 		{"select by id", wayRowLoop, nothing, func() error {
 			for _, id := range ids {
-				if _, err := scanFood(e.pool.QueryRow(ctx, selectOne, id, e.owner)); err != nil {
+				if _, err := scanFood(e.plain.QueryRow(ctx, selectOne, id, e.owner)); err != nil {
 					return err
 				}
 			}
