@@ -47,34 +47,15 @@ var (
 )
 
 // Open connects a pool to databaseURL (a postgres:// URL or a key=value
-// DSN; pool settings such as pool_max_conns go in it), sets up each of its
-// connections with AfterConnect, runs queries as unnamed statements
-// (pgx.QueryExecModeCacheDescribe; a URL that sets another
-// default_query_exec_mode than pgx's cache_statement keeps it) and checks
-// that the server answers. A pool configured elsewhere should do both.
+// DSN; pool settings such as pool_max_conns go in it), set up by
+// Configure, and checks that the server answers.
 func Open(ctx context.Context, databaseURL string) (*pgxpool.Pool, error) {
 	config, err := pgxpool.ParseConfig(databaseURL)
 	if err != nil {
 		// pgx's message can quote the URL, password included.
 		return nil, fmt.Errorf("open database: invalid database URL")
 	}
-	if _, ok := config.ConnConfig.RuntimeParams["application_name"]; !ok {
-		config.ConnConfig.RuntimeParams["application_name"] = "larder"
-	}
-	// Plan each statement for the arrays it carries. A named prepared
-	// statement (pgx's default) switches, after five runs, to a generic
-	// plan that guesses every array's length: a 10,000-row UpdateFoods
-	// became a nested loop over two CTEs, quadratic, 6x slower than a
-	// per-row loop. An unnamed statement is parsed and planned for its
-	// values on every run, about 40 µs of server time for a small query.
-	// Forcing custom plans for the whole session instead
-	// (plan_cache_mode=force_custom_plan) also re-plans the query behind
-	// every foreign key check, once per row written: it made a 5,000-row
-	// insert of foods 1.4x and a delete 2.8x slower (db/README.md).
-	if config.ConnConfig.DefaultQueryExecMode == pgx.QueryExecModeCacheStatement {
-		config.ConnConfig.DefaultQueryExecMode = pgx.QueryExecModeCacheDescribe
-	}
-	config.AfterConnect = AfterConnect
+	Configure(config)
 	pool, err := pgxpool.NewWithConfig(ctx, config)
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
@@ -86,8 +67,31 @@ func Open(ctx context.Context, databaseURL string) (*pgxpool.Pool, error) {
 	return pool, nil
 }
 
-// AfterConnect sets up a new connection for this package's queries. Open
-// uses it; a pool configured elsewhere should set it as its AfterConnect.
+// Configure sets up a pool configuration for this package's queries, for
+// a pool opened elsewhere than Open: every connection goes through
+// AfterConnect, names itself "larder" unless the configuration names it,
+// and runs queries as unnamed statements (pgx.QueryExecModeCacheDescribe),
+// unless the configuration asks for another mode than pgx's default.
+//
+// Unnamed statements are planned for the arrays they carry on every run. A
+// named prepared statement (pgx's default) switches, after five runs, to a
+// generic plan that guesses every array's length: a 10,000-row UpdateFoods
+// became a nested loop over two CTEs, quadratic, 6x slower than a per-row
+// loop. Forcing custom plans for the whole session instead
+// (plan_cache_mode=force_custom_plan) also re-plans the query behind every
+// foreign key check, once per row written (db/README.md).
+func Configure(config *pgxpool.Config) {
+	if _, ok := config.ConnConfig.RuntimeParams["application_name"]; !ok {
+		config.ConnConfig.RuntimeParams["application_name"] = "larder"
+	}
+	if config.ConnConfig.DefaultQueryExecMode == pgx.QueryExecModeCacheStatement {
+		config.ConnConfig.DefaultQueryExecMode = pgx.QueryExecModeCacheDescribe
+	}
+	config.AfterConnect = AfterConnect
+}
+
+// AfterConnect sets up a new connection for this package's queries;
+// Configure makes it a pool's AfterConnect.
 //
 // It teaches pgx to send and read github.com/google/uuid's UUID as the 16
 // bytes it is. Without it, pgx goes through the type's database/sql

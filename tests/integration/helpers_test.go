@@ -149,7 +149,7 @@ func tracedPool(t *testing.T) (*pgxpool.Pool, *statements) {
 	t.Helper()
 	config, err := pgxpool.ParseConfig(testdb.URL(t))
 	require.NoError(t, err)
-	config.AfterConnect = db.AfterConnect
+	db.Configure(config)
 	tracer := &statements{counts: map[string]int{}}
 	config.ConnConfig.Tracer = tracer
 	pool, err := pgxpool.NewWithConfig(t.Context(), config)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/larderhq/larder/db"
 	"github.com/larderhq/larder/factories"
+	"github.com/larderhq/larder/tests/testdb"
 )
 
 // The generic many-first behaviours, exercised through foods: every table
@@ -282,4 +283,33 @@ func TestCopyLoadsInBulkWithNothingReturned(t *testing.T) {
 
 	_, err = db.CopyFoods(b.ctx, b.pool, []db.NewFood{{Name: "", Kind: db.FoodKindWhole, Category: db.FoodCategoryFruit}})
 	require.Error(t, err, "a broken CHECK aborts the load")
+}
+
+// A batch statement must be planned for the arrays it carries, on every
+// run, and the query behind each foreign key check must not be: Open runs
+// queries as unnamed statements and leaves the plan cache to the server.
+func TestOpenPlansEachStatementForItsValues(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	pool, err := db.Open(ctx, testdb.URL(t)+"&pool_max_conns=1")
+	require.NoError(t, err)
+	t.Cleanup(pool.Close)
+	owner := factories.User().MustCreate(t, pool)
+	for range 7 { // past the five runs after which a named statement may go generic
+		_, err := db.InsertFoods(ctx, pool, factories.Food().OwnedBy(owner).BuildMany(3))
+		require.NoError(t, err)
+	}
+
+	var named int
+	require.NoError(t, pool.QueryRow(ctx, "SELECT count(*) FROM pg_prepared_statements").Scan(&named))
+	require.Zero(t, named, "no named prepared statement on the connection")
+	var mode string
+	require.NoError(t, pool.QueryRow(ctx, "SHOW plan_cache_mode").Scan(&mode))
+	require.Equal(t, "auto", mode, "foreign key checks keep their cached plans")
+	require.Equal(t, pgx.QueryExecModeCacheDescribe, pool.Config().ConnConfig.DefaultQueryExecMode)
+
+	other, err := db.Open(ctx, testdb.URL(t)+"&default_query_exec_mode=exec")
+	require.NoError(t, err)
+	t.Cleanup(other.Close)
+	require.Equal(t, pgx.QueryExecModeExec, other.Config().ConnConfig.DefaultQueryExecMode, "a mode the URL asks for stays")
 }
