@@ -291,7 +291,8 @@ func TestCopyLoadsInBulkWithNothingReturned(t *testing.T) {
 func TestOpenPlansEachStatementForItsValues(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
-	pool, err := db.Open(ctx, testdb.URL(t)+"&pool_max_conns=1")
+	url := testdb.URL(t)
+	pool, err := db.Open(ctx, url+"&pool_max_conns=1")
 	require.NoError(t, err)
 	t.Cleanup(pool.Close)
 	owner := factories.User().MustCreate(t, pool)
@@ -308,7 +309,7 @@ func TestOpenPlansEachStatementForItsValues(t *testing.T) {
 	require.Equal(t, "auto", mode, "foreign key checks keep their cached plans")
 	require.Equal(t, pgx.QueryExecModeCacheDescribe, pool.Config().ConnConfig.DefaultQueryExecMode)
 
-	other, err := db.Open(ctx, testdb.URL(t)+"&default_query_exec_mode=exec")
+	other, err := db.Open(ctx, url+"&default_query_exec_mode=exec")
 	require.NoError(t, err)
 	t.Cleanup(other.Close)
 	require.Equal(t, pgx.QueryExecModeExec, other.Config().ConnConfig.DefaultQueryExecMode, "a mode the URL asks for stays")
