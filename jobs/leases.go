@@ -15,8 +15,9 @@ const (
 	notifyCancel = "larder_jobs_cancel"
 )
 
-// renewLeases extends the leases of the worker's running jobs every third
-// of LeaseDuration. A job that comes back no longer the worker's is
+// renewLeases extends the leases of the jobs the worker holds every third
+// of LeaseDuration: those running, and those ended whose outcomes are not
+// yet recorded. A running job that comes back no longer the worker's is
 // cancelled; one whose cancellation was asked is cancelled too (in case
 // the notification was missed).
 func (w *Worker) renewLeases(ctx context.Context) {

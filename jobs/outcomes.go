@@ -39,9 +39,11 @@ func (w *Worker) complete() {
 }
 
 // finish writes a batch of outcomes, retrying a while if the database is
-// out of reach. Outcomes it cannot write are not lost work: their jobs'
-// leases expire and the jobs are rescued.
+// out of reach; the lease keeper renews the jobs' leases meanwhile. Outcomes
+// it cannot write are not lost work: their jobs' leases expire and the jobs
+// are rescued.
 func (w *Worker) finish(batch []db.JobOutcome) {
+	defer w.recorded(batch)
 	for attempt := 1; ; attempt++ {
 		ctx, cancel := context.WithTimeout(context.Background(), w.cfg.LeaseDuration)
 		_, err := db.FinishJobs(ctx, w.queue, batch)

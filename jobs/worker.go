@@ -109,10 +109,13 @@ type queue struct {
 
 func (q *queue) free() int { return q.limit - int(q.active.Load()) }
 
-// run is a job in progress.
+// run is a job the worker holds: in progress, or ended with its outcome
+// not yet recorded (its lease is renewed until it is, so that a slow write
+// of outcomes does not get a finished job rescued and run again).
 type run struct {
 	attempt int32
 	cancel  context.CancelCauseFunc
+	ended   bool
 }
 
 // signal sends on a channel of capacity one without waiting: signals
@@ -312,8 +315,9 @@ func (w *Worker) start(q *queue, job db.FetchedJob) {
 	q.active.Add(1)
 	w.working.Add(1)
 	ctx, cancel := context.WithCancelCause(w.runCtx)
+	r := &run{attempt: job.Attempt, cancel: cancel}
 	w.mu.Lock()
-	w.runs[job.ID] = &run{attempt: job.Attempt, cancel: cancel}
+	w.runs[job.ID] = r
 	w.mu.Unlock()
 	go func() {
 		defer w.working.Done()
@@ -327,7 +331,13 @@ func (w *Worker) start(q *queue, job db.FetchedJob) {
 		}
 		outcome, ok := w.execute(ctx, job)
 		w.mu.Lock()
-		delete(w.runs, job.ID)
+		if w.runs[job.ID] == r { // not a later run of the job, rescued and fetched again
+			if ok {
+				r.ended = true
+			} else {
+				delete(w.runs, job.ID)
+			}
+		}
 		w.mu.Unlock()
 		if ok {
 			w.outcomes <- outcome
@@ -339,7 +349,13 @@ func (w *Worker) start(q *queue, job db.FetchedJob) {
 func (w *Worker) running() int {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	return len(w.runs)
+	n := 0
+	for _, r := range w.runs {
+		if !r.ended {
+			n++
+		}
+	}
+	return n
 }
 
 // cancelRun cancels a job in progress with cause.
@@ -347,8 +363,20 @@ func (w *Worker) cancelRun(id int64, cause error) {
 	w.mu.Lock()
 	r, ok := w.runs[id]
 	w.mu.Unlock()
-	if ok {
+	if ok && !r.ended {
 		r.cancel(cause)
+	}
+}
+
+// recorded lets go of jobs whose outcomes were written (or given up on:
+// their leases then expire and the jobs are rescued).
+func (w *Worker) recorded(batch []db.JobOutcome) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for _, o := range batch {
+		if r, ok := w.runs[o.ID]; ok && r.ended && r.attempt == o.Attempt {
+			delete(w.runs, o.ID)
+		}
 	}
 }
 

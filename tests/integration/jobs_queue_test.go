@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -514,4 +515,48 @@ func TestPruneDeletesOldFinishedJobs(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, 2, pruned)
 	require.Equal(t, 1, count(t, b, "jobs"), "the running job stays")
+}
+
+// slowFinish holds back the first statement that records outcomes, as a
+// stalled connection would, for delay.
+type slowFinish struct {
+	delay time.Duration
+	once  sync.Once
+}
+
+func (s *slowFinish) TraceQueryStart(ctx context.Context, _ *pgx.Conn, data pgx.TraceQueryStartData) context.Context {
+	if strings.Contains(data.SQL, "-- name: FinishJobs") {
+		s.once.Do(func() { time.Sleep(s.delay) })
+	}
+	return ctx
+}
+
+func (*slowFinish) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
+
+func TestAJobWhoseOutcomeIsLateKeepsItsLease(t *testing.T) {
+	t.Parallel()
+	cfg := quick(t)
+	cfg.LeaseDuration = 300 * time.Millisecond
+	config, err := pgxpool.ParseConfig(testdb.URL(t))
+	require.NoError(t, err)
+	db.Configure(config)
+	config.ConnConfig.Tracer = &slowFinish{delay: 3 * cfg.LeaseDuration} // the worker's own pool copies it
+	pool, err := pgxpool.NewWithConfig(t.Context(), config)
+	require.NoError(t, err)
+	t.Cleanup(pool.Close)
+	b := bundle{ctx: t.Context(), pool: pool}
+	var runs atomic.Int32
+	reg := jobs.NewRegistry()
+	jobs.Handle(reg, "test.once", func(context.Context, jobs.Job[noPayload]) error { runs.Add(1); return nil })
+	client := jobs.NewClient()
+	got, err := client.EnqueueMany(b.ctx, pool, client.Job("test.once"))
+	require.NoError(t, err)
+
+	runWorker(t, pool, reg, cfg)
+
+	testdb.Eventually(t, "completed", func() bool { return allIn(t, b, db.JobStateCompleted, got[0].ID) })
+	job := jobsIn(t, b, got[0].ID)[0]
+	require.Equal(t, int32(1), runs.Load(), "the handler ran once")
+	require.Equal(t, int32(1), job.Attempt)
+	require.NotContains(t, string(job.Errors), "lease expired", "the lease held while the outcome waited")
 }
