@@ -49,7 +49,7 @@ func (r *report) write(w io.Writer, m machine, took time.Duration) error {
 	p("| machine | |\n|---|---|\n| CPU | %s (%d cores) |\n| memory | %s |\n| OS | %s |\n| Go | %s |\n| PostgreSQL | %s, on the same machine |\n| run | %s, %v |\n\n",
 		m.CPU, m.Cores, m.Memory, m.OS, m.Go, m.PostgreSQL, time.Now().UTC().Format("2006-01-02"), took.Round(time.Second))
 	p("Each way runs at each size on an emptied (or freshly filled) table; the fastest of a few runs counts (20 at 100 rows,\n")
-	p("10 at 1,000, 5 at 10,000, 3 at 100,000; per-row ways run once at 100,000). The ways take turns, run after run, so\n")
+	p("10 at 1,000, 5 at 10,000 and 100,000; per-row ways run once at 100,000). The ways take turns, run after run, so\n")
 	p("that a slow spell of the machine falls on all of them alike")
 	if r.settled {
 		p(", and every timed run starts after a `CHECKPOINT`, so that none\n")
