@@ -362,8 +362,9 @@ func (w *Worker) running() int {
 func (w *Worker) cancelRun(id int64, cause error) {
 	w.mu.Lock()
 	r, ok := w.runs[id]
+	ok = ok && !r.ended
 	w.mu.Unlock()
-	if ok && !r.ended {
+	if ok {
 		r.cancel(cause)
 	}
 }
