@@ -75,11 +75,11 @@ func Open(ctx context.Context, databaseURL string) (*pgxpool.Pool, error) {
 //
 // Unnamed statements are planned for the arrays they carry on every run. A
 // named prepared statement (pgx's default) switches, after five runs, to a
-// generic plan that guesses every array's length: a 10,000-row UpdateFoods
-// became a nested loop over two CTEs, quadratic, 6x slower than a per-row
-// loop. Forcing custom plans for the whole session instead
-// (plan_cache_mode=force_custom_plan) also re-plans the query behind every
-// foreign key check, once per row written (db/README.md).
+// generic plan that guesses every array's length (for a large UpdateFoods,
+// a nested loop over two CTEs, quadratic). Forcing custom plans for the
+// whole session instead (plan_cache_mode=force_custom_plan) also re-plans
+// the query behind every foreign key check, once per row written
+// (db/README.md, "Plans made for the values").
 func Configure(config *pgxpool.Config) {
 	if _, ok := config.ConnConfig.RuntimeParams["application_name"]; !ok {
 		config.ConnConfig.RuntimeParams["application_name"] = "larder"

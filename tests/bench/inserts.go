@@ -129,10 +129,6 @@ func (e *env) inserts(ctx context.Context, r *report, n int) error {
 	}
 	trials := make([]trial, len(insertWays))
 	for i, way := range insertWays {
-		runs := reps(n)
-		if (way == wayLoop || way == wayBatch) && n >= 100_000 {
-			runs = 1
-		}
 		prepare := func() error {
 			asInput = nil
 			if way == wayAction {
@@ -140,7 +136,7 @@ func (e *env) inserts(ctx context.Context, r *report, n int) error {
 			}
 			return empty()
 		}
-		trials[i] = trial{way: way, runs: runs, prepare: prepare, op: ways[way]}
+		trials[i] = trial{way: way, runs: reps(n, way == wayLoop || way == wayBatch), prepare: prepare, op: ways[way]}
 	}
 	peak := n == r.largest()
 	results, err := measure(n, trials, peak, e.settle)

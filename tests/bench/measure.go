@@ -18,8 +18,11 @@ type result struct {
 // reps is how many timed runs a size gets: more for quick ones. Five at
 // the largest sizes: with three, the fastest of one way at 100,000 rows
 // still moved by a fifth from one report to the next on a shared machine.
-func reps(n int) int {
+// A per-row way runs once at 100,000 rows (it takes half a minute).
+func reps(n int, perRow bool) int {
 	switch {
+	case perRow && n >= 100_000:
+		return 1
 	case n <= 100:
 		return 20
 	case n <= 1000:

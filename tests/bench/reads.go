@@ -62,64 +62,56 @@ func (e *env) reads(ctx context.Context, r *report, n int) error {
 			})
 		}
 	}
-	ops := []struct {
-		op, way string
-		prepare func() error
-		run     func() error
-	}{
-		{"select by id", wayRowLoop, nothing, func() error {
-			for _, id := range ids {
-				if _, err := scanFood(e.plain.QueryRow(ctx, selectOne, id, e.owner)); err != nil {
-					return err
-				}
+	selectLoop := func() error {
+		for _, id := range ids {
+			if _, err := scanFood(e.plain.QueryRow(ctx, selectOne, id, e.owner)); err != nil {
+				return err
 			}
-			return nil
-		}},
-		{"select by id", wayCall, nothing, func() error {
-			rows, err := db.SelectFoods(ctx, e.pool, &e.owner, ids)
-			return check(rows, err, n)
-		}},
-		{"update", wayRowLoop, fill, func() error {
-			p := patch()
-			return perRow(func(q rowQuerier, id uuid.UUID) pgx.Row {
-				return q.QueryRow(ctx, updateOne, id, e.owner, p.EnergyKcal, p.ProteinG, p.FatG, p.CarbsG, p.FiberG, p.SugarG, p.SodiumMg)
-			})()
-		}},
-		{"update", wayCall, fill, func() error {
-			p := patch()
-			patches := make([]db.FoodPatch, len(ids))
-			for i, id := range ids {
-				patches[i] = db.FoodPatch{ID: id, Nutrients: db.Set(p)}
-			}
-			rows, err := db.UpdateFoods(ctx, e.pool, &e.owner, patches)
-			return check(rows, err, n)
-		}},
-		{"delete", wayRowLoop, fill, perRow(func(q rowQuerier, id uuid.UUID) pgx.Row {
-			return q.QueryRow(ctx, deleteOne, id, e.owner)
-		})},
-		{"delete", wayCall, fill, func() error {
-			rows, err := db.DeleteFoods(ctx, e.pool, &e.owner, ids)
-			return check(rows, err, n)
-		}},
-	}
-	for _, op := range []string{"select by id", "update", "delete"} {
-		var trials []trial
-		for _, o := range ops {
-			if o.op != op {
-				continue
-			}
-			runs := reps(n)
-			if o.way == wayRowLoop && n >= 100_000 {
-				runs = 1
-			}
-			trials = append(trials, trial{way: o.way, runs: runs, prepare: o.prepare, op: o.run})
 		}
-		results, err := measure(n, trials, false, e.settle)
+		return nil
+	}
+	selectCall := func() error {
+		rows, err := db.SelectFoods(ctx, e.pool, &e.owner, ids)
+		return check(rows, err, n)
+	}
+	updateLoop := func() error {
+		p := patch()
+		return perRow(func(q rowQuerier, id uuid.UUID) pgx.Row {
+			return q.QueryRow(ctx, updateOne, id, e.owner, p.EnergyKcal, p.ProteinG, p.FatG, p.CarbsG, p.FiberG, p.SugarG, p.SodiumMg)
+		})()
+	}
+	updateCall := func() error {
+		p := patch()
+		patches := make([]db.FoodPatch, len(ids))
+		for i, id := range ids {
+			patches[i] = db.FoodPatch{ID: id, Nutrients: db.Set(p)}
+		}
+		rows, err := db.UpdateFoods(ctx, e.pool, &e.owner, patches)
+		return check(rows, err, n)
+	}
+	deleteLoop := perRow(func(q rowQuerier, id uuid.UUID) pgx.Row { return q.QueryRow(ctx, deleteOne, id, e.owner) })
+	deleteCall := func() error {
+		rows, err := db.DeleteFoods(ctx, e.pool, &e.owner, ids)
+		return check(rows, err, n)
+	}
+	for _, o := range []struct {
+		op         string
+		prepare    func() error
+		loop, many func() error
+	}{
+		{"select by id", nothing, selectLoop, selectCall},
+		{"update", fill, updateLoop, updateCall},
+		{"delete", fill, deleteLoop, deleteCall},
+	} {
+		results, err := measure(n, []trial{
+			{way: wayRowLoop, runs: reps(n, true), prepare: o.prepare, op: o.loop},
+			{way: wayCall, runs: reps(n, false), prepare: o.prepare, op: o.many},
+		}, false, e.settle)
 		if err != nil {
-			return fmt.Errorf("%s, %d rows: %w", op, n, err)
+			return fmt.Errorf("%s, %d rows: %w", o.op, n, err)
 		}
 		for way, res := range results {
-			r.add(op, way, n, res)
+			r.add(o.op, way, n, res)
 		}
 	}
 	return nil
