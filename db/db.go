@@ -27,7 +27,6 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/jackc/pgx/v5/pgxpool"
-	pgxuuid "github.com/vgarvardt/pgx-google-uuid/v5"
 )
 
 // DBTX is a pool, a connection or a transaction: anything that runs queries,
@@ -93,18 +92,18 @@ func Configure(config *pgxpool.Config) {
 // AfterConnect sets up a new connection for this package's queries;
 // Configure makes it a pool's AfterConnect.
 //
-// It teaches pgx to send and read github.com/google/uuid's UUID as the 16
-// bytes it is. Without it, pgx goes through the type's database/sql
-// Valuer and Scanner, a string round trip per id, which takes about half
-// of the allocations of a batch insert. Enums need nothing: they travel as
-// text and are cast in SQL.
+// It teaches pgx to send and read github.com/google/uuid's UUID, and a
+// *uuid.UUID, as the 16 bytes it is (uuid.go). Without it, pgx goes
+// through the type's database/sql Valuer and Scanner, a string round trip
+// per id, which takes about half of the allocations of a batch insert.
+// Enums need nothing: they travel as text and are cast in SQL.
 //
-// It also reads numeric columns into float64 without the big.Int pgx
-// goes through (numeric.go), most of what decoding a food used to cost,
-// and writes the slices of a batch as arrays without boxing each element
-// (arrays.go).
+// It also reads and writes numeric columns as float64 without the big.Int
+// pgx goes through (numeric.go), most of what decoding a food, and
+// encoding one for COPY, used to cost; and writes the slices of a batch as
+// arrays without boxing each element (arrays.go).
 func AfterConnect(_ context.Context, conn *pgx.Conn) error {
-	pgxuuid.Register(conn.TypeMap())
+	registerUUID(conn.TypeMap())
 	conn.TypeMap().RegisterType(&pgtype.Type{Name: "numeric", OID: pgtype.NumericOID, Codec: numericCodec{}})
 	registerFastArrays(conn.TypeMap())
 	return nil

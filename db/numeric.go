@@ -2,19 +2,113 @@ package db
 
 import (
 	"encoding/binary"
+	"math"
+	"strconv"
 
 	"github.com/jackc/pgx/v5/pgtype"
 )
 
-// numericCodec is pgx's numeric codec with a fast way of reading a numeric
-// into a float64, which is how every amount column reads. pgx decodes the
-// wire format into a big.Int, prints it and parses the text: four
-// allocations a value, seven values a food. Amounts are small decimals:
-// their digits fit an int64, and dividing that by an exact power of ten
-// is one correctly rounded IEEE operation, the same float64 as parsing
-// the decimal. What does not fit that way (more than 15 significant
-// digits, NaN, infinities) goes through pgx's own plan.
+// numericCodec is pgx's numeric codec with fast ways of reading a numeric
+// into a float64 and of writing a float64 as a numeric, which is how every
+// amount column travels.
+//
+// Reading: pgx decodes the wire format into a big.Int, prints it and
+// parses the text: four allocations a value, seven values a food. Amounts
+// are small decimals: their digits fit an int64, and dividing that by an
+// exact power of ten is one correctly rounded IEEE operation, the same
+// float64 as parsing the decimal. What does not fit that way (more than 15
+// significant digits, NaN, infinities) goes through pgx's own plan.
+//
+// Writing (a bulk load's COPY sends amounts as numeric): pgx prints the
+// float64, parses the text into a big.Int and divides it into base-10,000
+// digits, most of what a COPY of foods cost the client. float64ToNumeric
+// takes the same shortest decimal digits from strconv and groups them
+// without big.Int: the same number, with the same display scale.
 type numericCodec struct{ pgtype.NumericCodec }
+
+func (c numericCodec) PlanEncode(m *pgtype.Map, oid uint32, format int16, value any) pgtype.EncodePlan {
+	if _, ok := value.(float64); ok && format == pgtype.BinaryFormatCode {
+		return float64ToNumeric{}
+	}
+	return c.NumericCodec.PlanEncode(m, oid, format, value)
+}
+
+type float64ToNumeric struct{}
+
+func (float64ToNumeric) Encode(value any, buf []byte) ([]byte, error) {
+	return appendNumeric(buf, value.(float64)), nil
+}
+
+// Signs of the binary numeric format that stand for no number.
+const (
+	numericNaN         = 0xC000
+	numericInfinity    = 0xD000
+	numericNegInfinity = 0xF000
+)
+
+// appendNumeric appends f in the binary numeric format (ndigits, weight,
+// sign, dscale, then the base-10,000 digits, most significant first) with
+// the digits of f's shortest decimal form, as pgx writes a float64: 12.3 is
+// 12.3 with a display scale of 1, not 12.300000000000000710542735760100.
+func appendNumeric(buf []byte, f float64) []byte {
+	header := func(ndigits, weight int, sign uint16, dscale int) []byte {
+		buf = binary.BigEndian.AppendUint16(buf, uint16(ndigits))
+		buf = binary.BigEndian.AppendUint16(buf, uint16(int16(weight)))
+		buf = binary.BigEndian.AppendUint16(buf, sign)
+		return binary.BigEndian.AppendUint16(buf, uint16(dscale))
+	}
+	switch {
+	case math.IsNaN(f):
+		return header(0, 0, numericNaN, 0)
+	case math.IsInf(f, 1):
+		return header(0, 0, numericInfinity, 0)
+	case math.IsInf(f, -1):
+		return header(0, 0, numericNegInfinity, 0)
+	case f == 0:
+		return header(0, 0, numericPositive, 0) // -0 too, as pgx sends it
+	}
+	// "-d.ddde±x": the sign, up to 17 significant digits, the decimal
+	// exponent of the first.
+	var text [32]byte
+	s := strconv.AppendFloat(text[:0], f, 'e', -1, 64)
+	sign := uint16(numericPositive)
+	if s[0] == '-' {
+		sign, s = numericNegative, s[1:]
+	}
+	var digits [17]byte
+	k, exp, expSign := 0, 0, 1
+	for i, c := range s {
+		if c == 'e' {
+			if s[i+1] == '-' {
+				expSign = -1
+			}
+			for _, c := range s[i+2:] {
+				exp = 10*exp + int(c-'0')
+			}
+			break
+		}
+		if c != '.' {
+			digits[k] = c - '0'
+			k++
+		}
+	}
+	// Digit i stands for 10^(first-i); base-10,000 digit g for 10,000^g,
+	// that is the decimal exponents 4g to 4g+3 (>> 2 rounds down, negative
+	// exponents included).
+	first := expSign * exp
+	last := first - (k - 1)
+	weight, lowest := first>>2, last>>2
+	var groups [6]uint16 // 17 decimal digits span at most 6 base-10,000 ones
+	for i := range k {
+		e := first - i
+		groups[weight-e>>2] += uint16(digits[i]) * [4]uint16{1, 10, 100, 1000}[e&3]
+	}
+	buf = header(weight-lowest+1, weight, sign, max(0, -last))
+	for _, g := range groups[:weight-lowest+1] {
+		buf = binary.BigEndian.AppendUint16(buf, g)
+	}
+	return buf
+}
 
 func (c numericCodec) PlanScan(m *pgtype.Map, oid uint32, format int16, target any) pgtype.ScanPlan {
 	plan := c.NumericCodec.PlanScan(m, oid, format, target)

@@ -68,7 +68,7 @@ func newEnv(ctx context.Context) (*env, error) {
 // measured against: pgx's named prepared statements, cached per
 // connection, and the server's default plan cache, so that a per-row
 // statement is planned once, not on every run. It shares Larder's type
-// registrations (uuid.UUID as 16 bytes, numeric read without big.Int), so
+// registrations (ids as 16 bytes, numeric without big.Int), so
 // that what differs is the way of talking to PostgreSQL, not the codecs.
 func plainPool(ctx context.Context, url string) (*pgxpool.Pool, error) {
 	config, err := pgxpool.ParseConfig(url)

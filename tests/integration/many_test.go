@@ -1,7 +1,9 @@
 package integration
 
 import (
+	"context"
 	"errors"
+	"math"
 	"math/rand/v2"
 	"slices"
 	"sync"
@@ -283,6 +285,38 @@ func TestCopyLoadsInBulkWithNothingReturned(t *testing.T) {
 
 	_, err = db.CopyFoods(b.ctx, b.pool, []db.NewFood{{Name: "", Kind: db.FoodKindWhole, Category: db.FoodCategoryFruit}})
 	require.Error(t, err, "a broken CHECK aborts the load")
+}
+
+// Larder's pools write a float64 as numeric, and a *uuid.UUID as uuid,
+// without pgx's own encoders (db/numeric.go, db/uuid.go): PostgreSQL must
+// read the same number, display scale included, and the same id.
+func TestValuesReachPostgreSQLAsPgxWouldSendThem(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	larder := testdb.New(t)
+	plain, err := pgx.Connect(ctx, testdb.URL(t)) // pgx's own encoders
+	require.NoError(t, err)
+	t.Cleanup(func() { plain.Close(context.Background()) })
+	text := func(q interface {
+		QueryRow(context.Context, string, ...any) pgx.Row
+	}, sql string, arg any) string {
+		var s *string
+		require.NoError(t, q.QueryRow(ctx, sql, arg).Scan(&s), "%v", arg)
+		if s == nil {
+			return "NULL"
+		}
+		return *s
+	}
+	for _, f := range []float64{0, math.Copysign(0, -1), 12.3, -0.05, 250, 99999.99, 1e-7, 0.1 + 0.2, 1e21, 123456.789,
+		math.MaxFloat64, math.SmallestNonzeroFloat64, math.NaN(), math.Inf(1), math.Inf(-1)} {
+		require.Equal(t, text(plain, "SELECT $1::numeric::text", f), text(larder, "SELECT $1::numeric::text", f), "%v", f)
+	}
+	id := uuid.Must(uuid.NewV7())
+	var none *uuid.UUID
+	for _, v := range []any{id, &id, none} {
+		require.Equal(t, text(plain, "SELECT $1::uuid::text", v), text(larder, "SELECT $1::uuid::text", v), "%v", v)
+	}
+	require.Equal(t, "NULL", text(larder, "SELECT $1::uuid::text", none), "a nil *uuid.UUID")
 }
 
 // A batch statement must be planned for the arrays it carries, on every

@@ -1,0 +1,48 @@
+package db
+
+import (
+	"testing"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5/pgtype"
+)
+
+func TestUUIDsAreWrittenAsTheirBytes(t *testing.T) {
+	m := pgtype.NewMap()
+	registerUUID(m)
+	id := uuid.MustParse("0193a3b4-5c6d-7e8f-9a0b-1c2d3e4f5a6b")
+	var nilID *uuid.UUID
+	for _, tc := range []struct {
+		name   string
+		value  any
+		format int16
+		want   []byte // nil: NULL
+	}{
+		{"a uuid.UUID", id, pgtype.BinaryFormatCode, id[:]},
+		{"a *uuid.UUID", &id, pgtype.BinaryFormatCode, id[:]},
+		{"a nil *uuid.UUID", nilID, pgtype.BinaryFormatCode, nil},
+		{"a uuid.UUID as text", id, pgtype.TextFormatCode, []byte(id.String())},
+		{"a *uuid.UUID as text", &id, pgtype.TextFormatCode, []byte(id.String())},
+	} {
+		got, err := m.Encode(pgtype.UUIDOID, tc.format, tc.value, nil)
+		if err != nil || string(got) != string(tc.want) || (got == nil) != (tc.want == nil) {
+			t.Errorf("%s: %q, %v; want %q", tc.name, got, err, tc.want)
+		}
+	}
+	var back uuid.UUID
+	if err := m.Scan(pgtype.UUIDOID, pgtype.BinaryFormatCode, id[:], &back); err != nil || back != id {
+		t.Errorf("read back: %v, %v", back, err)
+	}
+	var value, pointer any = id, &id // boxed once, as a COPY row's values are
+	buf := make([]byte, 0, 16)
+	for _, v := range []any{value, pointer} {
+		allocs := testing.AllocsPerRun(100, func() {
+			if _, err := m.Encode(pgtype.UUIDOID, pgtype.BinaryFormatCode, v, buf); err != nil {
+				t.Fatal(err)
+			}
+		})
+		if allocs > 0 {
+			t.Errorf("a %T took %v allocations to write", v, allocs)
+		}
+	}
+}
