@@ -25,7 +25,6 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
-	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
@@ -104,7 +103,7 @@ func Configure(config *pgxpool.Config) {
 // arrays without boxing each element (arrays.go).
 func AfterConnect(_ context.Context, conn *pgx.Conn) error {
 	registerUUID(conn.TypeMap())
-	conn.TypeMap().RegisterType(&pgtype.Type{Name: "numeric", OID: pgtype.NumericOID, Codec: numericCodec{}})
+	registerNumeric(conn.TypeMap())
 	registerFastArrays(conn.TypeMap())
 	return nil
 }

@@ -27,6 +27,11 @@ import (
 // number, with the same display scale.
 type numericCodec struct{ pgtype.NumericCodec }
 
+// registerNumeric makes numericCodec m's codec for numeric.
+func registerNumeric(m *pgtype.Map) {
+	m.RegisterType(&pgtype.Type{Name: "numeric", OID: pgtype.NumericOID, Codec: numericCodec{}})
+}
+
 func (c numericCodec) PlanEncode(m *pgtype.Map, oid uint32, format int16, value any) pgtype.EncodePlan {
 	if _, ok := value.(float64); ok && format == pgtype.BinaryFormatCode {
 		return float64ToNumeric{}

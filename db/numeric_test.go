@@ -85,7 +85,7 @@ func TestFastNumericLeavesTheRestToPgx(t *testing.T) {
 
 func TestFastNumericIsWhatAConnectionUses(t *testing.T) {
 	m := pgtype.NewMap()
-	m.RegisterType(&pgtype.Type{Name: "numeric", OID: pgtype.NumericOID, Codec: numericCodec{}})
+	registerNumeric(m)
 	var n pgtype.Numeric
 	if err := n.Scan("12.35"); err != nil {
 		t.Fatal(err)
@@ -166,7 +166,7 @@ func TestFastNumericWritesWhatPgxWrites(t *testing.T) {
 
 func TestFastNumericWriteIsWhatAConnectionUses(t *testing.T) {
 	m := pgtype.NewMap()
-	m.RegisterType(&pgtype.Type{Name: "numeric", OID: pgtype.NumericOID, Codec: numericCodec{}})
+	registerNumeric(m)
 	f := 12.35
 	p := &f
 	for _, v := range []any{f, p} {
@@ -199,7 +199,7 @@ func TestFastNumericWriteIsWhatAConnectionUses(t *testing.T) {
 func BenchmarkWriteNumeric(b *testing.B) {
 	amounts := []any{250.0, 10.25, 5.5, 40.125, 2.0, 12.3, 1234.56} // boxed once, as a COPY row's values are
 	fast := pgtype.NewMap()
-	fast.RegisterType(&pgtype.Type{Name: "numeric", OID: pgtype.NumericOID, Codec: numericCodec{}})
+	registerNumeric(fast)
 	for _, m := range []struct {
 		name string
 		m    *pgtype.Map
