@@ -98,8 +98,7 @@ func Configure(config *pgxpool.Config) {
 // Enums need nothing: they travel as text and are cast in SQL.
 //
 // It also reads and writes numeric columns as float64 without the big.Int
-// pgx goes through (numeric.go), most of what decoding a food, and
-// encoding one for COPY, used to cost; and writes the slices of a batch as
+// pgx goes through (numeric.go), and writes the slices of a batch as
 // arrays without boxing each element (arrays.go).
 func AfterConnect(_ context.Context, conn *pgx.Conn) error {
 	registerUUID(conn.TypeMap())

@@ -21,10 +21,10 @@ import (
 //
 // Writing (a bulk load's COPY sends amounts as numeric): pgx prints the
 // float64, parses the text into a big.Int and divides it into base-10,000
-// digits, a dozen allocations an amount and the largest cost of a COPY of
-// foods (BenchmarkWriteNumeric). float64ToNumeric takes the same shortest
-// decimal digits from strconv and groups them without big.Int: the same
-// number, with the same display scale.
+// digits: a dozen allocations an amount (BenchmarkWriteNumeric).
+// float64ToNumeric takes the same shortest decimal digits from strconv and
+// groups them without big.Int: the same number, with the same display
+// scale.
 type numericCodec struct{ pgtype.NumericCodec }
 
 // registerNumeric makes numericCodec m's codec for numeric.

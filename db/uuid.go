@@ -16,10 +16,9 @@ import (
 // pgx will not look through a pointer to a database/sql Valuer, which
 // uuid.UUID is. A *uuid.UUID went through Value: the id printed as text,
 // a failed attempt to send that text as binary (with its error message
-// formatted), the text parsed back and sent: 23 allocations an id, the
-// largest cost of a COPY of foods after the amounts (BenchmarkWriteNullableUUID).
-// pgxuuid's own write converts each id to its type on the way, an
-// allocation a value.
+// formatted), the text parsed back and sent: 23 allocations an id
+// (BenchmarkWriteNullableUUID). pgxuuid's own write converts each id to
+// its type on the way, an allocation a value.
 type uuidCodec struct{ pgxuuid.UUIDCodec }
 
 func (c uuidCodec) PlanEncode(m *pgtype.Map, oid uint32, format int16, value any) pgtype.EncodePlan {
