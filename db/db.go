@@ -67,9 +67,12 @@ func Open(ctx context.Context, databaseURL string) (*pgxpool.Pool, error) {
 
 // Configure sets up a pool configuration for this package's queries, for
 // a pool opened elsewhere than Open: every connection goes through
-// AfterConnect, names itself "larder" unless the configuration names it,
-// and runs queries as unnamed statements (pgx.QueryExecModeCacheDescribe),
-// unless the configuration asks for another mode than pgx's default.
+// AfterConnect (then through the configuration's own AfterConnect, if it
+// has one), names itself "larder" unless the configuration names it, and
+// runs queries as unnamed statements (pgx.QueryExecModeCacheDescribe),
+// unless the configuration asks for another mode than pgx's default (a
+// default_query_exec_mode=cache_statement in the URL cannot be told from
+// the default, and is replaced too).
 //
 // Unnamed statements are planned for the arrays they carry on every run. A
 // named prepared statement (pgx's default) switches, after five runs, to a
@@ -85,7 +88,13 @@ func Configure(config *pgxpool.Config) {
 	if config.ConnConfig.DefaultQueryExecMode == pgx.QueryExecModeCacheStatement {
 		config.ConnConfig.DefaultQueryExecMode = pgx.QueryExecModeCacheDescribe
 	}
-	config.AfterConnect = AfterConnect
+	own := config.AfterConnect
+	config.AfterConnect = func(ctx context.Context, conn *pgx.Conn) error {
+		if err := AfterConnect(ctx, conn); err != nil || own == nil {
+			return err
+		}
+		return own(ctx, conn)
+	}
 }
 
 // AfterConnect sets up a new connection for this package's queries;

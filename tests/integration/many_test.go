@@ -3,6 +3,7 @@ package integration
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
 	"github.com/larderhq/larder/db"
@@ -293,13 +295,14 @@ func TestCopyLoadsInBulkWithNothingReturned(t *testing.T) {
 func TestValuesReachPostgreSQLAsPgxWouldSendThem(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
-	larder := testdb.New(t)
-	plain, err := pgx.Connect(ctx, testdb.URL(t)) // pgx's own encoders
+	url := testdb.URL(t)
+	larder, err := db.Open(ctx, url)
+	require.NoError(t, err)
+	t.Cleanup(larder.Close)
+	plain, err := pgx.Connect(ctx, url) // pgx's own encoders
 	require.NoError(t, err)
 	t.Cleanup(func() { plain.Close(context.Background()) })
-	text := func(q interface {
-		QueryRow(context.Context, string, ...any) pgx.Row
-	}, sql string, arg any) string {
+	text := func(q db.DBTX, sql string, arg any) string {
 		var s *string
 		require.NoError(t, q.QueryRow(ctx, sql, arg).Scan(&s), "%v", arg)
 		if s == nil {
@@ -321,8 +324,9 @@ func TestValuesReachPostgreSQLAsPgxWouldSendThem(t *testing.T) {
 
 // A batch statement must be planned for the arrays it carries, on every
 // run, and the query behind each foreign key check must not be: Open runs
-// queries as unnamed statements and leaves the plan cache to the server.
-func TestOpenPlansEachStatementForItsValues(t *testing.T) {
+// queries as unnamed statements (a named one would be left on the
+// connection after the first run) and leaves the plan cache to the server.
+func TestOpenUsesUnnamedStatements(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
 	url := testdb.URL(t)
@@ -330,10 +334,8 @@ func TestOpenPlansEachStatementForItsValues(t *testing.T) {
 	require.NoError(t, err)
 	t.Cleanup(pool.Close)
 	owner := factories.User().MustCreate(t, pool)
-	for range 7 { // past the five runs after which a named statement may go generic
-		_, err := db.InsertFoods(ctx, pool, factories.Food().OwnedBy(owner).BuildMany(3))
-		require.NoError(t, err)
-	}
+	_, err = db.InsertFoods(ctx, pool, factories.Food().OwnedBy(owner).BuildMany(3))
+	require.NoError(t, err)
 
 	var named int
 	require.NoError(t, pool.QueryRow(ctx, "SELECT count(*) FROM pg_prepared_statements").Scan(&named))
@@ -347,4 +349,39 @@ func TestOpenPlansEachStatementForItsValues(t *testing.T) {
 	require.NoError(t, err)
 	t.Cleanup(other.Close)
 	require.Equal(t, pgx.QueryExecModeExec, other.Config().ConnConfig.DefaultQueryExecMode, "a mode the URL asks for stays")
+}
+
+// Configure, for a pool opened elsewhere, sets up Larder's types first and
+// then runs the configuration's own AfterConnect, which it must not drop.
+func TestConfigureKeepsTheOwnAfterConnect(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	url := testdb.URL(t)
+	uuidCodec := func(conn *pgx.Conn) string {
+		typ, ok := conn.TypeMap().TypeForName("uuid")
+		require.True(t, ok)
+		return fmt.Sprintf("%T", typ.Codec)
+	}
+	larder, err := db.Open(ctx, url)
+	require.NoError(t, err)
+	t.Cleanup(larder.Close)
+	var want string
+	require.NoError(t, larder.AcquireFunc(ctx, func(c *pgxpool.Conn) error { want = uuidCodec(c.Conn()); return nil }))
+
+	config, err := pgxpool.ParseConfig(url)
+	require.NoError(t, err)
+	var seen string // the uuid codec the own hook found in place
+	config.AfterConnect = func(ctx context.Context, conn *pgx.Conn) error {
+		seen = uuidCodec(conn)
+		_, err := conn.Exec(ctx, "SET application_name = 'own hook'")
+		return err
+	}
+	db.Configure(config)
+	pool, err := pgxpool.NewWithConfig(ctx, config)
+	require.NoError(t, err)
+	t.Cleanup(pool.Close)
+	var name string
+	require.NoError(t, pool.QueryRow(ctx, "SHOW application_name").Scan(&name))
+	require.Equal(t, "own hook", name, "the configuration's own AfterConnect ran")
+	require.Equal(t, want, seen, "after Larder's")
 }
