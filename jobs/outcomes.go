@@ -9,8 +9,8 @@ import (
 )
 
 // complete records outcomes in batches: when finishBatch have gathered or
-// finishEvery has passed, whichever comes first, until the outcomes
-// channel closes.
+// finishEvery has passed, whichever comes first. When Run closes closing,
+// it records the outcomes already sent, and returns.
 func (w *Worker) complete() {
 	batch := make([]db.JobOutcome, 0, finishBatch)
 	tick := time.NewTicker(finishEvery)
@@ -21,19 +21,27 @@ func (w *Worker) complete() {
 			batch = batch[:0]
 		}
 	}
+	add := func(o db.JobOutcome) {
+		if batch = append(batch, o); len(batch) == finishBatch {
+			flush()
+		}
+	}
 	for {
 		select {
-		case o, ok := <-w.outcomes:
-			if !ok {
-				flush()
-				return
-			}
-			batch = append(batch, o)
-			if len(batch) == finishBatch {
-				flush()
-			}
+		case o := <-w.outcomes:
+			add(o)
 		case <-tick.C:
 			flush()
+		case <-w.closing:
+			for {
+				select {
+				case o := <-w.outcomes:
+					add(o)
+				default:
+					flush()
+					return
+				}
+			}
 		}
 	}
 }

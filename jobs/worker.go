@@ -91,6 +91,7 @@ type Worker struct {
 	cancelAll context.CancelCauseFunc
 	working   sync.WaitGroup // runs in progress
 	outcomes  chan db.JobOutcome
+	closing   chan struct{} // closed when Run stops taking outcomes
 
 	mu   sync.Mutex
 	runs map[int64]*run // running jobs by id
@@ -159,6 +160,7 @@ func NewWorker(pool *pgxpool.Pool, reg *Registry, cfg Config) (*Worker, error) {
 		w.periodic[p.name] = p
 	}
 	w.outcomes = make(chan db.JobOutcome, 2*total)
+	w.closing = make(chan struct{})
 	return w, nil
 }
 
@@ -197,7 +199,10 @@ func (w *Worker) ID() string { return w.cfg.ID }
 // Run runs jobs until ctx ends, then shuts down gracefully: it stops
 // fetching, lets running jobs finish for up to ShutdownTimeout, cancels
 // the rest (they go back to pending without using an attempt), records
-// every outcome and returns. Nothing it ran is left running.
+// every outcome and returns. Nothing it ran is left running, unless a
+// handler ignores its cancelled context for another ShutdownTimeout: Run
+// returns without it, its outcome is dropped, and the job is rescued when
+// its lease expires. Run is called once.
 //
 // For its bookkeeping (claiming jobs, recording outcomes, leases, rescue,
 // pruning, listening) Run opens a small pool of its own, configured as the
@@ -220,14 +225,14 @@ func (w *Worker) Run(ctx context.Context) error {
 	fetchCtx, stopFetching := context.WithCancel(base)
 	leaseCtx, stopLeases := context.WithCancel(base)
 
-	var fetchers, keepers sync.WaitGroup
+	var fetchers, keeper, recorder sync.WaitGroup
 	for _, q := range w.queues {
 		fetchers.Go(func() { w.produce(fetchCtx, q) })
 	}
 	fetchers.Go(func() { w.listen(fetchCtx) })
 	fetchers.Go(func() { w.maintain(fetchCtx) })
-	keepers.Go(func() { w.renewLeases(leaseCtx) })
-	keepers.Go(w.complete)
+	keeper.Go(func() { w.renewLeases(leaseCtx) })
+	recorder.Go(w.complete)
 	w.log.InfoContext(ctx, "worker started", "queues", w.cfg.Queues)
 
 	<-ctx.Done()
@@ -241,9 +246,12 @@ func (w *Worker) Run(ctx context.Context) error {
 			w.log.Error("jobs ignored their cancelled context; their leases will expire and they will be rescued", "running", w.running())
 		}
 	}
+	// The last outcomes are written while their leases are still renewed;
+	// a run still going is left to its lease.
+	close(w.closing)
+	recorder.Wait()
 	stopLeases()
-	close(w.outcomes)
-	keepers.Wait()
+	keeper.Wait()
 	w.cancelAll(ErrShutdown)
 	w.log.Info("worker stopped")
 	return nil
@@ -340,20 +348,19 @@ func (w *Worker) start(q *queue, job db.FetchedJob) {
 		}
 		w.mu.Unlock()
 		if ok {
-			w.outcomes <- outcome
+			select {
+			case w.outcomes <- outcome:
+			case <-w.closing: // a run that outlived the shutdown: its lease expires and the job is rescued
+			}
 		}
 	}()
 }
 
 // running is how many jobs are in progress.
 func (w *Worker) running() int {
-	w.mu.Lock()
-	defer w.mu.Unlock()
 	n := 0
-	for _, r := range w.runs {
-		if !r.ended {
-			n++
-		}
+	for _, q := range w.queues {
+		n += int(q.active.Load())
 	}
 	return n
 }

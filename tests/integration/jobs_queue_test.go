@@ -437,6 +437,80 @@ func TestGracefulShutdown(t *testing.T) {
 	}
 }
 
+// A handler that ignores its cancelled context outlives Run; when it ends
+// at last, its outcome has no one to record it and is dropped (the job is
+// rescued once its lease expires), and nothing else breaks.
+func TestAJobThatOutlivesTheShutdownIsLeftToItsLease(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	started, release := make(chan struct{}), make(chan struct{})
+	reg := jobs.NewRegistry()
+	jobs.Handle(reg, "test.deaf", func(context.Context, jobs.Job[noPayload]) error {
+		close(started)
+		<-release // deaf to its context
+		return nil
+	})
+	client := jobs.NewClient()
+	got, err := client.EnqueueMany(b.ctx, b.pool, client.Job("test.deaf"))
+	require.NoError(t, err)
+	cfg := quick(t)
+	cfg.ShutdownTimeout = 50 * time.Millisecond
+	w, stop := runWorker(t, b.pool, reg, cfg)
+	<-started
+
+	stop()
+	close(release)
+
+	testdb.Eventually(t, "the run ended", func() bool { return w.Stats().Running == 0 })
+	job := jobsIn(t, b, got[0].ID)[0]
+	require.Equal(t, db.JobStateRunning, job.State, "its outcome came after Run returned: the lease decides")
+	require.NotNil(t, job.LeaseExpiresAt)
+}
+
+// Outcomes recorded as the worker shuts down keep their leases until they
+// are written: a slow write must not get the job rescued by another worker
+// and run twice.
+func TestOutcomesRecordedAtShutdownKeepTheirLeases(t *testing.T) {
+	t.Parallel()
+	cfg := quick(t)
+	cfg.LeaseDuration = 300 * time.Millisecond
+	url := testdb.URL(t)
+	config, err := pgxpool.ParseConfig(url)
+	require.NoError(t, err)
+	db.Configure(config)
+	config.ConnConfig.Tracer = &slowFinish{delay: 5 * cfg.LeaseDuration} // the worker's own pool copies it
+	slow, err := pgxpool.NewWithConfig(t.Context(), config)
+	require.NoError(t, err)
+	t.Cleanup(slow.Close)
+	pool, err := db.Open(t.Context(), url)
+	require.NoError(t, err)
+	t.Cleanup(pool.Close)
+	b := bundle{ctx: t.Context(), pool: pool}
+	var runs atomic.Int32
+	started, release := make(chan struct{}, 2), make(chan struct{})
+	reg := jobs.NewRegistry()
+	jobs.Handle(reg, "test.once", func(context.Context, jobs.Job[noPayload]) error {
+		runs.Add(1)
+		started <- struct{}{}
+		<-release
+		return nil
+	})
+	client := jobs.NewClient()
+	got, err := client.EnqueueMany(b.ctx, pool, client.Job("test.once"))
+	require.NoError(t, err)
+	_, stopSlow := runWorker(t, slow, reg, cfg)
+	<-started
+	runWorker(t, pool, reg, cfg) // rescues what the first worker lets lapse
+
+	close(release)
+	stopSlow() // records the outcome, slowly
+
+	testdb.Eventually(t, "completed", func() bool { return allIn(t, b, db.JobStateCompleted, got[0].ID) })
+	job := jobsIn(t, b, got[0].ID)[0]
+	require.Equal(t, int32(1), runs.Load(), "the handler ran once")
+	require.Equal(t, int32(1), job.Attempt)
+}
+
 func TestTwoWorkersRunEachJobOnce(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
