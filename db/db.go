@@ -103,7 +103,7 @@ func Configure(config *pgxpool.Config) {
 // It teaches pgx to send and read github.com/google/uuid's UUID, and a
 // *uuid.UUID, as the 16 bytes it is (uuid.go). Without it, pgx goes
 // through the type's database/sql Valuer and Scanner, a string round trip
-// per id, which takes about half of the allocations of a batch insert.
+// per id (BenchmarkWriteNullableUUID measures one).
 // Enums need nothing: they travel as text and are cast in SQL.
 //
 // It also reads and writes numeric columns as float64 without the big.Int

@@ -107,7 +107,7 @@ func InsertFoods(ctx context.Context, dbtx DBTX, in []NewFood) ([]Food, error) {
 
 // CopyFoods bulk-loads foods with COPY, each with a new UUIDv7, and
 // returns how many it wrote. Nothing is read back: for loads that need
-// no rows returned, it runs within a few percent of raw pgx CopyFrom
+// no rows returned, it runs within a few percent of pgx CopyFrom
 // (docs/BENCHMARKS.md).
 // Constraint violations abort the whole load.
 func CopyFoods(ctx context.Context, dbtx DBTX, in []NewFood) (int64, error) {

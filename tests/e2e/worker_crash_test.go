@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	neturl "net/url"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -79,12 +78,7 @@ func TestWorkerKilledMidRunLosesNoJob(t *testing.T) {
 	// can wait for a killed worker's sessions (all the others on the test's
 	// database) to end.
 	const testApp = "larder-e2e-crash-test"
-	testURL, err := neturl.Parse(url)
-	require.NoError(t, err)
-	q := testURL.Query()
-	q.Set("application_name", testApp)
-	testURL.RawQuery = q.Encode()
-	pool, err := db.Open(ctx, testURL.String())
+	pool, err := db.Open(ctx, url+"&application_name="+testApp)
 	require.NoError(t, err)
 	t.Cleanup(pool.Close)
 	_, err = pool.Exec(ctx, "CREATE TABLE e2e_runs (job_id bigint NOT NULL, attempt int NOT NULL)")
