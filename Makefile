@@ -82,8 +82,8 @@ migration-status: $(DBMATE) ## list migrations and whether the dev database has 
 test: test-unit test-integration test-e2e ## run every test tier
 
 .PHONY: test-unit
-test-unit: ## unit tests beside the code: no database
-	$(GO) test -count=1 $$($(GO) list ./... | grep -v '/tests/')
+test-unit: ## unit tests beside the code, and the bench tool's: no database
+	$(GO) test -count=1 $$($(GO) list ./... | grep -v '/tests/') ./tests/bench/
 
 .PHONY: test-integration
 test-integration: ## tests/integration: real PostgreSQL, a fresh database per test
@@ -108,8 +108,9 @@ bench: ## the data layer against a per-row loop, pgx Batch, VALUES and COPY at 1
 	$(GO) run ./tests/bench
 
 .PHONY: bench-doc
-bench-doc: ## run the benchmarks and write docs/BENCHMARKS.md
+bench-doc: ## run the benchmarks and write docs/BENCHMARKS.md, and docs/BENCHMARKS-network.md with 200µs added to each round trip
 	$(GO) run ./tests/bench -out docs/BENCHMARKS.md
+	$(GO) run ./tests/bench -latency 200us -sizes 1000,10000 -out docs/BENCHMARKS-network.md
 
 # --- checks ----------------------------------------------------------------
 

@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"slices"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -26,12 +28,15 @@ type env struct {
 	acts   *actions.Actions
 	owner  uuid.UUID // the foods' owner
 
+	latency time.Duration // added to every round trip, by delay
+	delay   *delayer      // nil without latency
+
 	checkpoints bool // whether settle may checkpoint
 }
 
 const benchDatabase = "larder_bench"
 
-func newEnv(ctx context.Context) (*env, error) {
+func newEnv(ctx context.Context, latency time.Duration) (*env, error) {
 	server, err := pgserver.URL(ctx)
 	if err != nil {
 		return nil, err
@@ -46,22 +51,28 @@ func newEnv(ctx context.Context) (*env, error) {
 	if err := db.Migrate(url, db.MigrateOptions{}); err != nil {
 		return nil, err
 	}
-	pool, err := db.Open(ctx, url)
+	e := &env{server: server, latency: latency, checkpoints: true}
+	if latency > 0 {
+		if e.delay, url, err = startDelayer(url, latency); err != nil {
+			return nil, err
+		}
+	}
+	if e.pool, err = db.Open(ctx, url); err == nil {
+		e.plain, err = plainPool(ctx, url)
+	}
+	if err == nil {
+		var users []db.User
+		users, err = db.InsertUsers(ctx, e.pool, []db.NewUser{{Email: "bench@larder.example", DisplayName: "Bench"}})
+		if err == nil {
+			e.owner = users[0].ID
+		}
+	}
 	if err != nil {
+		e.close(ctx)
 		return nil, err
 	}
-	plain, err := plainPool(ctx, url)
-	if err != nil {
-		pool.Close()
-		return nil, err
-	}
-	users, err := db.InsertUsers(ctx, pool, []db.NewUser{{Email: "bench@larder.example", DisplayName: "Bench"}})
-	if err != nil {
-		pool.Close()
-		plain.Close()
-		return nil, err
-	}
-	return &env{server: server, pool: pool, plain: plain, acts: actions.New(pool), owner: users[0].ID, checkpoints: true}, nil
+	e.acts = actions.New(e.pool)
+	return e, nil
 }
 
 // plainPool is a pool as a pgx user would open it, for the ways Larder is
@@ -80,8 +91,14 @@ func plainPool(ctx context.Context, url string) (*pgxpool.Pool, error) {
 }
 
 func (e *env) close(ctx context.Context) {
-	e.pool.Close()
-	e.plain.Close()
+	for _, p := range []*pgxpool.Pool{e.pool, e.plain} {
+		if p != nil {
+			p.Close()
+		}
+	}
+	if e.delay != nil {
+		e.delay.close()
+	}
 	if err := pgserver.DropDatabase(ctx, e.server, benchDatabase); err != nil {
 		fmt.Fprintf(os.Stderr, "bench: %v\n", err)
 	}
@@ -108,13 +125,37 @@ func (e *env) settle() error {
 type machine struct {
 	CPU, Memory, OS, Go, PostgreSQL string
 	Cores                           int
+	Latency, RoundTrip              time.Duration // added by the delayer; measured
 }
 
-func (e *env) machine(ctx context.Context) machine {
+func (e *env) machine(ctx context.Context) (machine, error) {
 	m := machine{CPU: procField("/proc/cpuinfo", "model name"), Memory: procField("/proc/meminfo", "MemTotal"),
-		OS: runtime.GOOS + "/" + runtime.GOARCH, Go: runtime.Version(), Cores: runtime.NumCPU()}
-	_ = e.pool.QueryRow(ctx, "SHOW server_version").Scan(&m.PostgreSQL)
-	return m
+		OS: runtime.GOOS + "/" + runtime.GOARCH, Go: runtime.Version(), Cores: runtime.NumCPU(), Latency: e.latency}
+	if err := e.pool.QueryRow(ctx, "SHOW server_version").Scan(&m.PostgreSQL); err != nil {
+		return m, err
+	}
+	var err error
+	m.RoundTrip, err = e.roundTrip(ctx)
+	return m, err
+}
+
+// roundTrips is how many SELECT 1s roundTrip times.
+const roundTrips = 1000
+
+// roundTrip is the median time of a SELECT 1 on the plain pool: what a
+// per-row loop pays per statement before PostgreSQL does any work.
+func (e *env) roundTrip(ctx context.Context) (time.Duration, error) {
+	times := make([]time.Duration, roundTrips)
+	for i := range times {
+		start := time.Now()
+		var one int
+		if err := e.plain.QueryRow(ctx, "SELECT 1").Scan(&one); err != nil {
+			return 0, err
+		}
+		times[i] = time.Since(start)
+	}
+	slices.Sort(times)
+	return times[len(times)/2], nil
 }
 
 // procField reads a "key : value" line of a /proc file.

@@ -20,6 +20,13 @@
 //
 //	go run ./tests/bench                 # make bench
 //	go run ./tests/bench -out docs/BENCHMARKS.md
+//	go run ./tests/bench -latency 200us -sizes 1000,10000 -out docs/BENCHMARKS-network.md
+//
+// With -latency, Larder's and the other ways' pools reach PostgreSQL
+// through a proxy that delays every byte (network.go), as a database on
+// another machine would: what a per-row loop pays per statement grows,
+// while a many-first call pays it once per chunk. The report gives the
+// median round trip of a SELECT 1 either way.
 //
 // Larder's ways run on a pool from db.Open, the others on a pool with
 // pgx's defaults (env.go).
@@ -42,6 +49,7 @@ import (
 func main() {
 	sizes := flag.String("sizes", "100,1000,10000,100000", "the numbers of rows, comma-separated")
 	out := flag.String("out", "", "write the report to this file (default: standard output)")
+	latency := flag.Duration("latency", 0, "add this much to every round trip to PostgreSQL, as a network would (a proxy in the bench)")
 	flag.Parse()
 	var ns []int
 	for s := range strings.SplitSeq(*sizes, ",") {
@@ -52,21 +60,25 @@ func main() {
 		}
 		ns = append(ns, n)
 	}
+	if *latency < 0 {
+		fmt.Fprintf(os.Stderr, "bench: -latency: %v is negative\n", *latency)
+		os.Exit(2)
+	}
 	ctx := context.Background()
-	if err := run(ctx, ns, *out); err != nil {
+	if err := run(ctx, ns, *latency, *out); err != nil {
 		fmt.Fprintf(os.Stderr, "bench: %v\n", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, sizes []int, out string) error {
-	env, err := newEnv(ctx)
+func run(ctx context.Context, sizes []int, latency time.Duration, out string) error {
+	env, err := newEnv(ctx, latency)
 	if err != nil {
 		return err
 	}
 	defer env.close(ctx)
 	started := time.Now()
-	r := &report{sizes: sizes}
+	r := &report{sizes: sizes, command: strings.Join(append([]string{"go run ./tests/bench"}, os.Args[1:]...), " ")}
 	for _, n := range sizes {
 		fmt.Fprintf(os.Stderr, "bench: %d rows\n", n)
 		if err := env.inserts(ctx, r, n); err != nil {
@@ -77,6 +89,11 @@ func run(ctx context.Context, sizes []int, out string) error {
 		}
 	}
 	r.settled = env.checkpoints
+	took := time.Since(started)
+	m, err := env.machine(ctx)
+	if err != nil {
+		return err
+	}
 	var w io.Writer = os.Stdout
 	if out != "" {
 		f, err := os.Create(out)
@@ -86,5 +103,5 @@ func run(ctx context.Context, sizes []int, out string) error {
 		defer f.Close()
 		w = f
 	}
-	return r.write(w, env.machine(ctx), time.Since(started))
+	return r.write(w, m, took)
 }

@@ -115,8 +115,11 @@ func heldBy(f func() (any, error)) (float64, error) {
 	return float64(with) - float64(without), err
 }
 
+// sampleEvery is how often a heapSampler reads the heap.
+const sampleEvery = 200 * time.Microsecond
+
 // heapSampler reads the size of the heap's live and not yet swept objects
-// every 200µs, and keeps the largest.
+// every sampleEvery, and keeps the largest.
 type heapSampler struct {
 	base, max uint64
 	done      chan struct{}
@@ -135,7 +138,7 @@ func startHeapSampler() *heapSampler {
 	h := &heapSampler{base: heapNow(), done: make(chan struct{})}
 	h.max = h.base
 	h.wg.Go(func() {
-		tick := time.NewTicker(200 * time.Microsecond)
+		tick := time.NewTicker(sampleEvery)
 		defer tick.Stop()
 		for {
 			select {

@@ -3,6 +3,8 @@ package main
 import (
 	"fmt"
 	"io"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/larderhq/larder/db"
@@ -14,6 +16,7 @@ type report struct {
 	results  map[key]result
 	returned float64 // bytes: the heap the rows of the largest many-first insert keep
 	settled  bool    // whether each timed run started after a checkpoint
+	command  string  // the command line that made the report
 }
 
 type key struct {
@@ -43,23 +46,32 @@ func (r *report) write(w io.Writer, m machine, took time.Duration) error {
 	p := func(format string, args ...any) { fmt.Fprintf(w, format, args...) }
 	p("# Benchmarks\n\n")
 	p("Larder's many-first data layer against the other ways Go code talks to PostgreSQL, on the same data in one run\n")
-	p("(`tests/bench`). Regenerate this file with:\n\n```sh\nmake bench-doc    # go run ./tests/bench -out docs/BENCHMARKS.md\n```\n\n")
-	p("`make bench` prints the same report. Figures from another machine, or another run, differ: the ratios, measured\n")
-	p("side by side, are what carries over.\n\n")
-	p("| machine | |\n|---|---|\n| CPU | %s (%d cores) |\n| memory | %s |\n| OS | %s |\n| Go | %s |\n| PostgreSQL | %s, on the same machine |\n| run | %s, %v |\n\n",
-		m.CPU, m.Cores, m.Memory, m.OS, m.Go, m.PostgreSQL, time.Now().UTC().Format("2006-01-02"), took.Round(time.Second))
-	p("Each way runs at each size on an emptied (or freshly filled) table; the fastest of a few runs counts (20 at 100 rows,\n")
-	p("10 at 1,000, 5 at 10,000 and 100,000; per-row ways run once at 100,000). The ways take turns, run after run, so\n")
-	p("that a slow spell of the machine falls on all of them alike")
-	if r.settled {
-		p(", and every timed run starts after a `CHECKPOINT`, so that none\n")
-		p("pays for writing out the pages the run before it dirtied")
-	} else {
-		p(" (the role could not `CHECKPOINT` between runs, so a run may\n")
-		p("pay for writing out the pages the run before it dirtied)")
+	p("(`tests/bench`). Regenerate this file with:\n\n```sh\nmake bench-doc    # %s\n```\n\n", r.command)
+	p("`make bench` prints a report to the terminal. Figures from another machine, or another run, differ: the ratios,\n")
+	p("measured side by side, are what carries over.\n\n")
+	where := "on the same machine"
+	if m.Latency > 0 {
+		where += fmt.Sprintf(", behind a proxy that adds %v to every round trip (`-latency`)", m.Latency)
+		p("This run stands for a database on another machine: every byte between Go and PostgreSQL arrives half of\n")
+		p("%v late, each way. The targets below were set for the database on loopback (docs/BENCHMARKS.md);\n", m.Latency)
+		p("here they show how far each ratio moves when a round trip costs more.\n\n")
 	}
-	p(". Allocations and bytes are per row, from one more run. The foods\n")
-	p("are the bench user's, each with a brand and a unique barcode; every way but COPY returns the rows it wrote.\n\n")
+	p("| machine | |\n|---|---|\n| CPU | %s (%d cores) |\n| memory | %s |\n| OS | %s |\n| Go | %s |\n| PostgreSQL | %s, %s |\n",
+		m.CPU, m.Cores, m.Memory, m.OS, m.Go, m.PostgreSQL, where)
+	p("| round trip | %.0f µs (`SELECT 1`, median of %d) |\n| run | %s, %v |\n\n",
+		float64(m.RoundTrip)/float64(time.Microsecond), roundTrips, time.Now().UTC().Format("2006-01-02"), took.Round(time.Second))
+	p("Each way runs at each size on an emptied (or freshly filled) table; the fastest of a few runs counts\n")
+	p("(%s). The ways take turns, run after run, so that a slow\n", runsText(r.sizes))
+	p("spell of the machine falls on all of them alike")
+	if r.settled {
+		p(", and every timed run starts after a `CHECKPOINT`, so that none pays for writing out the pages\n")
+		p("the run before it dirtied")
+	} else {
+		p(" (the role could not `CHECKPOINT` between runs, so a run may pay for writing out the pages\n")
+		p("the run before it dirtied)")
+	}
+	p(". Allocations and bytes are per row, from one more run. The foods are the bench user's, each with a brand\n")
+	p("and a unique barcode; every way but COPY returns the rows it wrote.\n\n")
 	p("Larder's ways run on a pool from `db.Open`; the others on a pool as a pgx user opens one: named prepared\n")
 	p("statements, cached per connection, and the server's default plan cache, so that a per-row statement is planned\n")
 	p("once, not on every run. Both pools register the same types (`db.AfterConnect`), so what differs is how the rows\n")
@@ -103,7 +115,7 @@ func (r *report) write(w io.Writer, m machine, took time.Duration) error {
 		target(fmt.Sprintf("many-first insert, %d rows, peak heap × CopyFrom's", n), manyPeak/copyPeak, 1.5, true)
 	}
 	p("\n")
-	p("The peak heap is the whole Go heap's, sampled every 200 µs during the call: the input every way holds, what the\n")
+	p("The peak heap is the whole Go heap's, sampled every %v during the call: the input every way holds, what the\n", sampleEvery)
 	p("way builds, and the garbage the collector has not yet swept (GOGC=100 lets the heap grow to about twice what\n")
 	p("is live). Every insert but COPY also returns the rows it wrote: the many-first insert's peak holds the input,\n")
 	p("the returned `[]db.Food` and one chunk (%d rows) of arrays in flight. A per-row loop holds only what it has\n", db.ChunkSize)
@@ -127,8 +139,9 @@ func (r *report) write(w io.Writer, m machine, took time.Duration) error {
 	notes := map[string]string{
 		"update": "Both ways do the same work per row on the server: a new version of the row (the table was just filled, so\n" +
 			"no page has room for a HOT update) and an entry in each of foods' four indexes, the trigram one included. What\n" +
-			"the loop adds is a round trip per row, so the ratio is about (round trip + update) / update: larger where the\n" +
-			"database is across a network, smaller on a fast loopback.\n\n",
+			"the loop adds is a round trip per row (the machine table gives a `SELECT 1`'s), so the ratio is about\n" +
+			"(round trip + update) / update: larger where the database is across a network, smaller on a fast loopback.\n" +
+			"`-latency` runs the bench as across a network (docs/BENCHMARKS-network.md).\n\n",
 		"delete": "Deleting a food checks, per row and in both ways, the four foreign keys that point at foods (tags, pantry,\n" +
 			"recipes, journal).\n\n",
 	}
@@ -159,4 +172,51 @@ func safeDiv(a, b float64) float64 {
 		return 0
 	}
 	return a / b
+}
+
+// runsText says how many timed runs each size gets (reps), as in "20 at
+// 100 rows, 10 at 1,000, 5 at 10,000 and 100,000; per-row ways run once at
+// 100,000".
+func runsText(sizes []int) string {
+	var groups []string
+	for i := 0; i < len(sizes); {
+		runs := reps(sizes[i], false)
+		var same []string
+		for ; i < len(sizes) && reps(sizes[i], false) == runs; i++ {
+			item := thousands(sizes[i])
+			if i == 0 {
+				item += " rows"
+			}
+			same = append(same, item)
+		}
+		groups = append(groups, fmt.Sprintf("%d at %s", runs, andList(same)))
+	}
+	text := strings.Join(groups, ", ")
+	var once []string
+	for _, n := range sizes {
+		if reps(n, true) == 1 {
+			once = append(once, thousands(n))
+		}
+	}
+	if len(once) > 0 {
+		text += "; per-row ways run once at " + andList(once)
+	}
+	return text
+}
+
+// thousands writes n with commas: 100,000.
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
+
+// andList joins items as "a, b and c".
+func andList(items []string) string {
+	if len(items) < 2 {
+		return strings.Join(items, "")
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
 }
