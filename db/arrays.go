@@ -30,8 +30,8 @@ func (c fastArrayCodec) PlanEncode(m *pgtype.Map, oid uint32, format int16, valu
 
 // sliceEncoder writes a []T as a one-dimensional array without NULLs;
 // write appends one element, its length first; size is the bytes of all
-// the elements without their lengths, so that the buffer grows once per
-// array.
+// the elements without their lengths (at most, for numerics, whose sizes
+// vary), so that the buffer grows once per array.
 type sliceEncoder[T any] struct {
 	elementOID uint32
 	size       func(s []T) int
@@ -84,6 +84,12 @@ func init() {
 	add := func(oid uint32, wrap func(pgtype.Codec) pgtype.Codec) { fastArrays[oid] = wrap }
 	add(fastArray(pgtype.Float8ArrayOID, pgtype.Float8OID, fixed[float64](8), func(b []byte, v float64) []byte {
 		return binary.BigEndian.AppendUint64(binary.BigEndian.AppendUint32(b, 8), math.Float64bits(v))
+	}))
+	add(fastArray(pgtype.NumericArrayOID, pgtype.NumericOID, fixed[float64](maxNumericSize), func(b []byte, v float64) []byte {
+		at := len(b) // the length goes in once the numeric is written
+		b = appendNumeric(binary.BigEndian.AppendUint32(b, 0), v)
+		binary.BigEndian.PutUint32(b[at:], uint32(len(b)-at-4))
+		return b
 	}))
 	add(fastArray(pgtype.TextArrayOID, pgtype.TextOID, textSize, func(b []byte, v string) []byte {
 		return append(binary.BigEndian.AppendUint32(b, uint32(len(v))), v...)

@@ -40,6 +40,22 @@ func TestFastArraysEncodeWhatPgxEncodes(t *testing.T) {
 	require.Equal(t, []float64{}, roundTrip(t, pgtype.Float8ArrayOID, []float64{}), "empty")
 }
 
+// A numeric[]'s elements are appendNumeric's, which differ from pgx's in
+// bytes but not in value (TestFastNumericWritesWhatPgxWrites); the array
+// around them must read back as pgx reads one.
+func TestFastNumericArraysReadBackAsWritten(t *testing.T) {
+	t.Parallel()
+	fast := pgtype.NewMap()
+	registerFastArrays(fast)
+	amounts := []float64{0, -1.5, 12.35, 0.1 + 0.2, 99999.99, 1e-7, 1e21, math.MaxFloat64, -math.SmallestNonzeroFloat64}
+	buf, err := fast.Encode(pgtype.NumericArrayOID, pgtype.BinaryFormatCode, amounts, nil)
+	require.NoError(t, err)
+	var out []float64
+	require.NoError(t, pgtype.NewMap().Scan(pgtype.NumericArrayOID, pgtype.BinaryFormatCode, buf, &out))
+	require.Equal(t, amounts, out)
+	require.LessOrEqual(t, len(buf), 20+len(amounts)*(4+maxNumericSize), "maxNumericSize bounds an element")
+}
+
 func TestFastArraysSendNilAsNull(t *testing.T) {
 	t.Parallel()
 	fast := pgtype.NewMap()
@@ -60,4 +76,10 @@ func TestFastArraysAllocateNothingPerElement(t *testing.T) {
 		}
 	})
 	require.Less(t, allocs, 5.0, "not one allocation per element")
+	allocs = testing.AllocsPerRun(20, func() {
+		if _, err := fast.Encode(pgtype.NumericArrayOID, pgtype.BinaryFormatCode, floats, buf[:0]); err != nil {
+			t.Fatal(err)
+		}
+	})
+	require.Less(t, allocs, 5.0, "numeric[]: not one allocation per element")
 }

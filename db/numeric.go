@@ -19,12 +19,13 @@ import (
 // float64 as parsing the decimal. What does not fit that way (more than 15
 // significant digits, NaN, infinities) goes through pgx's own plan.
 //
-// Writing (a bulk load's COPY sends amounts as numeric): pgx prints the
-// float64, parses the text into a big.Int and divides it into base-10,000
-// digits: a dozen allocations an amount (BenchmarkWriteNumeric).
-// float64ToNumeric takes the same shortest decimal digits from strconv and
-// groups them without big.Int: the same number, with the same display
-// scale.
+// Writing (a bulk load's COPY sends amounts as numeric, a batch as
+// numeric[]): pgx prints the float64, parses the text into a big.Int and
+// divides it into base-10,000 digits: a dozen allocations an amount
+// (BenchmarkWriteNumeric). appendNumeric takes the same shortest decimal
+// digits from strconv and groups them without big.Int: the same number,
+// with the same display scale. The fast numeric[] (arrays.go) writes its
+// elements with it too.
 type numericCodec struct{ pgtype.NumericCodec }
 
 // registerNumeric makes numericCodec m's codec for numeric.
@@ -51,6 +52,10 @@ const (
 	numericInfinity    = 0xD000
 	numericNegInfinity = 0xF000
 )
+
+// maxNumericSize is the most bytes appendNumeric writes: the header and
+// six base-10,000 digits.
+const maxNumericSize = 8 + 2*6
 
 // appendNumeric appends f in the binary numeric format (ndigits, weight,
 // sign, dscale, then the base-10,000 digits, most significant first) with

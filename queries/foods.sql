@@ -1,7 +1,9 @@
 -- name: InsertFoods :many
--- Nutrients travel as float8[] (binary, no numeric text encoding) and are
--- rounded by the numeric columns. A nil owner id is the shared catalog; an
--- empty brand or barcode is NULL.
+-- Amounts travel as numeric[], in binary: db/numeric.go writes a float64's
+-- shortest decimal digits, as a bulk load's COPY does, and PostgreSQL
+-- converts nothing per value (a float8[] cost it a float8 -> numeric
+-- conversion each); the numeric columns round them. A nil owner id is the
+-- shared catalog; an empty brand or barcode is NULL.
 INSERT INTO foods (
     id, owner_id, name, brand, barcode, kind, category,
     energy_kcal, protein_g, fat_g, carbs_g, fiber_g, sugar_g, sodium_mg
@@ -13,13 +15,13 @@ SELECT unnest(@ids::uuid[]),
        nullif(unnest(@barcodes::text[]), ''),
        unnest(@kinds::text[])::food_kind,
        unnest(@categories::text[])::food_category,
-       unnest(@energy_kcals::float8[]),
-       unnest(@protein_gs::float8[]),
-       unnest(@fat_gs::float8[]),
-       unnest(@carbs_gs::float8[]),
-       unnest(@fiber_gs::float8[]),
-       unnest(@sugar_gs::float8[]),
-       unnest(@sodium_mgs::float8[])
+       unnest(@energy_kcals::numeric[]),
+       unnest(@protein_gs::numeric[]),
+       unnest(@fat_gs::numeric[]),
+       unnest(@carbs_gs::numeric[]),
+       unnest(@fiber_gs::numeric[]),
+       unnest(@sugar_gs::numeric[]),
+       unnest(@sodium_mgs::numeric[])
 RETURNING *;
 
 -- name: CopyFoods :copyfrom
@@ -56,13 +58,13 @@ FROM (
            unnest(@barcodes::text[]) AS barcode,
            unnest(@kinds::text[]) AS kind,
            unnest(@categories::text[]) AS category,
-           unnest(@energy_kcals::float8[]) AS energy_kcal,
-           unnest(@protein_gs::float8[]) AS protein_g,
-           unnest(@fat_gs::float8[]) AS fat_g,
-           unnest(@carbs_gs::float8[]) AS carbs_g,
-           unnest(@fiber_gs::float8[]) AS fiber_g,
-           unnest(@sugar_gs::float8[]) AS sugar_g,
-           unnest(@sodium_mgs::float8[]) AS sodium_mg
+           unnest(@energy_kcals::numeric[]) AS energy_kcal,
+           unnest(@protein_gs::numeric[]) AS protein_g,
+           unnest(@fat_gs::numeric[]) AS fat_g,
+           unnest(@carbs_gs::numeric[]) AS carbs_g,
+           unnest(@fiber_gs::numeric[]) AS fiber_g,
+           unnest(@sugar_gs::numeric[]) AS sugar_g,
+           unnest(@sodium_mgs::numeric[]) AS sodium_mg
 ) AS i
 WHERE NOT EXISTS (
     SELECT 1 FROM foods AS f
@@ -110,13 +112,13 @@ WITH input AS (
            unnest(@set_categories::bool[]) AS set_category,
            unnest(@categories::text[]) AS category,
            unnest(@set_nutrients::bool[]) AS set_nutrients,
-           unnest(@energy_kcals::float8[]) AS energy_kcal,
-           unnest(@protein_gs::float8[]) AS protein_g,
-           unnest(@fat_gs::float8[]) AS fat_g,
-           unnest(@carbs_gs::float8[]) AS carbs_g,
-           unnest(@fiber_gs::float8[]) AS fiber_g,
-           unnest(@sugar_gs::float8[]) AS sugar_g,
-           unnest(@sodium_mgs::float8[]) AS sodium_mg
+           unnest(@energy_kcals::numeric[]) AS energy_kcal,
+           unnest(@protein_gs::numeric[]) AS protein_g,
+           unnest(@fat_gs::numeric[]) AS fat_g,
+           unnest(@carbs_gs::numeric[]) AS carbs_g,
+           unnest(@fiber_gs::numeric[]) AS fiber_g,
+           unnest(@sugar_gs::numeric[]) AS sugar_g,
+           unnest(@sodium_mgs::numeric[]) AS sodium_mg
 ), locked AS (
     SELECT input.* FROM input JOIN foods ON foods.id = input.id
     WHERE foods.owner_id IS NOT DISTINCT FROM sqlc.narg(owner_id)::uuid
@@ -129,13 +131,13 @@ UPDATE foods AS f SET
     barcode     = CASE WHEN i.set_barcode THEN nullif(i.barcode, '') ELSE f.barcode END,
     kind        = CASE WHEN i.set_kind THEN i.kind::food_kind ELSE f.kind END,
     category    = CASE WHEN i.set_category THEN i.category::food_category ELSE f.category END,
-    energy_kcal = CASE WHEN i.set_nutrients THEN i.energy_kcal::numeric ELSE f.energy_kcal END,
-    protein_g   = CASE WHEN i.set_nutrients THEN i.protein_g::numeric ELSE f.protein_g END,
-    fat_g       = CASE WHEN i.set_nutrients THEN i.fat_g::numeric ELSE f.fat_g END,
-    carbs_g     = CASE WHEN i.set_nutrients THEN i.carbs_g::numeric ELSE f.carbs_g END,
-    fiber_g     = CASE WHEN i.set_nutrients THEN i.fiber_g::numeric ELSE f.fiber_g END,
-    sugar_g     = CASE WHEN i.set_nutrients THEN i.sugar_g::numeric ELSE f.sugar_g END,
-    sodium_mg   = CASE WHEN i.set_nutrients THEN i.sodium_mg::numeric ELSE f.sodium_mg END,
+    energy_kcal = CASE WHEN i.set_nutrients THEN i.energy_kcal ELSE f.energy_kcal END,
+    protein_g   = CASE WHEN i.set_nutrients THEN i.protein_g ELSE f.protein_g END,
+    fat_g       = CASE WHEN i.set_nutrients THEN i.fat_g ELSE f.fat_g END,
+    carbs_g     = CASE WHEN i.set_nutrients THEN i.carbs_g ELSE f.carbs_g END,
+    fiber_g     = CASE WHEN i.set_nutrients THEN i.fiber_g ELSE f.fiber_g END,
+    sugar_g     = CASE WHEN i.set_nutrients THEN i.sugar_g ELSE f.sugar_g END,
+    sodium_mg   = CASE WHEN i.set_nutrients THEN i.sodium_mg ELSE f.sodium_mg END,
     updated_at  = now()
 FROM locked AS i
 WHERE f.id = i.id

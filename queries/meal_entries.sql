@@ -7,9 +7,9 @@ SELECT unnest(@ids::uuid[]),
        unnest(@eaten_ats::timestamptz[]),
        unnest(@meals::text[])::meal_kind,
        nullif(unnest(@food_ids::uuid[]), '00000000-0000-0000-0000-000000000000'),
-       nullif(unnest(@grams::float8[]), 0),
+       nullif(unnest(@grams::numeric[]), 0),
        nullif(unnest(@recipe_ids::uuid[]), '00000000-0000-0000-0000-000000000000'),
-       nullif(unnest(@servings::float8[]), 0)
+       nullif(unnest(@servings::numeric[]), 0)
 RETURNING *;
 
 -- name: CopyMealEntries :copyfrom
@@ -42,9 +42,9 @@ WITH input AS (
            unnest(@meals::text[]) AS meal,
            unnest(@set_sources::bool[]) AS set_source,
            unnest(@food_ids::uuid[]) AS food_id,
-           unnest(@grams::float8[]) AS grams,
+           unnest(@grams::numeric[]) AS grams,
            unnest(@recipe_ids::uuid[]) AS recipe_id,
-           unnest(@servings::float8[]) AS servings
+           unnest(@servings::numeric[]) AS servings
 ), locked AS (
     SELECT input.* FROM input JOIN meal_entries ON meal_entries.id = input.id
     WHERE meal_entries.owner_id = @owner_id
@@ -55,9 +55,9 @@ UPDATE meal_entries AS m SET
     eaten_at   = CASE WHEN i.set_eaten_at THEN i.eaten_at ELSE m.eaten_at END,
     meal       = CASE WHEN i.set_meal THEN i.meal::meal_kind ELSE m.meal END,
     food_id    = CASE WHEN i.set_source THEN nullif(i.food_id, '00000000-0000-0000-0000-000000000000') ELSE m.food_id END,
-    grams      = CASE WHEN i.set_source THEN nullif(i.grams, 0)::numeric ELSE m.grams END,
+    grams      = CASE WHEN i.set_source THEN nullif(i.grams, 0) ELSE m.grams END,
     recipe_id  = CASE WHEN i.set_source THEN nullif(i.recipe_id, '00000000-0000-0000-0000-000000000000') ELSE m.recipe_id END,
-    servings   = CASE WHEN i.set_source THEN nullif(i.servings, 0)::numeric ELSE m.servings END,
+    servings   = CASE WHEN i.set_source THEN nullif(i.servings, 0) ELSE m.servings END,
     updated_at = now()
 FROM locked AS i
 WHERE m.id = i.id

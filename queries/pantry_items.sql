@@ -4,7 +4,7 @@ INSERT INTO pantry_items (id, owner_id, food_id, quantity, unit, expires_on)
 SELECT unnest(@ids::uuid[]),
        unnest(@owner_ids::uuid[]),
        unnest(@food_ids::uuid[]),
-       unnest(@quantities::float8[]),
+       unnest(@quantities::numeric[]),
        unnest(@units::text[])::pantry_unit,
        nullif(unnest(@expires_ons::date[]), '0001-01-01'::date)
 RETURNING *;
@@ -47,7 +47,7 @@ FOR UPDATE;
 WITH input AS (
     SELECT unnest(@ids::uuid[]) AS id,
            unnest(@set_quantities::bool[]) AS set_quantity,
-           unnest(@quantities::float8[]) AS quantity,
+           unnest(@quantities::numeric[]) AS quantity,
            unnest(@set_units::bool[]) AS set_unit,
            unnest(@units::text[]) AS unit,
            unnest(@set_expires_ons::bool[]) AS set_expires_on,
@@ -59,7 +59,7 @@ WITH input AS (
     FOR UPDATE OF pantry_items
 )
 UPDATE pantry_items AS p SET
-    quantity   = CASE WHEN i.set_quantity THEN i.quantity::numeric ELSE p.quantity END,
+    quantity   = CASE WHEN i.set_quantity THEN i.quantity ELSE p.quantity END,
     unit       = CASE WHEN i.set_unit THEN i.unit::pantry_unit ELSE p.unit END,
     expires_on = CASE WHEN i.set_expires_on THEN nullif(i.expires_on, '0001-01-01'::date) ELSE p.expires_on END,
     updated_at = now()

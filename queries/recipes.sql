@@ -75,7 +75,7 @@ GROUP BY r.id;
 -- name: InsertRecipeIngredients :many
 INSERT INTO recipe_ingredients (id, recipe_id, position, food_id, grams)
 SELECT unnest(@ids::uuid[]), unnest(@recipe_ids::uuid[]), unnest(@positions::int[]),
-       unnest(@food_ids::uuid[]), unnest(@grams::float8[])
+       unnest(@food_ids::uuid[]), unnest(@grams::numeric[])
 RETURNING *;
 
 -- name: SelectRecipeIngredients :many
@@ -103,7 +103,7 @@ WITH input AS (
            unnest(@set_food_ids::bool[]) AS set_food_id,
            unnest(@food_ids::uuid[]) AS food_id,
            unnest(@set_grams::bool[]) AS set_grams,
-           unnest(@grams::float8[]) AS grams
+           unnest(@grams::numeric[]) AS grams
 ), locked AS (
     SELECT input.* FROM input
     JOIN recipe_ingredients AS ri ON ri.id = input.id
@@ -115,7 +115,7 @@ WITH input AS (
 UPDATE recipe_ingredients AS ri SET
     position   = CASE WHEN i.set_position THEN i.position ELSE ri.position END,
     food_id    = CASE WHEN i.set_food_id THEN i.food_id ELSE ri.food_id END,
-    grams      = CASE WHEN i.set_grams THEN i.grams::numeric ELSE ri.grams END,
+    grams      = CASE WHEN i.set_grams THEN i.grams ELSE ri.grams END,
     updated_at = now()
 FROM locked AS i
 WHERE ri.id = i.id

@@ -100,13 +100,13 @@ FROM (
            unnest($5::text[]) AS barcode,
            unnest($6::text[]) AS kind,
            unnest($7::text[]) AS category,
-           unnest($8::float8[]) AS energy_kcal,
-           unnest($9::float8[]) AS protein_g,
-           unnest($10::float8[]) AS fat_g,
-           unnest($11::float8[]) AS carbs_g,
-           unnest($12::float8[]) AS fiber_g,
-           unnest($13::float8[]) AS sugar_g,
-           unnest($14::float8[]) AS sodium_mg
+           unnest($8::numeric[]) AS energy_kcal,
+           unnest($9::numeric[]) AS protein_g,
+           unnest($10::numeric[]) AS fat_g,
+           unnest($11::numeric[]) AS carbs_g,
+           unnest($12::numeric[]) AS fiber_g,
+           unnest($13::numeric[]) AS sugar_g,
+           unnest($14::numeric[]) AS sodium_mg
 ) AS i
 WHERE NOT EXISTS (
     SELECT 1 FROM foods AS f
@@ -200,13 +200,13 @@ SELECT unnest($1::uuid[]),
        nullif(unnest($5::text[]), ''),
        unnest($6::text[])::food_kind,
        unnest($7::text[])::food_category,
-       unnest($8::float8[]),
-       unnest($9::float8[]),
-       unnest($10::float8[]),
-       unnest($11::float8[]),
-       unnest($12::float8[]),
-       unnest($13::float8[]),
-       unnest($14::float8[])
+       unnest($8::numeric[]),
+       unnest($9::numeric[]),
+       unnest($10::numeric[]),
+       unnest($11::numeric[]),
+       unnest($12::numeric[]),
+       unnest($13::numeric[]),
+       unnest($14::numeric[])
 RETURNING id, owner_id, name, brand, barcode, kind, category, energy_kcal, protein_g, fat_g, carbs_g, fiber_g, sugar_g, sodium_mg, created_at, updated_at
 `
 
@@ -227,9 +227,11 @@ type InsertFoodsParams struct {
 	SodiumMgs   []float64   `json:"sodium_mgs"`
 }
 
-// Nutrients travel as float8[] (binary, no numeric text encoding) and are
-// rounded by the numeric columns. A nil owner id is the shared catalog; an
-// empty brand or barcode is NULL.
+// Amounts travel as numeric[], in binary: db/numeric.go writes a float64's
+// shortest decimal digits, as a bulk load's COPY does, and PostgreSQL
+// converts nothing per value (a float8[] cost it a float8 -> numeric
+// conversion each); the numeric columns round them. A nil owner id is the
+// shared catalog; an empty brand or barcode is NULL.
 func (q *Queries) InsertFoods(ctx context.Context, arg InsertFoodsParams) ([]Food, error) {
 	rows, err := q.db.Query(ctx, insertFoods,
 		arg.Ids,
@@ -430,13 +432,13 @@ WITH input AS (
            unnest($10::bool[]) AS set_category,
            unnest($11::text[]) AS category,
            unnest($12::bool[]) AS set_nutrients,
-           unnest($13::float8[]) AS energy_kcal,
-           unnest($14::float8[]) AS protein_g,
-           unnest($15::float8[]) AS fat_g,
-           unnest($16::float8[]) AS carbs_g,
-           unnest($17::float8[]) AS fiber_g,
-           unnest($18::float8[]) AS sugar_g,
-           unnest($19::float8[]) AS sodium_mg
+           unnest($13::numeric[]) AS energy_kcal,
+           unnest($14::numeric[]) AS protein_g,
+           unnest($15::numeric[]) AS fat_g,
+           unnest($16::numeric[]) AS carbs_g,
+           unnest($17::numeric[]) AS fiber_g,
+           unnest($18::numeric[]) AS sugar_g,
+           unnest($19::numeric[]) AS sodium_mg
 ), locked AS (
     SELECT input.id, input.set_name, input.name, input.set_brand, input.brand, input.set_barcode, input.barcode, input.set_kind, input.kind, input.set_category, input.category, input.set_nutrients, input.energy_kcal, input.protein_g, input.fat_g, input.carbs_g, input.fiber_g, input.sugar_g, input.sodium_mg FROM input JOIN foods ON foods.id = input.id
     WHERE foods.owner_id IS NOT DISTINCT FROM $20::uuid
@@ -449,13 +451,13 @@ UPDATE foods AS f SET
     barcode     = CASE WHEN i.set_barcode THEN nullif(i.barcode, '') ELSE f.barcode END,
     kind        = CASE WHEN i.set_kind THEN i.kind::food_kind ELSE f.kind END,
     category    = CASE WHEN i.set_category THEN i.category::food_category ELSE f.category END,
-    energy_kcal = CASE WHEN i.set_nutrients THEN i.energy_kcal::numeric ELSE f.energy_kcal END,
-    protein_g   = CASE WHEN i.set_nutrients THEN i.protein_g::numeric ELSE f.protein_g END,
-    fat_g       = CASE WHEN i.set_nutrients THEN i.fat_g::numeric ELSE f.fat_g END,
-    carbs_g     = CASE WHEN i.set_nutrients THEN i.carbs_g::numeric ELSE f.carbs_g END,
-    fiber_g     = CASE WHEN i.set_nutrients THEN i.fiber_g::numeric ELSE f.fiber_g END,
-    sugar_g     = CASE WHEN i.set_nutrients THEN i.sugar_g::numeric ELSE f.sugar_g END,
-    sodium_mg   = CASE WHEN i.set_nutrients THEN i.sodium_mg::numeric ELSE f.sodium_mg END,
+    energy_kcal = CASE WHEN i.set_nutrients THEN i.energy_kcal ELSE f.energy_kcal END,
+    protein_g   = CASE WHEN i.set_nutrients THEN i.protein_g ELSE f.protein_g END,
+    fat_g       = CASE WHEN i.set_nutrients THEN i.fat_g ELSE f.fat_g END,
+    carbs_g     = CASE WHEN i.set_nutrients THEN i.carbs_g ELSE f.carbs_g END,
+    fiber_g     = CASE WHEN i.set_nutrients THEN i.fiber_g ELSE f.fiber_g END,
+    sugar_g     = CASE WHEN i.set_nutrients THEN i.sugar_g ELSE f.sugar_g END,
+    sodium_mg   = CASE WHEN i.set_nutrients THEN i.sodium_mg ELSE f.sodium_mg END,
     updated_at  = now()
 FROM locked AS i
 WHERE f.id = i.id

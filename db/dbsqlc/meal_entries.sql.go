@@ -180,9 +180,9 @@ SELECT unnest($1::uuid[]),
        unnest($3::timestamptz[]),
        unnest($4::text[])::meal_kind,
        nullif(unnest($5::uuid[]), '00000000-0000-0000-0000-000000000000'),
-       nullif(unnest($6::float8[]), 0),
+       nullif(unnest($6::numeric[]), 0),
        nullif(unnest($7::uuid[]), '00000000-0000-0000-0000-000000000000'),
-       nullif(unnest($8::float8[]), 0)
+       nullif(unnest($8::numeric[]), 0)
 RETURNING id, owner_id, eaten_at, meal, food_id, grams, recipe_id, servings, created_at, updated_at
 `
 
@@ -348,9 +348,9 @@ WITH input AS (
            unnest($5::text[]) AS meal,
            unnest($6::bool[]) AS set_source,
            unnest($7::uuid[]) AS food_id,
-           unnest($8::float8[]) AS grams,
+           unnest($8::numeric[]) AS grams,
            unnest($9::uuid[]) AS recipe_id,
-           unnest($10::float8[]) AS servings
+           unnest($10::numeric[]) AS servings
 ), locked AS (
     SELECT input.id, input.set_eaten_at, input.eaten_at, input.set_meal, input.meal, input.set_source, input.food_id, input.grams, input.recipe_id, input.servings FROM input JOIN meal_entries ON meal_entries.id = input.id
     WHERE meal_entries.owner_id = $11
@@ -361,9 +361,9 @@ UPDATE meal_entries AS m SET
     eaten_at   = CASE WHEN i.set_eaten_at THEN i.eaten_at ELSE m.eaten_at END,
     meal       = CASE WHEN i.set_meal THEN i.meal::meal_kind ELSE m.meal END,
     food_id    = CASE WHEN i.set_source THEN nullif(i.food_id, '00000000-0000-0000-0000-000000000000') ELSE m.food_id END,
-    grams      = CASE WHEN i.set_source THEN nullif(i.grams, 0)::numeric ELSE m.grams END,
+    grams      = CASE WHEN i.set_source THEN nullif(i.grams, 0) ELSE m.grams END,
     recipe_id  = CASE WHEN i.set_source THEN nullif(i.recipe_id, '00000000-0000-0000-0000-000000000000') ELSE m.recipe_id END,
-    servings   = CASE WHEN i.set_source THEN nullif(i.servings, 0)::numeric ELSE m.servings END,
+    servings   = CASE WHEN i.set_source THEN nullif(i.servings, 0) ELSE m.servings END,
     updated_at = now()
 FROM locked AS i
 WHERE m.id = i.id

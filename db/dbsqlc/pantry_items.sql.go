@@ -63,7 +63,7 @@ INSERT INTO pantry_items (id, owner_id, food_id, quantity, unit, expires_on)
 SELECT unnest($1::uuid[]),
        unnest($2::uuid[]),
        unnest($3::uuid[]),
-       unnest($4::float8[]),
+       unnest($4::numeric[]),
        unnest($5::text[])::pantry_unit,
        nullif(unnest($6::date[]), '0001-01-01'::date)
 RETURNING id, owner_id, food_id, quantity, unit, expires_on, created_at, updated_at
@@ -344,7 +344,7 @@ const updatePantryItems = `-- name: UpdatePantryItems :many
 WITH input AS (
     SELECT unnest($1::uuid[]) AS id,
            unnest($2::bool[]) AS set_quantity,
-           unnest($3::float8[]) AS quantity,
+           unnest($3::numeric[]) AS quantity,
            unnest($4::bool[]) AS set_unit,
            unnest($5::text[]) AS unit,
            unnest($6::bool[]) AS set_expires_on,
@@ -356,7 +356,7 @@ WITH input AS (
     FOR UPDATE OF pantry_items
 )
 UPDATE pantry_items AS p SET
-    quantity   = CASE WHEN i.set_quantity THEN i.quantity::numeric ELSE p.quantity END,
+    quantity   = CASE WHEN i.set_quantity THEN i.quantity ELSE p.quantity END,
     unit       = CASE WHEN i.set_unit THEN i.unit::pantry_unit ELSE p.unit END,
     expires_on = CASE WHEN i.set_expires_on THEN nullif(i.expires_on, '0001-01-01'::date) ELSE p.expires_on END,
     updated_at = now()

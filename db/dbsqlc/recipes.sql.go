@@ -112,7 +112,7 @@ func (q *Queries) DeleteRecipes(ctx context.Context, arg DeleteRecipesParams) ([
 const insertRecipeIngredients = `-- name: InsertRecipeIngredients :many
 INSERT INTO recipe_ingredients (id, recipe_id, position, food_id, grams)
 SELECT unnest($1::uuid[]), unnest($2::uuid[]), unnest($3::int[]),
-       unnest($4::uuid[]), unnest($5::float8[])
+       unnest($4::uuid[]), unnest($5::numeric[])
 RETURNING id, recipe_id, position, food_id, grams, created_at, updated_at
 `
 
@@ -537,7 +537,7 @@ WITH input AS (
            unnest($4::bool[]) AS set_food_id,
            unnest($5::uuid[]) AS food_id,
            unnest($6::bool[]) AS set_grams,
-           unnest($7::float8[]) AS grams
+           unnest($7::numeric[]) AS grams
 ), locked AS (
     SELECT input.id, input.set_position, input.position, input.set_food_id, input.food_id, input.set_grams, input.grams FROM input
     JOIN recipe_ingredients AS ri ON ri.id = input.id
@@ -549,7 +549,7 @@ WITH input AS (
 UPDATE recipe_ingredients AS ri SET
     position   = CASE WHEN i.set_position THEN i.position ELSE ri.position END,
     food_id    = CASE WHEN i.set_food_id THEN i.food_id ELSE ri.food_id END,
-    grams      = CASE WHEN i.set_grams THEN i.grams::numeric ELSE ri.grams END,
+    grams      = CASE WHEN i.set_grams THEN i.grams ELSE ri.grams END,
     updated_at = now()
 FROM locked AS i
 WHERE ri.id = i.id

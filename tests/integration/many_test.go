@@ -245,6 +245,34 @@ func TestErrorsAtCommitAreMapped(t *testing.T) {
 	require.Equal(t, "meal_entries_food_id_fkey", ce.Constraint)
 }
 
+// A batch sends amounts as numeric[] written from each float's shortest
+// digits, as a bulk load's COPY does, so both round alike: the float just
+// below 1.005 is 1.00 (a float8 -> numeric cast keeps 15 digits, 1.005,
+// and made it 1.01).
+func TestBatchesAndBulkLoadsRoundAmountsAlike(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	me := factories.User().MustCreate(t, b.pool)
+	below := math.Nextafter(1.005, 0)
+	food := factories.Food().OwnedBy(me).Build()
+	food.Nutrients.ProteinG = below
+
+	inserted, err := db.First(db.InsertFoods(b.ctx, b.pool, []db.NewFood{food}))
+	require.NoError(t, err)
+	_, err = db.CopyFoods(b.ctx, b.pool, []db.NewFood{food})
+	require.NoError(t, err)
+	updated, err := db.First(db.UpdateFoods(b.ctx, b.pool, &me.ID, []db.FoodPatch{{ID: inserted.ID, Nutrients: db.Set(food.Nutrients)}}))
+	require.NoError(t, err)
+
+	rows, err := b.pool.Query(b.ctx, "SELECT protein_g::text FROM foods WHERE owner_id = $1", me.ID)
+	require.NoError(t, err)
+	proteins, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	require.NoError(t, err)
+	require.Equal(t, []string{"1.00", "1.00"}, proteins, "inserted (then updated) and copied")
+	require.Equal(t, 1.0, inserted.ProteinG)
+	require.Equal(t, 1.0, updated.ProteinG)
+}
+
 func TestCopyLoadsInBulkWithNothingReturned(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
@@ -289,9 +317,10 @@ func TestCopyLoadsInBulkWithNothingReturned(t *testing.T) {
 	require.Error(t, err, "a broken CHECK aborts the load")
 }
 
-// Larder's pools write a float64 as numeric, and a *uuid.UUID as uuid,
-// without pgx's own encoders (db/numeric.go, db/uuid.go): PostgreSQL must
-// read the same number, display scale included, and the same id.
+// Larder's pools write a float64 as numeric, a []float64 as numeric[],
+// and a *uuid.UUID as uuid, without pgx's own encoders (db/numeric.go,
+// db/arrays.go, db/uuid.go): PostgreSQL must read the same numbers,
+// display scale included, and the same id.
 func TestValuesReachPostgreSQLAsPgxWouldSendThem(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
@@ -314,6 +343,8 @@ func TestValuesReachPostgreSQLAsPgxWouldSendThem(t *testing.T) {
 		math.MaxFloat64, math.SmallestNonzeroFloat64, math.NaN(), math.Inf(1), math.Inf(-1)} {
 		require.Equal(t, text(plain, "SELECT $1::numeric::text", f), text(larder, "SELECT $1::numeric::text", f), "%v", f)
 	}
+	amounts := []float64{12.3, 0.1 + 0.2, -0.05, 0, 1e-7, 1e21, math.NaN(), math.Inf(1)}
+	require.Equal(t, text(plain, "SELECT $1::numeric[]::text", amounts), text(larder, "SELECT $1::numeric[]::text", amounts), "numeric[]")
 	id := uuid.Must(uuid.NewV7())
 	var none *uuid.UUID
 	for _, v := range []any{id, &id, none} {
