@@ -1,6 +1,7 @@
 package db
 
 import (
+	"reflect"
 	"testing"
 
 	"github.com/google/uuid"
@@ -44,6 +45,50 @@ func TestUUIDsAreWrittenAsTheirBytes(t *testing.T) {
 		})
 		if allocs > 0 {
 			t.Errorf("a %T took %v allocations to write", v, allocs)
+		}
+	}
+}
+
+func TestUUIDsAreReadFromTheirBytes(t *testing.T) {
+	m := pgtype.NewMap()
+	registerUUID(m)
+	id := uuid.MustParse("0193a3b4-5c6d-7e8f-9a0b-1c2d3e4f5a6b")
+	var got uuid.UUID
+	var owner *uuid.UUID
+	for _, tc := range []struct {
+		name string
+		src  []byte
+		dst  any
+		want any
+	}{
+		{"a uuid.UUID", id[:], &got, id},
+		{"NULL into a uuid.UUID", nil, &got, uuid.UUID{}},
+		{"a *uuid.UUID", id[:], &owner, &id},
+		{"NULL into a *uuid.UUID", nil, &owner, (*uuid.UUID)(nil)},
+	} {
+		got, owner = uuid.New(), &uuid.UUID{1} // left over from a read before
+		if err := m.Scan(pgtype.UUIDOID, pgtype.BinaryFormatCode, tc.src, tc.dst); err != nil {
+			t.Errorf("%s: %v", tc.name, err)
+			continue
+		}
+		if read := reflect.ValueOf(tc.dst).Elem().Interface(); !reflect.DeepEqual(read, tc.want) {
+			t.Errorf("%s: read %v, want %v", tc.name, read, tc.want)
+		}
+	}
+	if err := m.Scan(pgtype.UUIDOID, pgtype.BinaryFormatCode, id[:15], &got); err == nil {
+		t.Error("15 bytes read as a uuid")
+	}
+	for _, tc := range []struct {
+		dst  any
+		most float64 // a *uuid.UUID needs its UUID
+	}{{&got, 0}, {&owner, 1}} {
+		allocs := testing.AllocsPerRun(100, func() {
+			if err := m.Scan(pgtype.UUIDOID, pgtype.BinaryFormatCode, id[:], tc.dst); err != nil {
+				t.Fatal(err)
+			}
+		})
+		if allocs > tc.most {
+			t.Errorf("reading into a %T took %v allocations", tc.dst, allocs)
 		}
 	}
 }
