@@ -108,7 +108,7 @@ bench: ## the data layer against a per-row loop, pgx Batch, VALUES and COPY at 1
 	$(GO) run ./tests/bench
 
 .PHONY: bench-doc
-bench-doc: ## run the benchmarks and write docs/BENCHMARKS.md, and docs/BENCHMARKS-network.md with 200µs added to each round trip
+bench-doc: ## run the benchmarks and write docs/BENCHMARKS.md, and docs/BENCHMARKS-network.md through a proxy adding 200us to each round trip
 	$(GO) run ./tests/bench -out docs/BENCHMARKS.md
 	$(GO) run ./tests/bench -latency 200us -sizes 1000,10000 -out docs/BENCHMARKS-network.md
 

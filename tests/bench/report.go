@@ -51,7 +51,7 @@ func (r *report) write(w io.Writer, m machine, took time.Duration) error {
 	p("measured side by side, are what carries over.\n\n")
 	where := "on the same machine"
 	if m.Latency > 0 {
-		where += fmt.Sprintf(", behind a proxy that adds %v to every round trip (`-latency`)", m.Latency)
+		where += fmt.Sprintf(", behind a proxy set to add %v to every round trip (`-latency`; the round trip below is what it came to)", m.Latency)
 		p("This run stands for a database on another machine: every byte between Go and PostgreSQL arrives half of\n")
 		p("%v late, each way. The targets below were set for the database on loopback (docs/BENCHMARKS.md);\n", m.Latency)
 		p("here they show how far each ratio moves when a round trip costs more.\n\n")
@@ -64,14 +64,14 @@ func (r *report) write(w io.Writer, m machine, took time.Duration) error {
 	p("(%s). The ways take turns, run after run, so that a slow\n", runsText(r.sizes))
 	p("spell of the machine falls on all of them alike")
 	if r.settled {
-		p(", and every timed run starts after a `CHECKPOINT`, so that none pays for writing out the pages\n")
-		p("the run before it dirtied")
+		p(", and every timed run starts after a `CHECKPOINT`, so that none\n")
+		p("pays for writing out the pages the run before it dirtied")
 	} else {
-		p(" (the role could not `CHECKPOINT` between runs, so a run may pay for writing out the pages\n")
-		p("the run before it dirtied)")
+		p(" (the role could not `CHECKPOINT` between runs, so a run may\n")
+		p("pay for writing out the pages the run before it dirtied)")
 	}
-	p(". Allocations and bytes are per row, from one more run. The foods are the bench user's, each with a brand\n")
-	p("and a unique barcode; every way but COPY returns the rows it wrote.\n\n")
+	p(". Allocations and bytes are per row, from one more run. The foods\n")
+	p("are the bench user's, each with a brand and a unique barcode; every way but COPY returns the rows it wrote.\n\n")
 	p("Larder's ways run on a pool from `db.Open`; the others on a pool as a pgx user opens one: named prepared\n")
 	p("statements, cached per connection, and the server's default plan cache, so that a per-row statement is planned\n")
 	p("once, not on every run. Both pools register the same types (`db.AfterConnect`), so what differs is how the rows\n")
