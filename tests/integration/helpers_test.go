@@ -147,15 +147,22 @@ func (s *statements) since(before map[string]int) map[string]int {
 // tracedPool is a pool on the test's database that counts its statements.
 func tracedPool(t *testing.T) (*pgxpool.Pool, *statements) {
 	t.Helper()
-	config, err := pgxpool.ParseConfig(testdb.URL(t))
+	tracer := &statements{counts: map[string]int{}}
+	return poolWithTracer(t, testdb.URL(t), tracer), tracer
+}
+
+// poolWithTracer is a Larder pool (db.Configure) on url whose statements
+// go through tracer; a worker's own pool copies it.
+func poolWithTracer(t *testing.T, url string, tracer pgx.QueryTracer) *pgxpool.Pool {
+	t.Helper()
+	config, err := pgxpool.ParseConfig(url)
 	require.NoError(t, err)
 	db.Configure(config)
-	tracer := &statements{counts: map[string]int{}}
 	config.ConnConfig.Tracer = tracer
 	pool, err := pgxpool.NewWithConfig(t.Context(), config)
 	require.NoError(t, err)
 	t.Cleanup(pool.Close)
-	return pool, tracer
+	return pool
 }
 
 func ptr[T any](v T) *T { return &v }

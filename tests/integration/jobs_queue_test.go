@@ -475,13 +475,7 @@ func TestOutcomesRecordedAtShutdownKeepTheirLeases(t *testing.T) {
 	cfg := quick(t)
 	cfg.LeaseDuration = 300 * time.Millisecond
 	url := testdb.URL(t)
-	config, err := pgxpool.ParseConfig(url)
-	require.NoError(t, err)
-	db.Configure(config)
-	config.ConnConfig.Tracer = &slowFinish{delay: 5 * cfg.LeaseDuration} // the worker's own pool copies it
-	slow, err := pgxpool.NewWithConfig(t.Context(), config)
-	require.NoError(t, err)
-	t.Cleanup(slow.Close)
+	slow := poolWithTracer(t, url, &slowFinish{delay: 5 * cfg.LeaseDuration})
 	pool, err := db.Open(t.Context(), url)
 	require.NoError(t, err)
 	t.Cleanup(pool.Close)
@@ -611,13 +605,7 @@ func TestAJobWhoseOutcomeIsLateKeepsItsLease(t *testing.T) {
 	t.Parallel()
 	cfg := quick(t)
 	cfg.LeaseDuration = 300 * time.Millisecond
-	config, err := pgxpool.ParseConfig(testdb.URL(t))
-	require.NoError(t, err)
-	db.Configure(config)
-	config.ConnConfig.Tracer = &slowFinish{delay: 3 * cfg.LeaseDuration} // the worker's own pool copies it
-	pool, err := pgxpool.NewWithConfig(t.Context(), config)
-	require.NoError(t, err)
-	t.Cleanup(pool.Close)
+	pool := poolWithTracer(t, testdb.URL(t), &slowFinish{delay: 3 * cfg.LeaseDuration})
 	b := bundle{ctx: t.Context(), pool: pool}
 	var runs atomic.Int32
 	reg := jobs.NewRegistry()
