@@ -48,31 +48,37 @@ func newEnv(ctx context.Context, latency time.Duration) (*env, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := db.Migrate(url, db.MigrateOptions{}); err != nil {
-		return nil, err
-	}
 	e := &env{server: server, latency: latency, checkpoints: true}
-	if latency > 0 {
-		if e.delay, url, err = startDelayer(url, latency); err != nil {
-			return nil, err
-		}
-	}
-	if e.pool, err = db.Open(ctx, url); err == nil {
-		e.plain, err = plainPool(ctx, url)
-	}
-	if err == nil {
-		var users []db.User
-		users, err = db.InsertUsers(ctx, e.pool, []db.NewUser{{Email: "bench@larder.example", DisplayName: "Bench"}})
-		if err == nil {
-			e.owner = users[0].ID
-		}
-	}
-	if err != nil {
-		e.close(ctx)
+	if err := e.setUp(ctx, url); err != nil {
+		e.close(ctx) // and drop the database
 		return nil, err
 	}
-	e.acts = actions.New(e.pool)
 	return e, nil
+}
+
+// setUp migrates the database at url, opens the pools on it (through a
+// delayer when there is latency to add) and makes the bench user.
+func (e *env) setUp(ctx context.Context, url string) (err error) {
+	if err := db.Migrate(url, db.MigrateOptions{}); err != nil {
+		return err
+	}
+	if e.latency > 0 {
+		if e.delay, url, err = startDelayer(url, e.latency); err != nil {
+			return err
+		}
+	}
+	if e.pool, err = db.Open(ctx, url); err != nil {
+		return err
+	}
+	if e.plain, err = plainPool(ctx, url); err != nil {
+		return err
+	}
+	users, err := db.InsertUsers(ctx, e.pool, []db.NewUser{{Email: "bench@larder.example", DisplayName: "Bench"}})
+	if err != nil {
+		return err
+	}
+	e.owner, e.acts = users[0].ID, actions.New(e.pool)
+	return nil
 }
 
 // plainPool is a pool as a pgx user would open it, for the ways Larder is
