@@ -56,7 +56,7 @@ func (a *Actions) CreateFoods(ctx context.Context, actor uuid.UUID, in []NewFood
 		for i := range in {
 			a.check(f, path("foods", i), in[i])
 		}
-		f.duplicates("foods", "barcode", len(in), func(i int) string { return in[i].Barcode })
+		duplicates(f, len(in), func(i int) string { return in[i].Barcode }, func(i int) string { return path("foods", i, "barcode") })
 		if err := f.err(); err != nil {
 			return nil, err
 		}
@@ -138,10 +138,9 @@ func (a *Actions) ImportCatalog(ctx context.Context, in []NewFood) Result[Catalo
 				f[path("foods", i, "tags")] = "catalog foods take no tags"
 			}
 		}
-		f.duplicates("foods", "name", len(in), func(i int) string {
-			return strings.ToLower(in[i].Name) + "\x00" + strings.ToLower(in[i].Brand)
-		})
-		f.duplicates("foods", "barcode", len(in), func(i int) string { return in[i].Barcode })
+		duplicates(f, len(in), func(i int) string { return strings.ToLower(in[i].Name) + "\x00" + strings.ToLower(in[i].Brand) },
+			func(i int) string { return path("foods", i, "name") })
+		duplicates(f, len(in), func(i int) string { return in[i].Barcode }, func(i int) string { return path("foods", i, "barcode") })
 		if err := f.err(); err != nil {
 			return CatalogImport{}, err
 		}
@@ -183,8 +182,8 @@ func (a *Actions) UpdateFoods(ctx context.Context, actor uuid.UUID, in []FoodCha
 			a.check(f, path("foods", i), in[i])
 			ids[i], _ = parseID(in[i].ID)
 		}
-		f.duplicates("foods", "id", len(in), func(i int) string { return in[i].ID })
-		f.duplicates("foods", "barcode", len(in), func(i int) string { return deref(in[i].Barcode) })
+		duplicates(f, len(in), func(i int) uuid.UUID { return ids[i] }, func(i int) string { return path("foods", i, "id") })
+		duplicates(f, len(in), func(i int) string { return deref(in[i].Barcode) }, func(i int) string { return path("foods", i, "barcode") })
 		if err := f.err(); err != nil {
 			return nil, err
 		}

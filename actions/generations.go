@@ -123,12 +123,15 @@ func (a *Actions) SuggestTags(ctx context.Context, actor uuid.UUID, in []TagSugg
 		if err := requestBatch(a, actor, "requests", in); err != nil || len(in) == 0 {
 			return []db.Generation{}, err
 		}
+		f := fields{}
 		var wanted []uuid.UUID
-		for _, r := range in {
-			for _, s := range r.FoodIDs {
-				id, _ := parseID(s)
-				wanted = append(wanted, id)
-			}
+		parsed := make([][]uuid.UUID, len(in))
+		for i, r := range in {
+			parsed[i] = a.ids(f, path("requests", i, "food_ids"), r.FoodIDs)
+			wanted = append(wanted, parsed[i]...)
+		}
+		if err := f.err(); err != nil {
+			return nil, err
 		}
 		foods, err := foodsByID(ctx, a.pool, actor, wanted)
 		if err != nil {
@@ -144,17 +147,16 @@ func (a *Actions) SuggestTags(ctx context.Context, actor uuid.UUID, in []TagSugg
 		}
 		missing := fields{}
 		inputs := make([]agents.FoodsToTag, len(in))
-		for i, r := range in {
+		for i := range in {
 			inputs[i].Tags = names
-			for j, s := range r.FoodIDs {
-				id, _ := parseID(s)
-				f, ok := foods[id]
+			for j, id := range parsed[i] {
+				food, ok := foods[id]
 				if !ok {
-					missing[path("requests", i, "food_ids")+"["+strconv.Itoa(j)+"]"] = "no such food"
+					missing[path(path("requests", i, "food_ids"), j)] = "no such food"
 					continue
 				}
 				inputs[i].Foods = append(inputs[i].Foods, agents.FoodToTag{
-					FoodID: f.ID.String(), Name: f.Name, Brand: deref(f.Brand), Kind: string(f.Kind), Category: string(f.Category),
+					FoodID: food.ID.String(), Name: food.Name, Brand: deref(food.Brand), Kind: string(food.Kind), Category: string(food.Category),
 				})
 			}
 		}
@@ -216,13 +218,36 @@ func (a *Actions) SaveSuggestedRecipes(ctx context.Context, actor uuid.UUID, in 
 		if err := checkBatch(a, actor, "choices", in); err != nil {
 			return nil, err
 		}
-		ids := make([]string, len(in))
-		for i, c := range in {
-			ids[i] = c.GenerationID
+		// Several choices may pick from one generation: each is read once.
+		type choice struct {
+			generation uuid.UUID
+			index      int
 		}
-		suggestions, err := outputsOf(ctx, a, actor, agents.RecipeSuggester, ids)
+		f := fields{}
+		picked := make([]choice, len(in))
+		var ids []string
+		var firstChoice []int       // ids[k] is the generation of choices[firstChoice[k]]
+		from := map[uuid.UUID]int{} // generation -> its place in ids
+		for i, c := range in {
+			id, _ := parseID(c.GenerationID)
+			picked[i] = choice{id, c.Index}
+			if _, ok := from[id]; !ok {
+				from[id] = len(ids)
+				ids = append(ids, c.GenerationID)
+				firstChoice = append(firstChoice, i)
+			}
+		}
+		duplicates(f, len(in), func(i int) choice { return picked[i] }, func(i int) string { return path("choices", i) })
+		if err := f.err(); err != nil {
+			return nil, err
+		}
+		outputs, err := outputsOf(ctx, a, actor, agents.RecipeSuggester, ids)
 		if err != nil {
-			return nil, renameRoot(err, "ids", "choices", "generation_id")
+			return nil, renameRoot(err, "ids", func(k int) string { return path("choices", firstChoice[k], "generation_id") })
+		}
+		suggestions := make([]agents.RecipeSuggestions, len(in))
+		for i, c := range picked {
+			suggestions[i] = outputs[from[c.generation]]
 		}
 		recipes := make([]NewRecipe, len(in))
 		for i, c := range in {
@@ -379,9 +404,9 @@ func foodsByID(ctx context.Context, dbtx db.DBTX, actor uuid.UUID, ids []uuid.UU
 	return out, nil
 }
 
-// renameRoot moves the fields of an input error from root[i] to
-// newRoot[i].field, for actions that take ids inside their elements.
-func renameRoot(err error, root, newRoot, field string) error {
+// renameRoot moves the fields of an input error from root[k] to at(k),
+// for actions that take ids inside their elements.
+func renameRoot(err error, root string, at func(k int) string) error {
 	var e *Error
 	if !errors.As(err, &e) || len(e.Fields) == 0 {
 		return err
@@ -390,7 +415,9 @@ func renameRoot(err error, root, newRoot, field string) error {
 	for p, rule := range e.Fields {
 		if rest, ok := strings.CutPrefix(p, root+"["); ok {
 			if idx, _, ok := strings.Cut(rest, "]"); ok {
-				p = newRoot + "[" + idx + "]." + field
+				if k, err := strconv.Atoi(idx); err == nil {
+					p = at(k)
+				}
 			}
 		}
 		moved[p] = rule

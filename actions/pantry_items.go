@@ -136,7 +136,7 @@ func (a *Actions) UpdatePantryItems(ctx context.Context, actor uuid.UUID, in []P
 				patches[i].ExpiresOn = db.Set(datePtr(*c.ExpiresOn))
 			}
 		}
-		f.duplicates("items", "id", len(in), func(i int) string { return in[i].ID })
+		duplicates(f, len(in), func(i int) uuid.UUID { return ids[i] }, func(i int) string { return path("items", i, "id") })
 		if err := f.err(); err != nil {
 			return nil, err
 		}
@@ -167,7 +167,7 @@ func (a *Actions) ConsumePantryItems(ctx context.Context, actor uuid.UUID, in []
 			a.check(f, path("items", i), c)
 			ids[i], _ = parseID(c.ID)
 		}
-		f.duplicates("items", "id", len(in), func(i int) string { return in[i].ID })
+		duplicates(f, len(in), func(i int) uuid.UUID { return ids[i] }, func(i int) string { return path("items", i, "id") })
 		if err := f.err(); err != nil {
 			return Consumed{}, err
 		}

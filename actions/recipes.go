@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"slices"
-	"strconv"
 
 	"github.com/google/uuid"
 
@@ -97,9 +96,8 @@ func (a *Actions) CreateRecipes(ctx context.Context, actor uuid.UUID, in []NewRe
 // checkPositions reports ingredients that share a position (explicit or
 // taken from the list) under prefix.
 func checkPositions(f fields, prefix string, ingredients []NewIngredient) {
-	f.duplicates(prefix+".ingredients", "position", len(ingredients), func(j int) string {
-		return strconv.Itoa(int(position(ingredients[j], j)))
-	})
+	duplicates(f, len(ingredients), func(j int) int32 { return position(ingredients[j], j) },
+		func(j int) string { return path(prefix+".ingredients", j, "position") })
 }
 
 func position(in NewIngredient, j int) int32 {
@@ -180,7 +178,7 @@ func (a *Actions) UpdateRecipes(ctx context.Context, actor uuid.UUID, in []Recip
 				patches[i].Instructions = db.Set(*c.Instructions)
 			}
 		}
-		f.duplicates("recipes", "id", len(in), func(i int) string { return in[i].ID })
+		duplicates(f, len(in), func(i int) uuid.UUID { return ids[i] }, func(i int) string { return path("recipes", i, "id") })
 		if err := f.err(); err != nil {
 			return nil, err
 		}

@@ -88,6 +88,7 @@ func (a *Actions) foodTagPairs(actor uuid.UUID, in []FoodTag) ([]db.FoodTagPair,
 		pairs[i].FoodID, _ = parseID(p.FoodID)
 		pairs[i].TagID, _ = parseID(p.TagID)
 	}
+	duplicates(f, len(pairs), func(i int) db.FoodTagPair { return pairs[i] }, func(i int) string { return path("pairs", i) })
 	return pairs, f.err()
 }
 

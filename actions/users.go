@@ -32,7 +32,7 @@ func (a *Actions) RegisterUsers(ctx context.Context, in []NewUser) Result[[]db.U
 		for i := range in {
 			a.check(f, path("users", i), in[i])
 		}
-		f.duplicates("users", "email", len(in), func(i int) string { return strings.ToLower(in[i].Email) })
+		duplicates(f, len(in), func(i int) string { return strings.ToLower(in[i].Email) }, func(i int) string { return path("users", i, "email") })
 		if err := f.err(); err != nil {
 			return nil, err
 		}

@@ -90,7 +90,8 @@ func (a *Actions) checkVar(f fields, path string, v any, tag string) {
 	}
 }
 
-// ids validates and parses a batch of ids: ids[i] must be a UUID.
+// ids validates and parses a batch of ids: ids[i] must be a UUID, and
+// one that an earlier element names too, in any spelling, is a repeat.
 func (a *Actions) ids(f fields, root string, in []string) []uuid.UUID {
 	f.batch(root, len(in))
 	out := make([]uuid.UUID, len(in))
@@ -98,20 +99,24 @@ func (a *Actions) ids(f fields, root string, in []string) []uuid.UUID {
 		a.checkVar(f, path(root, i), s, "id")
 		out[i], _ = parseID(s)
 	}
+	duplicates(f, len(out), func(i int) uuid.UUID { return out[i] }, func(i int) string { return path(root, i) })
 	return out
 }
 
-// duplicates marks the elements whose key an earlier element has:
-// "users[3].email": "repeats users[1].email". Empty keys are skipped.
-func (f fields) duplicates(root, field string, n int, key func(i int) string) {
-	first := make(map[string]int, n)
+// duplicates marks the elements whose key an earlier element has, at(i)
+// being element i's path: "users[3].email": "repeats users[1].email". Keys
+// compare as values, so ids are compared parsed, whatever their spelling;
+// zero keys (an empty string, an id that did not parse) are skipped.
+func duplicates[K comparable](f fields, n int, key func(i int) K, at func(i int) string) {
+	var zero K
+	first := make(map[K]int, n)
 	for i := range n {
 		k := key(i)
-		if k == "" {
+		if k == zero {
 			continue
 		}
 		if j, seen := first[k]; seen {
-			f[path(root, i, field)] = "repeats " + path(root, j, field)
+			f[at(i)] = "repeats " + at(j)
 			continue
 		}
 		first[k] = i
