@@ -27,13 +27,13 @@ func TestAnIDSpelledTwiceIsARepeat(t *testing.T) {
 		Succeeded([]byte(`{"name":"Twin","kind":"whole","category":"fruit","nutrients":{"energy_kcal":50,"protein_g":1,"fat_g":0,"carbs_g":10,"fiber_g":1,"sugar_g":5,"sodium_mg":1}}`)).
 		MustCreate(t, b.pool)
 	tagging := factories.Generation().OwnedBy(me).ForAgent("auto-tagger").
-		Succeeded([]byte(`{"foods":[{"food_id":"` + food.ID.String() + `","tags":["twin"]}]}`)).
+		Succeeded([]byte(`{"foods":[{"food_id":"`+food.ID.String()+`","tags":["twin"]}]}`)).
 		MustCreate(t, b.pool)
 	suggested := func(title string) string {
 		return `{"title":"` + title + `","servings":1,"instructions":"Eat.","ingredients":[{"food_id":"` + food.ID.String() + `","grams":10}]}`
 	}
 	suggestion := factories.Generation().OwnedBy(me).ForAgent("recipe-suggester").
-		Succeeded([]byte(`{"recipes":[` + suggested("First") + `,` + suggested("Second") + `]}`)).
+		Succeeded([]byte(`{"recipes":[`+suggested("First")+`,`+suggested("Second")+`]}`)).
 		MustCreate(t, b.pool)
 	twins := func(id string) (string, string) { return id, strings.ToUpper(id) }
 	name, q := "Twin", 1.0
