@@ -202,10 +202,7 @@ func visible[Row any](ids []uuid.UUID, rows []Row, id func(Row) uuid.UUID, root,
 			missing[path(root, i)] = rule
 		}
 	}
-	if len(missing) > 0 {
-		return fieldsError(CodeNotFound, missing)
-	}
-	return nil
+	return missing.errAs(CodeNotFound)
 }
 
 // getByIDs is a read by ids of rows the acting user can see: the ids

@@ -43,9 +43,17 @@ type FoodSearch struct {
 	Limit        int    `json:"limit,omitempty" validate:"gte=0,lte=1000"`
 }
 
+// The unique indexes of barcodes: one within each owner's foods, one
+// within the shared catalog. Barcodes never clash across owners.
+const (
+	ownBarcodeKey     = "foods_owner_id_barcode_key"
+	catalogBarcodeKey = "foods_catalog_barcode_key"
+)
+
 // CreateFoods adds foods to the acting user's catalog, with their tags,
-// all or none. A barcode taken already is a conflict on that element's
-// barcode; one repeated in the batch is invalid.
+// all or none. A barcode one of the user's own foods has already is a
+// conflict on that element's barcode (another user's foods, and the shared
+// catalog, never clash with it); one repeated in the batch is invalid.
 func (a *Actions) CreateFoods(ctx context.Context, actor uuid.UUID, in []NewFood) Result[[]db.Food] {
 	return run(ctx, a, "CreateFoods", func() ([]db.Food, error) {
 		if err := acting(actor); err != nil {
@@ -77,7 +85,7 @@ func (a *Actions) CreateFoods(ctx context.Context, actor uuid.UUID, in []NewFood
 			}
 			return tagFoods(ctx, tx, actor, foods, in)
 		})
-		if e, ok := conflictAt(err, "foods_barcode_key", len(in),
+		if e, ok := conflictAt(err, ownBarcodeKey, len(in),
 			func(i int) string { return in[i].Barcode }, func(i int) string { return path("foods", i, "barcode") }); ok {
 			return nil, e
 		}
@@ -125,7 +133,9 @@ type CatalogImport struct {
 // ImportCatalog adds foods to the shared catalog. It is an operator's
 // action (the seed command's), with no acting user: to users the catalog
 // is read-only. A food the catalog has already, by name and brand
-// regardless of case, is skipped, so an import can run again. Foods are
+// regardless of case, is skipped, so an import can run again. A barcode
+// the catalog has under another food is a conflict at that element;
+// users' own foods never block one. Foods are
 // validated as CreateFoods validates them; a name and brand twice in the
 // batch is invalid, and catalog foods take no tags.
 func (a *Actions) ImportCatalog(ctx context.Context, in []NewFood) Result[CatalogImport] {
@@ -152,7 +162,7 @@ func (a *Actions) ImportCatalog(ctx context.Context, in []NewFood) Result[Catalo
 			}
 		}
 		added, err := db.ImportCatalogFoods(ctx, a.pool, rows)
-		if e, ok := conflictAt(err, "foods_barcode_key", len(in),
+		if e, ok := conflictAt(err, catalogBarcodeKey, len(in),
 			func(i int) string { return in[i].Barcode }, func(i int) string { return path("foods", i, "barcode") }); ok {
 			return CatalogImport{}, e
 		}
@@ -208,7 +218,7 @@ func (a *Actions) UpdateFoods(ctx context.Context, actor uuid.UUID, in []FoodCha
 			}
 			return a.enqueueRecompute(ctx, tx, RecomputePayload{FoodIDs: changed})
 		})
-		if e, ok := conflictAt(err, "foods_barcode_key", len(in),
+		if e, ok := conflictAt(err, ownBarcodeKey, len(in),
 			func(i int) string { return deref(in[i].Barcode) }, func(i int) string { return path("foods", i, "barcode") }); ok {
 			return nil, e
 		}
@@ -263,10 +273,7 @@ func ownFoods(ctx context.Context, tx db.DBTX, actor uuid.UUID, ids []uuid.UUID,
 	if len(missing) > 0 {
 		return fieldsError(CodeNotFound, missing)
 	}
-	if len(shared) > 0 {
-		return fieldsError(CodeForbidden, shared)
-	}
-	return nil
+	return shared.errAs(CodeForbidden)
 }
 
 // DeleteFoods deletes the acting user's foods, all or none, and returns
@@ -322,6 +329,43 @@ func (a *Actions) GetFoods(ctx context.Context, actor uuid.UUID, ids []string) R
 	return run(ctx, a, "GetFoods", func() ([]db.Food, error) {
 		sel := func(ids []uuid.UUID) ([]db.Food, error) { return db.SelectFoods(ctx, a.pool, &actor, ids) }
 		return getByIDs(a, actor, ids, sel, func(f db.Food) uuid.UUID { return f.ID }, "no such food")
+	})
+}
+
+// GetFoodsByBarcode returns, in the order of barcodes, the food the acting
+// user finds under each: their own when they have one, else the shared
+// catalog's (a user's own food with a catalog food's barcode shadows it).
+// Another user's foods are never found; a barcode neither has is not
+// found at barcodes[i].
+func (a *Actions) GetFoodsByBarcode(ctx context.Context, actor uuid.UUID, barcodes []string) Result[[]db.Food] {
+	return run(ctx, a, "GetFoodsByBarcode", func() ([]db.Food, error) {
+		if err := acting(actor); err != nil {
+			return nil, err
+		}
+		f := fields{}
+		f.batch("barcodes", len(barcodes))
+		for i, code := range barcodes {
+			a.checkVar(f, path("barcodes", i), code, "required,barcode")
+		}
+		duplicates(f, len(barcodes), func(i int) string { return barcodes[i] }, func(i int) string { return path("barcodes", i) })
+		if err := f.err(); err != nil {
+			return nil, err
+		}
+		foods, err := db.SelectFoodsByBarcode(ctx, a.pool, &actor, barcodes)
+		if err != nil {
+			return nil, err
+		}
+		found := make(map[string]bool, len(foods))
+		for _, food := range foods {
+			found[*food.Barcode] = true
+		}
+		missing := fields{}
+		for i, code := range barcodes {
+			if !found[code] {
+				missing[path("barcodes", i)] = "no food has this barcode"
+			}
+		}
+		return foods, missing.errAs(CodeNotFound)
 	})
 }
 

@@ -124,10 +124,7 @@ func (a *Actions) checkFoodTags(ctx context.Context, tx db.DBTX, actor uuid.UUID
 			missing[path("pairs", i, "tag_id")] = "no such tag"
 		}
 	}
-	if len(missing) > 0 {
-		return fieldsError(CodeNotFound, missing)
-	}
-	return nil
+	return missing.errAs(CodeNotFound)
 }
 
 // ListTags returns a page of the acting user's tags, each with the number

@@ -58,11 +58,15 @@ func mealSourceRule(sl validator.StructLevel) {
 type fields map[string]string
 
 // err is the invalid-input error for the broken rules, or nil.
-func (f fields) err() error {
+func (f fields) err() error { return f.errAs(CodeInvalid) }
+
+// errAs is the error of code at the fields recorded, or nil if there are
+// none.
+func (f fields) errAs(code Code) error {
 	if len(f) == 0 {
 		return nil
 	}
-	return fieldsError(CodeInvalid, f)
+	return fieldsError(code, f)
 }
 
 // batch checks a batch's size: empty is fine (a no-op), over MaxBatch is

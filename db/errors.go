@@ -45,7 +45,7 @@ var (
 type ConstraintError struct {
 	Kind       error    // one of the four violation sentinels
 	Table      string   // the constraint's table
-	Constraint string   // the constraint's name, e.g. "foods_barcode_key"
+	Constraint string   // the constraint's name, e.g. "foods_owner_id_barcode_key"
 	Columns    []string // the constrained columns of Table, when PostgreSQL names them
 	// Values are the offending key values, in Columns order, when
 	// PostgreSQL reports them (unique and foreign key violations). They

@@ -2,6 +2,7 @@ package db
 
 import (
 	"context"
+	"strings"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -69,7 +70,7 @@ type NewFood struct {
 	OwnerID  *uuid.UUID // nil: the shared catalog
 	Name     string
 	Brand    string // empty: none
-	Barcode  string // empty: none; unique when present
+	Barcode  string // empty: none; unique within the owner's foods (or the catalog)
 	Kind     FoodKind
 	Category FoodCategory
 	Nutrients
@@ -98,7 +99,10 @@ type FoodFilter struct {
 	Limit        int
 }
 
-var foods = table[Food, uuid.UUID]{name: "foods", key: func(f Food) uuid.UUID { return f.ID }, compare: compareUUID}
+var (
+	foods          = table[Food, uuid.UUID]{name: "foods", key: func(f Food) uuid.UUID { return f.ID }, compare: compareUUID}
+	foodsByBarcode = table[Food, string]{name: "foods", key: func(f Food) string { return deref(f.Barcode) }, compare: strings.Compare}
+)
 
 // InsertFoods inserts foods and returns them in input order.
 func InsertFoods(ctx context.Context, dbtx DBTX, in []NewFood) ([]Food, error) {
@@ -182,6 +186,16 @@ func SelectFoods(ctx context.Context, dbtx DBTX, viewer *uuid.UUID, ids []uuid.U
 	return selectRows(ctx, dbtx, foods, ids, func(ids []uuid.UUID) dbsqlc.SelectFoodsParams {
 		return dbsqlc.SelectFoodsParams{Ids: ids, ViewerID: viewer}
 	}, (*dbsqlc.Queries).SelectFoods)
+}
+
+// SelectFoodsByBarcode returns, in the order of barcodes, the food viewer
+// sees under each: its own when it has one, else the shared catalog's (a
+// nil viewer sees only the catalog). Barcodes neither has are left out;
+// another owner's foods never match.
+func SelectFoodsByBarcode(ctx context.Context, dbtx DBTX, viewer *uuid.UUID, barcodes []string) ([]Food, error) {
+	return selectRows(ctx, dbtx, foodsByBarcode, barcodes, func(barcodes []string) dbsqlc.SelectFoodsByBarcodeParams {
+		return dbsqlc.SelectFoodsByBarcodeParams{Barcodes: barcodes, ViewerID: viewer}
+	}, (*dbsqlc.Queries).SelectFoodsByBarcode)
 }
 
 // ListFoods returns a page of the foods f.ViewerID may see, oldest first.

@@ -411,14 +411,6 @@ ALTER TABLE ONLY public.food_tags
 
 
 --
--- Name: foods foods_barcode_key; Type: CONSTRAINT; Schema: public; Owner: -
---
-
-ALTER TABLE ONLY public.foods
-    ADD CONSTRAINT foods_barcode_key UNIQUE (barcode);
-
-
---
 -- Name: foods foods_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -538,10 +530,24 @@ CREATE INDEX food_tags_tag_id_food_id_idx ON public.food_tags USING btree (tag_i
 
 
 --
+-- Name: foods_catalog_barcode_key; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE UNIQUE INDEX foods_catalog_barcode_key ON public.foods USING btree (barcode) WHERE (owner_id IS NULL);
+
+
+--
 -- Name: foods_name_trgm_idx; Type: INDEX; Schema: public; Owner: -
 --
 
 CREATE INDEX foods_name_trgm_idx ON public.foods USING gin (name public.gin_trgm_ops);
+
+
+--
+-- Name: foods_owner_id_barcode_key; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE UNIQUE INDEX foods_owner_id_barcode_key ON public.foods USING btree (owner_id, barcode) WHERE (owner_id IS NOT NULL);
 
 
 --
@@ -811,4 +817,5 @@ INSERT INTO public.schema_migrations (version) VALUES
     ('20261125090800'),
     ('20261125110000'),
     ('20261125110100'),
-    ('20261125113535');
+    ('20261125113535'),
+    ('20261203134659');

@@ -79,6 +79,15 @@ SELECT * FROM foods
 WHERE id = ANY(@ids::uuid[])
   AND (owner_id IS NULL OR owner_id = sqlc.narg(viewer_id)::uuid);
 
+-- name: SelectFoodsByBarcode :many
+-- For each barcode, the one food a viewer sees under it: the viewer's own
+-- when they have one, else the shared catalog's (a barcode is unique within
+-- each, so there are at most two). Another user's foods never match.
+SELECT DISTINCT ON (barcode) * FROM foods
+WHERE barcode = ANY(@barcodes::text[])
+  AND (owner_id IS NULL OR owner_id = sqlc.narg(viewer_id)::uuid)
+ORDER BY barcode, owner_id NULLS LAST;
+
 -- name: ListFoods :many
 -- Optional filters are NULL when unused. The name filter escapes LIKE's
 -- wildcards so user input matches literally, and can use the trigram index.

@@ -418,6 +418,58 @@ func (q *Queries) SelectFoods(ctx context.Context, arg SelectFoodsParams) ([]Foo
 	return items, nil
 }
 
+const selectFoodsByBarcode = `-- name: SelectFoodsByBarcode :many
+SELECT DISTINCT ON (barcode) id, owner_id, name, brand, barcode, kind, category, energy_kcal, protein_g, fat_g, carbs_g, fiber_g, sugar_g, sodium_mg, created_at, updated_at FROM foods
+WHERE barcode = ANY($1::text[])
+  AND (owner_id IS NULL OR owner_id = $2::uuid)
+ORDER BY barcode, owner_id NULLS LAST
+`
+
+type SelectFoodsByBarcodeParams struct {
+	Barcodes []string   `json:"barcodes"`
+	ViewerID *uuid.UUID `json:"viewer_id"`
+}
+
+// For each barcode, the one food a viewer sees under it: the viewer's own
+// when they have one, else the shared catalog's (a barcode is unique within
+// each, so there are at most two). Another user's foods never match.
+func (q *Queries) SelectFoodsByBarcode(ctx context.Context, arg SelectFoodsByBarcodeParams) ([]Food, error) {
+	rows, err := q.db.Query(ctx, selectFoodsByBarcode, arg.Barcodes, arg.ViewerID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []Food
+	for rows.Next() {
+		var i Food
+		if err := rows.Scan(
+			&i.ID,
+			&i.OwnerID,
+			&i.Name,
+			&i.Brand,
+			&i.Barcode,
+			&i.Kind,
+			&i.Category,
+			&i.EnergyKcal,
+			&i.ProteinG,
+			&i.FatG,
+			&i.CarbsG,
+			&i.FiberG,
+			&i.SugarG,
+			&i.SodiumMg,
+			&i.CreatedAt,
+			&i.UpdatedAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const updateFoods = `-- name: UpdateFoods :many
 WITH input AS (
     SELECT unnest($1::uuid[]) AS id,

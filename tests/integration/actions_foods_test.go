@@ -40,7 +40,7 @@ func TestCreateFoodsIsAllOrNothing(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
 	me := factories.User().MustCreate(t, b.pool)
-	taken := factories.Food().WithBarcode().MustCreate(t, b.pool)
+	taken := factories.Food().OwnedBy(me).WithBarcode().MustCreate(t, b.pool)
 	in := []actions.NewFood{newFoodInput(), newFoodInput(), newFoodInput()}
 	in[0].Tags = []string{"would-be"}
 	in[2].Barcode = *taken.Barcode
