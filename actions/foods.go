@@ -20,15 +20,16 @@ type NewFood struct {
 	Tags      []string     `json:"tags,omitempty" validate:"max=20,dive,required,text,notblank,max=50"`
 }
 
-// FoodChange changes one of the acting user's foods; nil fields stay.
-// Brand and Barcode set to "" clear them; Nutrients replace all seven.
+// FoodChange changes one of the acting user's foods; nil fields stay. A
+// field set follows the rule of the same field of NewFood: Brand and
+// Barcode set to "" clear them; Nutrients replace all seven.
 type FoodChange struct {
 	ID        string        `json:"id" validate:"required,id"`
-	Name      *string       `json:"name,omitempty" validate:"omitnil,required,text,notblank,max=200"`
-	Brand     *string       `json:"brand,omitempty" validate:"omitnil,text,max=100"`
-	Barcode   *string       `json:"barcode,omitempty" validate:"omitnil,barcode_or_empty"`
-	Kind      *string       `json:"kind,omitempty" validate:"omitnil,food_kind"`
-	Category  *string       `json:"category,omitempty" validate:"omitnil,food_category"`
+	Name      *string       `json:"name,omitempty"`
+	Brand     *string       `json:"brand,omitempty"`
+	Barcode   *string       `json:"barcode,omitempty"`
+	Kind      *string       `json:"kind,omitempty"`
+	Category  *string       `json:"category,omitempty"`
 	Nutrients *db.Nutrients `json:"nutrients,omitempty"`
 }
 
@@ -189,7 +190,7 @@ func (a *Actions) UpdateFoods(ctx context.Context, actor uuid.UUID, in []FoodCha
 		f.batch("foods", len(in))
 		ids := make([]uuid.UUID, len(in))
 		for i := range in {
-			a.check(f, path("foods", i), in[i])
+			checkChange[NewFood](a, f, path("foods", i), in[i])
 			ids[i], _ = parseID(in[i].ID)
 		}
 		duplicates(f, len(in), func(i int) uuid.UUID { return ids[i] }, func(i int) string { return path("foods", i, "id") })

@@ -19,13 +19,14 @@ type NewPantryItem struct {
 	ExpiresOn string  `json:"expires_on,omitempty" validate:"omitempty,date"`
 }
 
-// PantryItemChange changes one item; nil fields stay. ExpiresOn set to ""
+// PantryItemChange changes one item; nil fields stay. A field set
+// follows the rule of the same field of NewPantryItem: ExpiresOn set to ""
 // clears the date.
 type PantryItemChange struct {
 	ID        string   `json:"id" validate:"required,id"`
-	Quantity  *float64 `json:"quantity,omitempty" validate:"omitnil,finite,gte=0.01,lte=1000000"`
-	Unit      *string  `json:"unit,omitempty" validate:"omitnil,pantry_unit"`
-	ExpiresOn *string  `json:"expires_on,omitempty" validate:"omitnil,date_or_empty"`
+	Quantity  *float64 `json:"quantity,omitempty"`
+	Unit      *string  `json:"unit,omitempty"`
+	ExpiresOn *string  `json:"expires_on,omitempty"`
 }
 
 // Consumption takes an amount, in the item's unit, out of a pantry item.
@@ -123,7 +124,7 @@ func (a *Actions) UpdatePantryItems(ctx context.Context, actor uuid.UUID, in []P
 		patches := make([]db.PantryItemPatch, len(in))
 		ids := make([]uuid.UUID, len(in))
 		for i, c := range in {
-			a.check(f, path("items", i), c)
+			checkChange[NewPantryItem](a, f, path("items", i), c)
 			ids[i], _ = parseID(c.ID)
 			patches[i] = db.PantryItemPatch{ID: ids[i]}
 			if c.Quantity != nil {

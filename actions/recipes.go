@@ -27,13 +27,14 @@ type NewIngredient struct {
 }
 
 // RecipeChange changes one of the acting user's recipes; nil fields stay.
+// A field set follows the rule of the same field of NewRecipe.
 // Ingredients, when set, replace all of the recipe's ingredients.
 type RecipeChange struct {
 	ID           string           `json:"id" validate:"required,id"`
-	Title        *string          `json:"title,omitempty" validate:"omitnil,required,text,notblank,max=200"`
-	Servings     *int32           `json:"servings,omitempty" validate:"omitnil,gte=1,lte=100"`
-	Instructions *string          `json:"instructions,omitempty" validate:"omitnil,text,max=20000"`
-	Ingredients  *[]NewIngredient `json:"ingredients,omitempty" validate:"omitnil,max=1000,dive"`
+	Title        *string          `json:"title,omitempty"`
+	Servings     *int32           `json:"servings,omitempty"`
+	Instructions *string          `json:"instructions,omitempty"`
+	Ingredients  *[]NewIngredient `json:"ingredients,omitempty"`
 }
 
 // RecipeDetail is a recipe with its ingredients in position order.
@@ -162,7 +163,7 @@ func (a *Actions) UpdateRecipes(ctx context.Context, actor uuid.UUID, in []Recip
 		ids := make([]uuid.UUID, len(in))
 		patches := make([]db.RecipePatch, len(in))
 		for i, c := range in {
-			a.check(f, path("recipes", i), c)
+			checkChange[NewRecipe](a, f, path("recipes", i), c)
 			if c.Ingredients != nil {
 				checkPositions(f, path("recipes", i), *c.Ingredients)
 			}

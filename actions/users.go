@@ -16,10 +16,11 @@ type NewUser struct {
 	DisplayName string `json:"display_name" validate:"required,notblank,max=100,text"`
 }
 
-// ProfileChange changes the acting user's profile; nil fields stay.
+// ProfileChange changes the acting user's profile; nil fields stay. A
+// field set follows the rule of the same field of NewUser.
 type ProfileChange struct {
-	Email       *string `json:"email,omitempty" validate:"omitnil,required,max=254,text,email"`
-	DisplayName *string `json:"display_name,omitempty" validate:"omitnil,required,notblank,max=100,text"`
+	Email       *string `json:"email,omitempty"`
+	DisplayName *string `json:"display_name,omitempty"`
 }
 
 // RegisterUsers creates accounts, all or none. Emails are unique
@@ -57,7 +58,7 @@ func (a *Actions) UpdateProfile(ctx context.Context, actor uuid.UUID, in Profile
 			return db.User{}, err
 		}
 		f := fields{}
-		a.check(f, "", in)
+		checkChange[NewUser](a, f, "", in)
 		if err := f.err(); err != nil {
 			return db.User{}, err
 		}

@@ -2,6 +2,8 @@ package actions
 
 import (
 	"fmt"
+	"reflect"
+	"strings"
 
 	"github.com/go-playground/validator/v10"
 	"github.com/google/uuid"
@@ -83,6 +85,32 @@ func (f fields) batch(root string, n int) {
 func (a *Actions) check(f fields, prefix string, v any) {
 	for path, rule := range validation.Fields(a.validate.Struct(v), prefix, ruleMessages) {
 		f[path] = rule
+	}
+}
+
+// checkChange validates a change of a row (FoodChange...) at prefix: its
+// own tags (the id, and the rules of the structs it points to, such as
+// db.Nutrients), then each field it sets by the rule of the same-named
+// field of New, the input that creates such a row. A field therefore has
+// one rule, whether it is created or changed: a value "" that create
+// takes as "none" (omitempty) clears the field in a change.
+func checkChange[New any](a *Actions, f fields, prefix string, change any) {
+	a.check(f, prefix, change)
+	v := reflect.ValueOf(change)
+	create := reflect.TypeFor[New]()
+	for i := range v.NumField() {
+		value := v.Field(i)
+		if value.Kind() != reflect.Pointer || value.IsNil() {
+			continue
+		}
+		rule, ok := create.FieldByName(v.Type().Field(i).Name)
+		if tag := rule.Tag.Get("validate"); ok && tag != "" {
+			name, _, _ := strings.Cut(rule.Tag.Get("json"), ",")
+			if prefix != "" {
+				name = prefix + "." + name
+			}
+			a.checkVar(f, name, value.Elem().Interface(), tag)
+		}
 	}
 }
 

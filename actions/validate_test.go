@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"math"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -209,4 +210,74 @@ func msg(tag string) string {
 		return m
 	}
 	return validation.RuleMessage(tag)
+}
+
+// TestCreateAndChangeShareEachFieldsRule gives each field of a change
+// (FoodChange...) the same values as the same field of its create input
+// (NewFood...): both must accept, or reject with the same message at the
+// same path.
+func TestCreateAndChangeShareEachFieldsRule(t *testing.T) {
+	t.Parallel()
+	candidates := []any{
+		"", " ", "\u3000", "\t\n", "a\x00b", "caf\xe9", "Acme", strings.Repeat("é", 101), strings.Repeat("x", 201),
+		strings.Repeat("x", 20001), "4006381333931", "40063813339XX", "1234567", "2026-12-24", "2026-13-01", "1899-12-31",
+		"g", "ml", "kg", "whole", "raw", "grain", "snacks", "me@example.com", "not an email",
+		0.0, 0.001, 0.01, 1.0, -1.0, 1e6, 1e6 + 1, math.NaN(), math.Inf(1),
+		int32(0), int32(1), int32(100), int32(101), int32(-1),
+		db.Nutrients{EnergyKcal: 100, CarbsG: 10, SugarG: 20}, db.Nutrients{EnergyKcal: 901}, db.Nutrients{FatG: math.NaN()}, db.Nutrients{},
+		[]NewIngredient{}, []NewIngredient{{FoodID: uuid.NewString(), Grams: 0}}, []NewIngredient{{FoodID: "x", Grams: 10}},
+		make([]NewIngredient, 1001),
+	}
+	t.Run("foods", func(t *testing.T) { sameRules[NewFood, FoodChange](t, validFood(), candidates) })
+	t.Run("pantry items", func(t *testing.T) {
+		sameRules[NewPantryItem, PantryItemChange](t, NewPantryItem{FoodID: uuid.NewString(), Quantity: 1, Unit: "g"}, candidates)
+	})
+	t.Run("recipes", func(t *testing.T) {
+		sameRules[NewRecipe, RecipeChange](t, NewRecipe{Title: "Soup", Servings: 2}, candidates)
+	})
+	t.Run("users", func(t *testing.T) {
+		sameRules[NewUser, ProfileChange](t, NewUser{Email: "me@example.com", DisplayName: "Me"}, candidates)
+	})
+}
+
+// sameRules checks, for every field of Change but its id and every
+// candidate value of the field's type, that New with the value in that
+// field and Change setting it break the same rules there.
+func sameRules[New, Change any](t *testing.T, valid New, candidates []any) {
+	a := noDB()
+	ct := reflect.TypeFor[Change]()
+	for i := range ct.NumField() {
+		field := ct.Field(i)
+		if field.Name == "ID" {
+			continue
+		}
+		require.Equal(t, reflect.Pointer, field.Type.Kind(), "%s.%s: a change's fields are pointers, nil to keep", ct.Name(), field.Name)
+		require.Empty(t, field.Tag.Get("validate"), "%s.%s: its rule is the create input's", ct.Name(), field.Name)
+
+		_, ok := reflect.TypeFor[New]().FieldByName(field.Name)
+		require.True(t, ok, "%s.%s has no field of that name in the create input", ct.Name(), field.Name)
+		tried := 0
+		for _, value := range candidates {
+			v := reflect.ValueOf(value)
+			if v.Type() != field.Type.Elem() {
+				continue
+			}
+			tried++
+			create := valid
+			reflect.ValueOf(&create).Elem().FieldByName(field.Name).Set(v)
+			var change Change
+			if id := reflect.ValueOf(&change).Elem().FieldByName("ID"); id.IsValid() {
+				id.SetString(uuid.NewString())
+			}
+			p := reflect.New(v.Type())
+			p.Elem().Set(v)
+			reflect.ValueOf(&change).Elem().FieldByName(field.Name).Set(p)
+
+			created, changed := fields{}, fields{}
+			a.check(created, "x[0]", create)
+			checkChange[New](a, changed, "x[0]", change)
+			require.Equal(t, created, changed, "%s.%s = %#v", ct.Name(), field.Name, value)
+		}
+		require.NotZero(t, tried, "%s.%s: no candidate of type %s", ct.Name(), field.Name, field.Type.Elem())
+	}
 }

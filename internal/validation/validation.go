@@ -44,8 +44,6 @@ var (
 //	date       YYYY-MM-DD, from 1900 to 2199
 //	timestamp  RFC 3339, from 1900 to 2199
 //	barcode    8 to 14 digits
-//	date_or_empty, barcode_or_empty
-//	           "" (to clear a field) or the same
 //	food_kind, food_category, pantry_unit, meal_kind
 //	           a value of that enum
 //
@@ -73,12 +71,6 @@ func New() *validator.Validate {
 		"date":      func(fl validator.FieldLevel) bool { _, ok := ParseDate(fl.Field().String()); return ok },
 		"timestamp": func(fl validator.FieldLevel) bool { _, ok := ParseTime(fl.Field().String()); return ok },
 		"barcode":   func(fl validator.FieldLevel) bool { return barcodeRE.MatchString(fl.Field().String()) },
-	}
-	// A change sets a field to "" to clear it; omitempty cannot say "empty
-	// or valid" of a *string, so these rules do.
-	for _, tag := range []string{"date", "barcode"} {
-		rule := rules[tag]
-		rules[tag+"_or_empty"] = func(fl validator.FieldLevel) bool { return fl.Field().String() == "" || rule(fl) }
 	}
 	for tag, values := range enums {
 		rules[tag] = func(fl validator.FieldLevel) bool { return slices.Contains(values, fl.Field().String()) }
@@ -152,20 +144,18 @@ func ParseTime(s string) (time.Time, bool) {
 
 // messages say what each of the rules wants.
 var messages = map[string]string{
-	"required":         "is required",
-	"notblank":         "must not be blank",
-	"text":             "must be valid UTF-8 without NUL bytes",
-	"finite":           "must be a finite number",
-	"id":               "must be a UUID (not the nil UUID)",
-	"date":             "must be a date (YYYY-MM-DD) from 1900 to 2199",
-	"timestamp":        "must be an RFC 3339 time from 1900 to 2199",
-	"barcode":          "must be 8 to 14 digits",
-	"date_or_empty":    "must be a date (YYYY-MM-DD) from 1900 to 2199, or empty to clear it",
-	"barcode_or_empty": "must be 8 to 14 digits, or empty to clear it",
-	"email":            "must be an email address",
-	"timezone":         "must be an IANA time zone, such as Europe/Berlin",
-	"sugar_carbs":      "must not exceed carbs_g",
-	"macros":           "with protein_g and fat_g must add up to at most 100 (g per 100 g)",
+	"required":    "is required",
+	"notblank":    "must not be blank",
+	"text":        "must be valid UTF-8 without NUL bytes",
+	"finite":      "must be a finite number",
+	"id":          "must be a UUID (not the nil UUID)",
+	"date":        "must be a date (YYYY-MM-DD) from 1900 to 2199",
+	"timestamp":   "must be an RFC 3339 time from 1900 to 2199",
+	"barcode":     "must be 8 to 14 digits",
+	"email":       "must be an email address",
+	"timezone":    "must be an IANA time zone, such as Europe/Berlin",
+	"sugar_carbs": "must not exceed carbs_g",
+	"macros":      "with protein_g and fat_g must add up to at most 100 (g per 100 g)",
 }
 
 // RuleMessage is the message of one of Larder's rules ("id", "date"...),
@@ -224,7 +214,9 @@ func Fields(err error, prefix string, extra map[string]string) map[string]string
 	out := make(map[string]string, len(broken))
 	for _, fe := range broken {
 		key := prefix
-		if _, rel, ok := strings.Cut(fe.Namespace(), "."); ok {
+		if ns := fe.Namespace(); strings.HasPrefix(ns, "[") { // an element of a slice given to Var
+			key = prefix + ns
+		} else if _, rel, ok := strings.Cut(ns, "."); ok {
 			key = strings.TrimPrefix(prefix+"."+rel, ".")
 		}
 		out[key] = Message(fe, extra)

@@ -11,7 +11,6 @@ type sample struct {
 	Name     string   `json:"name" validate:"required,text,notblank,max=5"`
 	ID       string   `json:"id" validate:"id"`
 	On       string   `json:"on" validate:"omitempty,date"`
-	Clear    *string  `json:"clear" validate:"omitnil,date_or_empty"`
 	Amount   float64  `json:"amount" validate:"finite,gt=0"`
 	Kind     string   `json:"kind" validate:"food_kind"`
 	Children []string `json:"children" validate:"max=1,dive,notblank"`
@@ -19,9 +18,8 @@ type sample struct {
 
 func TestRulesAndMessages(t *testing.T) {
 	t.Parallel()
-	empty := ""
 	err := New().Struct(sample{
-		Name: "a\x00b", ID: "00000000-0000-0000-0000-000000000000", On: "2026-13-01", Clear: &empty,
+		Name: "a\x00b", ID: "00000000-0000-0000-0000-000000000000", On: "2026-13-01",
 		Amount: math.Inf(1), Kind: "raw", Children: []string{" "},
 	})
 	require.Equal(t, map[string]string{
@@ -31,7 +29,7 @@ func TestRulesAndMessages(t *testing.T) {
 		"x.amount":      "must be a finite number",
 		"x.kind":        "must be one of: whole, processed, ultra_processed",
 		"x.children[0]": "must not be blank",
-	}, Fields(err, "x", nil), "an empty date_or_empty clears and is fine")
+	}, Fields(err, "x", nil))
 }
 
 func TestParsers(t *testing.T) {
@@ -51,5 +49,10 @@ func TestFieldsOfOneValue(t *testing.T) {
 	t.Parallel()
 	require.Equal(t, map[string]string{"names[2]": "must be at most 3 characters long"},
 		Fields(New().Var("abcd", "max=3"), "names[2]", nil))
+	type child struct {
+		Grams float64 `json:"grams" validate:"gt=0"`
+	}
+	require.Equal(t, map[string]string{"x.children[1].grams": "must be greater than 0", "x.children[2]": "is required"},
+		Fields(New().Var([]*child{{1}, {0}, nil}, "dive,required"), "x.children", nil), "the elements of a slice keep their index")
 	require.Nil(t, Fields(nil, "x", nil))
 }
