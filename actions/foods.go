@@ -170,9 +170,6 @@ func (a *Actions) ImportCatalog(ctx context.Context, in []NewFood) Result[Catalo
 		if err != nil {
 			return CatalogImport{}, err
 		}
-		if added == nil {
-			added = []db.Food{}
-		}
 		return CatalogImport{Added: added, Skipped: len(in) - len(added)}, nil
 	})
 }

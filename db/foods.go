@@ -135,7 +135,7 @@ func CopyFoods(ctx context.Context, dbtx DBTX, in []NewFood) (int64, error) {
 // advisory lock), in one transaction (a savepoint in dbtx's).
 func ImportCatalogFoods(ctx context.Context, dbtx DBTX, in []NewFood) ([]Food, error) {
 	if len(in) == 0 {
-		return nil, nil
+		return []Food{}, nil
 	}
 	var added []Food
 	err := WithTx(ctx, dbtx, func(tx pgx.Tx) error {

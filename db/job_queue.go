@@ -122,7 +122,7 @@ type FetchedJob = dbsqlc.FetchJobsRow
 // oldest.
 func FetchJobs(ctx context.Context, dbtx DBTX, queue, worker string, limit int, lease time.Duration) ([]FetchedJob, error) {
 	if limit <= 0 {
-		return nil, nil
+		return []FetchedJob{}, nil
 	}
 	rows, err := dbsqlc.New(dbtx).FetchJobs(ctx, dbsqlc.FetchJobsParams{
 		Queue: queue, RowLimit: int32(limit), Worker: worker, LeaseMs: int32(lease.Milliseconds()),
@@ -199,7 +199,7 @@ type LeaseRenewal = dbsqlc.RenewJobLeasesRow
 // job missing from the result is no longer the worker's.
 func RenewJobLeases(ctx context.Context, dbtx DBTX, worker string, ids []int64, lease time.Duration) ([]LeaseRenewal, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []LeaseRenewal{}, nil
 	}
 	rows, err := dbsqlc.New(dbtx).RenewJobLeases(ctx, dbsqlc.RenewJobLeasesParams{Ids: ids, Worker: worker, LeaseMs: int32(lease.Milliseconds())})
 	if err != nil {
@@ -229,7 +229,7 @@ type CancelledJob = dbsqlc.CancelJobsRow
 // stop them; finished jobs are left out of the result.
 func CancelJobs(ctx context.Context, dbtx DBTX, ids []int64) ([]CancelledJob, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []CancelledJob{}, nil
 	}
 	rows, err := dbsqlc.New(dbtx).CancelJobs(ctx, ids)
 	if err != nil {

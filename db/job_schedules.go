@@ -34,7 +34,7 @@ func EnsureJobSchedules(ctx context.Context, dbtx DBTX, in []JobSchedule) ([]str
 // ends, skipping those another transaction holds.
 func ClaimDueJobSchedules(ctx context.Context, tx DBTX, names []string) ([]DueJobSchedule, error) {
 	if len(names) == 0 {
-		return nil, nil
+		return []DueJobSchedule{}, nil
 	}
 	rows, err := dbsqlc.New(tx).ClaimDueJobSchedules(ctx, names)
 	if err != nil {

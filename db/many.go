@@ -171,12 +171,13 @@ func keyedRows[P, Row any, K comparable](ctx context.Context, dbtx DBTX, t table
 
 // inChunks calls fn for consecutive ranges [lo, hi) of at most ChunkSize
 // over n elements and concatenates the rows. No elements, no round trip
-// (and no nil array sent as NULL). One chunk runs on dbtx as it is;
+// (and no nil array sent as NULL): the result is then empty, not nil, as
+// every slice this package returns is. One chunk runs on dbtx as it is;
 // several run in one transaction (a savepoint if dbtx is one already), so
 // that a failing chunk leaves nothing written.
 func inChunks[Row any](ctx context.Context, dbtx DBTX, n int, fn func(qs *dbsqlc.Queries, lo, hi int) ([]Row, error)) ([]Row, error) {
 	if n == 0 {
-		return nil, nil
+		return []Row{}, nil
 	}
 	if n <= chunkSize {
 		return fn(dbsqlc.New(dbtx), 0, n)

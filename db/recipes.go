@@ -162,7 +162,7 @@ var recipeNutrition = table[dbsqlc.RecipeNutrientsRow, uuid.UUID]{
 // of the recipes it updated.
 func RecomputeRecipeNutrition(ctx context.Context, dbtx DBTX, recipeIDs, foodIDs []uuid.UUID) ([]uuid.UUID, error) {
 	if len(recipeIDs) == 0 && len(foodIDs) == 0 {
-		return nil, nil
+		return []uuid.UUID{}, nil
 	}
 	ids, err := dbsqlc.New(dbtx).RecomputeRecipeNutrition(ctx, dbsqlc.RecomputeRecipeNutritionParams{
 		RecipeIds: recipeIDs, FoodIds: foodIDs, // a nil slice is NULL, and = ANY(NULL) matches nothing

@@ -54,7 +54,7 @@ func (q *Queries) DeleteFoods(ctx context.Context, arg DeleteFoodsParams) ([]Foo
 		return nil, err
 	}
 	defer rows.Close()
-	var items []Food
+	items := []Food{}
 	for rows.Next() {
 		var i Food
 		if err := rows.Scan(
@@ -157,7 +157,7 @@ func (q *Queries) ImportCatalogFoods(ctx context.Context, arg ImportCatalogFoods
 		return nil, err
 	}
 	defer rows.Close()
-	var items []Food
+	items := []Food{}
 	for rows.Next() {
 		var i Food
 		if err := rows.Scan(
@@ -253,7 +253,7 @@ func (q *Queries) InsertFoods(ctx context.Context, arg InsertFoodsParams) ([]Foo
 		return nil, err
 	}
 	defer rows.Close()
-	var items []Food
+	items := []Food{}
 	for rows.Next() {
 		var i Food
 		if err := rows.Scan(
@@ -326,7 +326,7 @@ func (q *Queries) ListFoods(ctx context.Context, arg ListFoodsParams) ([]Food, e
 		return nil, err
 	}
 	defer rows.Close()
-	var items []Food
+	items := []Food{}
 	for rows.Next() {
 		var i Food
 		if err := rows.Scan(
@@ -387,7 +387,7 @@ func (q *Queries) SelectFoods(ctx context.Context, arg SelectFoodsParams) ([]Foo
 		return nil, err
 	}
 	defer rows.Close()
-	var items []Food
+	items := []Food{}
 	for rows.Next() {
 		var i Food
 		if err := rows.Scan(
@@ -439,7 +439,7 @@ func (q *Queries) SelectFoodsByBarcode(ctx context.Context, arg SelectFoodsByBar
 		return nil, err
 	}
 	defer rows.Close()
-	var items []Food
+	items := []Food{}
 	for rows.Next() {
 		var i Food
 		if err := rows.Scan(
@@ -570,7 +570,7 @@ func (q *Queries) UpdateFoods(ctx context.Context, arg UpdateFoodsParams) ([]Foo
 		return nil, err
 	}
 	defer rows.Close()
-	var items []Food
+	items := []Food{}
 	for rows.Next() {
 		var i Food
 		if err := rows.Scan(

@@ -36,7 +36,7 @@ func (q *Queries) DeleteGenerations(ctx context.Context, arg DeleteGenerationsPa
 		return nil, err
 	}
 	defer rows.Close()
-	var items []Generation
+	items := []Generation{}
 	for rows.Next() {
 		var i Generation
 		if err := rows.Scan(
@@ -136,7 +136,7 @@ func (q *Queries) FinishGenerations(ctx context.Context, arg FinishGenerationsPa
 		return nil, err
 	}
 	defer rows.Close()
-	var items []Generation
+	items := []Generation{}
 	for rows.Next() {
 		var i Generation
 		if err := rows.Scan(
@@ -199,7 +199,7 @@ func (q *Queries) InsertGenerations(ctx context.Context, arg InsertGenerationsPa
 		return nil, err
 	}
 	defer rows.Close()
-	var items []Generation
+	items := []Generation{}
 	for rows.Next() {
 		var i Generation
 		if err := rows.Scan(
@@ -263,7 +263,7 @@ func (q *Queries) ListGenerations(ctx context.Context, arg ListGenerationsParams
 		return nil, err
 	}
 	defer rows.Close()
-	var items []Generation
+	items := []Generation{}
 	for rows.Next() {
 		var i Generation
 		if err := rows.Scan(
@@ -310,7 +310,7 @@ func (q *Queries) SelectGenerations(ctx context.Context, arg SelectGenerationsPa
 		return nil, err
 	}
 	defer rows.Close()
-	var items []Generation
+	items := []Generation{}
 	for rows.Next() {
 		var i Generation
 		if err := rows.Scan(
@@ -377,7 +377,7 @@ func (q *Queries) StartGenerations(ctx context.Context, arg StartGenerationsPara
 		return nil, err
 	}
 	defer rows.Close()
-	var items []Generation
+	items := []Generation{}
 	for rows.Next() {
 		var i Generation
 		if err := rows.Scan(
@@ -489,7 +489,7 @@ func (q *Queries) UpdateGenerations(ctx context.Context, arg UpdateGenerationsPa
 		return nil, err
 	}
 	defer rows.Close()
-	var items []Generation
+	items := []Generation{}
 	for rows.Next() {
 		var i Generation
 		if err := rows.Scan(

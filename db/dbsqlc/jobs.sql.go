@@ -46,7 +46,7 @@ func (q *Queries) CancelJobs(ctx context.Context, ids []int64) ([]CancelJobsRow,
 		return nil, err
 	}
 	defer rows.Close()
-	var items []CancelJobsRow
+	items := []CancelJobsRow{}
 	for rows.Next() {
 		var i CancelJobsRow
 		if err := rows.Scan(&i.ID, &i.State); err != nil {
@@ -83,7 +83,7 @@ func (q *Queries) ClaimDueJobSchedules(ctx context.Context, names []string) ([]C
 		return nil, err
 	}
 	defer rows.Close()
-	var items []ClaimDueJobSchedulesRow
+	items := []ClaimDueJobSchedulesRow{}
 	for rows.Next() {
 		var i ClaimDueJobSchedulesRow
 		if err := rows.Scan(&i.Name, &i.NextRunAt, &i.Now); err != nil {
@@ -117,7 +117,7 @@ func (q *Queries) CountJobs(ctx context.Context) ([]CountJobsRow, error) {
 		return nil, err
 	}
 	defer rows.Close()
-	var items []CountJobsRow
+	items := []CountJobsRow{}
 	for rows.Next() {
 		var i CountJobsRow
 		if err := rows.Scan(&i.Queue, &i.State, &i.Jobs); err != nil {
@@ -150,7 +150,7 @@ func (q *Queries) DeleteJobs(ctx context.Context, ids []int64) ([]Job, error) {
 		return nil, err
 	}
 	defer rows.Close()
-	var items []Job
+	items := []Job{}
 	for rows.Next() {
 		var i Job
 		if err := rows.Scan(
@@ -253,7 +253,7 @@ func (q *Queries) EnqueueJobs(ctx context.Context, arg EnqueueJobsParams) ([]Enq
 		return nil, err
 	}
 	defer rows.Close()
-	var items []EnqueueJobsRow
+	items := []EnqueueJobsRow{}
 	for rows.Next() {
 		var i EnqueueJobsRow
 		if err := rows.Scan(&i.ID, &i.Kind, &i.UniqueKey); err != nil {
@@ -287,7 +287,7 @@ func (q *Queries) EnsureJobSchedules(ctx context.Context, arg EnsureJobSchedules
 		return nil, err
 	}
 	defer rows.Close()
-	var items []string
+	items := []string{}
 	for rows.Next() {
 		var name string
 		if err := rows.Scan(&name); err != nil {
@@ -361,7 +361,7 @@ func (q *Queries) FetchJobs(ctx context.Context, arg FetchJobsParams) ([]FetchJo
 		return nil, err
 	}
 	defer rows.Close()
-	var items []FetchJobsRow
+	items := []FetchJobsRow{}
 	for rows.Next() {
 		var i FetchJobsRow
 		if err := rows.Scan(
@@ -428,7 +428,7 @@ func (q *Queries) FinishJobs(ctx context.Context, arg FinishJobsParams) ([]int64
 		return nil, err
 	}
 	defer rows.Close()
-	var items []int64
+	items := []int64{}
 	for rows.Next() {
 		var id int64
 		if err := rows.Scan(&id); err != nil {
@@ -495,7 +495,7 @@ func (q *Queries) InsertJobs(ctx context.Context, arg InsertJobsParams) ([]Job, 
 		return nil, err
 	}
 	defer rows.Close()
-	var items []Job
+	items := []Job{}
 	for rows.Next() {
 		var i Job
 		if err := rows.Scan(
@@ -559,7 +559,7 @@ func (q *Queries) ListJobs(ctx context.Context, arg ListJobsParams) ([]Job, erro
 		return nil, err
 	}
 	defer rows.Close()
-	var items []Job
+	items := []Job{}
 	for rows.Next() {
 		var i Job
 		if err := rows.Scan(
@@ -617,7 +617,7 @@ func (q *Queries) PruneJobs(ctx context.Context, arg PruneJobsParams) ([]int64, 
 		return nil, err
 	}
 	defer rows.Close()
-	var items []int64
+	items := []int64{}
 	for rows.Next() {
 		var id int64
 		if err := rows.Scan(&id); err != nil {
@@ -657,7 +657,7 @@ func (q *Queries) RenewJobLeases(ctx context.Context, arg RenewJobLeasesParams) 
 		return nil, err
 	}
 	defer rows.Close()
-	var items []RenewJobLeasesRow
+	items := []RenewJobLeasesRow{}
 	for rows.Next() {
 		var i RenewJobLeasesRow
 		if err := rows.Scan(&i.ID, &i.CancelRequested); err != nil {
@@ -710,7 +710,7 @@ func (q *Queries) RescueJobs(ctx context.Context, rowLimit int32) ([]RescueJobsR
 		return nil, err
 	}
 	defer rows.Close()
-	var items []RescueJobsRow
+	items := []RescueJobsRow{}
 	for rows.Next() {
 		var i RescueJobsRow
 		if err := rows.Scan(&i.ID, &i.State); err != nil {
@@ -734,7 +734,7 @@ func (q *Queries) SelectJobs(ctx context.Context, ids []int64) ([]Job, error) {
 		return nil, err
 	}
 	defer rows.Close()
-	var items []Job
+	items := []Job{}
 	for rows.Next() {
 		var i Job
 		if err := rows.Scan(
@@ -795,7 +795,7 @@ func (q *Queries) SelectUniqueJobs(ctx context.Context, arg SelectUniqueJobsPara
 		return nil, err
 	}
 	defer rows.Close()
-	var items []SelectUniqueJobsRow
+	items := []SelectUniqueJobsRow{}
 	for rows.Next() {
 		var i SelectUniqueJobsRow
 		if err := rows.Scan(&i.ID, &i.Kind, &i.UniqueKey); err != nil {
@@ -827,7 +827,7 @@ func (q *Queries) UpdateJobSchedules(ctx context.Context, arg UpdateJobSchedules
 		return nil, err
 	}
 	defer rows.Close()
-	var items []string
+	items := []string{}
 	for rows.Next() {
 		var name string
 		if err := rows.Scan(&name); err != nil {
@@ -892,7 +892,7 @@ func (q *Queries) UpdateJobs(ctx context.Context, arg UpdateJobsParams) ([]Job, 
 		return nil, err
 	}
 	defer rows.Close()
-	var items []Job
+	items := []Job{}
 	for rows.Next() {
 		var i Job
 		if err := rows.Scan(

@@ -101,7 +101,7 @@ func (q *Queries) DailyTotals(ctx context.Context, arg DailyTotalsParams) ([]Dai
 		return nil, err
 	}
 	defer rows.Close()
-	var items []DailyTotalsRow
+	items := []DailyTotalsRow{}
 	for rows.Next() {
 		var i DailyTotalsRow
 		if err := rows.Scan(
@@ -148,7 +148,7 @@ func (q *Queries) DeleteMealEntries(ctx context.Context, arg DeleteMealEntriesPa
 		return nil, err
 	}
 	defer rows.Close()
-	var items []MealEntry
+	items := []MealEntry{}
 	for rows.Next() {
 		var i MealEntry
 		if err := rows.Scan(
@@ -214,7 +214,7 @@ func (q *Queries) InsertMealEntries(ctx context.Context, arg InsertMealEntriesPa
 		return nil, err
 	}
 	defer rows.Close()
-	var items []MealEntry
+	items := []MealEntry{}
 	for rows.Next() {
 		var i MealEntry
 		if err := rows.Scan(
@@ -274,7 +274,7 @@ func (q *Queries) ListMealEntries(ctx context.Context, arg ListMealEntriesParams
 		return nil, err
 	}
 	defer rows.Close()
-	var items []MealEntry
+	items := []MealEntry{}
 	for rows.Next() {
 		var i MealEntry
 		if err := rows.Scan(
@@ -314,7 +314,7 @@ func (q *Queries) SelectMealEntries(ctx context.Context, arg SelectMealEntriesPa
 		return nil, err
 	}
 	defer rows.Close()
-	var items []MealEntry
+	items := []MealEntry{}
 	for rows.Next() {
 		var i MealEntry
 		if err := rows.Scan(
@@ -405,7 +405,7 @@ func (q *Queries) UpdateMealEntries(ctx context.Context, arg UpdateMealEntriesPa
 		return nil, err
 	}
 	defer rows.Close()
-	var items []MealEntry
+	items := []MealEntry{}
 	for rows.Next() {
 		var i MealEntry
 		if err := rows.Scan(

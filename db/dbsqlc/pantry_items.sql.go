@@ -35,7 +35,7 @@ func (q *Queries) DeletePantryItems(ctx context.Context, arg DeletePantryItemsPa
 		return nil, err
 	}
 	defer rows.Close()
-	var items []PantryItem
+	items := []PantryItem{}
 	for rows.Next() {
 		var i PantryItem
 		if err := rows.Scan(
@@ -92,7 +92,7 @@ func (q *Queries) InsertPantryItems(ctx context.Context, arg InsertPantryItemsPa
 		return nil, err
 	}
 	defer rows.Close()
-	var items []PantryItem
+	items := []PantryItem{}
 	for rows.Next() {
 		var i PantryItem
 		if err := rows.Scan(
@@ -136,7 +136,7 @@ func (q *Queries) ListOwnersWithExpiringItems(ctx context.Context, arg ListOwner
 		return nil, err
 	}
 	defer rows.Close()
-	var items []uuid.UUID
+	items := []uuid.UUID{}
 	for rows.Next() {
 		var owner_id uuid.UUID
 		if err := rows.Scan(&owner_id); err != nil {
@@ -179,7 +179,7 @@ func (q *Queries) ListPantryItems(ctx context.Context, arg ListPantryItemsParams
 		return nil, err
 	}
 	defer rows.Close()
-	var items []PantryItem
+	items := []PantryItem{}
 	for rows.Next() {
 		var i PantryItem
 		if err := rows.Scan(
@@ -235,7 +235,7 @@ func (q *Queries) ListPantryItemsByExpiry(ctx context.Context, arg ListPantryIte
 		return nil, err
 	}
 	defer rows.Close()
-	var items []PantryItem
+	items := []PantryItem{}
 	for rows.Next() {
 		var i PantryItem
 		if err := rows.Scan(
@@ -279,7 +279,7 @@ func (q *Queries) LockPantryItems(ctx context.Context, arg LockPantryItemsParams
 		return nil, err
 	}
 	defer rows.Close()
-	var items []PantryItem
+	items := []PantryItem{}
 	for rows.Next() {
 		var i PantryItem
 		if err := rows.Scan(
@@ -317,7 +317,7 @@ func (q *Queries) SelectPantryItems(ctx context.Context, arg SelectPantryItemsPa
 		return nil, err
 	}
 	defer rows.Close()
-	var items []PantryItem
+	items := []PantryItem{}
 	for rows.Next() {
 		var i PantryItem
 		if err := rows.Scan(
@@ -393,7 +393,7 @@ func (q *Queries) UpdatePantryItems(ctx context.Context, arg UpdatePantryItemsPa
 		return nil, err
 	}
 	defer rows.Close()
-	var items []PantryItem
+	items := []PantryItem{}
 	for rows.Next() {
 		var i PantryItem
 		if err := rows.Scan(

@@ -36,7 +36,7 @@ func (q *Queries) DeleteRecipeIngredients(ctx context.Context, arg DeleteRecipeI
 		return nil, err
 	}
 	defer rows.Close()
-	var items []RecipeIngredient
+	items := []RecipeIngredient{}
 	for rows.Next() {
 		var i RecipeIngredient
 		if err := rows.Scan(
@@ -82,7 +82,7 @@ func (q *Queries) DeleteRecipes(ctx context.Context, arg DeleteRecipesParams) ([
 		return nil, err
 	}
 	defer rows.Close()
-	var items []Recipe
+	items := []Recipe{}
 	for rows.Next() {
 		var i Recipe
 		if err := rows.Scan(
@@ -136,7 +136,7 @@ func (q *Queries) InsertRecipeIngredients(ctx context.Context, arg InsertRecipeI
 		return nil, err
 	}
 	defer rows.Close()
-	var items []RecipeIngredient
+	items := []RecipeIngredient{}
 	for rows.Next() {
 		var i RecipeIngredient
 		if err := rows.Scan(
@@ -185,7 +185,7 @@ func (q *Queries) InsertRecipes(ctx context.Context, arg InsertRecipesParams) ([
 		return nil, err
 	}
 	defer rows.Close()
-	var items []Recipe
+	items := []Recipe{}
 	for rows.Next() {
 		var i Recipe
 		if err := rows.Scan(
@@ -242,7 +242,7 @@ func (q *Queries) ListRecipeIngredients(ctx context.Context, arg ListRecipeIngre
 		return nil, err
 	}
 	defer rows.Close()
-	var items []RecipeIngredient
+	items := []RecipeIngredient{}
 	for rows.Next() {
 		var i RecipeIngredient
 		if err := rows.Scan(
@@ -293,7 +293,7 @@ func (q *Queries) ListRecipes(ctx context.Context, arg ListRecipesParams) ([]Rec
 		return nil, err
 	}
 	defer rows.Close()
-	var items []Recipe
+	items := []Recipe{}
 	for rows.Next() {
 		var i Recipe
 		if err := rows.Scan(
@@ -364,7 +364,7 @@ func (q *Queries) RecipeNutrients(ctx context.Context, arg RecipeNutrientsParams
 		return nil, err
 	}
 	defer rows.Close()
-	var items []RecipeNutrientsRow
+	items := []RecipeNutrientsRow{}
 	for rows.Next() {
 		var i RecipeNutrientsRow
 		if err := rows.Scan(
@@ -433,7 +433,7 @@ func (q *Queries) RecomputeRecipeNutrition(ctx context.Context, arg RecomputeRec
 		return nil, err
 	}
 	defer rows.Close()
-	var items []uuid.UUID
+	items := []uuid.UUID{}
 	for rows.Next() {
 		var id uuid.UUID
 		if err := rows.Scan(&id); err != nil {
@@ -465,7 +465,7 @@ func (q *Queries) SelectRecipeIngredients(ctx context.Context, arg SelectRecipeI
 		return nil, err
 	}
 	defer rows.Close()
-	var items []RecipeIngredient
+	items := []RecipeIngredient{}
 	for rows.Next() {
 		var i RecipeIngredient
 		if err := rows.Scan(
@@ -502,7 +502,7 @@ func (q *Queries) SelectRecipes(ctx context.Context, arg SelectRecipesParams) ([
 		return nil, err
 	}
 	defer rows.Close()
-	var items []Recipe
+	items := []Recipe{}
 	for rows.Next() {
 		var i Recipe
 		if err := rows.Scan(
@@ -584,7 +584,7 @@ func (q *Queries) UpdateRecipeIngredients(ctx context.Context, arg UpdateRecipeI
 		return nil, err
 	}
 	defer rows.Close()
-	var items []RecipeIngredient
+	items := []RecipeIngredient{}
 	for rows.Next() {
 		var i RecipeIngredient
 		if err := rows.Scan(
@@ -659,7 +659,7 @@ func (q *Queries) UpdateRecipes(ctx context.Context, arg UpdateRecipesParams) ([
 		return nil, err
 	}
 	defer rows.Close()
-	var items []Recipe
+	items := []Recipe{}
 	for rows.Next() {
 		var i Recipe
 		if err := rows.Scan(

@@ -33,7 +33,7 @@ func (q *Queries) DeleteFoodTags(ctx context.Context, arg DeleteFoodTagsParams) 
 		return nil, err
 	}
 	defer rows.Close()
-	var items []FoodTag
+	items := []FoodTag{}
 	for rows.Next() {
 		var i FoodTag
 		if err := rows.Scan(&i.FoodID, &i.TagID, &i.CreatedAt); err != nil {
@@ -70,7 +70,7 @@ func (q *Queries) DeleteTags(ctx context.Context, arg DeleteTagsParams) ([]Tag, 
 		return nil, err
 	}
 	defer rows.Close()
-	var items []Tag
+	items := []Tag{}
 	for rows.Next() {
 		var i Tag
 		if err := rows.Scan(
@@ -111,7 +111,7 @@ func (q *Queries) InsertFoodTags(ctx context.Context, arg InsertFoodTagsParams) 
 		return nil, err
 	}
 	defer rows.Close()
-	var items []FoodTag
+	items := []FoodTag{}
 	for rows.Next() {
 		var i FoodTag
 		if err := rows.Scan(&i.FoodID, &i.TagID, &i.CreatedAt); err != nil {
@@ -143,7 +143,7 @@ func (q *Queries) InsertTags(ctx context.Context, arg InsertTagsParams) ([]Tag, 
 		return nil, err
 	}
 	defer rows.Close()
-	var items []Tag
+	items := []Tag{}
 	for rows.Next() {
 		var i Tag
 		if err := rows.Scan(
@@ -194,7 +194,7 @@ func (q *Queries) ListFoodTags(ctx context.Context, arg ListFoodTagsParams) ([]F
 		return nil, err
 	}
 	defer rows.Close()
-	var items []FoodTag
+	items := []FoodTag{}
 	for rows.Next() {
 		var i FoodTag
 		if err := rows.Scan(&i.FoodID, &i.TagID, &i.CreatedAt); err != nil {
@@ -246,7 +246,7 @@ func (q *Queries) ListTags(ctx context.Context, arg ListTagsParams) ([]ListTagsR
 		return nil, err
 	}
 	defer rows.Close()
-	var items []ListTagsRow
+	items := []ListTagsRow{}
 	for rows.Next() {
 		var i ListTagsRow
 		if err := rows.Scan(
@@ -285,7 +285,7 @@ func (q *Queries) SelectFoodTags(ctx context.Context, arg SelectFoodTagsParams) 
 		return nil, err
 	}
 	defer rows.Close()
-	var items []FoodTag
+	items := []FoodTag{}
 	for rows.Next() {
 		var i FoodTag
 		if err := rows.Scan(&i.FoodID, &i.TagID, &i.CreatedAt); err != nil {
@@ -314,7 +314,7 @@ func (q *Queries) SelectTags(ctx context.Context, arg SelectTagsParams) ([]Tag, 
 		return nil, err
 	}
 	defer rows.Close()
-	var items []Tag
+	items := []Tag{}
 	for rows.Next() {
 		var i Tag
 		if err := rows.Scan(
@@ -362,7 +362,7 @@ func (q *Queries) UpdateTags(ctx context.Context, arg UpdateTagsParams) ([]Tag, 
 		return nil, err
 	}
 	defer rows.Close()
-	var items []Tag
+	items := []Tag{}
 	for rows.Next() {
 		var i Tag
 		if err := rows.Scan(
@@ -425,7 +425,7 @@ func (q *Queries) UpsertTags(ctx context.Context, arg UpsertTagsParams) ([]Upser
 		return nil, err
 	}
 	defer rows.Close()
-	var items []UpsertTagsRow
+	items := []UpsertTagsRow{}
 	for rows.Next() {
 		var i UpsertTagsRow
 		if err := rows.Scan(

@@ -28,7 +28,7 @@ func (q *Queries) DeleteUsers(ctx context.Context, ids []uuid.UUID) ([]User, err
 		return nil, err
 	}
 	defer rows.Close()
-	var items []User
+	items := []User{}
 	for rows.Next() {
 		var i User
 		if err := rows.Scan(
@@ -66,7 +66,7 @@ func (q *Queries) InsertUsers(ctx context.Context, arg InsertUsersParams) ([]Use
 		return nil, err
 	}
 	defer rows.Close()
-	var items []User
+	items := []User{}
 	for rows.Next() {
 		var i User
 		if err := rows.Scan(
@@ -114,7 +114,7 @@ func (q *Queries) ListUsers(ctx context.Context, arg ListUsersParams) ([]User, e
 		return nil, err
 	}
 	defer rows.Close()
-	var items []User
+	items := []User{}
 	for rows.Next() {
 		var i User
 		if err := rows.Scan(
@@ -144,7 +144,7 @@ func (q *Queries) SelectUsers(ctx context.Context, ids []uuid.UUID) ([]User, err
 		return nil, err
 	}
 	defer rows.Close()
-	var items []User
+	items := []User{}
 	for rows.Next() {
 		var i User
 		if err := rows.Scan(
@@ -176,7 +176,7 @@ func (q *Queries) SelectUsersByEmail(ctx context.Context, emails []string) ([]Us
 		return nil, err
 	}
 	defer rows.Close()
-	var items []User
+	items := []User{}
 	for rows.Next() {
 		var i User
 		if err := rows.Scan(
@@ -237,7 +237,7 @@ func (q *Queries) UpdateUsers(ctx context.Context, arg UpdateUsersParams) ([]Use
 		return nil, err
 	}
 	defer rows.Close()
-	var items []User
+	items := []User{}
 	for rows.Next() {
 		var i User
 		if err := rows.Scan(
