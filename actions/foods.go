@@ -52,7 +52,7 @@ const (
 )
 
 // CreateFoods adds foods to the acting user's catalog, with their tags,
-// all or none. A barcode one of the user's own foods has already is a
+// all or none: at most MaxBatch foods and MaxBatch tags in all. A barcode one of the user's own foods has already is a
 // conflict on that element's barcode (another user's foods, and the shared
 // catalog, never clash with it); one repeated in the batch is invalid.
 func (a *Actions) CreateFoods(ctx context.Context, actor uuid.UUID, in []NewFood) Result[[]db.Food] {
@@ -62,9 +62,12 @@ func (a *Actions) CreateFoods(ctx context.Context, actor uuid.UUID, in []NewFood
 		}
 		f := fields{}
 		f.batch("foods", len(in))
+		tags := 0
 		for i := range in {
 			a.check(f, path("foods", i), in[i])
+			tags += len(in[i].Tags)
 		}
+		f.carried("foods", "tags", tags)
 		duplicates(f, len(in), func(i int) string { return in[i].Barcode }, func(i int) string { return path("foods", i, "barcode") })
 		if err := f.err(); err != nil {
 			return nil, err

@@ -116,8 +116,9 @@ func (a *Actions) pantryForRecipes(ctx context.Context, actor uuid.UUID) ([]agen
 }
 
 // SuggestTags requests an auto-tagger generation per request, each given
-// its foods (which the acting user must be able to see) and the user's
-// tags, to reuse. ApplySuggestedTags puts the tags on the foods.
+// its foods (which the acting user must be able to see; at most MaxBatch
+// in all) and the user's tags, to reuse. ApplySuggestedTags puts the tags
+// on the foods.
 func (a *Actions) SuggestTags(ctx context.Context, actor uuid.UUID, in []TagSuggestionRequest) Result[[]db.Generation] {
 	return run(ctx, a, "SuggestTags", func() ([]db.Generation, error) {
 		if err := requestBatch(a, actor, "requests", in); err != nil || len(in) == 0 {
@@ -130,6 +131,7 @@ func (a *Actions) SuggestTags(ctx context.Context, actor uuid.UUID, in []TagSugg
 			parsed[i] = a.ids(f, path("requests", i, "food_ids"), r.FoodIDs)
 			wanted = append(wanted, parsed[i]...)
 		}
+		f.carried("requests", "food ids", len(wanted))
 		if err := f.err(); err != nil {
 			return nil, err
 		}
@@ -212,7 +214,8 @@ func (a *Actions) CreateFoodsFromEstimates(ctx context.Context, actor uuid.UUID,
 // SaveSuggestedRecipes saves chosen recipe suggestions as the acting
 // user's recipes, all or none. A choice's generation must be a
 // recipe-suggester one that succeeded, with a recipe at Index; the foods
-// must still be ones the user can see (CreateRecipes checks).
+// must still be ones the user can see (CreateRecipes checks). The chosen
+// recipes carry at most MaxBatch ingredients in all.
 func (a *Actions) SaveSuggestedRecipes(ctx context.Context, actor uuid.UUID, in []SuggestionChoice) Result[[]RecipeDetail] {
 	return run(ctx, a, "SaveSuggestedRecipes", func() ([]RecipeDetail, error) {
 		if err := checkBatch(a, actor, "choices", in); err != nil {
@@ -250,6 +253,7 @@ func (a *Actions) SaveSuggestedRecipes(ctx context.Context, actor uuid.UUID, in 
 			suggestions[i] = outputs[from[c.generation]]
 		}
 		recipes := make([]NewRecipe, len(in))
+		ingredients := 0
 		for i, c := range in {
 			if c.Index >= len(suggestions[i].Recipes) {
 				return nil, invalid(path("choices", i, "index"), "the generation has no recipe at this index")
@@ -259,6 +263,11 @@ func (a *Actions) SaveSuggestedRecipes(ctx context.Context, actor uuid.UUID, in 
 			for _, ing := range s.Ingredients {
 				recipes[i].Ingredients = append(recipes[i].Ingredients, NewIngredient{FoodID: ing.FoodID, Grams: ing.Grams})
 			}
+			ingredients += len(s.Ingredients)
+		}
+		f.carried("choices", "ingredients", ingredients)
+		if err := f.err(); err != nil {
+			return nil, err
 		}
 		res := a.CreateRecipes(ctx, actor, recipes)
 		return res.Data, res.Err()
@@ -267,8 +276,9 @@ func (a *Actions) SaveSuggestedRecipes(ctx context.Context, actor uuid.UUID, in 
 
 // ApplySuggestedTags puts the tags of auto-tagger generations on their
 // foods, making the tags the acting user does not have yet, all or none,
-// in one transaction, and returns the pairs. Foods the user can no longer
-// see are not found.
+// in one transaction, and returns the pairs: at most MaxBatch of them
+// (distinct food and tag pairs) in all. Foods the user can no longer see
+// are not found.
 func (a *Actions) ApplySuggestedTags(ctx context.Context, actor uuid.UUID, ids []string) Result[[]db.FoodTag] {
 	return run(ctx, a, "ApplySuggestedTags", func() ([]db.FoodTag, error) {
 		suggested, err := outputsOf(ctx, a, actor, agents.AutoTagger, ids)
@@ -296,6 +306,11 @@ func (a *Actions) ApplySuggestedTags(ctx context.Context, actor uuid.UUID, ids [
 					}
 				}
 			}
+		}
+		f := fields{}
+		f.carried("ids", "tag pairs", len(wanted))
+		if err := f.err(); err != nil {
+			return nil, err
 		}
 		var tagged []db.FoodTag
 		err = a.inTx(ctx, func(tx db.DBTX) error {

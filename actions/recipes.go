@@ -53,7 +53,7 @@ type RecipeNutrition struct {
 }
 
 // CreateRecipes creates the acting user's recipes with their ingredients,
-// all or none, in one transaction, which also enqueues the computation of
+// all or none (at most MaxBatch recipes and MaxBatch ingredients in all), in one transaction, which also enqueues the computation of
 // their cached nutrition (KindRecomputeNutrition). An ingredient's food
 // the user cannot see is invalid at its food_id; two ingredients at one
 // position are invalid.
@@ -64,10 +64,13 @@ func (a *Actions) CreateRecipes(ctx context.Context, actor uuid.UUID, in []NewRe
 		}
 		f := fields{}
 		f.batch("recipes", len(in))
+		ingredients := 0
 		for i := range in {
 			a.check(f, path("recipes", i), in[i])
 			checkPositions(f, path("recipes", i), in[i].Ingredients)
+			ingredients += len(in[i].Ingredients)
 		}
+		f.carried("recipes", "ingredients", ingredients)
 		if err := f.err(); err != nil {
 			return nil, err
 		}
@@ -152,7 +155,7 @@ func withIngredients(recipes []db.Recipe, ingredients []db.RecipeIngredient) []R
 }
 
 // UpdateRecipes changes the acting user's recipes, all or none, in one
-// transaction; a recipe that is not theirs is not found.
+// transaction (at most MaxBatch ingredients in all); a recipe that is not theirs is not found.
 func (a *Actions) UpdateRecipes(ctx context.Context, actor uuid.UUID, in []RecipeChange) Result[[]RecipeDetail] {
 	return run(ctx, a, "UpdateRecipes", func() ([]RecipeDetail, error) {
 		if err := acting(actor); err != nil {
@@ -162,10 +165,12 @@ func (a *Actions) UpdateRecipes(ctx context.Context, actor uuid.UUID, in []Recip
 		f.batch("recipes", len(in))
 		ids := make([]uuid.UUID, len(in))
 		patches := make([]db.RecipePatch, len(in))
+		ingredients := 0
 		for i, c := range in {
 			checkChange[NewRecipe](a, f, path("recipes", i), c)
 			if c.Ingredients != nil {
 				checkPositions(f, path("recipes", i), *c.Ingredients)
+				ingredients += len(*c.Ingredients)
 			}
 			ids[i], _ = parseID(c.ID)
 			patches[i] = db.RecipePatch{ID: ids[i]}
@@ -179,6 +184,7 @@ func (a *Actions) UpdateRecipes(ctx context.Context, actor uuid.UUID, in []Recip
 				patches[i].Instructions = db.Set(*c.Instructions)
 			}
 		}
+		f.carried("recipes", "ingredients", ingredients)
 		duplicates(f, len(in), func(i int) uuid.UUID { return ids[i] }, func(i int) string { return path("recipes", i, "id") })
 		if err := f.err(); err != nil {
 			return nil, err

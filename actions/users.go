@@ -82,7 +82,9 @@ func (a *Actions) UpdateProfile(ctx context.Context, actor uuid.UUID, in Profile
 }
 
 // DeleteAccount deletes the acting user and everything they own: foods,
-// tags, pantry, recipes, journal, generations.
+// tags, pantry, recipes, journal, generations, all or nothing. It is the
+// one action whose work grows with its data (an account's size), in
+// statements of at most db.ChunkSize rows each (db.DeleteUsers).
 func (a *Actions) DeleteAccount(ctx context.Context, actor uuid.UUID) Result[db.User] {
 	return run(ctx, a, "DeleteAccount", func() (db.User, error) {
 		if err := acting(actor); err != nil {

@@ -11,8 +11,12 @@ import (
 	"github.com/larderhq/larder/internal/validation"
 )
 
-// MaxBatch is the most elements one action call takes; a larger batch is
-// invalid. Split larger imports into several calls.
+// MaxBatch is the most rows of each kind one action call takes: the
+// elements of its batch, and the rows they carry between them (the tags of
+// all its foods, the ingredients of all its recipes, the food and tag
+// pairs of all its generations). A larger call is invalid: split it. The
+// bound is on a call's whole work, so that no call holds the database for
+// long (actions/README.md, "Limits").
 const MaxBatch = 10_000
 
 // Layouts of the dates and times actions take as text.
@@ -76,6 +80,14 @@ func (f fields) errAs(code Code) error {
 func (f fields) batch(root string, n int) {
 	if n > MaxBatch {
 		f[root] = fmt.Sprintf("must have at most %d items, not %d", MaxBatch, n)
+	}
+}
+
+// carried checks the rows the elements of a batch at root carry between
+// them (what: "tags"): at most MaxBatch in all.
+func (f fields) carried(root, what string, n int) {
+	if n > MaxBatch {
+		f[root] = fmt.Sprintf("must carry at most %d %s in all, not %d", MaxBatch, what, n)
 	}
 }
 

@@ -22,10 +22,15 @@ package db
 import (
 	"context"
 	"fmt"
+	"strconv"
+	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/larderhq/larder/db/dbsqlc"
 )
 
 // DBTX is a pool, a connection or a transaction: anything that runs queries,
@@ -65,14 +70,30 @@ func Open(ctx context.Context, databaseURL string) (*pgxpool.Pool, error) {
 	return pool, nil
 }
 
+// Limits on each statement of the pools Configure sets up: a statement
+// that runs longer, or waits longer for a lock, fails (PostgreSQL's
+// statement_timeout and lock_timeout), so that no call holds the database
+// for long. Set statement_timeout or lock_timeout in the database URL
+// (statement_timeout=30s, lock_timeout=0 for none) to replace them.
+const (
+	DefaultStatementTimeout = 5 * time.Second
+	DefaultLockTimeout      = 2 * time.Second
+)
+
 // Configure sets up a pool configuration for this package's queries, for
 // a pool opened elsewhere than Open: every connection goes through
-// AfterConnect (then through the configuration's own AfterConnect, if it
-// has one), names itself "larder" unless the configuration names it, and
-// runs queries as unnamed statements (pgx.QueryExecModeCacheDescribe),
-// unless the configuration asks for another mode than pgx's default (a
+// AfterConnect and gets its statement limits (then goes through the
+// configuration's own AfterConnect, if it has one), names itself "larder"
+// unless the configuration names it, and runs queries as unnamed
+// statements (pgx.QueryExecModeCacheDescribe), unless the configuration
+// asks for another mode than pgx's default (a
 // default_query_exec_mode=cache_statement in the URL cannot be told from
 // the default, and is replaced too).
+//
+// The limits are DefaultStatementTimeout and DefaultLockTimeout, or the
+// statement_timeout and lock_timeout the configuration's RuntimeParams
+// (its URL) give. They are set once a connection is up, not sent when it
+// starts, as connection poolers refuse most startup parameters.
 //
 // Unnamed statements are planned for the arrays they carry on every run. A
 // named prepared statement (pgx's default) switches, after five runs, to a
@@ -82,16 +103,35 @@ func Open(ctx context.Context, databaseURL string) (*pgxpool.Pool, error) {
 // the query behind every foreign key check, once per row written
 // (db/README.md, "Plans made for the values").
 func Configure(config *pgxpool.Config) {
-	if _, ok := config.ConnConfig.RuntimeParams["application_name"]; !ok {
-		config.ConnConfig.RuntimeParams["application_name"] = "larder"
+	params := config.ConnConfig.RuntimeParams
+	if _, ok := params["application_name"]; !ok {
+		params["application_name"] = "larder"
 	}
 	if config.ConnConfig.DefaultQueryExecMode == pgx.QueryExecModeCacheStatement {
 		config.ConnConfig.DefaultQueryExecMode = pgx.QueryExecModeCacheDescribe
 	}
+	var limits dbsqlc.SetSessionSettingsParams
+	for _, limit := range []struct {
+		name  string
+		value time.Duration
+	}{{"statement_timeout", DefaultStatementTimeout}, {"lock_timeout", DefaultLockTimeout}} {
+		setting, ok := params[limit.name]
+		if !ok {
+			setting = strconv.FormatInt(limit.value.Milliseconds(), 10) + "ms"
+		}
+		delete(params, limit.name)
+		limits.Names, limits.Values = append(limits.Names, limit.name), append(limits.Values, setting)
+	}
 	own := config.AfterConnect
 	config.AfterConnect = func(ctx context.Context, conn *pgx.Conn) error {
-		if err := AfterConnect(ctx, conn); err != nil || own == nil {
+		if err := AfterConnect(ctx, conn); err != nil {
 			return err
+		}
+		if err := dbsqlc.New(conn).SetSessionSettings(ctx, limits); err != nil {
+			return fmt.Errorf("set %s: %w", strings.Join(limits.Names, " and "), err)
+		}
+		if own == nil {
+			return nil
 		}
 		return own(ctx, conn)
 	}

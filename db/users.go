@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 
 	"github.com/larderhq/larder/db/dbsqlc"
 )
@@ -106,6 +107,62 @@ func packUserPatches(in []UserPatch) dbsqlc.UpdateUsersParams {
 
 // DeleteUsers deletes the users with the given ids, and with them
 // everything they own, and returns the deleted users in the order of ids.
+// It runs in one transaction (a savepoint in dbtx's) of statements that
+// each delete at most ChunkSize rows, however much the users own: the
+// call's time grows with an account's size, no statement's does.
 func DeleteUsers(ctx context.Context, dbtx DBTX, ids []uuid.UUID) ([]User, error) {
-	return deleteRows(ctx, dbtx, users, ids, func(ids []uuid.UUID) []uuid.UUID { return ids }, (*dbsqlc.Queries).DeleteUsers)
+	if len(ids) == 0 {
+		return []User{}, nil
+	}
+	var deleted []User
+	err := WithTx(ctx, dbtx, func(tx pgx.Tx) error {
+		if err := purgeOwned(ctx, dbsqlc.New(tx), ids); err != nil {
+			return users.fail("delete", err)
+		}
+		var err error
+		deleted, err = deleteRows(ctx, tx, users, ids, func(ids []uuid.UUID) []uuid.UUID { return ids }, (*dbsqlc.Queries).DeleteUsers)
+		return err
+	})
+	return deleted, err
+}
+
+// purgeOwned deletes the rows the owners own, table by table (links
+// first), ChunkSize rows per statement.
+func purgeOwned(ctx context.Context, qs *dbsqlc.Queries, owners []uuid.UUID) error {
+	type params = dbsqlc.PurgeOwnedFoodsParams // every step's parameters are alike
+	steps := []func(params) ([]uuid.UUID, error){
+		func(p params) ([]uuid.UUID, error) {
+			return qs.PurgeOwnedFoodTags(ctx, dbsqlc.PurgeOwnedFoodTagsParams(p))
+		},
+		func(p params) ([]uuid.UUID, error) {
+			return qs.PurgeOwnedRecipeIngredients(ctx, dbsqlc.PurgeOwnedRecipeIngredientsParams(p))
+		},
+		func(p params) ([]uuid.UUID, error) {
+			return qs.PurgeOwnedMealEntries(ctx, dbsqlc.PurgeOwnedMealEntriesParams(p))
+		},
+		func(p params) ([]uuid.UUID, error) {
+			return qs.PurgeOwnedGenerations(ctx, dbsqlc.PurgeOwnedGenerationsParams(p))
+		},
+		func(p params) ([]uuid.UUID, error) {
+			return qs.PurgeOwnedPantryItems(ctx, dbsqlc.PurgeOwnedPantryItemsParams(p))
+		},
+		func(p params) ([]uuid.UUID, error) {
+			return qs.PurgeOwnedRecipes(ctx, dbsqlc.PurgeOwnedRecipesParams(p))
+		},
+		func(p params) ([]uuid.UUID, error) { return qs.PurgeOwnedTags(ctx, dbsqlc.PurgeOwnedTagsParams(p)) },
+		func(p params) ([]uuid.UUID, error) { return qs.PurgeOwnedFoods(ctx, p) },
+	}
+	p := params{OwnerIds: owners, RowLimit: int32(chunkSize)}
+	for _, step := range steps {
+		for {
+			deleted, err := step(p)
+			if err != nil {
+				return err
+			}
+			if len(deleted) < chunkSize {
+				break
+			}
+		}
+	}
+	return nil
 }

@@ -48,3 +48,61 @@ WITH locked AS (
 DELETE FROM users AS u
 WHERE u.id = ANY(ARRAY(SELECT locked.id FROM locked))
 RETURNING u.*;
+
+-- The purge of an account, a bounded step at a time: DeleteUsers runs each
+-- of these until it deletes fewer than row_limit rows, in this order, then
+-- deletes the users, so that no statement's work grows with the size of
+-- an account. Links go first (the tags on foods, the ingredients), so that
+-- no delete cascades to more than its own rows.
+
+-- name: PurgeOwnedFoodTags :many
+DELETE FROM food_tags WHERE (food_id, tag_id) IN (
+    SELECT ft.food_id, ft.tag_id FROM food_tags AS ft JOIN tags ON tags.id = ft.tag_id
+    WHERE tags.owner_id = ANY(@owner_ids::uuid[])
+    LIMIT @row_limit
+)
+RETURNING food_id;
+
+-- name: PurgeOwnedRecipeIngredients :many
+DELETE FROM recipe_ingredients WHERE id IN (
+    SELECT ri.id FROM recipe_ingredients AS ri JOIN recipes ON recipes.id = ri.recipe_id
+    WHERE recipes.owner_id = ANY(@owner_ids::uuid[])
+    LIMIT @row_limit
+)
+RETURNING id;
+
+-- name: PurgeOwnedMealEntries :many
+DELETE FROM meal_entries WHERE id IN (
+    SELECT id FROM meal_entries WHERE owner_id = ANY(@owner_ids::uuid[]) LIMIT @row_limit
+)
+RETURNING id;
+
+-- name: PurgeOwnedGenerations :many
+DELETE FROM generations WHERE id IN (
+    SELECT id FROM generations WHERE owner_id = ANY(@owner_ids::uuid[]) LIMIT @row_limit
+)
+RETURNING id;
+
+-- name: PurgeOwnedPantryItems :many
+DELETE FROM pantry_items WHERE id IN (
+    SELECT id FROM pantry_items WHERE owner_id = ANY(@owner_ids::uuid[]) LIMIT @row_limit
+)
+RETURNING id;
+
+-- name: PurgeOwnedRecipes :many
+DELETE FROM recipes WHERE id IN (
+    SELECT id FROM recipes WHERE owner_id = ANY(@owner_ids::uuid[]) LIMIT @row_limit
+)
+RETURNING id;
+
+-- name: PurgeOwnedTags :many
+DELETE FROM tags WHERE id IN (
+    SELECT id FROM tags WHERE owner_id = ANY(@owner_ids::uuid[]) LIMIT @row_limit
+)
+RETURNING id;
+
+-- name: PurgeOwnedFoods :many
+DELETE FROM foods WHERE id IN (
+    SELECT id FROM foods WHERE owner_id = ANY(@owner_ids::uuid[]) LIMIT @row_limit
+)
+RETURNING id;

@@ -134,6 +134,272 @@ func (q *Queries) ListUsers(ctx context.Context, arg ListUsersParams) ([]User, e
 	return items, nil
 }
 
+const purgeOwnedFoodTags = `-- name: PurgeOwnedFoodTags :many
+
+DELETE FROM food_tags WHERE (food_id, tag_id) IN (
+    SELECT ft.food_id, ft.tag_id FROM food_tags AS ft JOIN tags ON tags.id = ft.tag_id
+    WHERE tags.owner_id = ANY($1::uuid[])
+    LIMIT $2
+)
+RETURNING food_id
+`
+
+type PurgeOwnedFoodTagsParams struct {
+	OwnerIds []uuid.UUID `json:"owner_ids"`
+	RowLimit int32       `json:"row_limit"`
+}
+
+// The purge of an account, a bounded step at a time: DeleteUsers runs each
+// of these until it deletes fewer than row_limit rows, in this order, then
+// deletes the users, so that no statement's work grows with the size of
+// an account. Links go first (the tags on foods, the ingredients), so that
+// no delete cascades to more than its own rows.
+func (q *Queries) PurgeOwnedFoodTags(ctx context.Context, arg PurgeOwnedFoodTagsParams) ([]uuid.UUID, error) {
+	rows, err := q.db.Query(ctx, purgeOwnedFoodTags, arg.OwnerIds, arg.RowLimit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []uuid.UUID{}
+	for rows.Next() {
+		var food_id uuid.UUID
+		if err := rows.Scan(&food_id); err != nil {
+			return nil, err
+		}
+		items = append(items, food_id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const purgeOwnedFoods = `-- name: PurgeOwnedFoods :many
+DELETE FROM foods WHERE id IN (
+    SELECT id FROM foods WHERE owner_id = ANY($1::uuid[]) LIMIT $2
+)
+RETURNING id
+`
+
+type PurgeOwnedFoodsParams struct {
+	OwnerIds []uuid.UUID `json:"owner_ids"`
+	RowLimit int32       `json:"row_limit"`
+}
+
+func (q *Queries) PurgeOwnedFoods(ctx context.Context, arg PurgeOwnedFoodsParams) ([]uuid.UUID, error) {
+	rows, err := q.db.Query(ctx, purgeOwnedFoods, arg.OwnerIds, arg.RowLimit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []uuid.UUID{}
+	for rows.Next() {
+		var id uuid.UUID
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		items = append(items, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const purgeOwnedGenerations = `-- name: PurgeOwnedGenerations :many
+DELETE FROM generations WHERE id IN (
+    SELECT id FROM generations WHERE owner_id = ANY($1::uuid[]) LIMIT $2
+)
+RETURNING id
+`
+
+type PurgeOwnedGenerationsParams struct {
+	OwnerIds []uuid.UUID `json:"owner_ids"`
+	RowLimit int32       `json:"row_limit"`
+}
+
+func (q *Queries) PurgeOwnedGenerations(ctx context.Context, arg PurgeOwnedGenerationsParams) ([]uuid.UUID, error) {
+	rows, err := q.db.Query(ctx, purgeOwnedGenerations, arg.OwnerIds, arg.RowLimit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []uuid.UUID{}
+	for rows.Next() {
+		var id uuid.UUID
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		items = append(items, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const purgeOwnedMealEntries = `-- name: PurgeOwnedMealEntries :many
+DELETE FROM meal_entries WHERE id IN (
+    SELECT id FROM meal_entries WHERE owner_id = ANY($1::uuid[]) LIMIT $2
+)
+RETURNING id
+`
+
+type PurgeOwnedMealEntriesParams struct {
+	OwnerIds []uuid.UUID `json:"owner_ids"`
+	RowLimit int32       `json:"row_limit"`
+}
+
+func (q *Queries) PurgeOwnedMealEntries(ctx context.Context, arg PurgeOwnedMealEntriesParams) ([]uuid.UUID, error) {
+	rows, err := q.db.Query(ctx, purgeOwnedMealEntries, arg.OwnerIds, arg.RowLimit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []uuid.UUID{}
+	for rows.Next() {
+		var id uuid.UUID
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		items = append(items, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const purgeOwnedPantryItems = `-- name: PurgeOwnedPantryItems :many
+DELETE FROM pantry_items WHERE id IN (
+    SELECT id FROM pantry_items WHERE owner_id = ANY($1::uuid[]) LIMIT $2
+)
+RETURNING id
+`
+
+type PurgeOwnedPantryItemsParams struct {
+	OwnerIds []uuid.UUID `json:"owner_ids"`
+	RowLimit int32       `json:"row_limit"`
+}
+
+func (q *Queries) PurgeOwnedPantryItems(ctx context.Context, arg PurgeOwnedPantryItemsParams) ([]uuid.UUID, error) {
+	rows, err := q.db.Query(ctx, purgeOwnedPantryItems, arg.OwnerIds, arg.RowLimit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []uuid.UUID{}
+	for rows.Next() {
+		var id uuid.UUID
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		items = append(items, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const purgeOwnedRecipeIngredients = `-- name: PurgeOwnedRecipeIngredients :many
+DELETE FROM recipe_ingredients WHERE id IN (
+    SELECT ri.id FROM recipe_ingredients AS ri JOIN recipes ON recipes.id = ri.recipe_id
+    WHERE recipes.owner_id = ANY($1::uuid[])
+    LIMIT $2
+)
+RETURNING id
+`
+
+type PurgeOwnedRecipeIngredientsParams struct {
+	OwnerIds []uuid.UUID `json:"owner_ids"`
+	RowLimit int32       `json:"row_limit"`
+}
+
+func (q *Queries) PurgeOwnedRecipeIngredients(ctx context.Context, arg PurgeOwnedRecipeIngredientsParams) ([]uuid.UUID, error) {
+	rows, err := q.db.Query(ctx, purgeOwnedRecipeIngredients, arg.OwnerIds, arg.RowLimit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []uuid.UUID{}
+	for rows.Next() {
+		var id uuid.UUID
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		items = append(items, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const purgeOwnedRecipes = `-- name: PurgeOwnedRecipes :many
+DELETE FROM recipes WHERE id IN (
+    SELECT id FROM recipes WHERE owner_id = ANY($1::uuid[]) LIMIT $2
+)
+RETURNING id
+`
+
+type PurgeOwnedRecipesParams struct {
+	OwnerIds []uuid.UUID `json:"owner_ids"`
+	RowLimit int32       `json:"row_limit"`
+}
+
+func (q *Queries) PurgeOwnedRecipes(ctx context.Context, arg PurgeOwnedRecipesParams) ([]uuid.UUID, error) {
+	rows, err := q.db.Query(ctx, purgeOwnedRecipes, arg.OwnerIds, arg.RowLimit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []uuid.UUID{}
+	for rows.Next() {
+		var id uuid.UUID
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		items = append(items, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const purgeOwnedTags = `-- name: PurgeOwnedTags :many
+DELETE FROM tags WHERE id IN (
+    SELECT id FROM tags WHERE owner_id = ANY($1::uuid[]) LIMIT $2
+)
+RETURNING id
+`
+
+type PurgeOwnedTagsParams struct {
+	OwnerIds []uuid.UUID `json:"owner_ids"`
+	RowLimit int32       `json:"row_limit"`
+}
+
+func (q *Queries) PurgeOwnedTags(ctx context.Context, arg PurgeOwnedTagsParams) ([]uuid.UUID, error) {
+	rows, err := q.db.Query(ctx, purgeOwnedTags, arg.OwnerIds, arg.RowLimit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []uuid.UUID{}
+	for rows.Next() {
+		var id uuid.UUID
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		items = append(items, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const selectUsers = `-- name: SelectUsers :many
 SELECT id, email, display_name, created_at, updated_at FROM users WHERE id = ANY($1::uuid[])
 `

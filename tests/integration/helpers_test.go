@@ -109,6 +109,9 @@ func (s *statements) TraceQueryStart(ctx context.Context, _ *pgx.Conn, data pgx.
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	sql := strings.TrimSpace(data.SQL)
+	if strings.HasPrefix(sql, "-- name: SetSessionSettings ") {
+		return ctx // a new connection's setup, not a statement of the test
+	}
 	// sqlc prefixes its queries with "-- name: X :many".
 	if strings.HasPrefix(sql, "-- name:") {
 		sql = strings.TrimSpace(sql[strings.Index(sql, "\n")+1:])

@@ -132,3 +132,25 @@ func TestDeleteUsersTakesEverythingTheyOwn(t *testing.T) {
 	require.Equal(t, 1, count(t, b, "foods"), "the other user's food stays")
 	require.Equal(t, 1, count(t, b, "users"))
 }
+
+// TestDeletingALargeAccountTakesBoundedSteps: an account of more rows than
+// ChunkSize goes in steps of at most ChunkSize rows each, all in one
+// transaction.
+func TestDeletingALargeAccountTakesBoundedSteps(t *testing.T) {
+	t.Parallel()
+	pool, statements := tracedPool(t)
+	ctx := t.Context()
+	owner := factories.User().MustCreate(t, pool)
+	food := factories.Food().OwnedBy(owner).MustCreate(t, pool)
+	factories.MealEntry().OwnedBy(owner).OfFood(food, 10).MustCreateMany(t, pool, 2*db.ChunkSize+1)
+	before := statements.all()
+
+	_, err := db.DeleteUsers(ctx, pool, []uuid.UUID{owner.ID})
+
+	require.NoError(t, err)
+	sent := statements.since(before)
+	require.Equal(t, 3+7, sent["DELETE"], "3 steps of meal entries, 1 for each of the 7 other tables")
+	var left int
+	require.NoError(t, pool.QueryRow(ctx, "SELECT count(*) FROM meal_entries").Scan(&left))
+	require.Zero(t, left)
+}
