@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"os/user"
@@ -16,19 +17,44 @@ import (
 	"time"
 )
 
-// startCluster makes sure the throwaway cluster in dir runs, creating it on
-// first use. It holds a file lock while it works, so that concurrent callers
-// start one cluster between them.
-func startCluster(ctx context.Context, dir string) error {
-	unlock, err := lockFile(dir + ".lock")
+// cluster is a throwaway cluster this package runs: its data directory,
+// its port on 127.0.0.1, and the server settings it starts with.
+type cluster struct {
+	dir      string
+	port     int
+	settings []string // name=value, each passed as -c
+}
+
+// devCluster is the development cluster URL starts: tuned for tests, as
+// durability buys nothing there.
+func devCluster() cluster {
+	return cluster{dir: clusterDir(), port: DevPort, settings: []string{
+		"listen_addresses=127.0.0.1", "fsync=off", "synchronous_commit=off", "full_page_writes=off", "max_connections=300",
+	}}
+}
+
+// url is the cluster's URL, as user postgres on its maintenance database.
+func (c cluster) url() string {
+	return fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable", c.port)
+}
+
+// start makes sure the cluster runs, creating it on first use. It holds a
+// file lock while it works, so that concurrent callers start one cluster
+// between them. A start that fails, or whose server does not answer at
+// url, stops the server it started: nothing is left running.
+func (c cluster) start(ctx context.Context) error {
+	unlock, err := lockFile(c.dir + ".lock")
 	if err != nil {
 		return err
 	}
 	defer unlock()
 
 	// Another process may have started it while this one waited.
-	if Answers(ctx, DevURL) {
+	if Answers(ctx, c.url()) {
 		return nil
+	}
+	if err := portFree(c.port); err != nil {
+		return err
 	}
 	bin, err := binDir()
 	if err != nil {
@@ -38,40 +64,36 @@ func startCluster(ctx context.Context, dir string) error {
 	if err != nil {
 		return err
 	}
-	if _, err := os.Stat(filepath.Join(dir, "PG_VERSION")); err != nil {
-		if err := initCluster(ctx, bin, dir, owner); err != nil {
+	if _, err := os.Stat(filepath.Join(c.dir, "PG_VERSION")); err != nil {
+		if err := initCluster(ctx, bin, c.dir, owner); err != nil {
 			return err
 		}
 	}
-	args := []string{
-		filepath.Join(bin, "pg_ctl"), "start", "--wait", "--silent",
-		"-D", dir, "-l", filepath.Join(dir, "server.log"),
-		"-o", strings.Join([]string{
-			"-p", strconv.Itoa(DevPort),
-			"-k", dir,
-			"-c", "listen_addresses=127.0.0.1",
-			// A throwaway cluster for tests: durability buys nothing here.
-			"-c", "fsync=off",
-			"-c", "synchronous_commit=off",
-			"-c", "full_page_writes=off",
-			"-c", "max_connections=300",
-		}, " "),
+	options := []string{"-p", strconv.Itoa(c.port), "-k", c.dir}
+	for _, s := range c.settings {
+		options = append(options, "-c", s)
 	}
-	if err := run(ctx, owner, args...); err != nil {
-		log, _ := os.ReadFile(filepath.Join(dir, "server.log"))
-		return fmt.Errorf("pg_ctl start: %w\n%s", err, tail(log, 2000))
+	failed := func(err error) error {
+		log, _ := os.ReadFile(filepath.Join(c.dir, "server.log"))
+		if stopErr := c.stop(context.WithoutCancel(ctx), "immediate"); stopErr != nil {
+			err = fmt.Errorf("%w; stopping it failed too: %v", err, stopErr)
+		}
+		return fmt.Errorf("%w\n%s", err, tail(log, 2000))
 	}
-	if !Answers(ctx, DevURL) {
-		return errors.New("the cluster started but does not answer at " + DevURL)
+	err = run(ctx, owner, filepath.Join(bin, "pg_ctl"), "start", "--wait", "--silent",
+		"-D", c.dir, "-l", filepath.Join(c.dir, "server.log"), "-o", strings.Join(options, " "))
+	if err != nil {
+		return failed(fmt.Errorf("pg_ctl start: %w", err))
+	}
+	if !Answers(ctx, c.url()) {
+		return failed(fmt.Errorf("the cluster started but does not answer at %s; it was stopped", c.url()))
 	}
 	return nil
 }
 
-// Stop stops the throwaway cluster if this package started one. It leaves a
-// server it did not start alone.
-func Stop(ctx context.Context) error {
-	dir := clusterDir()
-	if _, err := os.Stat(filepath.Join(dir, "postmaster.pid")); err != nil {
+// stop stops the cluster's server, if one runs, in mode (fast, immediate).
+func (c cluster) stop(ctx context.Context, mode string) error {
+	if _, err := os.Stat(filepath.Join(c.dir, "postmaster.pid")); err != nil {
 		return nil
 	}
 	bin, err := binDir()
@@ -82,8 +104,22 @@ func Stop(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	return run(ctx, owner, filepath.Join(bin, "pg_ctl"), "stop", "--wait", "--silent", "-m", "fast", "-D", dir)
+	return run(ctx, owner, filepath.Join(bin, "pg_ctl"), "stop", "--wait", "--silent", "-m", mode, "-D", c.dir)
 }
+
+// portFree checks that nothing listens on 127.0.0.1:port, before a
+// cluster is started there.
+func portFree(port int) error {
+	l, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
+	if err != nil {
+		return fmt.Errorf("port %d on 127.0.0.1 is taken by something that is not a PostgreSQL server to use: %w", port, err)
+	}
+	return l.Close()
+}
+
+// Stop stops the throwaway cluster if this package started one. It leaves a
+// server it did not start alone.
+func Stop(ctx context.Context) error { return devCluster().stop(ctx, "fast") }
 
 // initCluster creates a cluster in dir owned by owner, with trust
 // authentication for user postgres.

@@ -60,7 +60,7 @@ func URL(ctx context.Context) (string, error) {
 	if Answers(ctx, DevURL) {
 		return DevURL, nil
 	}
-	if err := startCluster(ctx, clusterDir()); err != nil {
+	if err := devCluster().start(ctx); err != nil {
 		return "", fmt.Errorf("start a throwaway PostgreSQL cluster: %w", err)
 	}
 	return DevURL, nil
