@@ -42,6 +42,11 @@ type Config struct {
 	// Retention is how long finished jobs are kept before they are
 	// pruned. Default: 24h.
 	Retention time.Duration
+	// DatabaseTimeout is how long Run keeps trying to reach the database,
+	// when it starts and whenever fetching jobs keeps failing, before it
+	// gives up and returns the error: a worker that cannot reach its
+	// database stops, rather than running idle. Default: 30s.
+	DatabaseTimeout time.Duration
 	// Backoff is the delay before the retry that follows failed attempt n.
 	// Default: DefaultBackoff.
 	Backoff func(attempt int32) time.Duration
@@ -92,6 +97,7 @@ type Worker struct {
 	working   sync.WaitGroup // runs in progress
 	outcomes  chan db.JobOutcome
 	closing   chan struct{} // closed when Run stops taking outcomes
+	failure   chan error    // the database stayed out of reach: Run stops with it
 
 	mu   sync.Mutex
 	runs map[int64]*run // running jobs by id
@@ -161,6 +167,7 @@ func NewWorker(pool *pgxpool.Pool, reg *Registry, cfg Config) (*Worker, error) {
 	}
 	w.outcomes = make(chan db.JobOutcome, 2*total)
 	w.closing = make(chan struct{})
+	w.failure = make(chan error, 1)
 	return w, nil
 }
 
@@ -184,6 +191,7 @@ func withDefaults(cfg Config) Config {
 	def(&cfg.JobTimeout, time.Minute)
 	def(&cfg.ShutdownTimeout, 10*time.Second)
 	def(&cfg.Retention, 24*time.Hour)
+	def(&cfg.DatabaseTimeout, 30*time.Second)
 	if cfg.Backoff == nil {
 		cfg.Backoff = DefaultBackoff
 	}
@@ -199,10 +207,16 @@ func (w *Worker) ID() string { return w.cfg.ID }
 // Run runs jobs until ctx ends, then shuts down gracefully: it stops
 // fetching, lets running jobs finish for up to ShutdownTimeout, cancels
 // the rest (they go back to pending without using an attempt), records
-// every outcome and returns. Nothing it ran is left running, unless a
+// every outcome and returns nil. Nothing it ran is left running, unless a
 // handler ignores its cancelled context for another ShutdownTimeout: Run
 // returns without it, its outcome is dropped, and the job is rescued when
 // its lease expires. Run is called once.
+//
+// A worker that cannot reach its database (the database is gone, a
+// connection pooler refuses its connections) returns the error instead:
+// at the start, once DatabaseTimeout has passed without a connection, or
+// later, once fetching jobs has failed for that long. It shuts down as
+// above first.
 //
 // For its bookkeeping (claiming jobs, recording outcomes, leases, rescue,
 // pruning, listening) Run opens a small pool of its own, configured as the
@@ -219,6 +233,9 @@ func (w *Worker) Run(ctx context.Context) error {
 	}
 	defer queue.Close()
 	w.queue = queue
+	if err := w.reach(ctx, w.pool, queue); err != nil || ctx.Err() != nil {
+		return err
+	}
 	// The worker's own goroutines outlive ctx: shutdown stops them in order.
 	base := context.WithoutCancel(ctx)
 	w.runCtx, w.cancelAll = context.WithCancelCause(base)
@@ -235,7 +252,12 @@ func (w *Worker) Run(ctx context.Context) error {
 	recorder.Go(w.complete)
 	w.log.InfoContext(ctx, "worker started", "queues", w.cfg.Queues)
 
-	<-ctx.Done()
+	var failure error
+	select {
+	case <-ctx.Done():
+	case failure = <-w.failure:
+		w.log.Error("the database is out of reach; stopping", "error", failure)
+	}
 	w.log.Info("worker stopping", "running", w.running())
 	stopFetching()
 	fetchers.Wait()
@@ -254,7 +276,40 @@ func (w *Worker) Run(ctx context.Context) error {
 	keeper.Wait()
 	w.cancelAll(ErrShutdown)
 	w.log.Info("worker stopped")
-	return nil
+	return failure
+}
+
+// reach waits for every pool to answer a ping, trying every second for up
+// to DatabaseTimeout, and returns the last error if one never does (nil
+// if ctx ends first).
+func (w *Worker) reach(ctx context.Context, pools ...*pgxpool.Pool) error {
+	deadline := time.Now().Add(w.cfg.DatabaseTimeout)
+	for attempt := 1; ; attempt++ {
+		var err error
+		for _, pool := range pools {
+			if err = pool.Ping(ctx); err != nil {
+				break
+			}
+		}
+		switch {
+		case err == nil, ctx.Err() != nil:
+			return nil
+		case time.Now().After(deadline):
+			return fmt.Errorf("jobs worker: the database did not answer in %s (%d attempts): %w", w.cfg.DatabaseTimeout, attempt, err)
+		}
+		w.log.Warn("the database does not answer; trying again", "attempt", attempt, "error", err)
+		if !sleep(ctx, min(time.Second, time.Until(deadline))) {
+			return nil
+		}
+	}
+}
+
+// giveUp stops Run with err: the database stayed out of reach.
+func (w *Worker) giveUp(err error) {
+	select {
+	case w.failure <- err:
+	default: // another loop gave up first
+	}
 }
 
 // bookkeepingPool opens the worker's own pool: the caller's configuration
@@ -288,6 +343,7 @@ func (w *Worker) produce(ctx context.Context, q *queue) {
 	poll := time.NewTicker(w.cfg.PollInterval)
 	defer poll.Stop()
 	due := true
+	var failingSince time.Time // of the fetches failing in a row
 	for {
 		if free := q.free(); due && free > 0 {
 			fetched, err := db.FetchJobs(ctx, w.queue, q.name, w.cfg.ID, free, w.cfg.LeaseDuration)
@@ -295,12 +351,20 @@ func (w *Worker) produce(ctx context.Context, q *queue) {
 			case ctx.Err() != nil:
 				return
 			case err != nil:
+				if failingSince.IsZero() {
+					failingSince = time.Now()
+				}
+				if d := time.Since(failingSince); d >= w.cfg.DatabaseTimeout {
+					w.giveUp(fmt.Errorf("jobs worker: fetching jobs of queue %q failed for %s: %w", q.name, d.Round(time.Second), err))
+					return
+				}
 				w.log.Error("fetching jobs failed", "queue", q.name, "error", err)
-				if !sleep(ctx, maxRetryPause) {
+				if !sleep(ctx, min(maxRetryPause, w.cfg.DatabaseTimeout)) {
 					return
 				}
 				continue
 			}
+			failingSince = time.Time{}
 			for _, job := range fetched {
 				w.start(q, job)
 			}
