@@ -190,8 +190,11 @@ func inUseAt(err error, ids []string, rule string) (*Error, bool) {
 	return &Error{Code: CodeConflict, Message: "a row " + rule}, true
 }
 
-// visible reports the ids that found no row as not found, at root[i].
-func visible[Row any](ids []uuid.UUID, rows []Row, id func(Row) uuid.UUID, root, rule string) error {
+// visible reports the ids that found no row as not found (rule), at(i)
+// being the path of ids[i]: a batch that writes or reads fewer rows than
+// it names fails whole, so a caller can pair the rows it gets with its
+// input.
+func visible[Row any](ids []uuid.UUID, rows []Row, id func(Row) uuid.UUID, at func(i int) string, rule string) error {
 	found := make(map[uuid.UUID]bool, len(rows))
 	for _, r := range rows {
 		found[id(r)] = true
@@ -199,7 +202,7 @@ func visible[Row any](ids []uuid.UUID, rows []Row, id func(Row) uuid.UUID, root,
 	missing := fields{}
 	for i, want := range ids {
 		if !found[want] {
-			missing[path(root, i)] = rule
+			missing[at(i)] = rule
 		}
 	}
 	return missing.errAs(CodeNotFound)
@@ -221,5 +224,5 @@ func getByIDs[Row any](a *Actions, actor uuid.UUID, ids []string, sel func(ids [
 	if err != nil {
 		return nil, err
 	}
-	return rows, visible(parsed, rows, id, "ids", rule)
+	return rows, visible(parsed, rows, id, idAt, rule)
 }

@@ -211,6 +211,10 @@ func (a *Actions) UpdateFoods(ctx context.Context, actor uuid.UUID, in []FoodCha
 			if foods, err = db.UpdateFoods(ctx, tx, &actor, patches); err != nil {
 				return err
 			}
+			// A food deleted since ownFoods read it is not updated.
+			if err := visible(ids, foods, foodID, func(i int) string { return path("foods", i, "id") }, "no such food"); err != nil {
+				return err
+			}
 			var changed []uuid.UUID
 			for i, c := range in {
 				if c.Nutrients != nil {
@@ -291,12 +295,14 @@ func (a *Actions) DeleteFoods(ctx context.Context, actor uuid.UUID, ids []string
 		}
 		var foods []db.Food
 		err := a.inTx(ctx, func(tx db.DBTX) error {
-			if err := ownFoods(ctx, tx, actor, parsed, func(i int) string { return path("ids", i) }); err != nil {
+			if err := ownFoods(ctx, tx, actor, parsed, idAt); err != nil {
 				return err
 			}
 			var err error
-			foods, err = db.DeleteFoods(ctx, tx, &actor, parsed)
-			return err
+			if foods, err = db.DeleteFoods(ctx, tx, &actor, parsed); err != nil {
+				return err
+			}
+			return visible(parsed, foods, foodID, idAt, "no such food") // one deleted since ownFoods read it
 		})
 		if e, ok := inUseAt(err, ids, "is used by a recipe or the journal"); ok {
 			return nil, e
@@ -329,7 +335,7 @@ func (a *Actions) SearchFoods(ctx context.Context, actor uuid.UUID, q FoodSearch
 func (a *Actions) GetFoods(ctx context.Context, actor uuid.UUID, ids []string) Result[[]db.Food] {
 	return run(ctx, a, "GetFoods", func() ([]db.Food, error) {
 		sel := func(ids []uuid.UUID) ([]db.Food, error) { return db.SelectFoods(ctx, a.pool, &actor, ids) }
-		return getByIDs(a, actor, ids, sel, func(f db.Food) uuid.UUID { return f.ID }, "no such food")
+		return getByIDs(a, actor, ids, sel, foodID, "no such food")
 	})
 }
 
@@ -369,6 +375,8 @@ func (a *Actions) GetFoodsByBarcode(ctx context.Context, actor uuid.UUID, barcod
 		return foods, missing.errAs(CodeNotFound)
 	})
 }
+
+func foodID(f db.Food) uuid.UUID { return f.ID }
 
 func deref(s *string) string {
 	if s == nil {

@@ -127,7 +127,7 @@ func (a *Actions) DeleteMealEntries(ctx context.Context, actor uuid.UUID, ids []
 			if entries, err = db.DeleteMealEntries(ctx, tx, actor, parsed); err != nil {
 				return err
 			}
-			return visible(parsed, entries, func(m db.MealEntry) uuid.UUID { return m.ID }, "ids", "no such journal entry")
+			return visible(parsed, entries, func(m db.MealEntry) uuid.UUID { return m.ID }, idAt, "no such journal entry")
 		})
 		return entries, err
 	})

@@ -147,7 +147,7 @@ func (a *Actions) UpdatePantryItems(ctx context.Context, actor uuid.UUID, in []P
 			if items, err = db.UpdatePantryItems(ctx, tx, actor, patches); err != nil {
 				return err
 			}
-			return visible(ids, items, func(p db.PantryItem) uuid.UUID { return p.ID }, "items", "no such pantry item")
+			return visible(ids, items, func(p db.PantryItem) uuid.UUID { return p.ID }, itemIDAt, "no such pantry item")
 		})
 		return items, err
 	})
@@ -178,7 +178,7 @@ func (a *Actions) ConsumePantryItems(ctx context.Context, actor uuid.UUID, in []
 			if err != nil {
 				return err
 			}
-			if err := visible(ids, items, func(p db.PantryItem) uuid.UUID { return p.ID }, "items", "no such pantry item"); err != nil {
+			if err := visible(ids, items, func(p db.PantryItem) uuid.UUID { return p.ID }, itemIDAt, "no such pantry item"); err != nil {
 				return err
 			}
 			var patches []db.PantryItemPatch
@@ -207,6 +207,9 @@ func (a *Actions) ConsumePantryItems(ctx context.Context, actor uuid.UUID, in []
 		return out, err
 	})
 }
+
+// itemIDAt is the path of the id of a batch's i'th pantry item.
+func itemIDAt(i int) string { return path("items", i, "id") }
 
 // roundCents rounds to the two decimals pantry quantities keep.
 func roundCents(q float64) float64 { return math.Round(q*100) / 100 }

@@ -195,7 +195,7 @@ func (a *Actions) UpdateRecipes(ctx context.Context, actor uuid.UUID, in []Recip
 			if err != nil {
 				return err
 			}
-			if err := visible(ids, recipes, func(r db.Recipe) uuid.UUID { return r.ID }, "recipes", "no such recipe"); err != nil {
+			if err := visible(ids, recipes, func(r db.Recipe) uuid.UUID { return r.ID }, func(i int) string { return path("recipes", i, "id") }, "no such recipe"); err != nil {
 				return err
 			}
 			if err := replaceIngredients(ctx, tx, actor, recipes, in); err != nil {
@@ -294,7 +294,7 @@ func (a *Actions) DeleteRecipes(ctx context.Context, actor uuid.UUID, ids []stri
 			if recipes, err = db.DeleteRecipes(ctx, tx, actor, parsed); err != nil {
 				return err
 			}
-			return visible(parsed, recipes, func(r db.Recipe) uuid.UUID { return r.ID }, "ids", "no such recipe")
+			return visible(parsed, recipes, func(r db.Recipe) uuid.UUID { return r.ID }, idAt, "no such recipe")
 		})
 		if e, ok := inUseAt(err, ids, "is logged in the journal"); ok {
 			return nil, e

@@ -131,6 +131,9 @@ func internalError() *Error {
 	return &Error{Code: CodeInternal, Message: "internal error"}
 }
 
+// idAt is the path of the i'th id of a batch of ids: "ids[3]".
+func idAt(i int) string { return path("ids", i) }
+
 // path joins a batch's root and an element index: path("items", 2) is
 // "items[2]"; with more parts, "items[2].quantity".
 func path(root string, i int, parts ...string) string {

@@ -59,7 +59,7 @@ func TestUpdatePantryItemsOfAnotherUserIsNotFound(t *testing.T) {
 		{ID: mine.ID.String(), Quantity: &q},
 		{ID: theirs.ID.String(), Quantity: &q},
 	}), actions.CodeNotFound)
-	require.Equal(t, map[string]string{"items[1]": "no such pantry item"}, fields)
+	require.Equal(t, map[string]string{"items[1].id": "no such pantry item"}, fields)
 
 	updated := ok(t, b.acts.UpdatePantryItems(b.ctx, users[0].ID, []actions.PantryItemChange{{ID: mine.ID.String(), Quantity: &q, ExpiresOn: &clear}}))
 	require.Equal(t, 250.0, updated[0].Quantity)
@@ -90,7 +90,7 @@ func TestConsumePantryItems(t *testing.T) {
 	require.Equal(t, 2, count(t, b, "pantry_items"))
 
 	fields = failed(t, b.acts.ConsumePantryItems(b.ctx, me.ID, []actions.Consumption{{ID: eggs.ID.String(), Quantity: 1}}), actions.CodeNotFound)
-	require.Equal(t, map[string]string{"items[0]": "no such pantry item"}, fields)
+	require.Equal(t, map[string]string{"items[0].id": "no such pantry item"}, fields)
 }
 
 func TestListPantryItemsExpiringSoonFirst(t *testing.T) {
