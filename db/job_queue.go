@@ -117,15 +117,16 @@ func holders(ctx context.Context, dbtx DBTX, in []NewJob, skipped []int, out []E
 // FetchedJob is a job a worker claimed: what it needs to run it.
 type FetchedJob = dbsqlc.FetchJobsRow
 
-// FetchJobs claims up to limit due jobs of queue for worker, with a lease
-// of the given length, and returns them highest priority first, then
-// oldest.
-func FetchJobs(ctx context.Context, dbtx DBTX, queue, worker string, limit int, lease time.Duration) ([]FetchedJob, error) {
-	if limit <= 0 {
+// FetchJobs claims up to limit due jobs of queue and of the given kinds
+// (those worker has handlers for) for worker, with a lease of the given
+// length, and returns them highest priority first, then oldest. Jobs of
+// other kinds are left to other workers.
+func FetchJobs(ctx context.Context, dbtx DBTX, queue, worker string, kinds []string, limit int, lease time.Duration) ([]FetchedJob, error) {
+	if limit <= 0 || len(kinds) == 0 {
 		return []FetchedJob{}, nil
 	}
 	rows, err := dbsqlc.New(dbtx).FetchJobs(ctx, dbsqlc.FetchJobsParams{
-		Queue: queue, RowLimit: int32(limit), Worker: worker, LeaseMs: int32(lease.Milliseconds()),
+		Queue: queue, Kinds: kinds, RowLimit: int32(limit), Worker: worker, LeaseMs: int32(lease.Milliseconds()),
 	})
 	if err != nil {
 		return nil, jobs.fail("fetch", err)

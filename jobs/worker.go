@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"maps"
 	"os"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -87,6 +88,7 @@ type Worker struct {
 	pool     *pgxpool.Pool // the caller's: periodic enqueues, which are data
 	queue    *pgxpool.Pool // the worker's own, for its bookkeeping (see Run)
 	handlers map[string]handler
+	kinds    []string // of the handlers: the only kinds the worker claims
 	cfg      Config
 	log      *slog.Logger
 	queues   map[string]*queue
@@ -134,8 +136,10 @@ func signal(ch chan struct{}) {
 	}
 }
 
-// NewWorker returns a worker for the jobs in pool, running reg's handlers.
-// It checks the configuration and the registry.
+// NewWorker returns a worker for the jobs in pool, running reg's handlers:
+// it claims only jobs of the kinds reg handles when NewWorker is called,
+// and leaves the others to workers that handle them. It checks the
+// configuration and the registry.
 func NewWorker(pool *pgxpool.Pool, reg *Registry, cfg Config) (*Worker, error) {
 	if err := reg.err(); err != nil {
 		return nil, err
@@ -148,6 +152,7 @@ func NewWorker(pool *pgxpool.Pool, reg *Registry, cfg Config) (*Worker, error) {
 	reg.mu.Lock()
 	w.handlers = maps.Clone(reg.handlers) // frozen: no lock per run
 	reg.mu.Unlock()
+	w.kinds = slices.Sorted(maps.Keys(w.handlers))
 	total := 0
 	for name, limit := range cfg.Queues {
 		if name == "" || limit <= 0 {
@@ -250,7 +255,10 @@ func (w *Worker) Run(ctx context.Context) error {
 	fetchers.Go(func() { w.maintain(fetchCtx) })
 	keeper.Go(func() { w.renewLeases(leaseCtx) })
 	recorder.Go(w.complete)
-	w.log.InfoContext(ctx, "worker started", "queues", w.cfg.Queues)
+	w.log.InfoContext(ctx, "worker started", "queues", w.cfg.Queues, "kinds", w.kinds)
+	if len(w.kinds) == 0 {
+		w.log.WarnContext(ctx, "the registry has no handlers: this worker claims no jobs")
+	}
 
 	var failure error
 	select {
@@ -346,7 +354,7 @@ func (w *Worker) produce(ctx context.Context, q *queue) {
 	var failingSince time.Time // of the fetches failing in a row
 	for {
 		if free := q.free(); due && free > 0 {
-			fetched, err := db.FetchJobs(ctx, w.queue, q.name, w.cfg.ID, free, w.cfg.LeaseDuration)
+			fetched, err := db.FetchJobs(ctx, w.queue, q.name, w.cfg.ID, w.kinds, free, w.cfg.LeaseDuration)
 			switch {
 			case ctx.Err() != nil:
 				return

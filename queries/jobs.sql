@@ -116,8 +116,9 @@ JOIN (SELECT unnest(@kinds::text[]) AS kind, unnest(@unique_keys::text[]) AS uni
 WHERE jobs.unique_key IS NOT NULL AND jobs.state IN ('pending', 'running', 'completed');
 
 -- name: FetchJobs :many
--- Claims up to row_limit due jobs of a queue for a worker: highest
--- priority first, then oldest. SKIP LOCKED lets workers fetch at the same
+-- Claims up to row_limit due jobs of a queue for a worker, of the kinds it
+-- has handlers for (others wait for a worker that has): highest priority
+-- first, then oldest. SKIP LOCKED lets workers fetch at the same
 -- time without waiting on, or taking, each other's rows. A claimed job's
 -- attempt counts, and it holds a lease its worker must renew.
 --
@@ -127,6 +128,7 @@ WHERE jobs.unique_key IS NOT NULL AND jobs.state IN ('pending', 'running', 'comp
 WITH picked AS (
     SELECT jobs.id FROM jobs
     WHERE jobs.state = 'pending' AND jobs.queue = @queue AND jobs.run_at <= now()
+      AND jobs.kind = ANY(@kinds::text[])
     ORDER BY jobs.priority, jobs.run_at, jobs.id
     LIMIT @row_limit
     FOR UPDATE SKIP LOCKED

@@ -305,8 +305,9 @@ const fetchJobs = `-- name: FetchJobs :many
 WITH picked AS (
     SELECT jobs.id FROM jobs
     WHERE jobs.state = 'pending' AND jobs.queue = $3 AND jobs.run_at <= now()
+      AND jobs.kind = ANY($4::text[])
     ORDER BY jobs.priority, jobs.run_at, jobs.id
-    LIMIT $4
+    LIMIT $5
     FOR UPDATE SKIP LOCKED
 )
 UPDATE jobs SET
@@ -322,10 +323,11 @@ RETURNING jobs.id, jobs.kind, jobs.queue, jobs.payload, jobs.priority, jobs.atte
 `
 
 type FetchJobsParams struct {
-	Worker   string `json:"worker"`
-	LeaseMs  int32  `json:"lease_ms"`
-	Queue    string `json:"queue"`
-	RowLimit int32  `json:"row_limit"`
+	Worker   string   `json:"worker"`
+	LeaseMs  int32    `json:"lease_ms"`
+	Queue    string   `json:"queue"`
+	Kinds    []string `json:"kinds"`
+	RowLimit int32    `json:"row_limit"`
 }
 
 type FetchJobsRow struct {
@@ -342,8 +344,9 @@ type FetchJobsRow struct {
 	CancelRequestedAt *time.Time      `json:"cancel_requested_at"`
 }
 
-// Claims up to row_limit due jobs of a queue for a worker: highest
-// priority first, then oldest. SKIP LOCKED lets workers fetch at the same
+// Claims up to row_limit due jobs of a queue for a worker, of the kinds it
+// has handlers for (others wait for a worker that has): highest priority
+// first, then oldest. SKIP LOCKED lets workers fetch at the same
 // time without waiting on, or taking, each other's rows. A claimed job's
 // attempt counts, and it holds a lease its worker must renew.
 //
@@ -355,6 +358,7 @@ func (q *Queries) FetchJobs(ctx context.Context, arg FetchJobsParams) ([]FetchJo
 		arg.Worker,
 		arg.LeaseMs,
 		arg.Queue,
+		arg.Kinds,
 		arg.RowLimit,
 	)
 	if err != nil {

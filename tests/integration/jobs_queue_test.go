@@ -384,7 +384,7 @@ func TestLeaseExpiryRescuesTheJobsOfADeadWorker(t *testing.T) {
 	got, err := client.EnqueueMany(b.ctx, b.pool, client.Job("test.work"), client.Job("test.work").MaxAttempts(1))
 	require.NoError(t, err)
 	// A worker claims both and dies without renewing its leases.
-	_, err = db.FetchJobs(b.ctx, b.pool, "default", "dead-worker", 10, time.Millisecond)
+	_, err = db.FetchJobs(b.ctx, b.pool, "default", "dead-worker", []string{"test.work"}, 10, time.Millisecond)
 	require.NoError(t, err)
 	time.Sleep(5 * time.Millisecond)
 	reg := jobs.NewRegistry()
@@ -570,7 +570,7 @@ func TestPruneDeletesOldFinishedJobs(t *testing.T) {
 	got, err := client.EnqueueMany(b.ctx, b.pool, client.Job("a"), client.Job("b"), client.Job("c"))
 	require.NoError(t, err)
 	ids := enqueuedIDs(got)
-	_, err = db.FetchJobs(b.ctx, b.pool, "default", "w", 3, time.Minute)
+	_, err = db.FetchJobs(b.ctx, b.pool, "default", "w", []string{"a", "b", "c"}, 3, time.Minute)
 	require.NoError(t, err)
 	_, err = db.FinishJobs(b.ctx, b.pool, []db.JobOutcome{
 		{ID: ids[0], Attempt: 1, State: db.JobStateCompleted},
@@ -621,4 +621,53 @@ func TestAJobWhoseOutcomeIsLateKeepsItsLease(t *testing.T) {
 	require.Equal(t, int32(1), runs.Load(), "the handler ran once")
 	require.Equal(t, int32(1), job.Attempt)
 	require.NotContains(t, string(job.Errors), "lease expired", "the lease held while the outcome waited")
+}
+
+// TestWorkersClaimOnlyTheKindsTheyHandle: two workers on one queue, each
+// with handlers for other kinds (a rolling deploy that adds a kind, two
+// apps sharing a queue), run every job once, each by the worker that
+// handles it, with no attempt spent on a worker that could not.
+func TestWorkersClaimOnlyTheKindsTheyHandle(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	const perKind = 300
+	var mu sync.Mutex
+	ranBy := map[int64][]string{}
+	registry := func(worker string, kinds ...string) *jobs.Registry {
+		reg := jobs.NewRegistry()
+		for _, kind := range kinds {
+			jobs.Handle(reg, kind, func(_ context.Context, job jobs.Job[noPayload]) error {
+				mu.Lock()
+				defer mu.Unlock()
+				ranBy[job.ID] = append(ranBy[job.ID], worker+":"+job.Kind)
+				return nil
+			})
+		}
+		return reg
+	}
+	client := jobs.NewClient()
+	var builders []jobs.Builder
+	for i := range 2 * perKind {
+		builders = append(builders, client.Job([]string{"old.kind", "new.kind"}[i%2]))
+	}
+	got, err := client.EnqueueMany(b.ctx, b.pool, builders...)
+	require.NoError(t, err)
+
+	runWorker(t, b.pool, registry("old", "old.kind"), quick(t))
+	runWorker(t, b.pool, registry("new", "new.kind"), quick(t))
+
+	testdb.Eventually(t, "every job done", func() bool {
+		counts, err := db.CountJobs(b.ctx, b.pool)
+		require.NoError(t, err)
+		return len(counts) == 1 && counts[0].State == db.JobStateCompleted && counts[0].Jobs == 2*perKind
+	})
+	mu.Lock()
+	defer mu.Unlock()
+	for i, e := range got {
+		want := []string{"old:old.kind", "new:new.kind"}[i%2]
+		require.Equal(t, []string{want}, ranBy[e.ID], "job %d ran once, by the worker that handles it", e.ID)
+	}
+	for _, j := range jobsIn(t, b, enqueuedIDs(got)...) {
+		require.Equal(t, int32(1), j.Attempt, "job %d spent no attempt on the other worker", j.ID)
+	}
 }
