@@ -12,6 +12,7 @@ SHELL := /bin/bash
 GO      ?= go
 SQLC    := bin/sqlc
 DBMATE  := bin/dbmate
+PLUGIN  := bin/sqlc-gen-many
 # Evaluated when a recipe uses it, so targets without a database need none.
 DEV_URL  = $$($(GO) run ./cmd/larder db url)
 GO_FILES = $$(git ls-files --cached --others --exclude-standard '*.go' | grep -v '^db/dbsqlc/')
@@ -28,8 +29,12 @@ $(SQLC): tools/go.mod tools/go.sum
 $(DBMATE): tools/go.mod tools/go.sum
 	$(GO) -C tools build -o ../bin/ github.com/amacneil/dbmate/v2
 
+# The sqlc plugin of this repository (sqlc.yaml runs bin/sqlc-gen-many).
+$(PLUGIN): tools/go.mod tools/go.sum $(wildcard tools/sqlc-gen-many/*.go)
+	$(GO) -C tools build -o ../bin/ ./sqlc-gen-many
+
 .PHONY: tools
-tools: $(SQLC) $(DBMATE) ## build the pinned sqlc and dbmate into bin/
+tools: $(SQLC) $(DBMATE) $(PLUGIN) ## build the pinned sqlc, dbmate and the sqlc-gen-many plugin into bin/
 
 # --- database --------------------------------------------------------------
 
@@ -46,7 +51,7 @@ db-stop: ## stop the development database
 	$(GO) run ./cmd/larder db stop
 
 .PHONY: generate
-generate: $(SQLC) ## compile queries/ into db/dbsqlc with sqlc
+generate: $(SQLC) $(PLUGIN) ## compile queries/ with sqlc: db/dbsqlc, and db/*.many.go through the plugin
 	$(SQLC) generate
 
 .PHONY: migration-generate
@@ -55,17 +60,17 @@ migration-generate: ## create db/migrations/<timestamp>_<name>.sql: make migrati
 	@$(GO) run ./cmd/larder migrations new "$(name)"
 
 .PHONY: migration-migrate
-migration-migrate: $(DBMATE) $(SQLC) ## apply pending migrations to the dev database, dump db/schema.sql, regenerate
+migration-migrate: $(DBMATE) $(SQLC) $(PLUGIN) ## apply pending migrations to the dev database, dump db/schema.sql, regenerate
 	$(DBMATE) --url "$(DEV_URL)" up
 	$(SQLC) generate
 
 .PHONY: migration-rollback
-migration-rollback: $(DBMATE) $(SQLC) ## roll back the newest migration on the dev database, dump db/schema.sql, regenerate
+migration-rollback: $(DBMATE) $(SQLC) $(PLUGIN) ## roll back the newest migration on the dev database, dump db/schema.sql, regenerate
 	$(DBMATE) --url "$(DEV_URL)" rollback
 	$(SQLC) generate
 
 .PHONY: migration-reconcile
-migration-reconcile: $(SQLC) ## after a merge: fresh timestamps for migrations out of order, schema.sql re-dumped, regenerated
+migration-reconcile: $(SQLC) $(PLUGIN) ## after a merge: fresh timestamps for migrations out of order, schema.sql re-dumped, regenerated
 	$(GO) run ./cmd/larder migrations -sqlc $(SQLC) reconcile
 
 .PHONY: migration-check
@@ -84,6 +89,7 @@ test: test-unit test-integration test-e2e ## run every test tier
 .PHONY: test-unit
 test-unit: ## unit tests beside the code, and the bench tool's: no database
 	$(GO) test -count=1 $$($(GO) list ./... | grep -v '/tests/') ./tests/bench/
+	$(GO) -C tools test -count=1 ./sqlc-gen-many/
 
 .PHONY: test-integration
 test-integration: ## tests/integration: real PostgreSQL, a fresh database per test

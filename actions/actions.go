@@ -28,20 +28,21 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime/debug"
+	"slices"
 	"strings"
 
 	"github.com/go-playground/validator/v10"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
-	"github.com/larderhq/larder/db"
 	"github.com/larderhq/larder/jobs"
+	"github.com/larderhq/larder/many"
 )
 
 // Actions are the operations, with what they depend on. Make them with New;
 // they are safe for concurrent use.
 type Actions struct {
-	pool     db.DBTX
+	pool     many.DBTX
 	validate *validator.Validate
 	log      *slog.Logger
 	jobs     *jobs.Client
@@ -59,7 +60,7 @@ func WithLogger(log *slog.Logger) Option {
 
 // New returns the actions working on pool (a pool, usually; a
 // transaction works too, the actions then using savepoints).
-func New(pool db.DBTX, opts ...Option) *Actions {
+func New(pool many.DBTX, opts ...Option) *Actions {
 	a := &Actions{pool: pool, validate: newValidator(), log: slog.Default(), jobs: jobs.NewClient()}
 	for _, opt := range opts {
 		opt(a)
@@ -88,8 +89,8 @@ func run[T any](ctx context.Context, a *Actions, action string, body func() (T, 
 }
 
 // inTx runs fn in one transaction on the actions' pool.
-func (a *Actions) inTx(ctx context.Context, fn func(tx db.DBTX) error) error {
-	return db.WithTx(ctx, a.pool, func(tx pgx.Tx) error { return fn(tx) })
+func (a *Actions) inTx(ctx context.Context, fn func(tx many.DBTX) error) error {
+	return many.WithTx(ctx, a.pool, func(tx pgx.Tx) error { return fn(tx) })
 }
 
 // failure turns an error into the Error a caller sees. Actions map the
@@ -101,15 +102,15 @@ func (a *Actions) failure(ctx context.Context, action string, err error) *Error 
 	if errors.As(err, &e) {
 		return e
 	}
-	var ce *db.ConstraintError
+	var ce *many.ConstraintError
 	switch {
-	case errors.Is(err, db.ErrNotFound):
+	case errors.Is(err, many.ErrNotFound):
 		return notFound("not found")
-	case errors.Is(err, db.ErrInvalidCursor):
+	case errors.Is(err, many.ErrInvalidCursor):
 		return invalid("after", "is not a cursor a list returned")
 	case errors.As(err, &ce):
 		return constraintFailure(ce)
-	case errors.Is(err, db.ErrInvalidValue):
+	case errors.Is(err, many.ErrInvalidValue):
 		return &Error{Code: CodeInvalid, Message: "a value is out of the range the database accepts"}
 	}
 	a.log.ErrorContext(ctx, "action failed", "action", action, "error", err)
@@ -118,28 +119,28 @@ func (a *Actions) failure(ctx context.Context, action string, err error) *Error 
 
 // constraintFailure reports a broken constraint that the action did not map
 // to an element: by column, without values.
-func constraintFailure(ce *db.ConstraintError) *Error {
+func constraintFailure(ce *many.ConstraintError) *Error {
 	column := constraintColumn(ce)
 	switch {
-	case ce.InUse:
-		return &Error{Code: CodeConflict, Message: "it is still used by other rows (a recipe or the journal)"}
-	case errors.Is(ce, db.ErrUniqueViolation):
+	case errors.Is(ce, many.ErrUniqueViolation):
 		return fieldsError(CodeConflict, fields{column: "is already taken"})
-	case errors.Is(ce, db.ErrForeignKeyViolation) && column == "owner_id":
+	case errors.Is(ce, many.ErrForeignKeyViolation) && column == "owner_id":
 		return forbidden("the acting user does not exist")
-	case errors.Is(ce, db.ErrForeignKeyViolation):
+	case errors.Is(ce, many.ErrForeignKeyViolation):
 		return invalid(column, "refers to nothing that exists")
-	case errors.Is(ce, db.ErrNotNullViolation):
+	case errors.Is(ce, many.ErrNotNullViolation):
 		return invalid(column, "is required")
 	}
 	return invalid(column, "is out of range")
 }
 
-// constraintColumn names the column a constraint is about: its last
-// column, or what its name says (foods_sugar_g_check: sugar_g).
-func constraintColumn(ce *db.ConstraintError) string {
-	if n := len(ce.Columns); n > 0 {
-		return ce.Columns[n-1]
+// constraintColumn names the column a constraint is about: the column
+// PostgreSQL names (a not-null violation's), else what the constraint's
+// name says, as the schema names every constraint: table_column_suffix
+// (foods_sugar_g_check: sugar_g).
+func constraintColumn(ce *many.ConstraintError) string {
+	if ce.Column != "" {
+		return ce.Column
 	}
 	name := strings.TrimPrefix(ce.Constraint, ce.Table+"_")
 	for _, suffix := range []string{"_check", "_fkey", "_key"} {
@@ -157,37 +158,68 @@ func acting(actor uuid.UUID) error {
 }
 
 // conflictAt turns a violation of the unique constraint into a conflict on
-// the input element whose key holds the value PostgreSQL reports (compared
-// regardless of case, as citext columns are): at(i) is that element's path.
-// ok is false when err is not that violation.
-func conflictAt(err error, constraint string, n int, key, at func(i int) string) (e *Error, ok bool) {
-	var ce *db.ConstraintError
-	if !errors.As(err, &ce) || ce.Constraint != constraint || len(ce.Values) == 0 {
+// the input elements whose keys (key(i), "" for none) are taken: taken
+// reads which of them the database holds (the violation itself names no
+// value in a form that does not depend on the server's language), and
+// they compare regardless of case, as citext columns do. at(i) is element
+// i's path. ok is false when err is not that violation.
+func (a *Actions) conflictAt(ctx context.Context, err error, constraint string, n int, key, at func(i int) string,
+	taken func(ctx context.Context, keys []string) ([]string, error),
+) (e *Error, ok bool) {
+	var ce *many.ConstraintError
+	if !errors.As(err, &ce) || ce.Constraint != constraint {
 		return nil, false
 	}
-	taken := ce.Values[len(ce.Values)-1]
+	general := &Error{Code: CodeConflict, Message: constraintColumn(ce) + " is already taken"}
+	var keys []string
 	for i := range n {
-		if strings.EqualFold(key(i), taken) {
-			return fieldsError(CodeConflict, fields{at(i): "is already taken"}), true
+		if k := key(i); k != "" {
+			keys = append(keys, k)
 		}
 	}
-	return &Error{Code: CodeConflict, Message: constraintColumn(ce) + " is already taken"}, true
+	stored, lerr := taken(ctx, keys)
+	if lerr != nil {
+		a.log.ErrorContext(ctx, "finding which keys are taken failed", "constraint", constraint, "error", lerr)
+		return general, true
+	}
+	clash := fields{}
+	for i := range n {
+		for _, s := range stored {
+			if k := key(i); k != "" && strings.EqualFold(k, s) {
+				clash[at(i)] = "is already taken"
+			}
+		}
+	}
+	if len(clash) == 0 {
+		return general, true // taken by a row gone since
+	}
+	return fieldsError(CodeConflict, clash), true
 }
 
-// inUseAt turns a delete's foreign key violation (a row others still
-// refer to) into a conflict at the id PostgreSQL names: ids[i] of the
-// input batch.
-func inUseAt(err error, ids []string, rule string) (*Error, bool) {
-	var ce *db.ConstraintError
-	if !errors.As(err, &ce) || !ce.InUse || len(ce.Values) == 0 {
+// inUseAt turns a delete's foreign key violation (rows others still refer
+// to) into a conflict at each id inUse finds still referred to: ids[i] of
+// the input batch, at path("ids", i). ok is false when err is not a
+// foreign key violation.
+func (a *Actions) inUseAt(ctx context.Context, err error, ids []uuid.UUID, rule string,
+	inUse func(ctx context.Context, dbtx many.DBTX, ids []uuid.UUID) ([]uuid.UUID, error),
+) (*Error, bool) {
+	if !errors.Is(err, many.ErrForeignKeyViolation) {
 		return nil, false
 	}
+	used, lerr := inUse(ctx, a.pool, ids)
+	if lerr != nil {
+		a.log.ErrorContext(ctx, "finding which rows are in use failed", "error", lerr)
+	}
+	clash := fields{}
 	for i, id := range ids {
-		if strings.EqualFold(id, ce.Values[0]) {
-			return fieldsError(CodeConflict, fields{path("ids", i): rule}), true
+		if slices.Contains(used, id) {
+			clash[path("ids", i)] = rule
 		}
 	}
-	return &Error{Code: CodeConflict, Message: "a row " + rule}, true
+	if len(clash) == 0 {
+		return &Error{Code: CodeConflict, Message: "a row " + rule}, true
+	}
+	return fieldsError(CodeConflict, clash), true
 }
 
 // visible reports the ids that found no row as not found (rule), at(i)

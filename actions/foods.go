@@ -7,6 +7,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/larderhq/larder/db"
+	"github.com/larderhq/larder/many"
 )
 
 // NewFood is a food for the acting user's catalog, with optional tags.
@@ -76,21 +77,21 @@ func (a *Actions) CreateFoods(ctx context.Context, actor uuid.UUID, in []NewFood
 		tagged := false
 		for i, nf := range in {
 			rows[i] = db.NewFood{
-				OwnerID: &actor, Name: nf.Name, Brand: nf.Brand, Barcode: nf.Barcode,
+				OwnerID: &actor, Name: nf.Name, Brand: orNil(nf.Brand), Barcode: orNil(nf.Barcode),
 				Kind: db.FoodKind(nf.Kind), Category: db.FoodCategory(nf.Category), Nutrients: nf.Nutrients,
 			}
 			tagged = tagged || len(nf.Tags) > 0
 		}
 		var foods []db.Food
-		err := a.writeFoods(ctx, tagged, func(tx db.DBTX) error {
+		err := a.writeFoods(ctx, tagged, func(tx many.DBTX) error {
 			var err error
 			if foods, err = db.InsertFoods(ctx, tx, rows); err != nil || !tagged {
 				return err
 			}
 			return tagFoods(ctx, tx, actor, foods, in)
 		})
-		if e, ok := conflictAt(err, ownBarcodeKey, len(in),
-			func(i int) string { return in[i].Barcode }, func(i int) string { return path("foods", i, "barcode") }); ok {
+		if e, ok := a.conflictAt(ctx, err, ownBarcodeKey, len(in), func(i int) string { return in[i].Barcode },
+			func(i int) string { return path("foods", i, "barcode") }, a.barcodesOf(&actor)); ok {
 			return nil, e
 		}
 		return foods, err
@@ -99,7 +100,7 @@ func (a *Actions) CreateFoods(ctx context.Context, actor uuid.UUID, in []NewFood
 
 // writeFoods runs write in a transaction when it writes more than foods;
 // a single batch insert is all or nothing on its own.
-func (a *Actions) writeFoods(ctx context.Context, multi bool, write func(tx db.DBTX) error) error {
+func (a *Actions) writeFoods(ctx context.Context, multi bool, write func(tx many.DBTX) error) error {
 	if !multi {
 		return write(a.pool)
 	}
@@ -107,7 +108,7 @@ func (a *Actions) writeFoods(ctx context.Context, multi bool, write func(tx db.D
 }
 
 // tagFoods upserts the tags in[i].Tags names and puts them on foods[i].
-func tagFoods(ctx context.Context, tx db.DBTX, owner uuid.UUID, foods []db.Food, in []NewFood) error {
+func tagFoods(ctx context.Context, tx many.DBTX, owner uuid.UUID, foods []db.Food, in []NewFood) error {
 	var names []string
 	for _, nf := range in {
 		names = append(names, nf.Tags...)
@@ -161,13 +162,13 @@ func (a *Actions) ImportCatalog(ctx context.Context, in []NewFood) Result[Catalo
 		rows := make([]db.NewFood, len(in))
 		for i, nf := range in {
 			rows[i] = db.NewFood{
-				Name: nf.Name, Brand: nf.Brand, Barcode: nf.Barcode,
+				Name: nf.Name, Brand: orNil(nf.Brand), Barcode: orNil(nf.Barcode),
 				Kind: db.FoodKind(nf.Kind), Category: db.FoodCategory(nf.Category), Nutrients: nf.Nutrients,
 			}
 		}
 		added, err := db.ImportCatalogFoods(ctx, a.pool, rows)
-		if e, ok := conflictAt(err, catalogBarcodeKey, len(in),
-			func(i int) string { return in[i].Barcode }, func(i int) string { return path("foods", i, "barcode") }); ok {
+		if e, ok := a.conflictAt(ctx, err, catalogBarcodeKey, len(in), func(i int) string { return in[i].Barcode },
+			func(i int) string { return path("foods", i, "barcode") }, a.barcodesOf(nil)); ok {
 			return CatalogImport{}, e
 		}
 		if err != nil {
@@ -203,7 +204,7 @@ func (a *Actions) UpdateFoods(ctx context.Context, actor uuid.UUID, in []FoodCha
 			patches[i] = foodPatch(ids[i], c)
 		}
 		var foods []db.Food
-		err := a.inTx(ctx, func(tx db.DBTX) error {
+		err := a.inTx(ctx, func(tx many.DBTX) error {
 			if err := ownFoods(ctx, tx, actor, ids, func(i int) string { return path("foods", i, "id") }); err != nil {
 				return err
 			}
@@ -223,8 +224,8 @@ func (a *Actions) UpdateFoods(ctx context.Context, actor uuid.UUID, in []FoodCha
 			}
 			return a.enqueueRecompute(ctx, tx, RecomputePayload{FoodIDs: changed})
 		})
-		if e, ok := conflictAt(err, ownBarcodeKey, len(in),
-			func(i int) string { return deref(in[i].Barcode) }, func(i int) string { return path("foods", i, "barcode") }); ok {
+		if e, ok := a.conflictAt(ctx, err, ownBarcodeKey, len(in), func(i int) string { return deref(in[i].Barcode) },
+			func(i int) string { return path("foods", i, "barcode") }, a.barcodesOf(&actor)); ok {
 			return nil, e
 		}
 		return foods, err
@@ -234,29 +235,29 @@ func (a *Actions) UpdateFoods(ctx context.Context, actor uuid.UUID, in []FoodCha
 func foodPatch(id uuid.UUID, c FoodChange) db.FoodPatch {
 	p := db.FoodPatch{ID: id}
 	if c.Name != nil {
-		p.Name = db.Set(*c.Name)
+		p.Name = many.Set(*c.Name)
 	}
 	if c.Brand != nil {
-		p.Brand = db.Set(*c.Brand)
+		p.Brand = many.Set(orNil(*c.Brand))
 	}
 	if c.Barcode != nil {
-		p.Barcode = db.Set(*c.Barcode)
+		p.Barcode = many.Set(orNil(*c.Barcode))
 	}
 	if c.Kind != nil {
-		p.Kind = db.Set(db.FoodKind(*c.Kind))
+		p.Kind = many.Set(db.FoodKind(*c.Kind))
 	}
 	if c.Category != nil {
-		p.Category = db.Set(db.FoodCategory(*c.Category))
+		p.Category = many.Set(db.FoodCategory(*c.Category))
 	}
 	if c.Nutrients != nil {
-		p.Nutrients = db.Set(*c.Nutrients)
+		p.Nutrients = many.Set(*c.Nutrients)
 	}
 	return p
 }
 
 // ownFoods checks that every id is a food the actor owns: one they cannot
 // see is not found, a shared one forbidden. at(i) is the path of ids[i].
-func ownFoods(ctx context.Context, tx db.DBTX, actor uuid.UUID, ids []uuid.UUID, at func(i int) string) error {
+func ownFoods(ctx context.Context, tx many.DBTX, actor uuid.UUID, ids []uuid.UUID, at func(i int) string) error {
 	seen, err := db.SelectFoods(ctx, tx, &actor, ids)
 	if err != nil {
 		return err
@@ -294,7 +295,7 @@ func (a *Actions) DeleteFoods(ctx context.Context, actor uuid.UUID, ids []string
 			return nil, err
 		}
 		var foods []db.Food
-		err := a.inTx(ctx, func(tx db.DBTX) error {
+		err := a.inTx(ctx, func(tx many.DBTX) error {
 			if err := ownFoods(ctx, tx, actor, parsed, idAt); err != nil {
 				return err
 			}
@@ -304,7 +305,7 @@ func (a *Actions) DeleteFoods(ctx context.Context, actor uuid.UUID, ids []string
 			}
 			return visible(parsed, foods, foodID, idAt, "no such food") // one deleted since ownFoods read it
 		})
-		if e, ok := inUseAt(err, ids, "is used by a recipe or the journal"); ok {
+		if e, ok := a.inUseAt(ctx, err, parsed, "is used by a recipe or the journal", db.FoodsInUse); ok {
 			return nil, e
 		}
 		return foods, err
@@ -312,20 +313,19 @@ func (a *Actions) DeleteFoods(ctx context.Context, actor uuid.UUID, ids []string
 }
 
 // SearchFoods returns a page of the foods the acting user can see.
-func (a *Actions) SearchFoods(ctx context.Context, actor uuid.UUID, q FoodSearch) Result[db.Page[db.Food]] {
-	return run(ctx, a, "SearchFoods", func() (db.Page[db.Food], error) {
+func (a *Actions) SearchFoods(ctx context.Context, actor uuid.UUID, q FoodSearch) Result[many.Page[db.Food]] {
+	return run(ctx, a, "SearchFoods", func() (many.Page[db.Food], error) {
 		if err := acting(actor); err != nil {
-			return db.Page[db.Food]{}, err
+			return many.Page[db.Food]{}, err
 		}
 		f := fields{}
 		a.check(f, "", q)
 		if err := f.err(); err != nil {
-			return db.Page[db.Food]{}, err
+			return many.Page[db.Food]{}, err
 		}
-		tag, _ := parseID(q.TagID)
 		return db.ListFoods(ctx, a.pool, db.FoodFilter{
-			ViewerID: &actor, NameContains: q.NameContains, Kind: db.FoodKind(q.Kind), Category: db.FoodCategory(q.Category),
-			TagID: tag, After: db.Cursor(q.After), Limit: q.Limit,
+			ViewerID: &actor, NameContains: orNil(q.NameContains), Kind: orNil(q.Kind), Category: orNil(q.Category),
+			TagID: idOrNil(q.TagID), After: many.Cursor(q.After), Limit: q.Limit,
 		})
 	})
 }
@@ -377,6 +377,37 @@ func (a *Actions) GetFoodsByBarcode(ctx context.Context, actor uuid.UUID, barcod
 }
 
 func foodID(f db.Food) uuid.UUID { return f.ID }
+
+// barcodesOf reads which barcodes owner's foods (nil: the shared
+// catalog's) have, for conflictAt.
+func (a *Actions) barcodesOf(owner *uuid.UUID) func(ctx context.Context, codes []string) ([]string, error) {
+	return func(ctx context.Context, codes []string) ([]string, error) {
+		foods, err := db.SelectFoodsByBarcode(ctx, a.pool, owner, codes)
+		var taken []string
+		for _, f := range foods {
+			if (f.OwnerID == nil) == (owner == nil) { // not the catalog's food, when owner's is asked
+				taken = append(taken, *f.Barcode)
+			}
+		}
+		return taken, err
+	}
+}
+
+// idOrNil is the validated id s, or nil for "" (none).
+func idOrNil(s string) *uuid.UUID {
+	if id, ok := parseID(s); ok {
+		return &id
+	}
+	return nil
+}
+
+// orNil is s, or nil for "" (none).
+func orNil(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
 
 func deref(s *string) string {
 	if s == nil {

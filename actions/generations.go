@@ -11,6 +11,7 @@ import (
 
 	"github.com/larderhq/larder/agents"
 	"github.com/larderhq/larder/db"
+	"github.com/larderhq/larder/many"
 )
 
 // AI generations (package agents): an action requests them and returns the
@@ -177,18 +178,18 @@ func (a *Actions) GetGenerations(ctx context.Context, actor uuid.UUID, ids []str
 
 // ListGenerations returns a page of the acting user's generations, oldest
 // first, by agent and status.
-func (a *Actions) ListGenerations(ctx context.Context, actor uuid.UUID, q GenerationSearch) Result[db.Page[db.Generation]] {
-	return run(ctx, a, "ListGenerations", func() (db.Page[db.Generation], error) {
+func (a *Actions) ListGenerations(ctx context.Context, actor uuid.UUID, q GenerationSearch) Result[many.Page[db.Generation]] {
+	return run(ctx, a, "ListGenerations", func() (many.Page[db.Generation], error) {
 		if err := acting(actor); err != nil {
-			return db.Page[db.Generation]{}, err
+			return many.Page[db.Generation]{}, err
 		}
 		f := fields{}
 		a.check(f, "", q)
 		if err := f.err(); err != nil {
-			return db.Page[db.Generation]{}, err
+			return many.Page[db.Generation]{}, err
 		}
 		return db.ListGenerations(ctx, a.pool, db.GenerationFilter{
-			OwnerID: actor, Agent: q.Agent, Status: db.GenerationStatus(q.Status), After: db.Cursor(q.After), Limit: q.Limit,
+			OwnerID: actor, Agent: orNil(q.Agent), Status: orNil(q.Status), After: many.Cursor(q.After), Limit: q.Limit,
 		})
 	})
 }
@@ -313,7 +314,7 @@ func (a *Actions) ApplySuggestedTags(ctx context.Context, actor uuid.UUID, ids [
 			return nil, err
 		}
 		var tagged []db.FoodTag
-		err = a.inTx(ctx, func(tx db.DBTX) error {
+		err = a.inTx(ctx, func(tx many.DBTX) error {
 			tags, err := db.UpsertTags(ctx, tx, actor, names)
 			if err != nil {
 				return err
@@ -407,7 +408,7 @@ func requestBatch[T any](a *Actions, actor uuid.UUID, root string, in []T) error
 
 // foodsByID returns the foods with the given ids that the acting user can
 // see, by id.
-func foodsByID(ctx context.Context, dbtx db.DBTX, actor uuid.UUID, ids []uuid.UUID) (map[uuid.UUID]db.Food, error) {
+func foodsByID(ctx context.Context, dbtx many.DBTX, actor uuid.UUID, ids []uuid.UUID) (map[uuid.UUID]db.Food, error) {
 	foods, err := db.SelectFoods(ctx, dbtx, &actor, ids)
 	if err != nil {
 		return nil, err

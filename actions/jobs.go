@@ -10,6 +10,7 @@ import (
 
 	"github.com/larderhq/larder/db"
 	"github.com/larderhq/larder/jobs"
+	"github.com/larderhq/larder/many"
 )
 
 // Larder's job kinds. A worker runs them once RegisterJobs has registered
@@ -79,9 +80,9 @@ func (a *Actions) PeriodicJobs() []jobs.Periodic {
 func (a *Actions) fanOutDigests(ctx context.Context, job jobs.Job[struct{}]) error {
 	day := time.Now().UTC().Format(DateLayout)
 	today, _ := parseDate(day)
-	var after db.Cursor
+	var after many.Cursor
 	for {
-		page, err := db.ListOwnersWithExpiringItems(ctx, a.pool, db.ExpiringWithin(today, DigestDays), after, db.MaxPageSize)
+		page, err := db.ListOwnersWithExpiringItems(ctx, a.pool, db.ExpiringWithin(today, DigestDays), after, many.MaxPageSize)
 		if err != nil {
 			return err
 		}
@@ -106,14 +107,14 @@ func (a *Actions) fanOutDigests(ctx context.Context, job jobs.Job[struct{}]) err
 func (a *Actions) sendDigest(ctx context.Context, job jobs.Job[DigestPayload]) error {
 	id, _ := parseID(job.Payload.UserID)
 	day, _ := parseDate(job.Payload.Date)
-	user, err := db.First(db.SelectUsers(ctx, a.pool, []uuid.UUID{id}))
-	if errors.Is(err, db.ErrNotFound) {
+	user, err := many.First(db.SelectUsers(ctx, a.pool, []uuid.UUID{id}))
+	if errors.Is(err, many.ErrNotFound) {
 		return jobs.Cancel(err)
 	}
 	if err != nil {
 		return err
 	}
-	page, err := db.ListPantryItemsByExpiry(ctx, a.pool, db.ExpiryFilter{OwnerID: id, Until: db.ExpiringWithin(day, DigestDays), Limit: db.MaxPageSize})
+	page, err := db.ListPantryItemsByExpiry(ctx, a.pool, db.ExpiryFilter{OwnerID: id, Until: db.ExpiringWithin(day, DigestDays), Limit: many.MaxPageSize})
 	if err != nil || len(page.Items) == 0 {
 		return err
 	}
@@ -128,7 +129,7 @@ func (a *Actions) recomputeNutrition(ctx context.Context, job jobs.Job[Recompute
 
 // enqueueRecompute enqueues KindRecomputeNutrition in tx: the refresh
 // happens only if the change that needs it commits.
-func (a *Actions) enqueueRecompute(ctx context.Context, tx db.DBTX, p RecomputePayload) error {
+func (a *Actions) enqueueRecompute(ctx context.Context, tx many.DBTX, p RecomputePayload) error {
 	if len(p.RecipeIDs) == 0 && len(p.FoodIDs) == 0 {
 		return nil
 	}

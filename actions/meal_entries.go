@@ -6,6 +6,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/larderhq/larder/db"
+	"github.com/larderhq/larder/many"
 )
 
 // NewMealEntry is a journal entry for the acting user: grams of a food they
@@ -52,16 +53,18 @@ func (a *Actions) LogMeals(ctx context.Context, actor uuid.UUID, in []NewMealEnt
 		for i, m := range in {
 			a.check(f, path("entries", i), m)
 			eaten, _ := parseTime(m.EatenAt)
-			food, _ := parseID(m.FoodID)
-			recipe, _ := parseID(m.RecipeID)
-			rows[i] = db.NewMealEntry{OwnerID: actor, EatenAt: eaten, Meal: db.MealKind(m.Meal),
-				MealSource: db.MealSource{FoodID: food, Grams: m.Grams, RecipeID: recipe, Servings: m.Servings}}
+			rows[i] = db.NewMealEntry{OwnerID: actor, EatenAt: eaten, Meal: db.MealKind(m.Meal)}
+			if m.RecipeID != "" {
+				rows[i].RecipeID, rows[i].Servings = idOrNil(m.RecipeID), &m.Servings
+			} else {
+				rows[i].FoodID, rows[i].Grams = idOrNil(m.FoodID), &m.Grams
+			}
 		}
 		if err := f.err(); err != nil {
 			return nil, err
 		}
 		var entries []db.MealEntry
-		err := a.inTx(ctx, func(tx db.DBTX) error {
+		err := a.inTx(ctx, func(tx many.DBTX) error {
 			if err := a.checkSources(ctx, tx, actor, rows); err != nil {
 				return err
 			}
@@ -75,23 +78,23 @@ func (a *Actions) LogMeals(ctx context.Context, actor uuid.UUID, in []NewMealEnt
 
 // checkSources reports the entries whose food the actor cannot see or
 // whose recipe is not theirs.
-func (a *Actions) checkSources(ctx context.Context, tx db.DBTX, actor uuid.UUID, rows []db.NewMealEntry) error {
+func (a *Actions) checkSources(ctx context.Context, tx many.DBTX, actor uuid.UUID, rows []db.NewMealEntry) error {
 	var foodAt, recipeAt []int
 	for i, r := range rows {
-		if r.FoodID != uuid.Nil {
+		if r.FoodID != nil {
 			foodAt = append(foodAt, i)
 		} else {
 			recipeAt = append(recipeAt, i)
 		}
 	}
 	missing := fields{}
-	if err := seeFoods(ctx, tx, actor, len(foodAt), func(k int) uuid.UUID { return rows[foodAt[k]].FoodID },
+	if err := seeFoods(ctx, tx, actor, len(foodAt), func(k int) uuid.UUID { return *rows[foodAt[k]].FoodID },
 		func(k int) string { return path("entries", foodAt[k], "food_id") }, missing); err != nil {
 		return err
 	}
 	ids := make([]uuid.UUID, len(recipeAt))
 	for k, i := range recipeAt {
-		ids[k] = rows[i].RecipeID
+		ids[k] = *rows[i].RecipeID
 	}
 	recipes, err := db.SelectRecipes(ctx, tx, actor, ids)
 	if err != nil {
@@ -102,7 +105,7 @@ func (a *Actions) checkSources(ctx context.Context, tx db.DBTX, actor uuid.UUID,
 		owned[r.ID] = true
 	}
 	for _, i := range recipeAt {
-		if !owned[rows[i].RecipeID] {
+		if !owned[*rows[i].RecipeID] {
 			missing[path("entries", i, "recipe_id")] = "no such recipe"
 		}
 	}
@@ -122,7 +125,7 @@ func (a *Actions) DeleteMealEntries(ctx context.Context, actor uuid.UUID, ids []
 			return nil, err
 		}
 		var entries []db.MealEntry
-		err := a.inTx(ctx, func(tx db.DBTX) error {
+		err := a.inTx(ctx, func(tx many.DBTX) error {
 			var err error
 			if entries, err = db.DeleteMealEntries(ctx, tx, actor, parsed); err != nil {
 				return err

@@ -8,6 +8,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/larderhq/larder/db"
+	"github.com/larderhq/larder/many"
 )
 
 // NewPantryItem is a quantity of a food for the acting user's pantry. The
@@ -71,7 +72,7 @@ func (a *Actions) AddPantryItems(ctx context.Context, actor uuid.UUID, in []NewP
 			return nil, err
 		}
 		var items []db.PantryItem
-		err := a.inTx(ctx, func(tx db.DBTX) error {
+		err := a.inTx(ctx, func(tx many.DBTX) error {
 			missing := fields{}
 			if err := seeFoods(ctx, tx, actor, len(rows), func(i int) uuid.UUID { return rows[i].FoodID },
 				func(i int) string { return path("items", i, "food_id") }, missing); err != nil {
@@ -91,7 +92,7 @@ func (a *Actions) AddPantryItems(ctx context.Context, actor uuid.UUID, in []NewP
 // seeFoods checks that the actor can see the food of each of n elements,
 // recording one they cannot in f at at(i). It returns only the
 // database's errors.
-func seeFoods(ctx context.Context, tx db.DBTX, actor uuid.UUID, n int, food func(i int) uuid.UUID, at func(i int) string, f fields) error {
+func seeFoods(ctx context.Context, tx many.DBTX, actor uuid.UUID, n int, food func(i int) uuid.UUID, at func(i int) string, f fields) error {
 	ids := make([]uuid.UUID, n)
 	for i := range n {
 		ids[i] = food(i)
@@ -128,13 +129,13 @@ func (a *Actions) UpdatePantryItems(ctx context.Context, actor uuid.UUID, in []P
 			ids[i], _ = parseID(c.ID)
 			patches[i] = db.PantryItemPatch{ID: ids[i]}
 			if c.Quantity != nil {
-				patches[i].Quantity = db.Set(*c.Quantity)
+				patches[i].Quantity = many.Set(*c.Quantity)
 			}
 			if c.Unit != nil {
-				patches[i].Unit = db.Set(db.PantryUnit(*c.Unit))
+				patches[i].Unit = many.Set(db.PantryUnit(*c.Unit))
 			}
 			if c.ExpiresOn != nil {
-				patches[i].ExpiresOn = db.Set(datePtr(*c.ExpiresOn))
+				patches[i].ExpiresOn = many.Set(datePtr(*c.ExpiresOn))
 			}
 		}
 		duplicates(f, len(in), func(i int) uuid.UUID { return ids[i] }, func(i int) string { return path("items", i, "id") })
@@ -142,7 +143,7 @@ func (a *Actions) UpdatePantryItems(ctx context.Context, actor uuid.UUID, in []P
 			return nil, err
 		}
 		var items []db.PantryItem
-		err := a.inTx(ctx, func(tx db.DBTX) error {
+		err := a.inTx(ctx, func(tx many.DBTX) error {
 			var err error
 			if items, err = db.UpdatePantryItems(ctx, tx, actor, patches); err != nil {
 				return err
@@ -173,7 +174,7 @@ func (a *Actions) ConsumePantryItems(ctx context.Context, actor uuid.UUID, in []
 			return Consumed{}, err
 		}
 		var out Consumed
-		err := a.inTx(ctx, func(tx db.DBTX) error {
+		err := a.inTx(ctx, func(tx many.DBTX) error {
 			items, err := db.LockPantryItems(ctx, tx, actor, ids)
 			if err != nil {
 				return err
@@ -192,7 +193,7 @@ func (a *Actions) ConsumePantryItems(ctx context.Context, actor uuid.UUID, in []
 				case left == 0:
 					used = append(used, it.ID)
 				default:
-					patches = append(patches, db.PantryItemPatch{ID: it.ID, Quantity: db.Set(left)})
+					patches = append(patches, db.PantryItemPatch{ID: it.ID, Quantity: many.Set(left)})
 				}
 			}
 			if err := short.err(); err != nil {
@@ -216,17 +217,17 @@ func roundCents(q float64) float64 { return math.Round(q*100) / 100 }
 
 // ListPantryItems returns a page of the acting user's pantry, soonest
 // expiry first.
-func (a *Actions) ListPantryItems(ctx context.Context, actor uuid.UUID, q PantrySearch) Result[db.Page[db.PantryItem]] {
-	return run(ctx, a, "ListPantryItems", func() (db.Page[db.PantryItem], error) {
+func (a *Actions) ListPantryItems(ctx context.Context, actor uuid.UUID, q PantrySearch) Result[many.Page[db.PantryItem]] {
+	return run(ctx, a, "ListPantryItems", func() (many.Page[db.PantryItem], error) {
 		if err := acting(actor); err != nil {
-			return db.Page[db.PantryItem]{}, err
+			return many.Page[db.PantryItem]{}, err
 		}
 		f := fields{}
 		a.check(f, "", q)
 		if err := f.err(); err != nil {
-			return db.Page[db.PantryItem]{}, err
+			return many.Page[db.PantryItem]{}, err
 		}
-		filter := db.ExpiryFilter{OwnerID: actor, After: db.Cursor(q.After), Limit: q.Limit}
+		filter := db.ExpiryFilter{OwnerID: actor, After: many.Cursor(q.After), Limit: q.Limit}
 		if q.ExpiringWithinDays != nil {
 			filter.Until = db.ExpiringWithin(time.Now().UTC(), *q.ExpiringWithinDays)
 		}

@@ -8,6 +8,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/larderhq/larder/db"
+	"github.com/larderhq/larder/many"
 )
 
 // NewRecipe is a recipe for the acting user, with its ingredients.
@@ -79,7 +80,7 @@ func (a *Actions) CreateRecipes(ctx context.Context, actor uuid.UUID, in []NewRe
 			rows[i] = db.NewRecipe{OwnerID: actor, Title: r.Title, Servings: r.Servings, Instructions: r.Instructions}
 		}
 		var out []RecipeDetail
-		err := a.inTx(ctx, func(tx db.DBTX) error {
+		err := a.inTx(ctx, func(tx many.DBTX) error {
 			recipes, err := db.InsertRecipes(ctx, tx, rows)
 			if err != nil {
 				return err
@@ -114,7 +115,7 @@ func position(in NewIngredient, j int) int32 {
 // addIngredients inserts lists[i] as the ingredients of recipes[i], in one
 // statement, after checking the actor can see every food (at(i) is the
 // path of recipe i), and returns the recipes with their ingredients.
-func addIngredients(ctx context.Context, tx db.DBTX, actor uuid.UUID, recipes []db.Recipe, lists [][]NewIngredient, at func(i int) string) ([]RecipeDetail, error) {
+func addIngredients(ctx context.Context, tx many.DBTX, actor uuid.UUID, recipes []db.Recipe, lists [][]NewIngredient, at func(i int) string) ([]RecipeDetail, error) {
 	var rows []db.NewRecipeIngredient
 	var where []string
 	for i, list := range lists {
@@ -175,13 +176,13 @@ func (a *Actions) UpdateRecipes(ctx context.Context, actor uuid.UUID, in []Recip
 			ids[i], _ = parseID(c.ID)
 			patches[i] = db.RecipePatch{ID: ids[i]}
 			if c.Title != nil {
-				patches[i].Title = db.Set(*c.Title)
+				patches[i].Title = many.Set(*c.Title)
 			}
 			if c.Servings != nil {
-				patches[i].Servings = db.Set(*c.Servings)
+				patches[i].Servings = many.Set(*c.Servings)
 			}
 			if c.Instructions != nil {
-				patches[i].Instructions = db.Set(*c.Instructions)
+				patches[i].Instructions = many.Set(*c.Instructions)
 			}
 		}
 		f.carried("recipes", "ingredients", ingredients)
@@ -190,7 +191,7 @@ func (a *Actions) UpdateRecipes(ctx context.Context, actor uuid.UUID, in []Recip
 			return nil, err
 		}
 		var out []RecipeDetail
-		err := a.inTx(ctx, func(tx db.DBTX) error {
+		err := a.inTx(ctx, func(tx many.DBTX) error {
 			recipes, err := db.UpdateRecipes(ctx, tx, actor, patches)
 			if err != nil {
 				return err
@@ -218,7 +219,7 @@ func (a *Actions) UpdateRecipes(ctx context.Context, actor uuid.UUID, in []Recip
 
 // replaceIngredients swaps the ingredients of the recipes whose change
 // sets them: the old ones go, the new ones come, in two statements.
-func replaceIngredients(ctx context.Context, tx db.DBTX, actor uuid.UUID, recipes []db.Recipe, in []RecipeChange) error {
+func replaceIngredients(ctx context.Context, tx many.DBTX, actor uuid.UUID, recipes []db.Recipe, in []RecipeChange) error {
 	var replaced []db.Recipe
 	var lists [][]NewIngredient
 	var at []int
@@ -246,7 +247,7 @@ func replaceIngredients(ctx context.Context, tx db.DBTX, actor uuid.UUID, recipe
 }
 
 // recipeDetails returns recipes with their ingredients.
-func recipeDetails(ctx context.Context, tx db.DBTX, actor uuid.UUID, recipes []db.Recipe) ([]RecipeDetail, error) {
+func recipeDetails(ctx context.Context, tx many.DBTX, actor uuid.UUID, recipes []db.Recipe) ([]RecipeDetail, error) {
 	ingredients, err := listIngredients(ctx, tx, actor, recipes)
 	if err != nil {
 		return nil, err
@@ -256,15 +257,15 @@ func recipeDetails(ctx context.Context, tx db.DBTX, actor uuid.UUID, recipes []d
 
 // listIngredients returns every ingredient of the recipes, walking the
 // pages of ListRecipeIngredients.
-func listIngredients(ctx context.Context, tx db.DBTX, actor uuid.UUID, recipes []db.Recipe) ([]db.RecipeIngredient, error) {
+func listIngredients(ctx context.Context, tx many.DBTX, actor uuid.UUID, recipes []db.Recipe) ([]db.RecipeIngredient, error) {
 	ids := make([]uuid.UUID, len(recipes))
 	for i, r := range recipes {
 		ids[i] = r.ID
 	}
 	var all []db.RecipeIngredient
-	var after db.Cursor
+	var after many.Cursor
 	for {
-		page, err := db.ListRecipeIngredients(ctx, tx, db.RecipeIngredientFilter{OwnerID: actor, RecipeIDs: ids, After: after, Limit: db.MaxPageSize})
+		page, err := db.ListRecipeIngredients(ctx, tx, db.RecipeIngredientFilter{OwnerID: actor, RecipeIDs: ids, After: after, Limit: many.MaxPageSize})
 		if err != nil {
 			return nil, err
 		}
@@ -289,14 +290,14 @@ func (a *Actions) DeleteRecipes(ctx context.Context, actor uuid.UUID, ids []stri
 			return nil, err
 		}
 		var recipes []db.Recipe
-		err := a.inTx(ctx, func(tx db.DBTX) error {
+		err := a.inTx(ctx, func(tx many.DBTX) error {
 			var err error
 			if recipes, err = db.DeleteRecipes(ctx, tx, actor, parsed); err != nil {
 				return err
 			}
 			return visible(parsed, recipes, func(r db.Recipe) uuid.UUID { return r.ID }, idAt, "no such recipe")
 		})
-		if e, ok := inUseAt(err, ids, "is logged in the journal"); ok {
+		if e, ok := a.inUseAt(ctx, err, parsed, "is logged in the journal", db.RecipesInUse); ok {
 			return nil, e
 		}
 		return recipes, err

@@ -6,6 +6,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/larderhq/larder/db"
+	"github.com/larderhq/larder/many"
 )
 
 // FoodTag names a tag to put on, or take off, a food.
@@ -51,7 +52,7 @@ func (a *Actions) TagFoods(ctx context.Context, actor uuid.UUID, in []FoodTag) R
 			return nil, err
 		}
 		var tagged []db.FoodTag
-		err = a.inTx(ctx, func(tx db.DBTX) error {
+		err = a.inTx(ctx, func(tx many.DBTX) error {
 			if err := a.checkFoodTags(ctx, tx, actor, pairs); err != nil {
 				return err
 			}
@@ -94,7 +95,7 @@ func (a *Actions) foodTagPairs(actor uuid.UUID, in []FoodTag) ([]db.FoodTagPair,
 
 // checkFoodTags reports the pairs whose food the actor cannot see or whose
 // tag is not theirs, as not found.
-func (a *Actions) checkFoodTags(ctx context.Context, tx db.DBTX, actor uuid.UUID, pairs []db.FoodTagPair) error {
+func (a *Actions) checkFoodTags(ctx context.Context, tx many.DBTX, actor uuid.UUID, pairs []db.FoodTagPair) error {
 	foodIDs := make([]uuid.UUID, len(pairs))
 	tagIDs := make([]uuid.UUID, len(pairs))
 	for i, p := range pairs {
@@ -129,16 +130,16 @@ func (a *Actions) checkFoodTags(ctx context.Context, tx db.DBTX, actor uuid.UUID
 
 // ListTags returns a page of the acting user's tags, each with the number
 // of foods it is on.
-func (a *Actions) ListTags(ctx context.Context, actor uuid.UUID, q TagSearch) Result[db.Page[db.TagWithCount]] {
-	return run(ctx, a, "ListTags", func() (db.Page[db.TagWithCount], error) {
+func (a *Actions) ListTags(ctx context.Context, actor uuid.UUID, q TagSearch) Result[many.Page[db.TagWithCount]] {
+	return run(ctx, a, "ListTags", func() (many.Page[db.TagWithCount], error) {
 		if err := acting(actor); err != nil {
-			return db.Page[db.TagWithCount]{}, err
+			return many.Page[db.TagWithCount]{}, err
 		}
 		f := fields{}
 		a.check(f, "", q)
 		if err := f.err(); err != nil {
-			return db.Page[db.TagWithCount]{}, err
+			return many.Page[db.TagWithCount]{}, err
 		}
-		return db.ListTags(ctx, a.pool, db.TagFilter{OwnerID: actor, NameContains: q.NameContains, After: db.Cursor(q.After), Limit: q.Limit})
+		return db.ListTags(ctx, a.pool, db.TagFilter{OwnerID: actor, NameContains: orNil(q.NameContains), After: many.Cursor(q.After), Limit: q.Limit})
 	})
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/larderhq/larder/db"
+	"github.com/larderhq/larder/many"
 )
 
 // NewUser is an account to register.
@@ -42,8 +43,8 @@ func (a *Actions) RegisterUsers(ctx context.Context, in []NewUser) Result[[]db.U
 			rows[i] = db.NewUser{Email: u.Email, DisplayName: u.DisplayName}
 		}
 		users, err := db.InsertUsers(ctx, a.pool, rows)
-		if e, ok := conflictAt(err, "users_email_key", len(in),
-			func(i int) string { return in[i].Email }, func(i int) string { return path("users", i, "email") }); ok {
+		if e, ok := a.conflictAt(ctx, err, "users_email_key", len(in), func(i int) string { return in[i].Email },
+			func(i int) string { return path("users", i, "email") }, a.emailsTaken); ok {
 			return nil, e
 		}
 		return users, err
@@ -64,17 +65,17 @@ func (a *Actions) UpdateProfile(ctx context.Context, actor uuid.UUID, in Profile
 		}
 		patch := db.UserPatch{ID: actor}
 		if in.Email != nil {
-			patch.Email = db.Set(*in.Email)
+			patch.Email = many.Set(*in.Email)
 		}
 		if in.DisplayName != nil {
-			patch.DisplayName = db.Set(*in.DisplayName)
+			patch.DisplayName = many.Set(*in.DisplayName)
 		}
-		user, err := db.First(db.UpdateUsers(ctx, a.pool, []db.UserPatch{patch}))
-		if errors.Is(err, db.ErrNotFound) {
+		user, err := many.First(db.UpdateUsers(ctx, a.pool, []db.UserPatch{patch}))
+		if errors.Is(err, many.ErrNotFound) {
 			return db.User{}, notFound("user not found")
 		}
-		if e, ok := conflictAt(err, "users_email_key", 1,
-			func(int) string { return *in.Email }, func(int) string { return "email" }); ok {
+		if e, ok := a.conflictAt(ctx, err, "users_email_key", 1, func(int) string { return *in.Email },
+			func(int) string { return "email" }, a.emailsTaken); ok {
 			return db.User{}, e
 		}
 		return user, err
@@ -84,16 +85,26 @@ func (a *Actions) UpdateProfile(ctx context.Context, actor uuid.UUID, in Profile
 // DeleteAccount deletes the acting user and everything they own: foods,
 // tags, pantry, recipes, journal, generations, all or nothing. It is the
 // one action whose work grows with its data (an account's size), in
-// statements of at most db.ChunkSize rows each (db.DeleteUsers).
+// statements of at most many.ChunkSize rows each (db.DeleteUsers).
 func (a *Actions) DeleteAccount(ctx context.Context, actor uuid.UUID) Result[db.User] {
 	return run(ctx, a, "DeleteAccount", func() (db.User, error) {
 		if err := acting(actor); err != nil {
 			return db.User{}, err
 		}
-		user, err := db.First(db.DeleteUsers(ctx, a.pool, []uuid.UUID{actor}))
-		if errors.Is(err, db.ErrNotFound) {
+		user, err := many.First(db.DeleteUsers(ctx, a.pool, []uuid.UUID{actor}))
+		if errors.Is(err, many.ErrNotFound) {
 			return db.User{}, notFound("user not found")
 		}
 		return user, err
 	})
+}
+
+// emailsTaken reads which of the emails accounts have, for conflictAt.
+func (a *Actions) emailsTaken(ctx context.Context, emails []string) ([]string, error) {
+	users, err := db.SelectUsersByEmail(ctx, a.pool, emails)
+	taken := make([]string, len(users))
+	for i, u := range users {
+		taken[i] = u.Email
+	}
+	return taken, err
 }

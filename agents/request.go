@@ -12,6 +12,7 @@ import (
 
 	"github.com/larderhq/larder/db"
 	"github.com/larderhq/larder/jobs"
+	"github.com/larderhq/larder/many"
 )
 
 // The jobs that run generations.
@@ -44,7 +45,7 @@ var ErrInvalidInput = errors.New("invalid generation input")
 // returns the generations in input order at once; a worker carries them
 // out. An input that breaks its validate rules is ErrInvalidInput, and
 // nothing is written.
-func Request[In, Out any](ctx context.Context, dbtx db.DBTX, a *Agent[In, Out], owner uuid.UUID, inputs []In) ([]db.Generation, error) {
+func Request[In, Out any](ctx context.Context, dbtx many.DBTX, a *Agent[In, Out], owner uuid.UUID, inputs []In) ([]db.Generation, error) {
 	if a.err != nil {
 		return nil, a.err
 	}
@@ -71,14 +72,14 @@ func Request[In, Out any](ctx context.Context, dbtx db.DBTX, a *Agent[In, Out], 
 		batch[i] = job
 	}
 	var out []db.Generation
-	err := db.WithTx(ctx, dbtx, func(tx pgx.Tx) error {
+	err := many.WithTx(ctx, dbtx, func(tx pgx.Tx) error {
 		enqueued, err := client.EnqueueMany(ctx, tx, batch...)
 		if err != nil {
 			return err
 		}
 		rows := make([]db.NewGeneration, len(inputs))
 		for i := range rows {
-			rows[i] = db.NewGeneration{OwnerID: owner, Agent: a.spec.Name, Input: raw[i], JobID: enqueued[i].ID}
+			rows[i] = db.NewGeneration{OwnerID: owner, Agent: a.spec.Name, Input: raw[i], JobID: &enqueued[i].ID}
 		}
 		out, err = db.InsertGenerations(ctx, tx, rows)
 		return err

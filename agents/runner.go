@@ -10,12 +10,13 @@ import (
 
 	"github.com/larderhq/larder/db"
 	"github.com/larderhq/larder/jobs"
+	"github.com/larderhq/larder/many"
 )
 
 // Runner carries out generations in a worker: register its jobs with
 // RegisterJobs and run the Queue.
 type Runner struct {
-	pool   db.DBTX
+	pool   many.DBTX
 	model  Model // nil: none configured, and generations fail with ErrNoModel
 	agents map[string]definition
 	log    *slog.Logger
@@ -31,7 +32,7 @@ func WithLogger(log *slog.Logger) RunnerOption { return func(r *Runner) { r.log 
 // in pool with model (nil when none is configured: their generations then
 // fail with ErrNoModel). An agent whose definition is broken, or two of
 // one name, is an error.
-func NewRunner(pool db.DBTX, model Model, agents []Definition, opts ...RunnerOption) (*Runner, error) {
+func NewRunner(pool many.DBTX, model Model, agents []Definition, opts ...RunnerOption) (*Runner, error) {
 	if v := reflect.ValueOf(model); model != nil && v.Kind() == reflect.Pointer && v.IsNil() {
 		model = nil // a nil *ChatModel is no model, not one that panics
 	}
@@ -133,7 +134,8 @@ func (r *Runner) generate(ctx context.Context, def definition, g db.Generation) 
 		res.PromptTokens += int32(min(max(reply.PromptTokens, 0), 1<<24))
 		res.CompletionTokens += int32(min(max(reply.CompletionTokens, 0), 1<<24))
 		if reply.Model != "" {
-			res.Model = clip(reply.Model)
+			model := clip(reply.Model)
+			res.Model = &model
 		}
 		if err != nil {
 			return res, err
@@ -188,9 +190,12 @@ func (r *Runner) finish(g db.Generation, status db.GenerationStatus, res db.Gene
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	_, err := db.FinishGenerations(ctx, r.pool, g.OwnerID, []db.GenerationOutcome{
-		{ID: g.ID, Attempt: g.Attempts, Status: status, Result: res, Error: clip(reason)},
-	})
+	outcome := db.GenerationOutcome{ID: g.ID, Attempt: g.Attempts, Status: status, GenerationResult: res}
+	if reason != "" {
+		why := clip(reason)
+		outcome.Error = &why
+	}
+	_, err := db.FinishGenerations(ctx, r.pool, g.OwnerID, []db.GenerationOutcome{outcome})
 	if err != nil {
 		r.log.Error("recording a generation's outcome failed", "generation", g.ID, "status", status, "error", err)
 	}

@@ -11,7 +11,13 @@ import (
 	"time"
 
 	"github.com/larderhq/larder/db/dbsqlc"
+	"github.com/larderhq/larder/many"
 )
+
+// failJobs wraps an error of the queue's statements with the operation.
+func failJobs(op string, err error) error {
+	return fmt.Errorf("%s jobs: %w", op, many.MapError(err))
+}
 
 // The queue's operations on the jobs table, for package jobs: enqueue,
 // fetch, finish, lease renewal, rescue, cancellation, pruning, counts.
@@ -34,7 +40,7 @@ const enqueueRetries = 3
 // unique key that a pending, running or completed job of its kind holds is
 // not written: its element reports that job, Duplicate. Results are in
 // input order.
-func EnqueueJobs(ctx context.Context, dbtx DBTX, in []NewJob) ([]EnqueuedJob, error) {
+func EnqueueJobs(ctx context.Context, dbtx many.DBTX, in []NewJob) ([]EnqueuedJob, error) {
 	out := make([]EnqueuedJob, len(in))
 	todo := make([]int, len(in)) // indexes of in still to enqueue
 	for i := range todo {
@@ -55,21 +61,18 @@ func EnqueueJobs(ctx context.Context, dbtx DBTX, in []NewJob) ([]EnqueuedJob, er
 // enqueueRound inserts the jobs in[todo], fills their results in out, and
 // returns the indexes of unique jobs that found no holder after all (it
 // finished meanwhile): those go round again.
-func enqueueRound(ctx context.Context, dbtx DBTX, in []NewJob, todo []int, out []EnqueuedJob) ([]int, error) {
+func enqueueRound(ctx context.Context, dbtx many.DBTX, in []NewJob, todo []int, out []EnqueuedJob) ([]int, error) {
 	batch := make([]NewJob, len(todo))
 	for k, i := range todo {
 		batch[k] = in[i]
 	}
-	rows, err := inChunks(ctx, dbtx, len(batch), func(qs *dbsqlc.Queries, lo, hi int) ([]dbsqlc.EnqueueJobsRow, error) {
-		// The insert and the enqueue take the same arrays.
-		return call(ctx, qs, (*dbsqlc.Queries).EnqueueJobs, dbsqlc.EnqueueJobsParams(packNewJobs(batch[lo:hi])), hi-lo)
-	})
+	rows, err := InsertUniqueJobs(ctx, dbtx, batch)
 	if err != nil {
-		return nil, jobs.fail("enqueue", err)
+		return nil, err
 	}
 	// Inserted rows keep input order (ids ascend with it); a unique job
 	// whose row is not next in line was skipped for its holder.
-	slices.SortFunc(rows, func(a, b dbsqlc.EnqueueJobsRow) int { return cmp.Compare(a.ID, b.ID) })
+	slices.SortFunc(rows, func(a, b dbsqlc.InsertUniqueJobsRow) int { return cmp.Compare(a.ID, b.ID) })
 	var skipped []int
 	next := 0
 	for k, j := range batch {
@@ -88,23 +91,22 @@ func enqueueRound(ctx context.Context, dbtx DBTX, in []NewJob, todo []int, out [
 
 // holders reads the jobs holding the unique keys of in[skipped] into out,
 // and returns the indexes whose key no job holds any more.
-func holders(ctx context.Context, dbtx DBTX, in []NewJob, skipped []int, out []EnqueuedJob) ([]int, error) {
-	p := dbsqlc.SelectUniqueJobsParams{Kinds: make([]string, len(skipped)), UniqueKeys: make([]string, len(skipped))}
+func holders(ctx context.Context, dbtx many.DBTX, in []NewJob, skipped []int, out []EnqueuedJob) ([]int, error) {
+	keys := make([]JobKey, len(skipped))
 	for k, i := range skipped {
-		p.Kinds[k], p.UniqueKeys[k] = in[i].Kind, in[i].UniqueKey
+		keys[k] = JobKey{Kind: in[i].Kind, UniqueKey: in[i].UniqueKey}
 	}
-	found, err := dbsqlc.New(dbtx).SelectUniqueJobs(ctx, p)
+	found, err := SelectUniqueJobs(ctx, dbtx, keys)
 	if err != nil {
-		return nil, jobs.fail("enqueue", err)
+		return nil, err
 	}
-	type uniqueKey struct{ kind, key string }
-	byKey := make(map[uniqueKey]int64, len(found))
+	byKey := make(map[JobKey]int64, len(found))
 	for _, f := range found {
-		byKey[uniqueKey{f.Kind, deref(f.UniqueKey)}] = f.ID
+		byKey[JobKey{Kind: f.Kind, UniqueKey: deref(f.UniqueKey)}] = f.ID
 	}
 	var again []int
 	for _, i := range skipped {
-		id, ok := byKey[uniqueKey{in[i].Kind, in[i].UniqueKey}]
+		id, ok := byKey[JobKey{Kind: in[i].Kind, UniqueKey: in[i].UniqueKey}]
 		if !ok {
 			again = append(again, i)
 			continue
@@ -121,7 +123,7 @@ type FetchedJob = dbsqlc.FetchJobsRow
 // (those worker has handlers for) for worker, with a lease of the given
 // length, and returns them highest priority first, then oldest. Jobs of
 // other kinds are left to other workers.
-func FetchJobs(ctx context.Context, dbtx DBTX, queue, worker string, kinds []string, limit int, lease time.Duration) ([]FetchedJob, error) {
+func FetchJobs(ctx context.Context, dbtx many.DBTX, queue, worker string, kinds []string, limit int, lease time.Duration) ([]FetchedJob, error) {
 	if limit <= 0 || len(kinds) == 0 {
 		return []FetchedJob{}, nil
 	}
@@ -129,7 +131,7 @@ func FetchJobs(ctx context.Context, dbtx DBTX, queue, worker string, kinds []str
 		Queue: queue, Kinds: kinds, RowLimit: int32(limit), Worker: worker, LeaseMs: int32(lease.Milliseconds()),
 	})
 	if err != nil {
-		return nil, jobs.fail("fetch", err)
+		return nil, failJobs("fetch", err)
 	}
 	slices.SortFunc(rows, func(a, b FetchedJob) int {
 		return cmp.Or(cmp.Compare(a.Priority, b.Priority), a.RunAt.Compare(b.RunAt), cmp.Compare(a.ID, b.ID))
@@ -152,25 +154,21 @@ var ErrBadOutcome = errors.New("a run ends completed, pending, cancelled or disc
 
 // FinishJobs records how runs ended and returns the ids it recorded (those
 // still held by the run that ended).
-func FinishJobs(ctx context.Context, dbtx DBTX, in []JobOutcome) ([]int64, error) {
+func FinishJobs(ctx context.Context, dbtx many.DBTX, in []JobOutcome) ([]int64, error) {
 	sorted := slices.Clone(in) // in id order, the lock order of every batch write
 	slices.SortFunc(sorted, func(a, b JobOutcome) int { return cmp.Compare(a.ID, b.ID) })
 	for _, o := range sorted {
 		if o.State == JobStateRunning || o.State == "" {
-			return nil, jobs.fail("finish", fmt.Errorf("%w: job %d: %q", ErrBadOutcome, o.ID, o.State))
+			return nil, failJobs("finish", fmt.Errorf("%w: job %d: %q", ErrBadOutcome, o.ID, o.State))
 		}
 	}
-	ids, err := inChunks(ctx, dbtx, len(sorted), func(qs *dbsqlc.Queries, lo, hi int) ([]int64, error) {
-		p, err := packOutcomes(sorted[lo:hi])
+	return many.Run(ctx, dbtx, "finish", "jobs", sorted, nil, func(ctx context.Context, dbtx many.DBTX, chunk []JobOutcome) ([]int64, error) {
+		p, err := packOutcomes(chunk)
 		if err != nil {
 			return nil, err
 		}
-		return call(ctx, qs, (*dbsqlc.Queries).FinishJobs, p, hi-lo)
+		return dbsqlc.New(dbtx).FinishJobs(ctx, p)
 	})
-	if err != nil {
-		return nil, jobs.fail("finish", err)
-	}
-	return ids, nil
 }
 
 // packOutcomes encodes outcomes as FinishJobs takes them: ids, and an
@@ -190,7 +188,7 @@ func packOutcomes(in []JobOutcome) (dbsqlc.FinishJobsParams, error) {
 		byID[strconv.FormatInt(o.ID, 10)] = outcome{o.Attempt, o.State, o.Delay.Milliseconds(), o.Snoozed, o.Error}
 	}
 	raw, err := json.Marshal(byID)
-	return dbsqlc.FinishJobsParams{Ids: ids, Outcomes: raw}, err
+	return dbsqlc.FinishJobsParams{IDs: ids, Outcomes: raw}, err
 }
 
 // LeaseRenewal is a running job whose lease a worker extended.
@@ -198,13 +196,13 @@ type LeaseRenewal = dbsqlc.RenewJobLeasesRow
 
 // RenewJobLeases extends the leases of worker's running jobs by lease; a
 // job missing from the result is no longer the worker's.
-func RenewJobLeases(ctx context.Context, dbtx DBTX, worker string, ids []int64, lease time.Duration) ([]LeaseRenewal, error) {
+func RenewJobLeases(ctx context.Context, dbtx many.DBTX, worker string, ids []int64, lease time.Duration) ([]LeaseRenewal, error) {
 	if len(ids) == 0 {
 		return []LeaseRenewal{}, nil
 	}
-	rows, err := dbsqlc.New(dbtx).RenewJobLeases(ctx, dbsqlc.RenewJobLeasesParams{Ids: ids, Worker: worker, LeaseMs: int32(lease.Milliseconds())})
+	rows, err := dbsqlc.New(dbtx).RenewJobLeases(ctx, dbsqlc.RenewJobLeasesParams{IDs: ids, Worker: worker, LeaseMs: int32(lease.Milliseconds())})
 	if err != nil {
-		return nil, jobs.fail("renew leases of", err)
+		return nil, failJobs("renew leases of", err)
 	}
 	return rows, nil
 }
@@ -214,10 +212,10 @@ type RescuedJob = dbsqlc.RescueJobsRow
 
 // RescueJobs puts back up to limit running jobs whose lease expired: to
 // pending, or discarded when out of attempts, or cancelled when asked.
-func RescueJobs(ctx context.Context, dbtx DBTX, limit int) ([]RescuedJob, error) {
+func RescueJobs(ctx context.Context, dbtx many.DBTX, limit int) ([]RescuedJob, error) {
 	rows, err := dbsqlc.New(dbtx).RescueJobs(ctx, int32(limit))
 	if err != nil {
-		return nil, jobs.fail("rescue", err)
+		return nil, failJobs("rescue", err)
 	}
 	return rows, nil
 }
@@ -228,23 +226,23 @@ type CancelledJob = dbsqlc.CancelJobsRow
 
 // CancelJobs cancels pending jobs and asks the workers of running ones to
 // stop them; finished jobs are left out of the result.
-func CancelJobs(ctx context.Context, dbtx DBTX, ids []int64) ([]CancelledJob, error) {
+func CancelJobs(ctx context.Context, dbtx many.DBTX, ids []int64) ([]CancelledJob, error) {
 	if len(ids) == 0 {
 		return []CancelledJob{}, nil
 	}
 	rows, err := dbsqlc.New(dbtx).CancelJobs(ctx, ids)
 	if err != nil {
-		return nil, jobs.fail("cancel", err)
+		return nil, failJobs("cancel", err)
 	}
 	return rows, nil
 }
 
 // PruneJobs deletes up to limit jobs that finished before before and
 // returns how many it deleted.
-func PruneJobs(ctx context.Context, dbtx DBTX, before time.Time, limit int) (int, error) {
+func PruneJobs(ctx context.Context, dbtx many.DBTX, before time.Time, limit int) (int, error) {
 	ids, err := dbsqlc.New(dbtx).PruneJobs(ctx, dbsqlc.PruneJobsParams{Before: before, RowLimit: int32(limit)})
 	if err != nil {
-		return 0, jobs.fail("prune", err)
+		return 0, failJobs("prune", err)
 	}
 	return len(ids), nil
 }
@@ -254,10 +252,18 @@ type JobCount = dbsqlc.CountJobsRow
 
 // CountJobs returns how many jobs each queue has in each state (states with
 // none are left out).
-func CountJobs(ctx context.Context, dbtx DBTX) ([]JobCount, error) {
+func CountJobs(ctx context.Context, dbtx many.DBTX) ([]JobCount, error) {
 	rows, err := dbsqlc.New(dbtx).CountJobs(ctx)
 	if err != nil {
-		return nil, jobs.fail("count", err)
+		return nil, failJobs("count", err)
 	}
 	return rows, nil
+}
+
+// deref is what p points to, or "" for nil.
+func deref(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
 }

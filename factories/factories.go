@@ -4,16 +4,20 @@
 //	food := factories.Food().Processed().HighFat().MustCreate(t, pool)
 //	items := factories.PantryItem().ExpiringIn(2).MustCreateMany(t, pool, 10)
 //
-// Every builder has the same verbs:
+// Every builder embeds a Factory (factory.go), which has the verbs, written
+// once for every table:
 //
-//   - traits (Processed, OwnedBy, ExpiringIn, ...) return a changed copy,
-//     so a base builder can be shared and specialised;
 //   - Build returns the insert input without touching the database;
 //   - Create inserts one row and returns it; CreateMany inserts n in one
 //     batch statement through package db's many-first functions, exactly
 //     as production code does;
 //   - MustCreate and MustCreateMany fail the test on error, so test code
 //     stays one line.
+//
+// A table's builder (foods.go, ...) declares only what is its own: its
+// defaults, its traits (Processed, OwnedBy, ExpiringIn, ...), which return
+// a changed copy, so a base builder can be shared and specialised, and its
+// parents.
 //
 // Parents a row needs (a pantry item's user and food) are created on
 // demand unless given (OwnedBy, Of), once per Create or CreateMany call:
@@ -30,16 +34,15 @@ package factories
 
 import (
 	"context"
+	"fmt"
 	"math/rand/v2"
 	"os"
-	"slices"
 	"strconv"
 	"sync/atomic"
-	"testing"
 
-	"github.com/jackc/pgx/v5"
+	"github.com/google/uuid"
 
-	"github.com/larderhq/larder/db"
+	"github.com/larderhq/larder/many"
 )
 
 // seed makes default values reproducible: set LARDER_FACTORY_SEED to replay
@@ -66,50 +69,46 @@ func between(r *rand.Rand, lo, hi float64) float64 {
 	return float64(int((lo+r.Float64()*(hi-lo))*10)) / 10
 }
 
-// inTx runs fn in one transaction on dbtx (a savepoint if dbtx is one), so
-// that a Create call writes its rows and their parents, or nothing.
-func inTx[T any](ctx context.Context, dbtx db.DBTX, fn func(tx db.DBTX) ([]T, error)) ([]T, error) {
-	var rows []T
-	err := db.WithTx(ctx, dbtx, func(tx pgx.Tx) error {
-		var err error
-		rows, err = fn(tx)
-		return err
-	})
-	return rows, err
-}
-
-// must wraps a Create call's results for a Must variant: it fails the test
-// when the call failed.
-func must[T any](t testing.TB) func(T, error) T {
-	return func(v T, err error) T {
-		t.Helper()
-		if err != nil {
-			t.Fatalf("factories: %v", err)
+// parentOf is a parent step: the rows whose id field is zero get one
+// parent, made by create (from the first such row) the first time it is
+// needed; rows given a parent by a trait keep theirs.
+func parentOf[New any](id func(*New) *uuid.UUID, create func(ctx context.Context, tx many.DBTX, row *New) (uuid.UUID, error)) func(context.Context, many.DBTX, []New) error {
+	return func(ctx context.Context, tx many.DBTX, in []New) error {
+		var made uuid.UUID
+		for i := range in {
+			if p := id(&in[i]); *p == uuid.Nil {
+				if made == uuid.Nil {
+					var err error
+					if made, err = create(ctx, tx, &in[i]); err != nil {
+						return err
+					}
+				}
+				*p = made
+			}
 		}
-		return v
+		return nil
 	}
 }
 
-// traits are a builder's changes to a row's defaults, applied in order at
-// build time with the row's random source.
-type traits[T any] []func(*T, *rand.Rand)
-
-// with returns the traits plus f, never sharing the backing array with the
-// builder it came from.
-func (ts traits[T]) with(f func(*T, *rand.Rand)) traits[T] {
-	return append(slices.Clip(ts), f)
+// newUser creates the user a row needs.
+func newUser[New any](ctx context.Context, tx many.DBTX, _ *New) (uuid.UUID, error) {
+	u, err := User().Create(ctx, tx)
+	return u.ID, err
 }
 
-func (ts traits[T]) apply(v *T, r *rand.Rand) {
-	for _, f := range ts {
-		f(v, r)
-	}
-}
+// ptrTo returns a pointer to a copy of v.
+func ptrTo[T any](v T) *T { return &v }
 
-// userOr returns the given user, or creates one.
-func userOr(ctx context.Context, dbtx db.DBTX, given *db.User) (db.User, error) {
-	if given != nil {
-		return *given, nil
+// ean13 returns a valid EAN-13 in the in-store range (prefix 2) for n.
+func ean13(n uint64) string {
+	digits := fmt.Sprintf("2%011d", n%100_000_000_000)
+	sum := 0
+	for i, d := range digits {
+		v := int(d - '0')
+		if i%2 == 1 {
+			v *= 3
+		}
+		sum += v
 	}
-	return User().Create(ctx, dbtx)
+	return fmt.Sprintf("%s%d", digits, (10-sum%10)%10)
 }

@@ -71,9 +71,9 @@ func TestTraitsReturnCopies(t *testing.T) {
 	t.Parallel()
 	base := Food().Named("Base")
 	left, right := base.Branded("Left"), base.Branded("Right")
-	require.Equal(t, "Left", left.Build().Brand)
-	require.Equal(t, "Right", right.Build().Brand)
-	require.Empty(t, base.Build().Brand, "a trait does not change the builder it came from")
+	require.Equal(t, ptrTo("Left"), left.Build().Brand)
+	require.Equal(t, ptrTo("Right"), right.Build().Brand)
+	require.Nil(t, base.Build().Brand, "a trait does not change the builder it came from")
 	require.Equal(t, "Base", left.Build().Name)
 
 	fat := Food().HighFat()
@@ -103,8 +103,8 @@ func TestBuildTouchesNoDatabaseAndLeavesUnknownParentsZero(t *testing.T) {
 
 func TestDefaultsAreDeterministicGivenSeedAndSequence(t *testing.T) {
 	t.Parallel()
-	pick := func(n uint64) foodSample {
-		return Food().HighProtein().pick(rand.New(rand.NewPCG(seed, n)))
+	pick := func(n uint64) db.NewFood {
+		return pickFood(Food().HighProtein().wants)(n, rand.New(rand.NewPCG(seed, n)))
 	}
 	for n := uint64(1); n < 20; n++ {
 		require.Equal(t, pick(n), pick(n))
@@ -117,7 +117,7 @@ func TestUniqueValuesComeFromTheSequence(t *testing.T) {
 	barcodes := map[string]bool{}
 	for range 1000 {
 		emails[User().Build().Email] = true
-		barcodes[Food().WithBarcode().Build().Barcode] = true
+		barcodes[*Food().WithBarcode().Build().Barcode] = true
 	}
 	require.Len(t, emails, 1000)
 	require.Len(t, barcodes, 1000)
@@ -163,7 +163,8 @@ func TestMealEntryTraitsSettleTheTimeWhateverTheirOrder(t *testing.T) {
 
 	recipe := db.Recipe{ID: uuid.New()}
 	entry := MealEntry().OfRecipe(recipe, 2).Build()
-	require.Equal(t, recipe.ID, entry.RecipeID)
-	require.Equal(t, 2.0, entry.Servings)
-	require.Zero(t, entry.Grams)
+	require.Equal(t, &recipe.ID, entry.RecipeID)
+	require.Equal(t, ptrTo(2.0), entry.Servings)
+	require.Nil(t, entry.Grams)
+	require.Nil(t, entry.FoodID)
 }

@@ -1,39 +1,51 @@
 package factories
 
 import (
-	"cmp"
 	"context"
 	"math/rand/v2"
-	"testing"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/larderhq/larder/db"
+	"github.com/larderhq/larder/many"
 )
 
-// MealEntryBuilder builds journal entries: by default a food eaten today
-// at its meal's usual hour, 50 to 300 g of it. The user and the food
-// (theirs) are created on demand, once per Create or CreateMany call,
-// unless given.
+// MealEntryBuilder builds journal entries: grams of a food at a meal
+// today, at the meal's usual hour. The user, and the food (theirs), are
+// created on demand unless given; OfRecipe logs servings of a recipe
+// instead.
 type MealEntryBuilder struct {
-	owner  *db.User
-	food   *db.Food
-	recipe *db.Recipe
-	amount float64 // grams of food, or servings of recipe; 0: a default
-	traits traits[mealSpec]
-}
-
-// mealSpec is an entry being built: the day and the exact time settle
-// eaten_at once every trait has run, whatever their order.
-type mealSpec struct {
-	db.NewMealEntry
-	day time.Time
-	at  *time.Time
+	Factory[db.NewMealEntry, db.MealEntry]
 }
 
 // MealEntry starts a journal entry.
-func MealEntry() MealEntryBuilder { return MealEntryBuilder{} }
+func MealEntry() MealEntryBuilder {
+	return MealEntryBuilder{newFactory(func(_ uint64, r *rand.Rand) db.NewMealEntry {
+		meal := meals[r.IntN(len(meals))]
+		return db.NewMealEntry{Meal: meal, EatenAt: today().Add(mealHours[meal]),
+			MealSource: db.MealSource{Grams: ptrTo(float64(50 + 10*r.IntN(26)))}}
+	}, db.InsertMealEntries).
+		WithParent(parentOf(func(m *db.NewMealEntry) *uuid.UUID { return &m.OwnerID }, newUser)).
+		WithParent(func(ctx context.Context, tx many.DBTX, in []db.NewMealEntry) error {
+			var food *db.Food
+			for i := range in {
+				if m := &in[i]; m.FoodID == nil && m.RecipeID == nil {
+					if food == nil {
+						f, err := Food().OwnedBy(db.User{ID: m.OwnerID}).Create(ctx, tx)
+						if err != nil {
+							return err
+						}
+						food = &f
+					}
+					m.FoodID = &food.ID
+				}
+			}
+			return nil
+		})}
+}
 
-// mealHours are when each meal is eaten unless At says otherwise (UTC).
+// mealHours are the hours entries of each meal are eaten at by default.
 var mealHours = map[db.MealKind]time.Duration{
 	db.MealKindBreakfast: 8 * time.Hour,
 	db.MealKindLunch:     12*time.Hour + 30*time.Minute,
@@ -43,134 +55,50 @@ var mealHours = map[db.MealKind]time.Duration{
 
 var meals = []db.MealKind{db.MealKindBreakfast, db.MealKindLunch, db.MealKindSnack, db.MealKindDinner}
 
-func (b MealEntryBuilder) set(f func(*mealSpec)) MealEntryBuilder {
-	b.traits = b.traits.with(func(m *mealSpec, _ *rand.Rand) { f(m) })
-	return b
+func (b MealEntryBuilder) set(change func(*db.NewMealEntry)) MealEntryBuilder {
+	return MealEntryBuilder{b.Set(change)}
 }
 
 // OwnedBy puts the entry in user's journal.
 func (b MealEntryBuilder) OwnedBy(user db.User) MealEntryBuilder {
-	b.owner = &user
-	return b
+	return b.set(func(m *db.NewMealEntry) { m.OwnerID = user.ID })
 }
 
-// OfFood makes the entry grams of food.
+// OfFood logs grams of food.
 func (b MealEntryBuilder) OfFood(food db.Food, grams float64) MealEntryBuilder {
-	b.food, b.recipe, b.amount = &food, nil, grams
-	return b
+	return b.set(func(m *db.NewMealEntry) { m.MealSource = db.MealSource{FoodID: &food.ID, Grams: &grams} })
 }
 
-// OfRecipe makes the entry servings of recipe.
+// OfRecipe logs servings of recipe.
 func (b MealEntryBuilder) OfRecipe(recipe db.Recipe, servings float64) MealEntryBuilder {
-	b.recipe, b.food, b.amount = &recipe, nil, servings
-	return b
+	return b.set(func(m *db.NewMealEntry) { m.MealSource = db.MealSource{RecipeID: &recipe.ID, Servings: &servings} })
 }
 
-// On sets the day (its date, in UTC) the entry was eaten, at the meal's
-// usual hour.
+// On logs the entry on day, at its meal's hour.
 func (b MealEntryBuilder) On(day time.Time) MealEntryBuilder {
-	return b.set(func(m *mealSpec) { m.day = dateOf(day) })
+	return b.set(func(m *db.NewMealEntry) { m.EatenAt = dateOf(day).Add(hourOf(m.EatenAt)) })
 }
 
-// At sets the exact time the entry was eaten.
+// At logs the entry at t exactly, whatever its meal.
 func (b MealEntryBuilder) At(t time.Time) MealEntryBuilder {
-	return b.set(func(m *mealSpec) { m.at = &t })
+	return b.set(func(m *db.NewMealEntry) { m.EatenAt = t })
 }
 
-// Breakfast makes the entry breakfast.
+// Breakfast, Lunch, Dinner and Snack set the meal, and move the entry to
+// that meal's hour unless At gave it a time of its own.
 func (b MealEntryBuilder) Breakfast() MealEntryBuilder { return b.meal(db.MealKindBreakfast) }
-
-// Lunch makes the entry lunch.
-func (b MealEntryBuilder) Lunch() MealEntryBuilder { return b.meal(db.MealKindLunch) }
-
-// Dinner makes the entry dinner.
-func (b MealEntryBuilder) Dinner() MealEntryBuilder { return b.meal(db.MealKindDinner) }
-
-// Snack makes the entry a snack.
-func (b MealEntryBuilder) Snack() MealEntryBuilder { return b.meal(db.MealKindSnack) }
+func (b MealEntryBuilder) Lunch() MealEntryBuilder     { return b.meal(db.MealKindLunch) }
+func (b MealEntryBuilder) Dinner() MealEntryBuilder    { return b.meal(db.MealKindDinner) }
+func (b MealEntryBuilder) Snack() MealEntryBuilder     { return b.meal(db.MealKindSnack) }
 
 func (b MealEntryBuilder) meal(kind db.MealKind) MealEntryBuilder {
-	return b.set(func(m *mealSpec) { m.Meal = kind })
-}
-
-// Build returns an entry to insert; its owner, food and recipe ids are
-// those given, or zero until Create makes them.
-func (b MealEntryBuilder) Build() db.NewMealEntry {
-	_, r := next()
-	m := mealSpec{day: today()}
-	m.Meal = meals[r.IntN(len(meals))]
-	if b.owner != nil {
-		m.OwnerID = b.owner.ID
-	}
-	switch {
-	case b.recipe != nil:
-		m.RecipeID, m.Servings = b.recipe.ID, cmp.Or(b.amount, 1)
-	default:
-		m.Grams = cmp.Or(b.amount, float64(50+10*r.IntN(26)))
-		if b.food != nil {
-			m.FoodID = b.food.ID
+	return b.set(func(m *db.NewMealEntry) {
+		if hourOf(m.EatenAt) == mealHours[m.Meal] {
+			m.EatenAt = dateOf(m.EatenAt).Add(mealHours[kind])
 		}
-	}
-	b.traits.apply(&m, r)
-	m.EatenAt = m.day.Add(mealHours[m.Meal])
-	if m.at != nil {
-		m.EatenAt = *m.at
-	}
-	return m.NewMealEntry
-}
-
-// BuildMany returns n entries to insert, each built as Build does.
-func (b MealEntryBuilder) BuildMany(n int) []db.NewMealEntry {
-	out := make([]db.NewMealEntry, n)
-	for i := range out {
-		out[i] = b.Build()
-	}
-	return out
-}
-
-// Create inserts one entry (and its parents when not given).
-func (b MealEntryBuilder) Create(ctx context.Context, dbtx db.DBTX) (db.MealEntry, error) {
-	return db.First(b.CreateMany(ctx, dbtx, 1))
-}
-
-// CreateMany inserts n entries in one statement, after creating the user
-// and the food they share when not given (one statement each).
-func (b MealEntryBuilder) CreateMany(ctx context.Context, dbtx db.DBTX, n int) ([]db.MealEntry, error) {
-	return inTx(ctx, dbtx, func(tx db.DBTX) ([]db.MealEntry, error) {
-		owner, err := userOr(ctx, tx, b.owner)
-		if err != nil {
-			return nil, err
-		}
-		var food db.Food
-		if b.recipe == nil {
-			if food, err = foodOr(ctx, tx, b.food, owner); err != nil {
-				return nil, err
-			}
-		}
-		in := b.BuildMany(n)
-		for i := range in {
-			in[i].OwnerID = owner.ID
-			if b.recipe == nil {
-				in[i].FoodID = food.ID
-			}
-		}
-		return db.InsertMealEntries(ctx, tx, in)
+		m.Meal = kind
 	})
 }
 
-// MustCreate is Create that fails the test on error.
-func (b MealEntryBuilder) MustCreate(t testing.TB, dbtx db.DBTX) db.MealEntry {
-	t.Helper()
-	return must[db.MealEntry](t)(b.Create(t.Context(), dbtx))
-}
-
-// MustCreateMany is CreateMany that fails the test on error.
-func (b MealEntryBuilder) MustCreateMany(t testing.TB, dbtx db.DBTX, n int) []db.MealEntry {
-	t.Helper()
-	return must[[]db.MealEntry](t)(b.CreateMany(t.Context(), dbtx, n))
-}
-
-// dateOf is t's date (in t's location) at midnight UTC.
-func dateOf(t time.Time) time.Time {
-	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
-}
+// hourOf is the time of day of t, in UTC.
+func hourOf(t time.Time) time.Duration { return t.UTC().Sub(dateOf(t.UTC())) }

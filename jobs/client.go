@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/larderhq/larder/db"
+	"github.com/larderhq/larder/many"
 )
 
 // Client enqueues, cancels and counts jobs. It holds no connection: every
@@ -26,9 +27,11 @@ func (c *Client) Job(kind string) Builder { return Builder{client: c, job: db.Ne
 // Builder describes one job. Its methods return a changed copy, so a
 // Builder can be shared and varied.
 type Builder struct {
-	client *Client
-	job    db.NewJob
-	err    error // from Payload's marshalling
+	client  *Client
+	job     db.NewJob
+	delay   time.Duration // In's, sent as the job's DelayMs
+	timeout time.Duration // sent as its TimeoutMs
+	err     error         // from Payload's marshalling
 }
 
 // Payload sets the job's payload: v as JSON.
@@ -50,10 +53,10 @@ func (b Builder) Queue(queue string) Builder { b.job.Queue = queue; return b }
 func (b Builder) Priority(p int16) Builder { b.job.Priority = p; return b }
 
 // At schedules the job for t.
-func (b Builder) At(t time.Time) Builder { b.job.RunAt, b.job.Delay = t, 0; return b }
+func (b Builder) At(t time.Time) Builder { b.job.RunAt, b.delay = &t, 0; return b }
 
 // In schedules the job d after it is enqueued, on the database's clock.
-func (b Builder) In(d time.Duration) Builder { b.job.RunAt, b.job.Delay = time.Time{}, d; return b }
+func (b Builder) In(d time.Duration) Builder { b.job.RunAt, b.delay = nil, d; return b }
 
 // MaxAttempts sets how many times the job may run before it is discarded.
 func (b Builder) MaxAttempts(n int32) Builder { b.job.MaxAttempts = n; return b }
@@ -67,11 +70,11 @@ func (b Builder) UniqueBy(key string) Builder { b.job.UniqueKey = key; return b 
 
 // Timeout sets how long a run may take before its context is cancelled
 // and the attempt fails; zero takes the worker's default.
-func (b Builder) Timeout(d time.Duration) Builder { b.job.Timeout = d; return b }
+func (b Builder) Timeout(d time.Duration) Builder { b.timeout = d; return b }
 
 // Enqueue writes the job in dbtx: inside a transaction, it exists only if
 // that transaction commits.
-func (b Builder) Enqueue(ctx context.Context, dbtx db.DBTX) (Enqueued, error) {
+func (b Builder) Enqueue(ctx context.Context, dbtx many.DBTX) (Enqueued, error) {
 	out, err := b.client.EnqueueMany(ctx, dbtx, b)
 	if err != nil {
 		return Enqueued{}, err
@@ -79,16 +82,17 @@ func (b Builder) Enqueue(ctx context.Context, dbtx db.DBTX) (Enqueued, error) {
 	return out[0], nil
 }
 
-// EnqueueMany writes all jobs in one statement (per db.ChunkSize) and
+// EnqueueMany writes all jobs in one statement (per many.ChunkSize) and
 // returns what became of each, in order. A job that breaks a rule is
 // ErrInvalidJob, and nothing is written.
-func (c *Client) EnqueueMany(ctx context.Context, dbtx db.DBTX, jobs ...Builder) ([]Enqueued, error) {
+func (c *Client) EnqueueMany(ctx context.Context, dbtx many.DBTX, jobs ...Builder) ([]Enqueued, error) {
 	in := make([]db.NewJob, len(jobs))
 	for i, b := range jobs {
 		if err := b.check(); err != nil {
 			return nil, fmt.Errorf("enqueue: job %d (%q): %w", i, b.job.Kind, err)
 		}
 		in[i] = b.job
+		in[i].DelayMs, in[i].TimeoutMs = b.delay.Milliseconds(), int32(b.timeout.Milliseconds()) // at most a day: check
 	}
 	return db.EnqueueJobs(ctx, dbtx, in)
 }
@@ -121,10 +125,10 @@ func (b Builder) check() error {
 		return bad("max attempts must be 1 to %d, not %d", maxAttemptsCap, j.MaxAttempts)
 	case utf8.RuneCountInString(j.UniqueKey) > maxUniqueLen:
 		return bad("unique key must be at most %d characters", maxUniqueLen)
-	case j.Timeout < 0 || j.Timeout > maxTimeout:
+	case b.timeout < 0 || b.timeout > maxTimeout:
 		return bad("timeout must be at most %v", maxTimeout)
-	case j.Delay < 0:
-		return bad("In needs a delay of zero or more, not %v", j.Delay)
+	case b.delay < 0:
+		return bad("In needs a delay of zero or more, not %v", b.delay)
 	}
 	return nil
 }
@@ -132,11 +136,11 @@ func (b Builder) check() error {
 // Cancel cancels jobs: a pending one at once; a running one is asked to
 // stop, and its worker cancels the run's context and records it
 // cancelled. It returns the jobs it reached (finished ones are left out).
-func (c *Client) Cancel(ctx context.Context, dbtx db.DBTX, ids ...int64) ([]db.CancelledJob, error) {
+func (c *Client) Cancel(ctx context.Context, dbtx many.DBTX, ids ...int64) ([]db.CancelledJob, error) {
 	return db.CancelJobs(ctx, dbtx, ids)
 }
 
 // Counts returns how many jobs each queue has in each state.
-func (c *Client) Counts(ctx context.Context, dbtx db.DBTX) ([]db.JobCount, error) {
+func (c *Client) Counts(ctx context.Context, dbtx many.DBTX) ([]db.JobCount, error) {
 	return db.CountJobs(ctx, dbtx)
 }

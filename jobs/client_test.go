@@ -14,15 +14,15 @@ func TestBuilderMethodsReturnChangedCopies(t *testing.T) {
 		t.Errorf("the base changed: %+v", base.job)
 	}
 	j := varied.job
-	if j.Queue != "mail" || j.Priority != 2 || j.MaxAttempts != 3 || j.UniqueKey != "k" || j.Timeout != time.Second || j.Delay != time.Minute {
-		t.Errorf("varied: %+v", j)
+	if j.Queue != "mail" || j.Priority != 2 || j.MaxAttempts != 3 || j.UniqueKey != "k" || varied.timeout != time.Second || varied.delay != time.Minute {
+		t.Errorf("varied: %+v", varied)
 	}
 	at := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
-	if j := varied.At(at).job; !j.RunAt.Equal(at) || j.Delay != 0 {
-		t.Errorf("At after In: %+v", j)
+	if b := varied.At(at); b.job.RunAt == nil || !b.job.RunAt.Equal(at) || b.delay != 0 {
+		t.Errorf("At after In: %+v", b)
 	}
-	if j := varied.At(at).In(time.Second).job; !j.RunAt.IsZero() || j.Delay != time.Second {
-		t.Errorf("In after At: %+v", j)
+	if b := varied.At(at).In(time.Second); b.job.RunAt != nil || b.delay != time.Second {
+		t.Errorf("In after At: %+v", b)
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/larderhq/larder/db"
+	"github.com/larderhq/larder/many"
 )
 
 // maintain runs the queue's upkeep until ctx ends: rescuing jobs of dead
@@ -110,7 +111,7 @@ func (w *Worker) enqueuePeriodic(ctx context.Context) {
 	for name := range w.periodic {
 		names = append(names, name)
 	}
-	err := db.WithTx(ctx, w.pool, func(tx pgx.Tx) error {
+	err := many.WithTx(ctx, w.pool, func(tx pgx.Tx) error {
 		due, err := db.ClaimDueJobSchedules(ctx, tx, names)
 		if err != nil || len(due) == 0 {
 			return err

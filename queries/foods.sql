@@ -1,31 +1,35 @@
 -- name: InsertFoods :many
--- Amounts travel as numeric[], in binary: db/numeric.go writes a float64's
+-- many: insert NewFood
+-- Amounts travel as numeric[], in binary: package many writes a float64's
 -- shortest decimal digits, as a bulk load's COPY does, and PostgreSQL
 -- converts nothing per value (a float8[] cost it a float8 -> numeric
--- conversion each); the numeric columns round them. A nil owner id is the
--- shared catalog; an empty brand or barcode is NULL.
+-- conversion each); the numeric columns round them. A NULL owner is the
+-- shared catalog.
 INSERT INTO foods (
     id, owner_id, name, brand, barcode, kind, category,
     energy_kcal, protein_g, fat_g, carbs_g, fiber_g, sugar_g, sodium_mg
 )
-SELECT unnest(@ids::uuid[]),
-       nullif(unnest(@owner_ids::uuid[]), '00000000-0000-0000-0000-000000000000'),
-       unnest(@names::text[]),
-       nullif(unnest(@brands::text[]), ''),
-       nullif(unnest(@barcodes::text[]), ''),
-       unnest(@kinds::text[])::food_kind,
-       unnest(@categories::text[])::food_category,
-       unnest(@energy_kcals::numeric[]),
-       unnest(@protein_gs::numeric[]),
-       unnest(@fat_gs::numeric[]),
-       unnest(@carbs_gs::numeric[]),
-       unnest(@fiber_gs::numeric[]),
-       unnest(@sugar_gs::numeric[]),
-       unnest(@sodium_mgs::numeric[])
+SELECT unnest(@id::uuid[]),
+       unnest(sqlc.narg(owner_id)::uuid[]),
+       unnest(@name::text[]),
+       unnest(sqlc.narg(brand)::text[]),
+       unnest(sqlc.narg(barcode)::text[]),
+       unnest(@kind::text[])::food_kind,
+       unnest(@category::text[])::food_category,
+       unnest(@energy_kcal::numeric[]),
+       unnest(@protein_g::numeric[]),
+       unnest(@fat_g::numeric[]),
+       unnest(@carbs_g::numeric[]),
+       unnest(@fiber_g::numeric[]),
+       unnest(@sugar_g::numeric[]),
+       unnest(@sodium_mg::numeric[])
 RETURNING *;
 
 -- name: CopyFoods :copyfrom
--- The bulk load: COPY, nothing returned (see db.CopyFoods).
+-- many: copy NewFood
+-- The bulk load, for loads that need no rows returned: within a few
+-- percent of pgx CopyFrom (docs/BENCHMARKS.md). Constraint violations
+-- abort the whole load.
 INSERT INTO foods (
     id, owner_id, name, brand, barcode, kind, category,
     energy_kcal, protein_g, fat_g, carbs_g, fiber_g, sugar_g, sodium_mg
@@ -39,40 +43,42 @@ INSERT INTO foods (
 -- each sees what the one before it added.
 SELECT pg_advisory_xact_lock(hashtext('larder.catalog-import'));
 
--- name: ImportCatalogFoods :many
--- InsertFoods (the same parameters), but a food the shared catalog has
--- already (the same name and brand, regardless of case) is skipped: an
--- import can run again. Run it after LockCatalogImports, in one
--- transaction.
+-- name: InsertCatalogFoods :many
+-- many: insert NewFood
+-- InsertFoods into the shared catalog (the owner is not sent on), but a
+-- food the catalog has already (the same name and brand, regardless of
+-- case) is skipped: an import can run again. Run it after
+-- LockCatalogImports, in one transaction.
 INSERT INTO foods (
     id, owner_id, name, brand, barcode, kind, category,
     energy_kcal, protein_g, fat_g, carbs_g, fiber_g, sugar_g, sodium_mg
 )
-SELECT i.id, NULL, i.name, nullif(i.brand, ''), nullif(i.barcode, ''), i.kind::food_kind, i.category::food_category,
+SELECT i.id, NULL, i.name, i.brand, i.barcode, i.kind, i.category,
        i.energy_kcal, i.protein_g, i.fat_g, i.carbs_g, i.fiber_g, i.sugar_g, i.sodium_mg
 FROM (
-    SELECT unnest(@ids::uuid[]) AS id,
-           unnest(@owner_ids::uuid[]) AS owner_id,
-           unnest(@names::text[]) AS name,
-           unnest(@brands::text[]) AS brand,
-           unnest(@barcodes::text[]) AS barcode,
-           unnest(@kinds::text[]) AS kind,
-           unnest(@categories::text[]) AS category,
-           unnest(@energy_kcals::numeric[]) AS energy_kcal,
-           unnest(@protein_gs::numeric[]) AS protein_g,
-           unnest(@fat_gs::numeric[]) AS fat_g,
-           unnest(@carbs_gs::numeric[]) AS carbs_g,
-           unnest(@fiber_gs::numeric[]) AS fiber_g,
-           unnest(@sugar_gs::numeric[]) AS sugar_g,
-           unnest(@sodium_mgs::numeric[]) AS sodium_mg
+    SELECT unnest(@id::uuid[]) AS id,
+           unnest(sqlc.narg(owner_id)::uuid[]) AS owner_id,
+           unnest(@name::text[]) AS name,
+           unnest(sqlc.narg(brand)::text[]) AS brand,
+           unnest(sqlc.narg(barcode)::text[]) AS barcode,
+           unnest(@kind::text[])::food_kind AS kind,
+           unnest(@category::text[])::food_category AS category,
+           unnest(@energy_kcal::numeric[]) AS energy_kcal,
+           unnest(@protein_g::numeric[]) AS protein_g,
+           unnest(@fat_g::numeric[]) AS fat_g,
+           unnest(@carbs_g::numeric[]) AS carbs_g,
+           unnest(@fiber_g::numeric[]) AS fiber_g,
+           unnest(@sugar_g::numeric[]) AS sugar_g,
+           unnest(@sodium_mg::numeric[]) AS sodium_mg
 ) AS i
 WHERE NOT EXISTS (
     SELECT 1 FROM foods AS f
-    WHERE f.owner_id IS NULL AND lower(f.name) = lower(i.name) AND lower(coalesce(f.brand, '')) = lower(i.brand)
+    WHERE f.owner_id IS NULL AND lower(f.name) = lower(i.name) AND lower(coalesce(f.brand, '')) = lower(coalesce(i.brand, ''))
 )
 RETURNING *;
 
 -- name: SelectFoods :many
+-- many: select
 -- Foods visible to a viewer: the viewer's own and the shared catalog. A
 -- NULL viewer sees only the shared catalog.
 SELECT * FROM foods
@@ -89,7 +95,9 @@ WHERE barcode = ANY(@barcodes::text[])
 ORDER BY barcode, owner_id NULLS LAST;
 
 -- name: ListFoods :many
--- Optional filters are NULL when unused. The name filter escapes LIKE's
+-- many: list FoodFilter
+-- Foods visible to a viewer (see SelectFoods), oldest first. Optional
+-- filters are NULL when unused. The name filter escapes LIKE's
 -- wildcards so user input matches literally, and can use the trigram index.
 SELECT * FROM foods
 WHERE (owner_id IS NULL OR owner_id = sqlc.narg(viewer_id)::uuid)
@@ -104,30 +112,33 @@ ORDER BY created_at, id
 LIMIT @row_limit;
 
 -- name: UpdateFoods :many
--- Each set_x array says whether row i changes column x. Only rows of the
--- given owner change (a NULL owner is the shared catalog). Rows are locked in
--- id order so that concurrent batches over overlapping ids cannot deadlock;
--- the input joins the table there, once (db/README.md, "Lock order").
+-- many: update FoodPatch
+-- Each set_x array says whether row i changes column x (set_nutrients all
+-- seven); a NULL brand or barcode clears it. An enum not set is '', which
+-- nullif keeps from its cast. Only rows of the given owner
+-- change (a NULL owner is the shared catalog). Rows are locked in id order
+-- so that concurrent batches over overlapping ids cannot deadlock; the
+-- input joins the table there, once (db/README.md, "Lock order").
 WITH input AS (
-    SELECT unnest(@ids::uuid[]) AS id,
-           unnest(@set_names::bool[]) AS set_name,
-           unnest(@names::text[]) AS name,
-           unnest(@set_brands::bool[]) AS set_brand,
-           unnest(@brands::text[]) AS brand,
-           unnest(@set_barcodes::bool[]) AS set_barcode,
-           unnest(@barcodes::text[]) AS barcode,
-           unnest(@set_kinds::bool[]) AS set_kind,
-           unnest(@kinds::text[]) AS kind,
-           unnest(@set_categories::bool[]) AS set_category,
-           unnest(@categories::text[]) AS category,
+    SELECT unnest(@id::uuid[]) AS id,
+           unnest(@set_name::bool[]) AS set_name,
+           unnest(@name::text[]) AS name,
+           unnest(@set_brand::bool[]) AS set_brand,
+           unnest(sqlc.narg(brand)::text[]) AS brand,
+           unnest(@set_barcode::bool[]) AS set_barcode,
+           unnest(sqlc.narg(barcode)::text[]) AS barcode,
+           unnest(@set_kind::bool[]) AS set_kind,
+           nullif(unnest(@kind::text[]), '')::food_kind AS kind,
+           unnest(@set_category::bool[]) AS set_category,
+           nullif(unnest(@category::text[]), '')::food_category AS category,
            unnest(@set_nutrients::bool[]) AS set_nutrients,
-           unnest(@energy_kcals::numeric[]) AS energy_kcal,
-           unnest(@protein_gs::numeric[]) AS protein_g,
-           unnest(@fat_gs::numeric[]) AS fat_g,
-           unnest(@carbs_gs::numeric[]) AS carbs_g,
-           unnest(@fiber_gs::numeric[]) AS fiber_g,
-           unnest(@sugar_gs::numeric[]) AS sugar_g,
-           unnest(@sodium_mgs::numeric[]) AS sodium_mg
+           unnest(@energy_kcal::numeric[]) AS energy_kcal,
+           unnest(@protein_g::numeric[]) AS protein_g,
+           unnest(@fat_g::numeric[]) AS fat_g,
+           unnest(@carbs_g::numeric[]) AS carbs_g,
+           unnest(@fiber_g::numeric[]) AS fiber_g,
+           unnest(@sugar_g::numeric[]) AS sugar_g,
+           unnest(@sodium_mg::numeric[]) AS sodium_mg
 ), locked AS (
     SELECT input.* FROM input JOIN foods ON foods.id = input.id
     WHERE foods.owner_id IS NOT DISTINCT FROM sqlc.narg(owner_id)::uuid
@@ -136,10 +147,10 @@ WITH input AS (
 )
 UPDATE foods AS f SET
     name        = CASE WHEN i.set_name THEN i.name ELSE f.name END,
-    brand       = CASE WHEN i.set_brand THEN nullif(i.brand, '') ELSE f.brand END,
-    barcode     = CASE WHEN i.set_barcode THEN nullif(i.barcode, '') ELSE f.barcode END,
-    kind        = CASE WHEN i.set_kind THEN i.kind::food_kind ELSE f.kind END,
-    category    = CASE WHEN i.set_category THEN i.category::food_category ELSE f.category END,
+    brand       = CASE WHEN i.set_brand THEN i.brand ELSE f.brand END,
+    barcode     = CASE WHEN i.set_barcode THEN i.barcode ELSE f.barcode END,
+    kind        = CASE WHEN i.set_kind THEN i.kind ELSE f.kind END,
+    category    = CASE WHEN i.set_category THEN i.category ELSE f.category END,
     energy_kcal = CASE WHEN i.set_nutrients THEN i.energy_kcal ELSE f.energy_kcal END,
     protein_g   = CASE WHEN i.set_nutrients THEN i.protein_g ELSE f.protein_g END,
     fat_g       = CASE WHEN i.set_nutrients THEN i.fat_g ELSE f.fat_g END,
@@ -153,7 +164,10 @@ WHERE f.id = i.id
 RETURNING f.*;
 
 -- name: DeleteFoods :many
--- Only rows of the given owner go (a NULL owner is the shared catalog).
+-- many: delete
+-- Only rows of the given owner go (a NULL owner is the shared catalog). A
+-- food that a recipe or the journal uses is not deleted:
+-- many.ErrForeignKeyViolation, at commit.
 WITH locked AS (
     SELECT foods.id FROM foods
     WHERE foods.id = ANY(@ids::uuid[])
@@ -164,3 +178,11 @@ WITH locked AS (
 DELETE FROM foods AS f
 WHERE f.id = ANY(ARRAY(SELECT locked.id FROM locked))
 RETURNING f.*;
+
+-- name: SelectFoodsInUse :many
+-- Of the given foods, those that a recipe or the journal refers to: what
+-- keeps a delete of them from committing (the foreign key's error names no
+-- row in a form that does not depend on the server's language).
+SELECT ri.food_id FROM recipe_ingredients AS ri WHERE ri.food_id = ANY(@ids::uuid[])
+UNION
+SELECT m.food_id::uuid FROM meal_entries AS m WHERE m.food_id = ANY(@ids::uuid[]);

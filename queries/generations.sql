@@ -1,17 +1,20 @@
 -- name: InsertGenerations :many
--- A generation starts pending. A zero job id is NULL.
+-- many: insert NewGeneration
+-- A generation starts pending.
 INSERT INTO generations (id, owner_id, agent, input, job_id)
-SELECT unnest(@ids::uuid[]),
-       unnest(@owner_ids::uuid[]),
-       unnest(@agents::text[]),
-       unnest(@inputs::jsonb[]),
-       nullif(unnest(@job_ids::bigint[]), 0)
+SELECT unnest(@id::uuid[]),
+       unnest(@owner_id::uuid[]),
+       unnest(@agent::text[]),
+       unnest(@input::jsonb[]),
+       unnest(sqlc.narg(job_id)::bigint[])
 RETURNING *;
 
 -- name: SelectGenerations :many
+-- many: select
 SELECT * FROM generations WHERE id = ANY(@ids::uuid[]) AND owner_id = @owner_id;
 
 -- name: ListGenerations :many
+-- many: list GenerationFilter
 SELECT * FROM generations
 WHERE owner_id = @owner_id
   AND (sqlc.narg(agent)::text IS NULL OR agent = sqlc.narg(agent)::text)
@@ -21,24 +24,25 @@ ORDER BY created_at, id
 LIMIT @row_limit;
 
 -- name: UpdateGenerations :many
--- Each set_x array says whether row i changes that group of columns:
--- set_results writes output, model, token counts and latency together. A
--- move to running stamps started_at; a move to succeeded or failed stamps
--- finished_at. Rows are locked in id order (see UpdateFoods).
+-- many: update GenerationPatch
+-- Each set_x array says whether row i changes that column or group:
+-- set_generation_result writes output, model, token counts and latency
+-- together. A move to running stamps started_at; a move to succeeded or
+-- failed stamps finished_at. Rows are locked in id order (see UpdateFoods).
 WITH input AS (
-    SELECT unnest(@ids::uuid[]) AS id,
-           unnest(@set_statuses::bool[]) AS set_status,
-           unnest(@statuses::text[]) AS status,
-           unnest(@set_results::bool[]) AS set_result,
-           unnest(@outputs::jsonb[]) AS output,
-           unnest(@models::text[]) AS model,
+    SELECT unnest(@id::uuid[]) AS id,
+           unnest(@set_status::bool[]) AS set_status,
+           nullif(unnest(@status::text[]), '')::generation_status AS status,
+           unnest(@set_generation_result::bool[]) AS set_result,
+           unnest(@output::jsonb[]) AS output,
+           unnest(sqlc.narg(model)::text[]) AS model,
            unnest(@prompt_tokens::int[]) AS prompt_tokens,
            unnest(@completion_tokens::int[]) AS completion_tokens,
            unnest(@latency_ms::int[]) AS latency_ms,
-           unnest(@set_errors::bool[]) AS set_error,
-           unnest(@errors::text[]) AS error,
-           unnest(@set_job_ids::bool[]) AS set_job_id,
-           unnest(@job_ids::bigint[]) AS job_id
+           unnest(@set_error::bool[]) AS set_error,
+           unnest(sqlc.narg(error)::text[]) AS error,
+           unnest(@set_job_id::bool[]) AS set_job_id,
+           unnest(sqlc.narg(job_id)::bigint[]) AS job_id
 ), locked AS (
     SELECT input.* FROM input JOIN generations ON generations.id = input.id
     WHERE generations.owner_id = @owner_id
@@ -46,14 +50,14 @@ WITH input AS (
     FOR UPDATE OF generations
 )
 UPDATE generations AS g SET
-    status            = CASE WHEN i.set_status THEN i.status::generation_status ELSE g.status END,
+    status            = CASE WHEN i.set_status THEN i.status ELSE g.status END,
     output            = CASE WHEN i.set_result THEN i.output ELSE g.output END,
-    model             = CASE WHEN i.set_result THEN nullif(i.model, '') ELSE g.model END,
+    model             = CASE WHEN i.set_result THEN i.model ELSE g.model END,
     prompt_tokens     = CASE WHEN i.set_result THEN i.prompt_tokens ELSE g.prompt_tokens END,
     completion_tokens = CASE WHEN i.set_result THEN i.completion_tokens ELSE g.completion_tokens END,
     latency_ms        = CASE WHEN i.set_result THEN i.latency_ms ELSE g.latency_ms END,
-    error             = CASE WHEN i.set_error THEN nullif(i.error, '') ELSE g.error END,
-    job_id            = CASE WHEN i.set_job_id THEN nullif(i.job_id, 0) ELSE g.job_id END,
+    error             = CASE WHEN i.set_error THEN i.error ELSE g.error END,
+    job_id            = CASE WHEN i.set_job_id THEN i.job_id ELSE g.job_id END,
     started_at        = CASE WHEN i.set_status AND i.status = 'running' THEN now() ELSE g.started_at END,
     finished_at       = CASE WHEN i.set_status AND i.status IN ('succeeded', 'failed') THEN now() ELSE g.finished_at END,
     updated_at        = now()
@@ -84,23 +88,24 @@ UPDATE generations AS g SET
 WHERE g.id = ANY(ARRAY(SELECT locked.id FROM locked))
 RETURNING g.*;
 
--- name: FinishGenerations :many
--- Records how runs ended: generation ids[i] moves to statuses[i] (pending
--- again for a retry, succeeded or failed) with its output (JSON null for
--- none) and error ('' for none), its tokens and latency added to those of
--- earlier runs. Only a generation still running attempts[i] changes: a run
--- that lost its job to another worker writes nothing (the attempt count
--- fences it off).
+-- name: FinishGenerationRuns :many
+-- many: update GenerationOutcome
+-- Records how runs ended: a generation moves to its status (pending again
+-- for a retry, succeeded or failed) with its output and error (NULL for
+-- none), its tokens and latency added to those of earlier runs, its model
+-- kept when none is given. Only a generation still running the attempt
+-- changes: a run that lost its job to another worker writes nothing (the
+-- attempt count fences it off).
 WITH input AS (
-    SELECT unnest(@ids::uuid[]) AS id,
-           unnest(@attempts::int[]) AS attempt,
-           unnest(@statuses::text[]) AS status,
-           unnest(@outputs::jsonb[]) AS output,
-           unnest(@models::text[]) AS model,
+    SELECT unnest(@id::uuid[]) AS id,
+           unnest(@attempt::int[]) AS attempt,
+           unnest(@status::text[])::generation_status AS status,
+           unnest(@output::jsonb[]) AS output,
+           unnest(sqlc.narg(model)::text[]) AS model,
            unnest(@prompt_tokens::int[]) AS prompt_tokens,
            unnest(@completion_tokens::int[]) AS completion_tokens,
            unnest(@latency_ms::int[]) AS latency_ms,
-           unnest(@errors::text[]) AS error
+           unnest(sqlc.narg(error)::text[]) AS error
 ), locked AS (
     SELECT input.* FROM input JOIN generations ON generations.id = input.id
     WHERE generations.owner_id = @owner_id
@@ -108,13 +113,13 @@ WITH input AS (
     FOR UPDATE OF generations
 )
 UPDATE generations AS g SET
-    status            = i.status::generation_status,
-    output            = nullif(i.output, 'null'::jsonb),
-    model             = coalesce(nullif(i.model, ''), g.model),
+    status            = i.status,
+    output            = i.output,
+    model             = coalesce(i.model, g.model),
     prompt_tokens     = coalesce(g.prompt_tokens, 0) + i.prompt_tokens,
     completion_tokens = coalesce(g.completion_tokens, 0) + i.completion_tokens,
     latency_ms        = coalesce(g.latency_ms, 0) + i.latency_ms,
-    error             = nullif(i.error, ''),
+    error             = i.error,
     finished_at       = CASE WHEN i.status IN ('succeeded', 'failed') THEN now() END,
     updated_at        = now()
 FROM locked AS i
@@ -122,6 +127,7 @@ WHERE g.id = i.id AND g.status = 'running' AND g.attempts = i.attempt
 RETURNING g.*;
 
 -- name: DeleteGenerations :many
+-- many: delete
 WITH locked AS (
     SELECT generations.id FROM generations
     WHERE generations.id = ANY(@ids::uuid[]) AND generations.owner_id = @owner_id

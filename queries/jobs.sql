@@ -1,31 +1,37 @@
 -- name: InsertJobs :many
+-- many: batch NewJob
 -- Identity ids are assigned in the order the SELECT produces rows, which for
--- unnest is array order, so ids ascend in input order. An empty unique key
--- and a zero timeout are NULL; a zero run_at (0001-01-01) is now() plus
--- delay_ms on the database's clock, the one every worker compares run_at
--- with.
+-- unnest is array order, so ids ascend in input order. Zero fields take
+-- the defaults: the default queue, an empty object, priority 1, 25
+-- attempts; an empty unique key and a zero timeout are NULL; a NULL run_at
+-- is now() plus delay_ms on the database's clock, the one every worker
+-- compares run_at with.
 INSERT INTO jobs (kind, queue, payload, priority, max_attempts, run_at, unique_key, timeout_ms)
-SELECT j.kind, j.queue, j.payload, j.priority, j.max_attempts,
-       coalesce(nullif(j.run_at, '0001-01-01 00:00:00+00'), now() + '1 millisecond'::interval * j.delay_ms),
+SELECT j.kind, coalesce(nullif(j.queue, ''), 'default'), coalesce(j.payload, '{}'),
+       coalesce(nullif(j.priority, 0), 1), coalesce(nullif(j.max_attempts, 0), 25),
+       coalesce(j.run_at, now() + '1 millisecond'::interval * j.delay_ms),
        nullif(j.unique_key, ''),
        nullif(j.timeout_ms, 0)
 FROM (
-    SELECT unnest(@kinds::text[]) AS kind,
-           unnest(@queues::text[]) AS queue,
-           unnest(@payloads::jsonb[]) AS payload,
-           unnest(@priorities::smallint[]) AS priority,
+    SELECT unnest(@kind::text[]) AS kind,
+           unnest(@queue::text[]) AS queue,
+           unnest(@payload::jsonb[]) AS payload,
+           unnest(@priority::smallint[]) AS priority,
            unnest(@max_attempts::int[]) AS max_attempts,
-           unnest(@run_ats::timestamptz[]) AS run_at,
-           unnest(@delays_ms::bigint[]) AS delay_ms,
-           unnest(@unique_keys::text[]) AS unique_key,
+           unnest(sqlc.narg(run_at)::timestamptz[]) AS run_at,
+           unnest(@delay_ms::bigint[]) AS delay_ms,
+           unnest(@unique_key::text[]) AS unique_key,
            unnest(@timeout_ms::int[]) AS timeout_ms
 ) AS j
 RETURNING *;
 
 -- name: SelectJobs :many
+-- many: select
 SELECT * FROM jobs WHERE id = ANY(@ids::bigint[]);
 
 -- name: ListJobs :many
+-- many: list JobFilter
+-- Jobs by id: the order they were enqueued in.
 SELECT * FROM jobs
 WHERE (sqlc.narg(queue)::text IS NULL OR queue = sqlc.narg(queue)::text)
   AND (sqlc.narg(state)::text IS NULL OR state = sqlc.narg(state)::text::job_state)
@@ -35,14 +41,15 @@ ORDER BY id
 LIMIT @row_limit;
 
 -- name: UpdateJobs :many
+-- many: update JobPatch
 -- Reschedules or reprioritises pending jobs; jobs in any other state are
 -- left alone (a worker owns a running job, finished jobs are history).
 WITH input AS (
-    SELECT unnest(@ids::bigint[]) AS id,
-           unnest(@set_priorities::bool[]) AS set_priority,
-           unnest(@priorities::smallint[]) AS priority,
-           unnest(@set_run_ats::bool[]) AS set_run_at,
-           unnest(@run_ats::timestamptz[]) AS run_at,
+    SELECT unnest(@id::bigint[]) AS id,
+           unnest(@set_priority::bool[]) AS set_priority,
+           unnest(@priority::smallint[]) AS priority,
+           unnest(@set_run_at::bool[]) AS set_run_at,
+           unnest(@run_at::timestamptz[]) AS run_at,
            unnest(@set_max_attempts::bool[]) AS set_max_attempts,
            unnest(@max_attempts::int[]) AS max_attempts
 ), locked AS (
@@ -61,6 +68,7 @@ WHERE j.id = i.id
 RETURNING j.*;
 
 -- name: DeleteJobs :many
+-- many: delete
 -- Running jobs are not deleted: their worker still holds them.
 WITH locked AS (
     SELECT jobs.id FROM jobs
@@ -72,28 +80,30 @@ DELETE FROM jobs AS j
 WHERE j.id = ANY(ARRAY(SELECT locked.id FROM locked))
 RETURNING j.*;
 
--- name: EnqueueJobs :many
--- The queue's insert. A job whose (kind, unique_key) a pending, running or
+-- name: InsertUniqueJobs :many
+-- many: batch NewJob
+-- The queue's insert, with InsertJobs's defaults. A job whose (kind, unique_key) a pending, running or
 -- completed job holds is skipped (ON CONFLICT on the partial unique index); the
 -- caller reads the holder with SelectUniqueJobs. Ids ascend in input order
 -- (ORDER BY ord). Workers listening on larder_jobs hear of the queues that
 -- got jobs due now: pg_notify is sent at commit, so a rolled-back enqueue
 -- wakes no one.
 WITH input AS (
-    SELECT unnest(@kinds::text[]) AS kind,
-           unnest(@queues::text[]) AS queue,
-           unnest(@payloads::jsonb[]) AS payload,
-           unnest(@priorities::smallint[]) AS priority,
+    SELECT unnest(@kind::text[]) AS kind,
+           unnest(@queue::text[]) AS queue,
+           unnest(@payload::jsonb[]) AS payload,
+           unnest(@priority::smallint[]) AS priority,
            unnest(@max_attempts::int[]) AS max_attempts,
-           unnest(@run_ats::timestamptz[]) AS run_at,
-           unnest(@delays_ms::bigint[]) AS delay_ms,
-           unnest(@unique_keys::text[]) AS unique_key,
+           unnest(sqlc.narg(run_at)::timestamptz[]) AS run_at,
+           unnest(@delay_ms::bigint[]) AS delay_ms,
+           unnest(@unique_key::text[]) AS unique_key,
            unnest(@timeout_ms::int[]) AS timeout_ms,
-           generate_subscripts(@kinds::text[], 1) AS ord
+           generate_subscripts(@kind::text[], 1) AS ord
 ), inserted AS (
     INSERT INTO jobs (kind, queue, payload, priority, max_attempts, run_at, unique_key, timeout_ms)
-    SELECT input.kind, input.queue, input.payload, input.priority, input.max_attempts,
-           coalesce(nullif(input.run_at, '0001-01-01 00:00:00+00'), now() + '1 millisecond'::interval * input.delay_ms),
+    SELECT input.kind, coalesce(nullif(input.queue, ''), 'default'), coalesce(input.payload, '{}'),
+           coalesce(nullif(input.priority, 0), 1), coalesce(nullif(input.max_attempts, 0), 25),
+           coalesce(input.run_at, now() + '1 millisecond'::interval * input.delay_ms),
            nullif(input.unique_key, ''),
            nullif(input.timeout_ms, 0)
     FROM input
@@ -107,11 +117,12 @@ WITH input AS (
 SELECT inserted.id, inserted.kind, inserted.unique_key FROM inserted, notified;
 
 -- name: SelectUniqueJobs :many
+-- many: batch JobKey
 -- The pending, running or completed jobs that hold the given (kind,
--- unique_key) pairs.
+-- unique_key) pairs, in no particular order.
 SELECT jobs.id, jobs.kind, jobs.unique_key
 FROM jobs
-JOIN (SELECT unnest(@kinds::text[]) AS kind, unnest(@unique_keys::text[]) AS unique_key) AS wanted
+JOIN (SELECT unnest(@kind::text[]) AS kind, unnest(@unique_key::text[]) AS unique_key) AS wanted
   ON jobs.kind = wanted.kind AND jobs.unique_key = wanted.unique_key
 WHERE jobs.unique_key IS NOT NULL AND jobs.state IN ('pending', 'running', 'completed');
 
@@ -251,10 +262,11 @@ GROUP BY jobs.queue, jobs.state
 ORDER BY jobs.queue, jobs.state;
 
 -- name: EnsureJobSchedules :many
+-- many: batch JobSchedule
 -- Adds the schedules the table does not have yet; existing ones keep their
 -- next run.
 INSERT INTO job_schedules (name, next_run_at)
-SELECT unnest(@names::text[]), unnest(@next_run_ats::timestamptz[])
+SELECT unnest(@name::text[]), unnest(@next_run_at::timestamptz[])
 ON CONFLICT (name) DO NOTHING
 RETURNING name;
 
@@ -269,7 +281,9 @@ ORDER BY job_schedules.name
 FOR UPDATE SKIP LOCKED;
 
 -- name: UpdateJobSchedules :many
+-- many: batch JobSchedule
+-- Moves schedules to their next run.
 UPDATE job_schedules SET next_run_at = u.next_run_at, updated_at = now()
-FROM (SELECT unnest(@names::text[]) AS name, unnest(@next_run_ats::timestamptz[]) AS next_run_at) AS u
+FROM (SELECT unnest(@name::text[]) AS name, unnest(@next_run_at::timestamptz[]) AS next_run_at) AS u
 WHERE job_schedules.name = u.name
 RETURNING job_schedules.name;

@@ -1,50 +1,58 @@
 -- name: InsertMealEntries :many
+-- many: insert NewMealEntry
 -- An entry is a food by weight or servings of a recipe: the other pair is
--- sent as a nil uuid and 0, which become NULL.
+-- NULL. Like every insert, it does not check that the food or recipe is the
+-- owner's; the caller (an action) does, in the same transaction.
 INSERT INTO meal_entries (id, owner_id, eaten_at, meal, food_id, grams, recipe_id, servings)
-SELECT unnest(@ids::uuid[]),
-       unnest(@owner_ids::uuid[]),
-       unnest(@eaten_ats::timestamptz[]),
-       unnest(@meals::text[])::meal_kind,
-       nullif(unnest(@food_ids::uuid[]), '00000000-0000-0000-0000-000000000000'),
-       nullif(unnest(@grams::numeric[]), 0),
-       nullif(unnest(@recipe_ids::uuid[]), '00000000-0000-0000-0000-000000000000'),
-       nullif(unnest(@servings::numeric[]), 0)
+SELECT unnest(@id::uuid[]),
+       unnest(@owner_id::uuid[]),
+       unnest(@eaten_at::timestamptz[]),
+       unnest(@meal::text[])::meal_kind,
+       unnest(sqlc.narg(food_id)::uuid[]),
+       unnest(sqlc.narg(grams)::numeric[]),
+       unnest(sqlc.narg(recipe_id)::uuid[]),
+       unnest(sqlc.narg(servings)::numeric[])
 RETURNING *;
 
 -- name: CopyMealEntries :copyfrom
--- The bulk load: COPY, nothing returned (see db.CopyMealEntries).
+-- many: copy NewMealEntry
+-- The bulk load of journal entries (see CopyFoods).
 INSERT INTO meal_entries (id, owner_id, eaten_at, meal, food_id, grams, recipe_id, servings)
 VALUES (@id, @owner_id, @eaten_at, @meal, @food_id, @grams, @recipe_id, @servings);
 
 -- name: SelectMealEntries :many
+-- many: select
 SELECT * FROM meal_entries WHERE id = ANY(@ids::uuid[]) AND owner_id = @owner_id;
 
 -- name: ListMealEntries :many
--- Entries eaten in [eaten_from, eaten_before), in eating order.
+-- many: list MealEntryFilter
+-- Entries eaten in [eaten_from, eaten_before), in eating order; a NULL
+-- bound does not bound.
 SELECT * FROM meal_entries
 WHERE owner_id = @owner_id
-  AND eaten_at >= @eaten_from::timestamptz AND eaten_at < @eaten_before::timestamptz
+  AND (sqlc.narg(eaten_from)::timestamptz IS NULL OR eaten_at >= sqlc.narg(eaten_from)::timestamptz)
+  AND (sqlc.narg(eaten_before)::timestamptz IS NULL OR eaten_at < sqlc.narg(eaten_before)::timestamptz)
   AND (sqlc.narg(meal)::text IS NULL OR meal = sqlc.narg(meal)::text::meal_kind)
   AND (eaten_at, id) > (@after_eaten_at::timestamptz, @after_id::uuid)
 ORDER BY eaten_at, id
 LIMIT @row_limit;
 
 -- name: UpdateMealEntries :many
--- set_sources replaces the whole (food_id, grams, recipe_id, servings)
+-- many: update MealEntryPatch
+-- set_meal_source replaces the whole (food_id, grams, recipe_id, servings)
 -- group, so an entry switches between food and recipe in one step. Rows are
 -- locked in id order (see UpdateFoods).
 WITH input AS (
-    SELECT unnest(@ids::uuid[]) AS id,
-           unnest(@set_eaten_ats::bool[]) AS set_eaten_at,
-           unnest(@eaten_ats::timestamptz[]) AS eaten_at,
-           unnest(@set_meals::bool[]) AS set_meal,
-           unnest(@meals::text[]) AS meal,
-           unnest(@set_sources::bool[]) AS set_source,
-           unnest(@food_ids::uuid[]) AS food_id,
-           unnest(@grams::numeric[]) AS grams,
-           unnest(@recipe_ids::uuid[]) AS recipe_id,
-           unnest(@servings::numeric[]) AS servings
+    SELECT unnest(@id::uuid[]) AS id,
+           unnest(@set_eaten_at::bool[]) AS set_eaten_at,
+           unnest(@eaten_at::timestamptz[]) AS eaten_at,
+           unnest(@set_meal::bool[]) AS set_meal,
+           nullif(unnest(@meal::text[]), '')::meal_kind AS meal,
+           unnest(@set_meal_source::bool[]) AS set_source,
+           unnest(sqlc.narg(food_id)::uuid[]) AS food_id,
+           unnest(sqlc.narg(grams)::numeric[]) AS grams,
+           unnest(sqlc.narg(recipe_id)::uuid[]) AS recipe_id,
+           unnest(sqlc.narg(servings)::numeric[]) AS servings
 ), locked AS (
     SELECT input.* FROM input JOIN meal_entries ON meal_entries.id = input.id
     WHERE meal_entries.owner_id = @owner_id
@@ -53,17 +61,18 @@ WITH input AS (
 )
 UPDATE meal_entries AS m SET
     eaten_at   = CASE WHEN i.set_eaten_at THEN i.eaten_at ELSE m.eaten_at END,
-    meal       = CASE WHEN i.set_meal THEN i.meal::meal_kind ELSE m.meal END,
-    food_id    = CASE WHEN i.set_source THEN nullif(i.food_id, '00000000-0000-0000-0000-000000000000') ELSE m.food_id END,
-    grams      = CASE WHEN i.set_source THEN nullif(i.grams, 0) ELSE m.grams END,
-    recipe_id  = CASE WHEN i.set_source THEN nullif(i.recipe_id, '00000000-0000-0000-0000-000000000000') ELSE m.recipe_id END,
-    servings   = CASE WHEN i.set_source THEN nullif(i.servings, 0) ELSE m.servings END,
+    meal       = CASE WHEN i.set_meal THEN i.meal ELSE m.meal END,
+    food_id    = CASE WHEN i.set_source THEN i.food_id ELSE m.food_id END,
+    grams      = CASE WHEN i.set_source THEN i.grams ELSE m.grams END,
+    recipe_id  = CASE WHEN i.set_source THEN i.recipe_id ELSE m.recipe_id END,
+    servings   = CASE WHEN i.set_source THEN i.servings ELSE m.servings END,
     updated_at = now()
 FROM locked AS i
 WHERE m.id = i.id
 RETURNING m.*;
 
 -- name: DeleteMealEntries :many
+-- many: delete
 WITH locked AS (
     SELECT meal_entries.id FROM meal_entries
     WHERE meal_entries.id = ANY(@ids::uuid[]) AND meal_entries.owner_id = @owner_id

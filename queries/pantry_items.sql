@@ -1,18 +1,23 @@
 -- name: InsertPantryItems :many
--- A zero expiry date (0001-01-01) is NULL: the item does not expire.
+-- many: insert NewPantryItem
+-- A NULL expiry date: the item does not expire. Like every insert, it does
+-- not check that the food is the owner's or shared; the caller (an action)
+-- does, in the same transaction.
 INSERT INTO pantry_items (id, owner_id, food_id, quantity, unit, expires_on)
-SELECT unnest(@ids::uuid[]),
-       unnest(@owner_ids::uuid[]),
-       unnest(@food_ids::uuid[]),
-       unnest(@quantities::numeric[]),
-       unnest(@units::text[])::pantry_unit,
-       nullif(unnest(@expires_ons::date[]), '0001-01-01'::date)
+SELECT unnest(@id::uuid[]),
+       unnest(@owner_id::uuid[]),
+       unnest(@food_id::uuid[]),
+       unnest(@quantity::numeric[]),
+       unnest(@unit::text[])::pantry_unit,
+       unnest(sqlc.narg(expires_on)::date[])
 RETURNING *;
 
 -- name: SelectPantryItems :many
+-- many: select
 SELECT * FROM pantry_items WHERE id = ANY(@ids::uuid[]) AND owner_id = @owner_id;
 
 -- name: ListPantryItems :many
+-- many: list PantryItemFilter
 SELECT * FROM pantry_items
 WHERE owner_id = @owner_id
   AND (sqlc.narg(food_id)::uuid IS NULL OR food_id = sqlc.narg(food_id)::uuid)
@@ -33,6 +38,7 @@ ORDER BY coalesce(expires_on, '9999-12-31'), id
 LIMIT @row_limit;
 
 -- name: LockPantryItems :many
+-- many: select
 -- The owner's items with the given ids, locked for update in id order (the
 -- order every batch write locks in), for read-modify-write in a
 -- transaction.
@@ -42,16 +48,17 @@ ORDER BY id
 FOR UPDATE;
 
 -- name: UpdatePantryItems :many
--- Each set_x array says whether row i changes column x; a zero expiry date
+-- many: update PantryItemPatch
+-- Each set_x array says whether row i changes column x; a NULL expiry date
 -- clears it. Rows are locked in id order (see UpdateFoods).
 WITH input AS (
-    SELECT unnest(@ids::uuid[]) AS id,
-           unnest(@set_quantities::bool[]) AS set_quantity,
-           unnest(@quantities::numeric[]) AS quantity,
-           unnest(@set_units::bool[]) AS set_unit,
-           unnest(@units::text[]) AS unit,
-           unnest(@set_expires_ons::bool[]) AS set_expires_on,
-           unnest(@expires_ons::date[]) AS expires_on
+    SELECT unnest(@id::uuid[]) AS id,
+           unnest(@set_quantity::bool[]) AS set_quantity,
+           unnest(@quantity::numeric[]) AS quantity,
+           unnest(@set_unit::bool[]) AS set_unit,
+           nullif(unnest(@unit::text[]), '')::pantry_unit AS unit,
+           unnest(@set_expires_on::bool[]) AS set_expires_on,
+           unnest(sqlc.narg(expires_on)::date[]) AS expires_on
 ), locked AS (
     SELECT input.* FROM input JOIN pantry_items ON pantry_items.id = input.id
     WHERE pantry_items.owner_id = @owner_id
@@ -60,14 +67,15 @@ WITH input AS (
 )
 UPDATE pantry_items AS p SET
     quantity   = CASE WHEN i.set_quantity THEN i.quantity ELSE p.quantity END,
-    unit       = CASE WHEN i.set_unit THEN i.unit::pantry_unit ELSE p.unit END,
-    expires_on = CASE WHEN i.set_expires_on THEN nullif(i.expires_on, '0001-01-01'::date) ELSE p.expires_on END,
+    unit       = CASE WHEN i.set_unit THEN i.unit ELSE p.unit END,
+    expires_on = CASE WHEN i.set_expires_on THEN i.expires_on ELSE p.expires_on END,
     updated_at = now()
 FROM locked AS i
 WHERE p.id = i.id
 RETURNING p.*;
 
 -- name: DeletePantryItems :many
+-- many: delete
 WITH locked AS (
     SELECT pantry_items.id FROM pantry_items
     WHERE pantry_items.id = ANY(@ids::uuid[]) AND pantry_items.owner_id = @owner_id

@@ -1,13 +1,16 @@
 -- name: InsertRecipes :many
+-- many: insert NewRecipe
 INSERT INTO recipes (id, owner_id, title, servings, instructions)
-SELECT unnest(@ids::uuid[]), unnest(@owner_ids::uuid[]), unnest(@titles::text[]),
+SELECT unnest(@id::uuid[]), unnest(@owner_id::uuid[]), unnest(@title::text[]),
        unnest(@servings::int[]), unnest(@instructions::text[])
 RETURNING *;
 
 -- name: SelectRecipes :many
+-- many: select
 SELECT * FROM recipes WHERE id = ANY(@ids::uuid[]) AND owner_id = @owner_id;
 
 -- name: ListRecipes :many
+-- many: list RecipeFilter
 SELECT * FROM recipes
 WHERE owner_id = @owner_id
   AND (sqlc.narg(title_contains)::text IS NULL OR strpos(lower(title), lower(sqlc.narg(title_contains)::text)) > 0)
@@ -16,12 +19,13 @@ ORDER BY created_at, id
 LIMIT @row_limit;
 
 -- name: UpdateRecipes :many
+-- many: update RecipePatch
 -- Each set_x array says whether row i changes column x. Rows are locked in
 -- id order (see UpdateFoods).
 WITH input AS (
-    SELECT unnest(@ids::uuid[]) AS id,
-           unnest(@set_titles::bool[]) AS set_title,
-           unnest(@titles::text[]) AS title,
+    SELECT unnest(@id::uuid[]) AS id,
+           unnest(@set_title::bool[]) AS set_title,
+           unnest(@title::text[]) AS title,
            unnest(@set_servings::bool[]) AS set_servings,
            unnest(@servings::int[]) AS servings,
            unnest(@set_instructions::bool[]) AS set_instructions,
@@ -42,7 +46,9 @@ WHERE r.id = i.id
 RETURNING r.*;
 
 -- name: DeleteRecipes :many
--- Ingredients go with their recipe.
+-- many: delete
+-- Ingredients go with their recipe. A recipe the journal uses is not
+-- deleted: many.ErrForeignKeyViolation, at commit.
 WITH locked AS (
     SELECT recipes.id FROM recipes
     WHERE recipes.id = ANY(@ids::uuid[]) AND recipes.owner_id = @owner_id
@@ -73,18 +79,23 @@ WHERE r.id = ANY(@ids::uuid[]) AND r.owner_id = @owner_id
 GROUP BY r.id;
 
 -- name: InsertRecipeIngredients :many
+-- many: insert NewRecipeIngredient
+-- Like every insert, it does not check that the recipe and food belong to
+-- one user; the caller (an action) does, in the same transaction.
 INSERT INTO recipe_ingredients (id, recipe_id, position, food_id, grams)
-SELECT unnest(@ids::uuid[]), unnest(@recipe_ids::uuid[]), unnest(@positions::int[]),
-       unnest(@food_ids::uuid[]), unnest(@grams::numeric[])
+SELECT unnest(@id::uuid[]), unnest(@recipe_id::uuid[]), unnest(@position::int[]),
+       unnest(@food_id::uuid[]), unnest(@grams::numeric[])
 RETURNING *;
 
 -- name: SelectRecipeIngredients :many
+-- many: select
 -- Ingredients are owned through their recipe.
 SELECT ri.* FROM recipe_ingredients AS ri
 JOIN recipes ON recipes.id = ri.recipe_id
 WHERE ri.id = ANY(@ids::uuid[]) AND recipes.owner_id = @owner_id;
 
 -- name: ListRecipeIngredients :many
+-- many: list RecipeIngredientFilter
 -- The ingredients of some of the owner's recipes, by recipe then position.
 SELECT ri.* FROM recipe_ingredients AS ri
 JOIN recipes ON recipes.id = ri.recipe_id
@@ -94,14 +105,15 @@ ORDER BY ri.recipe_id, ri.position
 LIMIT @row_limit;
 
 -- name: UpdateRecipeIngredients :many
+-- many: update RecipeIngredientPatch
 -- Each set_x array says whether row i changes column x. Rows are locked in
 -- id order (see UpdateFoods).
 WITH input AS (
-    SELECT unnest(@ids::uuid[]) AS id,
-           unnest(@set_positions::bool[]) AS set_position,
-           unnest(@positions::int[]) AS position,
-           unnest(@set_food_ids::bool[]) AS set_food_id,
-           unnest(@food_ids::uuid[]) AS food_id,
+    SELECT unnest(@id::uuid[]) AS id,
+           unnest(@set_position::bool[]) AS set_position,
+           unnest(@position::int[]) AS position,
+           unnest(@set_food_id::bool[]) AS set_food_id,
+           unnest(@food_id::uuid[]) AS food_id,
            unnest(@set_grams::bool[]) AS set_grams,
            unnest(@grams::numeric[]) AS grams
 ), locked AS (
@@ -122,6 +134,7 @@ WHERE ri.id = i.id
 RETURNING ri.*;
 
 -- name: DeleteRecipeIngredients :many
+-- many: delete
 WITH locked AS (
     SELECT recipe_ingredients.id FROM recipe_ingredients
     JOIN recipes ON recipes.id = recipe_ingredients.recipe_id
@@ -164,3 +177,8 @@ UPDATE recipes SET
 FROM totals
 WHERE recipes.id = totals.id
 RETURNING recipes.id;
+
+-- name: SelectRecipesInUse :many
+-- Of the given recipes, those the journal refers to (see
+-- SelectFoodsInUse).
+SELECT DISTINCT m.recipe_id::uuid AS recipe_id FROM meal_entries AS m WHERE m.recipe_id = ANY(@ids::uuid[]);

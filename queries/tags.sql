@@ -1,18 +1,22 @@
 -- name: InsertTags :many
+-- many: insert NewTag
+-- A name the owner has already is a unique violation; UpsertTags takes it
+-- instead.
 INSERT INTO tags (id, owner_id, name)
-SELECT unnest(@ids::uuid[]), unnest(@owner_ids::uuid[]), unnest(@names::text[])
+SELECT unnest(@id::uuid[]), unnest(@owner_id::uuid[]), unnest(@name::text[])
 RETURNING *;
 
--- name: UpsertTags :many
+-- name: UpsertTagNames :many
+-- many: batch TagName
 -- Returns one row per input name, in input order, whether the tag was new or
 -- already there (names compare case-insensitively, as citext does). The
 -- no-op DO UPDATE makes existing rows come back from RETURNING; DISTINCT ON
 -- keeps a name repeated in one batch from hitting the same row twice (a new
 -- tag takes the id sent with the name's first occurrence).
 WITH input AS (
-    SELECT unnest(@names::text[])::citext AS name,
-           unnest(@ids::uuid[]) AS id,
-           generate_subscripts(@names::text[], 1) AS ord
+    SELECT unnest(@name::text[])::citext AS name,
+           unnest(@id::uuid[]) AS id,
+           generate_subscripts(@name::text[], 1) AS ord
 ), upserted AS (
     INSERT INTO tags (id, owner_id, name)
     SELECT DISTINCT ON (input.name) input.id, @owner_id::uuid, input.name
@@ -26,9 +30,11 @@ FROM input JOIN upserted ON upserted.name = input.name
 ORDER BY input.ord;
 
 -- name: SelectTags :many
+-- many: select
 SELECT * FROM tags WHERE id = ANY(@ids::uuid[]) AND owner_id = @owner_id;
 
 -- name: ListTags :many
+-- many: list TagFilter
 -- Each tag with the number of foods it is on.
 SELECT sqlc.embed(tags), count(food_tags.food_id)::bigint AS food_count
 FROM tags
@@ -41,9 +47,10 @@ ORDER BY tags.created_at, tags.id
 LIMIT @row_limit;
 
 -- name: UpdateTags :many
+-- many: update TagPatch
 -- Renames tags; rows are locked in id order (see UpdateFoods).
 WITH input AS (
-    SELECT unnest(@ids::uuid[]) AS id, unnest(@names::text[]) AS name
+    SELECT unnest(@id::uuid[]) AS id, unnest(@name::text[]) AS name
 ), locked AS (
     SELECT input.* FROM input JOIN tags ON tags.id = input.id
     WHERE tags.owner_id = @owner_id
@@ -56,6 +63,8 @@ WHERE t.id = i.id
 RETURNING t.*;
 
 -- name: DeleteTags :many
+-- many: delete
+-- The tags' foods are untagged.
 WITH locked AS (
     SELECT tags.id FROM tags
     WHERE tags.id = ANY(@ids::uuid[]) AND tags.owner_id = @owner_id
@@ -67,11 +76,14 @@ WHERE t.id = ANY(ARRAY(SELECT locked.id FROM locked))
 RETURNING t.*;
 
 -- name: InsertFoodTags :many
+-- many: insert FoodTagPair
 -- Tags foods: an upsert of (food, tag) pairs. Pairs already there come back
--- too (the no-op DO UPDATE), so every input pair has a row.
+-- too (the no-op DO UPDATE), so every input pair has a row. Like every
+-- insert, it does not check that the food and tag belong to the same user;
+-- the caller (an action) does, in the same transaction.
 INSERT INTO food_tags (food_id, tag_id)
 SELECT DISTINCT p.food_id, p.tag_id
-FROM (SELECT unnest(@food_ids::uuid[]) AS food_id, unnest(@tag_ids::uuid[]) AS tag_id) AS p
+FROM (SELECT unnest(@food_id::uuid[]) AS food_id, unnest(@tag_id::uuid[]) AS tag_id) AS p
 ON CONFLICT (food_id, tag_id) DO UPDATE SET created_at = food_tags.created_at
 RETURNING *;
 
@@ -82,6 +94,7 @@ JOIN tags ON tags.id = food_tags.tag_id
 WHERE food_tags.food_id = ANY(@food_ids::uuid[]) AND tags.owner_id = @owner_id;
 
 -- name: ListFoodTags :many
+-- many: list FoodTagFilter
 -- Pairs of the owner's tags, optionally of one tag, in primary key order.
 SELECT food_tags.* FROM food_tags
 JOIN tags ON tags.id = food_tags.tag_id
@@ -92,9 +105,10 @@ ORDER BY food_tags.food_id, food_tags.tag_id
 LIMIT @row_limit;
 
 -- name: DeleteFoodTags :many
+-- many: delete FoodTagPair
 -- Untags foods: removes the given pairs, among the owner's tags only.
 DELETE FROM food_tags AS ft
-USING (SELECT unnest(@food_ids::uuid[]) AS food_id, unnest(@tag_ids::uuid[]) AS tag_id) AS p, tags
+USING (SELECT unnest(@food_id::uuid[]) AS food_id, unnest(@tag_id::uuid[]) AS tag_id) AS p, tags
 WHERE ft.food_id = p.food_id AND ft.tag_id = p.tag_id
   AND tags.id = ft.tag_id AND tags.owner_id = @owner_id
 RETURNING ft.*;

@@ -1,9 +1,11 @@
 -- name: InsertUsers :many
+-- many: insert NewUser
 INSERT INTO users (id, email, display_name)
-SELECT unnest(@ids::uuid[]), unnest(@emails::text[]), unnest(@display_names::text[])
+SELECT unnest(@id::uuid[]), unnest(@email::text[]), unnest(@display_name::text[])
 RETURNING *;
 
 -- name: SelectUsers :many
+-- many: select
 SELECT * FROM users WHERE id = ANY(@ids::uuid[]);
 
 -- name: SelectUsersByEmail :many
@@ -12,6 +14,7 @@ SELECT * FROM users WHERE id = ANY(@ids::uuid[]);
 SELECT * FROM users WHERE email = ANY((@emails::text[])::citext[]);
 
 -- name: ListUsers :many
+-- many: list UserFilter
 -- The first page passes the zero cursor (0001-01-01, nil uuid), which sorts
 -- before every row, so the keyset condition needs no NULL branch.
 SELECT * FROM users
@@ -21,14 +24,15 @@ ORDER BY created_at, id
 LIMIT @row_limit;
 
 -- name: UpdateUsers :many
+-- many: update UserPatch
 -- Each set_x array says whether row i changes column x. Rows are locked in
 -- id order so that concurrent batches over overlapping ids cannot deadlock.
 WITH input AS (
-    SELECT unnest(@ids::uuid[]) AS id,
-           unnest(@set_emails::bool[]) AS set_email,
-           unnest(@emails::text[]) AS email,
-           unnest(@set_display_names::bool[]) AS set_display_name,
-           unnest(@display_names::text[]) AS display_name
+    SELECT unnest(@id::uuid[]) AS id,
+           unnest(@set_email::bool[]) AS set_email,
+           unnest(@email::text[]) AS email,
+           unnest(@set_display_name::bool[]) AS set_display_name,
+           unnest(@display_name::text[]) AS display_name
 ), locked AS (
     SELECT input.* FROM input JOIN users ON users.id = input.id ORDER BY users.id FOR UPDATE OF users
 )
@@ -40,8 +44,10 @@ FROM locked AS i
 WHERE u.id = i.id
 RETURNING u.*;
 
--- name: DeleteUsers :many
--- Deleting a user cascades to everything the user owns.
+-- name: DeletePurgedUsers :many
+-- many: delete
+-- The last step of DeleteUsers, after the purge below: the users, and what
+-- the purge left (what was written meanwhile), by cascade.
 WITH locked AS (
     SELECT users.id FROM users WHERE users.id = ANY(@ids::uuid[]) ORDER BY users.id FOR UPDATE
 )

@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/larderhq/larder/db"
+	"github.com/larderhq/larder/many"
 )
 
 // What each synthetic user gets.
@@ -60,7 +61,7 @@ type SyntheticReport struct {
 // pantry items and recipes go through the many-first inserts (their ids
 // are needed); the meal entries, most of the rows, through the bulk load
 // (COPY).
-func synthesize(ctx context.Context, pool db.DBTX, catalog []db.Food, meals int, progress func(Progress)) (SyntheticReport, error) {
+func synthesize(ctx context.Context, pool many.DBTX, catalog []db.Food, meals int, progress func(Progress)) (SyntheticReport, error) {
 	users := (meals + mealsPerUser - 1) / mealsPerUser
 	if users == 0 {
 		return SyntheticReport{}, nil
@@ -80,7 +81,7 @@ func synthesize(ctx context.Context, pool db.DBTX, catalog []db.Food, meals int,
 	today := time.Now().UTC().Truncate(24 * time.Hour)
 	for lo := 0; lo < users; lo += usersPerBatch {
 		n := min(usersPerBatch, users-lo)
-		err := db.WithTx(ctx, pool, func(tx pgx.Tx) error {
+		err := many.WithTx(ctx, pool, func(tx pgx.Tx) error {
 			return synthesizeBatch(ctx, tx, run, lo, n, catalog, today, rng)
 		})
 		if err != nil {
@@ -94,7 +95,7 @@ func synthesize(ctx context.Context, pool db.DBTX, catalog []db.Food, meals int,
 
 // synthesizeBatch writes n users from index lo with their rows: five
 // statements.
-func synthesizeBatch(ctx context.Context, tx db.DBTX, run string, lo, n int, catalog []db.Food, today time.Time, rng *rand.Rand) error {
+func synthesizeBatch(ctx context.Context, tx many.DBTX, run string, lo, n int, catalog []db.Food, today time.Time, rng *rand.Rand) error {
 	newUsers := make([]db.NewUser, n)
 	for i := range newUsers {
 		newUsers[i] = db.NewUser{Email: fmt.Sprintf("load-%s-%d@seed.larder.example", run, lo+i), DisplayName: fmt.Sprintf("Load user %d", lo+i)}
@@ -144,9 +145,11 @@ func synthesizeBatch(ctx context.Context, tx db.DBTX, run string, lo, n int, cat
 				EatenAt: today.Add(-time.Duration(rng.IntN(30*24*60)) * time.Minute),
 			}
 			if rng.IntN(10) == 0 {
-				e.MealSource = db.MealSource{RecipeID: made[i*recipesPerUser+rng.IntN(recipesPerUser)].ID, Servings: 1}
+				recipe, servings := made[i*recipesPerUser+rng.IntN(recipesPerUser)].ID, 1.0
+				e.MealSource = db.MealSource{RecipeID: &recipe, Servings: &servings}
 			} else {
-				e.MealSource = db.MealSource{FoodID: food().ID, Grams: float64(30 + rng.IntN(300))}
+				food, grams := food().ID, float64(30+rng.IntN(300))
+				e.MealSource = db.MealSource{FoodID: &food, Grams: &grams}
 			}
 			meals = append(meals, e)
 		}

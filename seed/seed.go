@@ -22,6 +22,7 @@ import (
 
 	"github.com/larderhq/larder/actions"
 	"github.com/larderhq/larder/db"
+	"github.com/larderhq/larder/many"
 )
 
 // Options tunes Run.
@@ -49,7 +50,7 @@ type Report struct {
 
 // Run seeds the database: the catalog, the demo users, and Scale's
 // synthetic rows.
-func Run(ctx context.Context, pool db.DBTX, o Options) (Report, error) {
+func Run(ctx context.Context, pool many.DBTX, o Options) (Report, error) {
 	if o.Today.IsZero() {
 		o.Today = time.Now().UTC()
 	}
@@ -118,11 +119,11 @@ func Run(ctx context.Context, pool db.DBTX, o Options) (Report, error) {
 }
 
 // catalogFoods reads the whole shared catalog, a page at a time.
-func catalogFoods(ctx context.Context, dbtx db.DBTX) ([]db.Food, error) {
+func catalogFoods(ctx context.Context, dbtx many.DBTX) ([]db.Food, error) {
 	var all []db.Food
-	var after db.Cursor
+	var after many.Cursor
 	for {
-		page, err := db.ListFoods(ctx, dbtx, db.FoodFilter{After: after, Limit: db.MaxPageSize})
+		page, err := db.ListFoods(ctx, dbtx, db.FoodFilter{After: after, Limit: many.MaxPageSize})
 		if err != nil {
 			return nil, fmt.Errorf("seed: read the catalog: %w", err)
 		}

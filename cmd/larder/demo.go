@@ -251,7 +251,8 @@ func (d *demo) runAJob(recipeID uuid.UUID) error {
 			return fmt.Errorf("job %d did not run within 30s (state %s)", job.ID, ran.State)
 		}
 		time.Sleep(20 * time.Millisecond)
-		page, err := db.ListJobs(ctx, d.pool, db.JobFilter{Queue: queue, Kind: actions.KindRecomputeNutrition})
+		q, kind := queue, actions.KindRecomputeNutrition
+		page, err := db.ListJobs(ctx, d.pool, db.JobFilter{Queue: &q, Kind: &kind})
 		if err != nil {
 			return err
 		}

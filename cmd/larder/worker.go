@@ -12,6 +12,7 @@ import (
 	"github.com/larderhq/larder/agents"
 	"github.com/larderhq/larder/db"
 	"github.com/larderhq/larder/jobs"
+	"github.com/larderhq/larder/many"
 )
 
 const workerSynopsis = `worker [flags]
@@ -95,7 +96,7 @@ func runWorker(ctx context.Context, c *cli, args []string) error {
 }
 
 // logSummary logs one line: what the worker did, and what waits.
-func logSummary(ctx context.Context, c *cli, pool db.DBTX, w *jobs.Worker) {
+func logSummary(ctx context.Context, c *cli, pool many.DBTX, w *jobs.Worker) {
 	s := w.Stats()
 	attrs := []any{"done", s.Completed, "failed", s.Retried + s.Discarded, "discarded", s.Discarded, "cancelled", s.Cancelled, "running", s.Running}
 	counts, err := jobs.NewClient().Counts(ctx, pool)

@@ -50,7 +50,10 @@ func (r iteratorForCopyFoods) Err() error {
 	return nil
 }
 
-// The bulk load: COPY, nothing returned (see db.CopyFoods).
+// many: copy NewFood
+// The bulk load, for loads that need no rows returned: within a few
+// percent of pgx CopyFrom (docs/BENCHMARKS.md). Constraint violations
+// abort the whole load.
 func (q *Queries) CopyFoods(ctx context.Context, arg []CopyFoodsParams) (int64, error) {
 	return q.db.CopyFrom(ctx, []string{"foods"}, []string{"id", "owner_id", "name", "brand", "barcode", "kind", "category", "energy_kcal", "protein_g", "fat_g", "carbs_g", "fiber_g", "sugar_g", "sodium_mg"}, &iteratorForCopyFoods{rows: arg})
 }
@@ -90,7 +93,8 @@ func (r iteratorForCopyMealEntries) Err() error {
 	return nil
 }
 
-// The bulk load: COPY, nothing returned (see db.CopyMealEntries).
+// many: copy NewMealEntry
+// The bulk load of journal entries (see CopyFoods).
 func (q *Queries) CopyMealEntries(ctx context.Context, arg []CopyMealEntriesParams) (int64, error) {
 	return q.db.CopyFrom(ctx, []string{"meal_entries"}, []string{"id", "owner_id", "eaten_at", "meal", "food_id", "grams", "recipe_id", "servings"}, &iteratorForCopyMealEntries{rows: arg})
 }

@@ -43,13 +43,16 @@ RETURNING f.id, f.owner_id, f.name, f.brand, f.barcode, f.kind, f.category, f.en
 `
 
 type DeleteFoodsParams struct {
-	Ids     []uuid.UUID `json:"ids"`
+	IDs     []uuid.UUID `json:"ids"`
 	OwnerID *uuid.UUID  `json:"owner_id"`
 }
 
-// Only rows of the given owner go (a NULL owner is the shared catalog).
+// many: delete
+// Only rows of the given owner go (a NULL owner is the shared catalog). A
+// food that a recipe or the journal uses is not deleted:
+// many.ErrForeignKeyViolation, at commit.
 func (q *Queries) DeleteFoods(ctx context.Context, arg DeleteFoodsParams) ([]Food, error) {
-	rows, err := q.db.Query(ctx, deleteFoods, arg.Ids, arg.OwnerID)
+	rows, err := q.db.Query(ctx, deleteFoods, arg.IDs, arg.OwnerID)
 	if err != nil {
 		return nil, err
 	}
@@ -85,12 +88,12 @@ func (q *Queries) DeleteFoods(ctx context.Context, arg DeleteFoodsParams) ([]Foo
 	return items, nil
 }
 
-const importCatalogFoods = `-- name: ImportCatalogFoods :many
+const insertCatalogFoods = `-- name: InsertCatalogFoods :many
 INSERT INTO foods (
     id, owner_id, name, brand, barcode, kind, category,
     energy_kcal, protein_g, fat_g, carbs_g, fiber_g, sugar_g, sodium_mg
 )
-SELECT i.id, NULL, i.name, nullif(i.brand, ''), nullif(i.barcode, ''), i.kind::food_kind, i.category::food_category,
+SELECT i.id, NULL, i.name, i.brand, i.barcode, i.kind, i.category,
        i.energy_kcal, i.protein_g, i.fat_g, i.carbs_g, i.fiber_g, i.sugar_g, i.sodium_mg
 FROM (
     SELECT unnest($1::uuid[]) AS id,
@@ -98,8 +101,8 @@ FROM (
            unnest($3::text[]) AS name,
            unnest($4::text[]) AS brand,
            unnest($5::text[]) AS barcode,
-           unnest($6::text[]) AS kind,
-           unnest($7::text[]) AS category,
+           unnest($6::text[])::food_kind AS kind,
+           unnest($7::text[])::food_category AS category,
            unnest($8::numeric[]) AS energy_kcal,
            unnest($9::numeric[]) AS protein_g,
            unnest($10::numeric[]) AS fat_g,
@@ -110,48 +113,49 @@ FROM (
 ) AS i
 WHERE NOT EXISTS (
     SELECT 1 FROM foods AS f
-    WHERE f.owner_id IS NULL AND lower(f.name) = lower(i.name) AND lower(coalesce(f.brand, '')) = lower(i.brand)
+    WHERE f.owner_id IS NULL AND lower(f.name) = lower(i.name) AND lower(coalesce(f.brand, '')) = lower(coalesce(i.brand, ''))
 )
 RETURNING id, owner_id, name, brand, barcode, kind, category, energy_kcal, protein_g, fat_g, carbs_g, fiber_g, sugar_g, sodium_mg, created_at, updated_at
 `
 
-type ImportCatalogFoodsParams struct {
-	Ids         []uuid.UUID `json:"ids"`
-	OwnerIds    []uuid.UUID `json:"owner_ids"`
-	Names       []string    `json:"names"`
-	Brands      []string    `json:"brands"`
-	Barcodes    []string    `json:"barcodes"`
-	Kinds       []string    `json:"kinds"`
-	Categories  []string    `json:"categories"`
-	EnergyKcals []float64   `json:"energy_kcals"`
-	ProteinGs   []float64   `json:"protein_gs"`
-	FatGs       []float64   `json:"fat_gs"`
-	CarbsGs     []float64   `json:"carbs_gs"`
-	FiberGs     []float64   `json:"fiber_gs"`
-	SugarGs     []float64   `json:"sugar_gs"`
-	SodiumMgs   []float64   `json:"sodium_mgs"`
+type InsertCatalogFoodsParams struct {
+	ID         []uuid.UUID `json:"id"`
+	OwnerID    []uuid.UUID `json:"owner_id"`
+	Name       []string    `json:"name"`
+	Brand      []string    `json:"brand"`
+	Barcode    []string    `json:"barcode"`
+	Kind       []string    `json:"kind"`
+	Category   []string    `json:"category"`
+	EnergyKcal []float64   `json:"energy_kcal"`
+	ProteinG   []float64   `json:"protein_g"`
+	FatG       []float64   `json:"fat_g"`
+	CarbsG     []float64   `json:"carbs_g"`
+	FiberG     []float64   `json:"fiber_g"`
+	SugarG     []float64   `json:"sugar_g"`
+	SodiumMg   []float64   `json:"sodium_mg"`
 }
 
-// InsertFoods (the same parameters), but a food the shared catalog has
-// already (the same name and brand, regardless of case) is skipped: an
-// import can run again. Run it after LockCatalogImports, in one
-// transaction.
-func (q *Queries) ImportCatalogFoods(ctx context.Context, arg ImportCatalogFoodsParams) ([]Food, error) {
-	rows, err := q.db.Query(ctx, importCatalogFoods,
-		arg.Ids,
-		arg.OwnerIds,
-		arg.Names,
-		arg.Brands,
-		arg.Barcodes,
-		arg.Kinds,
-		arg.Categories,
-		arg.EnergyKcals,
-		arg.ProteinGs,
-		arg.FatGs,
-		arg.CarbsGs,
-		arg.FiberGs,
-		arg.SugarGs,
-		arg.SodiumMgs,
+// many: insert NewFood
+// InsertFoods into the shared catalog (the owner is not sent on), but a
+// food the catalog has already (the same name and brand, regardless of
+// case) is skipped: an import can run again. Run it after
+// LockCatalogImports, in one transaction.
+func (q *Queries) InsertCatalogFoods(ctx context.Context, arg InsertCatalogFoodsParams) ([]Food, error) {
+	rows, err := q.db.Query(ctx, insertCatalogFoods,
+		arg.ID,
+		arg.OwnerID,
+		arg.Name,
+		arg.Brand,
+		arg.Barcode,
+		arg.Kind,
+		arg.Category,
+		arg.EnergyKcal,
+		arg.ProteinG,
+		arg.FatG,
+		arg.CarbsG,
+		arg.FiberG,
+		arg.SugarG,
+		arg.SodiumMg,
 	)
 	if err != nil {
 		return nil, err
@@ -194,10 +198,10 @@ INSERT INTO foods (
     energy_kcal, protein_g, fat_g, carbs_g, fiber_g, sugar_g, sodium_mg
 )
 SELECT unnest($1::uuid[]),
-       nullif(unnest($2::uuid[]), '00000000-0000-0000-0000-000000000000'),
+       unnest($2::uuid[]),
        unnest($3::text[]),
-       nullif(unnest($4::text[]), ''),
-       nullif(unnest($5::text[]), ''),
+       unnest($4::text[]),
+       unnest($5::text[]),
        unnest($6::text[])::food_kind,
        unnest($7::text[])::food_category,
        unnest($8::numeric[]),
@@ -211,43 +215,44 @@ RETURNING id, owner_id, name, brand, barcode, kind, category, energy_kcal, prote
 `
 
 type InsertFoodsParams struct {
-	Ids         []uuid.UUID `json:"ids"`
-	OwnerIds    []uuid.UUID `json:"owner_ids"`
-	Names       []string    `json:"names"`
-	Brands      []string    `json:"brands"`
-	Barcodes    []string    `json:"barcodes"`
-	Kinds       []string    `json:"kinds"`
-	Categories  []string    `json:"categories"`
-	EnergyKcals []float64   `json:"energy_kcals"`
-	ProteinGs   []float64   `json:"protein_gs"`
-	FatGs       []float64   `json:"fat_gs"`
-	CarbsGs     []float64   `json:"carbs_gs"`
-	FiberGs     []float64   `json:"fiber_gs"`
-	SugarGs     []float64   `json:"sugar_gs"`
-	SodiumMgs   []float64   `json:"sodium_mgs"`
+	ID         []uuid.UUID `json:"id"`
+	OwnerID    []uuid.UUID `json:"owner_id"`
+	Name       []string    `json:"name"`
+	Brand      []string    `json:"brand"`
+	Barcode    []string    `json:"barcode"`
+	Kind       []string    `json:"kind"`
+	Category   []string    `json:"category"`
+	EnergyKcal []float64   `json:"energy_kcal"`
+	ProteinG   []float64   `json:"protein_g"`
+	FatG       []float64   `json:"fat_g"`
+	CarbsG     []float64   `json:"carbs_g"`
+	FiberG     []float64   `json:"fiber_g"`
+	SugarG     []float64   `json:"sugar_g"`
+	SodiumMg   []float64   `json:"sodium_mg"`
 }
 
-// Amounts travel as numeric[], in binary: db/numeric.go writes a float64's
+// many: insert NewFood
+// Amounts travel as numeric[], in binary: package many writes a float64's
 // shortest decimal digits, as a bulk load's COPY does, and PostgreSQL
 // converts nothing per value (a float8[] cost it a float8 -> numeric
-// conversion each); the numeric columns round them. A nil owner id is the
-// shared catalog; an empty brand or barcode is NULL.
+// conversion each); the numeric columns round them. A NULL owner is the
+// shared catalog.
 func (q *Queries) InsertFoods(ctx context.Context, arg InsertFoodsParams) ([]Food, error) {
 	rows, err := q.db.Query(ctx, insertFoods,
-		arg.Ids,
-		arg.OwnerIds,
-		arg.Names,
-		arg.Brands,
-		arg.Barcodes,
-		arg.Kinds,
-		arg.Categories,
-		arg.EnergyKcals,
-		arg.ProteinGs,
-		arg.FatGs,
-		arg.CarbsGs,
-		arg.FiberGs,
-		arg.SugarGs,
-		arg.SodiumMgs,
+		arg.ID,
+		arg.OwnerID,
+		arg.Name,
+		arg.Brand,
+		arg.Barcode,
+		arg.Kind,
+		arg.Category,
+		arg.EnergyKcal,
+		arg.ProteinG,
+		arg.FatG,
+		arg.CarbsG,
+		arg.FiberG,
+		arg.SugarG,
+		arg.SodiumMg,
 	)
 	if err != nil {
 		return nil, err
@@ -309,7 +314,9 @@ type ListFoodsParams struct {
 	RowLimit       int32      `json:"row_limit"`
 }
 
-// Optional filters are NULL when unused. The name filter escapes LIKE's
+// many: list FoodFilter
+// Foods visible to a viewer (see SelectFoods), oldest first. Optional
+// filters are NULL when unused. The name filter escapes LIKE's
 // wildcards so user input matches literally, and can use the trigram index.
 func (q *Queries) ListFoods(ctx context.Context, arg ListFoodsParams) ([]Food, error) {
 	rows, err := q.db.Query(ctx, listFoods,
@@ -375,14 +382,15 @@ WHERE id = ANY($1::uuid[])
 `
 
 type SelectFoodsParams struct {
-	Ids      []uuid.UUID `json:"ids"`
+	IDs      []uuid.UUID `json:"ids"`
 	ViewerID *uuid.UUID  `json:"viewer_id"`
 }
 
+// many: select
 // Foods visible to a viewer: the viewer's own and the shared catalog. A
 // NULL viewer sees only the shared catalog.
 func (q *Queries) SelectFoods(ctx context.Context, arg SelectFoodsParams) ([]Food, error) {
-	rows, err := q.db.Query(ctx, selectFoods, arg.Ids, arg.ViewerID)
+	rows, err := q.db.Query(ctx, selectFoods, arg.IDs, arg.ViewerID)
 	if err != nil {
 		return nil, err
 	}
@@ -470,6 +478,35 @@ func (q *Queries) SelectFoodsByBarcode(ctx context.Context, arg SelectFoodsByBar
 	return items, nil
 }
 
+const selectFoodsInUse = `-- name: SelectFoodsInUse :many
+SELECT ri.food_id FROM recipe_ingredients AS ri WHERE ri.food_id = ANY($1::uuid[])
+UNION
+SELECT m.food_id::uuid FROM meal_entries AS m WHERE m.food_id = ANY($1::uuid[])
+`
+
+// Of the given foods, those that a recipe or the journal refers to: what
+// keeps a delete of them from committing (the foreign key's error names no
+// row in a form that does not depend on the server's language).
+func (q *Queries) SelectFoodsInUse(ctx context.Context, ids []uuid.UUID) ([]uuid.UUID, error) {
+	rows, err := q.db.Query(ctx, selectFoodsInUse, ids)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []uuid.UUID{}
+	for rows.Next() {
+		var food_id uuid.UUID
+		if err := rows.Scan(&food_id); err != nil {
+			return nil, err
+		}
+		items = append(items, food_id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const updateFoods = `-- name: UpdateFoods :many
 WITH input AS (
     SELECT unnest($1::uuid[]) AS id,
@@ -480,9 +517,9 @@ WITH input AS (
            unnest($6::bool[]) AS set_barcode,
            unnest($7::text[]) AS barcode,
            unnest($8::bool[]) AS set_kind,
-           unnest($9::text[]) AS kind,
+           nullif(unnest($9::text[]), '')::food_kind AS kind,
            unnest($10::bool[]) AS set_category,
-           unnest($11::text[]) AS category,
+           nullif(unnest($11::text[]), '')::food_category AS category,
            unnest($12::bool[]) AS set_nutrients,
            unnest($13::numeric[]) AS energy_kcal,
            unnest($14::numeric[]) AS protein_g,
@@ -499,10 +536,10 @@ WITH input AS (
 )
 UPDATE foods AS f SET
     name        = CASE WHEN i.set_name THEN i.name ELSE f.name END,
-    brand       = CASE WHEN i.set_brand THEN nullif(i.brand, '') ELSE f.brand END,
-    barcode     = CASE WHEN i.set_barcode THEN nullif(i.barcode, '') ELSE f.barcode END,
-    kind        = CASE WHEN i.set_kind THEN i.kind::food_kind ELSE f.kind END,
-    category    = CASE WHEN i.set_category THEN i.category::food_category ELSE f.category END,
+    brand       = CASE WHEN i.set_brand THEN i.brand ELSE f.brand END,
+    barcode     = CASE WHEN i.set_barcode THEN i.barcode ELSE f.barcode END,
+    kind        = CASE WHEN i.set_kind THEN i.kind ELSE f.kind END,
+    category    = CASE WHEN i.set_category THEN i.category ELSE f.category END,
     energy_kcal = CASE WHEN i.set_nutrients THEN i.energy_kcal ELSE f.energy_kcal END,
     protein_g   = CASE WHEN i.set_nutrients THEN i.protein_g ELSE f.protein_g END,
     fat_g       = CASE WHEN i.set_nutrients THEN i.fat_g ELSE f.fat_g END,
@@ -517,53 +554,56 @@ RETURNING f.id, f.owner_id, f.name, f.brand, f.barcode, f.kind, f.category, f.en
 `
 
 type UpdateFoodsParams struct {
-	Ids           []uuid.UUID `json:"ids"`
-	SetNames      []bool      `json:"set_names"`
-	Names         []string    `json:"names"`
-	SetBrands     []bool      `json:"set_brands"`
-	Brands        []string    `json:"brands"`
-	SetBarcodes   []bool      `json:"set_barcodes"`
-	Barcodes      []string    `json:"barcodes"`
-	SetKinds      []bool      `json:"set_kinds"`
-	Kinds         []string    `json:"kinds"`
-	SetCategories []bool      `json:"set_categories"`
-	Categories    []string    `json:"categories"`
-	SetNutrients  []bool      `json:"set_nutrients"`
-	EnergyKcals   []float64   `json:"energy_kcals"`
-	ProteinGs     []float64   `json:"protein_gs"`
-	FatGs         []float64   `json:"fat_gs"`
-	CarbsGs       []float64   `json:"carbs_gs"`
-	FiberGs       []float64   `json:"fiber_gs"`
-	SugarGs       []float64   `json:"sugar_gs"`
-	SodiumMgs     []float64   `json:"sodium_mgs"`
-	OwnerID       *uuid.UUID  `json:"owner_id"`
+	ID           []uuid.UUID `json:"id"`
+	SetName      []bool      `json:"set_name"`
+	Name         []string    `json:"name"`
+	SetBrand     []bool      `json:"set_brand"`
+	Brand        []string    `json:"brand"`
+	SetBarcode   []bool      `json:"set_barcode"`
+	Barcode      []string    `json:"barcode"`
+	SetKind      []bool      `json:"set_kind"`
+	Kind         []string    `json:"kind"`
+	SetCategory  []bool      `json:"set_category"`
+	Category     []string    `json:"category"`
+	SetNutrients []bool      `json:"set_nutrients"`
+	EnergyKcal   []float64   `json:"energy_kcal"`
+	ProteinG     []float64   `json:"protein_g"`
+	FatG         []float64   `json:"fat_g"`
+	CarbsG       []float64   `json:"carbs_g"`
+	FiberG       []float64   `json:"fiber_g"`
+	SugarG       []float64   `json:"sugar_g"`
+	SodiumMg     []float64   `json:"sodium_mg"`
+	OwnerID      *uuid.UUID  `json:"owner_id"`
 }
 
-// Each set_x array says whether row i changes column x. Only rows of the
-// given owner change (a NULL owner is the shared catalog). Rows are locked in
-// id order so that concurrent batches over overlapping ids cannot deadlock;
-// the input joins the table there, once (db/README.md, "Lock order").
+// many: update FoodPatch
+// Each set_x array says whether row i changes column x (set_nutrients all
+// seven); a NULL brand or barcode clears it. An enum not set is ”, which
+// nullif keeps from its cast. Only rows of the given owner
+// change (a NULL owner is the shared catalog). Rows are locked in id order
+// so that concurrent batches over overlapping ids cannot deadlock; the
+// input joins the table there, once (db/README.md, "Lock order").
 func (q *Queries) UpdateFoods(ctx context.Context, arg UpdateFoodsParams) ([]Food, error) {
 	rows, err := q.db.Query(ctx, updateFoods,
-		arg.Ids,
-		arg.SetNames,
-		arg.Names,
-		arg.SetBrands,
-		arg.Brands,
-		arg.SetBarcodes,
-		arg.Barcodes,
-		arg.SetKinds,
-		arg.Kinds,
-		arg.SetCategories,
-		arg.Categories,
+		arg.ID,
+		arg.SetName,
+		arg.Name,
+		arg.SetBrand,
+		arg.Brand,
+		arg.SetBarcode,
+		arg.Barcode,
+		arg.SetKind,
+		arg.Kind,
+		arg.SetCategory,
+		arg.Category,
 		arg.SetNutrients,
-		arg.EnergyKcals,
-		arg.ProteinGs,
-		arg.FatGs,
-		arg.CarbsGs,
-		arg.FiberGs,
-		arg.SugarGs,
-		arg.SodiumMgs,
+		arg.EnergyKcal,
+		arg.ProteinG,
+		arg.FatG,
+		arg.CarbsG,
+		arg.FiberG,
+		arg.SugarG,
+		arg.SodiumMg,
 		arg.OwnerID,
 	)
 	if err != nil {

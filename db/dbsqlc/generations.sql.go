@@ -26,12 +26,13 @@ RETURNING g.id, g.owner_id, g.agent, g.status, g.input, g.output, g.model, g.pro
 `
 
 type DeleteGenerationsParams struct {
-	Ids     []uuid.UUID `json:"ids"`
+	IDs     []uuid.UUID `json:"ids"`
 	OwnerID uuid.UUID   `json:"owner_id"`
 }
 
+// many: delete
 func (q *Queries) DeleteGenerations(ctx context.Context, arg DeleteGenerationsParams) ([]Generation, error) {
-	rows, err := q.db.Query(ctx, deleteGenerations, arg.Ids, arg.OwnerID)
+	rows, err := q.db.Query(ctx, deleteGenerations, arg.IDs, arg.OwnerID)
 	if err != nil {
 		return nil, err
 	}
@@ -68,11 +69,11 @@ func (q *Queries) DeleteGenerations(ctx context.Context, arg DeleteGenerationsPa
 	return items, nil
 }
 
-const finishGenerations = `-- name: FinishGenerations :many
+const finishGenerationRuns = `-- name: FinishGenerationRuns :many
 WITH input AS (
     SELECT unnest($1::uuid[]) AS id,
            unnest($2::int[]) AS attempt,
-           unnest($3::text[]) AS status,
+           unnest($3::text[])::generation_status AS status,
            unnest($4::jsonb[]) AS output,
            unnest($5::text[]) AS model,
            unnest($6::int[]) AS prompt_tokens,
@@ -86,13 +87,13 @@ WITH input AS (
     FOR UPDATE OF generations
 )
 UPDATE generations AS g SET
-    status            = i.status::generation_status,
-    output            = nullif(i.output, 'null'::jsonb),
-    model             = coalesce(nullif(i.model, ''), g.model),
+    status            = i.status,
+    output            = i.output,
+    model             = coalesce(i.model, g.model),
     prompt_tokens     = coalesce(g.prompt_tokens, 0) + i.prompt_tokens,
     completion_tokens = coalesce(g.completion_tokens, 0) + i.completion_tokens,
     latency_ms        = coalesce(g.latency_ms, 0) + i.latency_ms,
-    error             = nullif(i.error, ''),
+    error             = i.error,
     finished_at       = CASE WHEN i.status IN ('succeeded', 'failed') THEN now() END,
     updated_at        = now()
 FROM locked AS i
@@ -100,36 +101,37 @@ WHERE g.id = i.id AND g.status = 'running' AND g.attempts = i.attempt
 RETURNING g.id, g.owner_id, g.agent, g.status, g.input, g.output, g.model, g.prompt_tokens, g.completion_tokens, g.latency_ms, g.attempts, g.error, g.job_id, g.started_at, g.finished_at, g.created_at, g.updated_at
 `
 
-type FinishGenerationsParams struct {
-	Ids              []uuid.UUID       `json:"ids"`
-	Attempts         []int32           `json:"attempts"`
-	Statuses         []string          `json:"statuses"`
-	Outputs          []json.RawMessage `json:"outputs"`
-	Models           []string          `json:"models"`
+type FinishGenerationRunsParams struct {
+	ID               []uuid.UUID       `json:"id"`
+	Attempt          []int32           `json:"attempt"`
+	Status           []string          `json:"status"`
+	Output           []json.RawMessage `json:"output"`
+	Model            []string          `json:"model"`
 	PromptTokens     []int32           `json:"prompt_tokens"`
 	CompletionTokens []int32           `json:"completion_tokens"`
 	LatencyMs        []int32           `json:"latency_ms"`
-	Errors           []string          `json:"errors"`
+	Error            []string          `json:"error"`
 	OwnerID          uuid.UUID         `json:"owner_id"`
 }
 
-// Records how runs ended: generation ids[i] moves to statuses[i] (pending
-// again for a retry, succeeded or failed) with its output (JSON null for
-// none) and error (” for none), its tokens and latency added to those of
-// earlier runs. Only a generation still running attempts[i] changes: a run
-// that lost its job to another worker writes nothing (the attempt count
-// fences it off).
-func (q *Queries) FinishGenerations(ctx context.Context, arg FinishGenerationsParams) ([]Generation, error) {
-	rows, err := q.db.Query(ctx, finishGenerations,
-		arg.Ids,
-		arg.Attempts,
-		arg.Statuses,
-		arg.Outputs,
-		arg.Models,
+// many: update GenerationOutcome
+// Records how runs ended: a generation moves to its status (pending again
+// for a retry, succeeded or failed) with its output and error (NULL for
+// none), its tokens and latency added to those of earlier runs, its model
+// kept when none is given. Only a generation still running the attempt
+// changes: a run that lost its job to another worker writes nothing (the
+// attempt count fences it off).
+func (q *Queries) FinishGenerationRuns(ctx context.Context, arg FinishGenerationRunsParams) ([]Generation, error) {
+	rows, err := q.db.Query(ctx, finishGenerationRuns,
+		arg.ID,
+		arg.Attempt,
+		arg.Status,
+		arg.Output,
+		arg.Model,
 		arg.PromptTokens,
 		arg.CompletionTokens,
 		arg.LatencyMs,
-		arg.Errors,
+		arg.Error,
 		arg.OwnerID,
 	)
 	if err != nil {
@@ -174,26 +176,27 @@ SELECT unnest($1::uuid[]),
        unnest($2::uuid[]),
        unnest($3::text[]),
        unnest($4::jsonb[]),
-       nullif(unnest($5::bigint[]), 0)
+       unnest($5::bigint[])
 RETURNING id, owner_id, agent, status, input, output, model, prompt_tokens, completion_tokens, latency_ms, attempts, error, job_id, started_at, finished_at, created_at, updated_at
 `
 
 type InsertGenerationsParams struct {
-	Ids      []uuid.UUID       `json:"ids"`
-	OwnerIds []uuid.UUID       `json:"owner_ids"`
-	Agents   []string          `json:"agents"`
-	Inputs   []json.RawMessage `json:"inputs"`
-	JobIds   []int64           `json:"job_ids"`
+	ID      []uuid.UUID       `json:"id"`
+	OwnerID []uuid.UUID       `json:"owner_id"`
+	Agent   []string          `json:"agent"`
+	Input   []json.RawMessage `json:"input"`
+	JobID   []int64           `json:"job_id"`
 }
 
-// A generation starts pending. A zero job id is NULL.
+// many: insert NewGeneration
+// A generation starts pending.
 func (q *Queries) InsertGenerations(ctx context.Context, arg InsertGenerationsParams) ([]Generation, error) {
 	rows, err := q.db.Query(ctx, insertGenerations,
-		arg.Ids,
-		arg.OwnerIds,
-		arg.Agents,
-		arg.Inputs,
-		arg.JobIds,
+		arg.ID,
+		arg.OwnerID,
+		arg.Agent,
+		arg.Input,
+		arg.JobID,
 	)
 	if err != nil {
 		return nil, err
@@ -250,6 +253,7 @@ type ListGenerationsParams struct {
 	RowLimit       int32     `json:"row_limit"`
 }
 
+// many: list GenerationFilter
 func (q *Queries) ListGenerations(ctx context.Context, arg ListGenerationsParams) ([]Generation, error) {
 	rows, err := q.db.Query(ctx, listGenerations,
 		arg.OwnerID,
@@ -300,12 +304,13 @@ SELECT id, owner_id, agent, status, input, output, model, prompt_tokens, complet
 `
 
 type SelectGenerationsParams struct {
-	Ids     []uuid.UUID `json:"ids"`
+	IDs     []uuid.UUID `json:"ids"`
 	OwnerID uuid.UUID   `json:"owner_id"`
 }
 
+// many: select
 func (q *Queries) SelectGenerations(ctx context.Context, arg SelectGenerationsParams) ([]Generation, error) {
-	rows, err := q.db.Query(ctx, selectGenerations, arg.Ids, arg.OwnerID)
+	rows, err := q.db.Query(ctx, selectGenerations, arg.IDs, arg.OwnerID)
 	if err != nil {
 		return nil, err
 	}
@@ -361,7 +366,7 @@ RETURNING g.id, g.owner_id, g.agent, g.status, g.input, g.output, g.model, g.pro
 `
 
 type StartGenerationsParams struct {
-	JobIds  []int64   `json:"job_ids"`
+	JobIDs  []int64   `json:"job_ids"`
 	OwnerID uuid.UUID `json:"owner_id"`
 }
 
@@ -372,7 +377,7 @@ type StartGenerationsParams struct {
 // job sends them to the model again. FOR UPDATE re-checks the status once
 // a concurrent run's lock is released.
 func (q *Queries) StartGenerations(ctx context.Context, arg StartGenerationsParams) ([]Generation, error) {
-	rows, err := q.db.Query(ctx, startGenerations, arg.JobIds, arg.OwnerID)
+	rows, err := q.db.Query(ctx, startGenerations, arg.JobIDs, arg.OwnerID)
 	if err != nil {
 		return nil, err
 	}
@@ -413,7 +418,7 @@ const updateGenerations = `-- name: UpdateGenerations :many
 WITH input AS (
     SELECT unnest($1::uuid[]) AS id,
            unnest($2::bool[]) AS set_status,
-           unnest($3::text[]) AS status,
+           nullif(unnest($3::text[]), '')::generation_status AS status,
            unnest($4::bool[]) AS set_result,
            unnest($5::jsonb[]) AS output,
            unnest($6::text[]) AS model,
@@ -431,14 +436,14 @@ WITH input AS (
     FOR UPDATE OF generations
 )
 UPDATE generations AS g SET
-    status            = CASE WHEN i.set_status THEN i.status::generation_status ELSE g.status END,
+    status            = CASE WHEN i.set_status THEN i.status ELSE g.status END,
     output            = CASE WHEN i.set_result THEN i.output ELSE g.output END,
-    model             = CASE WHEN i.set_result THEN nullif(i.model, '') ELSE g.model END,
+    model             = CASE WHEN i.set_result THEN i.model ELSE g.model END,
     prompt_tokens     = CASE WHEN i.set_result THEN i.prompt_tokens ELSE g.prompt_tokens END,
     completion_tokens = CASE WHEN i.set_result THEN i.completion_tokens ELSE g.completion_tokens END,
     latency_ms        = CASE WHEN i.set_result THEN i.latency_ms ELSE g.latency_ms END,
-    error             = CASE WHEN i.set_error THEN nullif(i.error, '') ELSE g.error END,
-    job_id            = CASE WHEN i.set_job_id THEN nullif(i.job_id, 0) ELSE g.job_id END,
+    error             = CASE WHEN i.set_error THEN i.error ELSE g.error END,
+    job_id            = CASE WHEN i.set_job_id THEN i.job_id ELSE g.job_id END,
     started_at        = CASE WHEN i.set_status AND i.status = 'running' THEN now() ELSE g.started_at END,
     finished_at       = CASE WHEN i.set_status AND i.status IN ('succeeded', 'failed') THEN now() ELSE g.finished_at END,
     updated_at        = now()
@@ -448,41 +453,42 @@ RETURNING g.id, g.owner_id, g.agent, g.status, g.input, g.output, g.model, g.pro
 `
 
 type UpdateGenerationsParams struct {
-	Ids              []uuid.UUID       `json:"ids"`
-	SetStatuses      []bool            `json:"set_statuses"`
-	Statuses         []string          `json:"statuses"`
-	SetResults       []bool            `json:"set_results"`
-	Outputs          []json.RawMessage `json:"outputs"`
-	Models           []string          `json:"models"`
-	PromptTokens     []int32           `json:"prompt_tokens"`
-	CompletionTokens []int32           `json:"completion_tokens"`
-	LatencyMs        []int32           `json:"latency_ms"`
-	SetErrors        []bool            `json:"set_errors"`
-	Errors           []string          `json:"errors"`
-	SetJobIds        []bool            `json:"set_job_ids"`
-	JobIds           []int64           `json:"job_ids"`
-	OwnerID          uuid.UUID         `json:"owner_id"`
+	ID                  []uuid.UUID       `json:"id"`
+	SetStatus           []bool            `json:"set_status"`
+	Status              []string          `json:"status"`
+	SetGenerationResult []bool            `json:"set_generation_result"`
+	Output              []json.RawMessage `json:"output"`
+	Model               []string          `json:"model"`
+	PromptTokens        []int32           `json:"prompt_tokens"`
+	CompletionTokens    []int32           `json:"completion_tokens"`
+	LatencyMs           []int32           `json:"latency_ms"`
+	SetError            []bool            `json:"set_error"`
+	Error               []string          `json:"error"`
+	SetJobID            []bool            `json:"set_job_id"`
+	JobID               []int64           `json:"job_id"`
+	OwnerID             uuid.UUID         `json:"owner_id"`
 }
 
-// Each set_x array says whether row i changes that group of columns:
-// set_results writes output, model, token counts and latency together. A
-// move to running stamps started_at; a move to succeeded or failed stamps
-// finished_at. Rows are locked in id order (see UpdateFoods).
+// many: update GenerationPatch
+// Each set_x array says whether row i changes that column or group:
+// set_generation_result writes output, model, token counts and latency
+// together. A move to running stamps started_at; a move to succeeded or
+// failed stamps finished_at. Rows are locked in id order (see UpdateFoods).
 func (q *Queries) UpdateGenerations(ctx context.Context, arg UpdateGenerationsParams) ([]Generation, error) {
 	rows, err := q.db.Query(ctx, updateGenerations,
-		arg.Ids,
-		arg.SetStatuses,
-		arg.Statuses,
-		arg.SetResults,
-		arg.Outputs,
-		arg.Models,
+		arg.ID,
+		arg.SetStatus,
+		arg.Status,
+		arg.SetGenerationResult,
+		arg.Output,
+		arg.Model,
 		arg.PromptTokens,
 		arg.CompletionTokens,
 		arg.LatencyMs,
-		arg.SetErrors,
-		arg.Errors,
-		arg.SetJobIds,
-		arg.JobIds,
+		arg.SetError,
+		arg.Error,
+		arg.SetJobID,
+		arg.JobID,
 		arg.OwnerID,
 	)
 	if err != nil {

@@ -143,6 +143,7 @@ WHERE j.id = ANY(ARRAY(SELECT locked.id FROM locked))
 RETURNING j.id, j.kind, j.queue, j.payload, j.priority, j.state, j.attempt, j.max_attempts, j.run_at, j.unique_key, j.timeout_ms, j.errors, j.attempted_at, j.attempted_by, j.lease_expires_at, j.cancel_requested_at, j.finished_at, j.created_at, j.updated_at
 `
 
+// many: delete
 // Running jobs are not deleted: their worker still holds them.
 func (q *Queries) DeleteJobs(ctx context.Context, ids []int64) ([]Job, error) {
 	rows, err := q.db.Query(ctx, deleteJobs, ids)
@@ -184,89 +185,6 @@ func (q *Queries) DeleteJobs(ctx context.Context, ids []int64) ([]Job, error) {
 	return items, nil
 }
 
-const enqueueJobs = `-- name: EnqueueJobs :many
-WITH input AS (
-    SELECT unnest($1::text[]) AS kind,
-           unnest($2::text[]) AS queue,
-           unnest($3::jsonb[]) AS payload,
-           unnest($4::smallint[]) AS priority,
-           unnest($5::int[]) AS max_attempts,
-           unnest($6::timestamptz[]) AS run_at,
-           unnest($7::bigint[]) AS delay_ms,
-           unnest($8::text[]) AS unique_key,
-           unnest($9::int[]) AS timeout_ms,
-           generate_subscripts($1::text[], 1) AS ord
-), inserted AS (
-    INSERT INTO jobs (kind, queue, payload, priority, max_attempts, run_at, unique_key, timeout_ms)
-    SELECT input.kind, input.queue, input.payload, input.priority, input.max_attempts,
-           coalesce(nullif(input.run_at, '0001-01-01 00:00:00+00'), now() + '1 millisecond'::interval * input.delay_ms),
-           nullif(input.unique_key, ''),
-           nullif(input.timeout_ms, 0)
-    FROM input
-    ORDER BY input.ord
-    ON CONFLICT (kind, unique_key) WHERE unique_key IS NOT NULL AND state IN ('pending', 'running', 'completed') DO NOTHING
-    RETURNING jobs.id, jobs.kind, jobs.queue, jobs.unique_key, jobs.run_at
-), notified AS (
-    SELECT count(pg_notify('larder_jobs', due.queue)) AS queues
-    FROM (SELECT DISTINCT inserted.queue FROM inserted WHERE inserted.run_at <= now()) AS due
-)
-SELECT inserted.id, inserted.kind, inserted.unique_key FROM inserted, notified
-`
-
-type EnqueueJobsParams struct {
-	Kinds       []string          `json:"kinds"`
-	Queues      []string          `json:"queues"`
-	Payloads    []json.RawMessage `json:"payloads"`
-	Priorities  []int16           `json:"priorities"`
-	MaxAttempts []int32           `json:"max_attempts"`
-	RunAts      []time.Time       `json:"run_ats"`
-	DelaysMs    []int64           `json:"delays_ms"`
-	UniqueKeys  []string          `json:"unique_keys"`
-	TimeoutMs   []int32           `json:"timeout_ms"`
-}
-
-type EnqueueJobsRow struct {
-	ID        int64   `json:"id"`
-	Kind      string  `json:"kind"`
-	UniqueKey *string `json:"unique_key"`
-}
-
-// The queue's insert. A job whose (kind, unique_key) a pending, running or
-// completed job holds is skipped (ON CONFLICT on the partial unique index); the
-// caller reads the holder with SelectUniqueJobs. Ids ascend in input order
-// (ORDER BY ord). Workers listening on larder_jobs hear of the queues that
-// got jobs due now: pg_notify is sent at commit, so a rolled-back enqueue
-// wakes no one.
-func (q *Queries) EnqueueJobs(ctx context.Context, arg EnqueueJobsParams) ([]EnqueueJobsRow, error) {
-	rows, err := q.db.Query(ctx, enqueueJobs,
-		arg.Kinds,
-		arg.Queues,
-		arg.Payloads,
-		arg.Priorities,
-		arg.MaxAttempts,
-		arg.RunAts,
-		arg.DelaysMs,
-		arg.UniqueKeys,
-		arg.TimeoutMs,
-	)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	items := []EnqueueJobsRow{}
-	for rows.Next() {
-		var i EnqueueJobsRow
-		if err := rows.Scan(&i.ID, &i.Kind, &i.UniqueKey); err != nil {
-			return nil, err
-		}
-		items = append(items, i)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return items, nil
-}
-
 const ensureJobSchedules = `-- name: EnsureJobSchedules :many
 INSERT INTO job_schedules (name, next_run_at)
 SELECT unnest($1::text[]), unnest($2::timestamptz[])
@@ -275,14 +193,15 @@ RETURNING name
 `
 
 type EnsureJobSchedulesParams struct {
-	Names      []string    `json:"names"`
-	NextRunAts []time.Time `json:"next_run_ats"`
+	Name      []string    `json:"name"`
+	NextRunAt []time.Time `json:"next_run_at"`
 }
 
+// many: batch JobSchedule
 // Adds the schedules the table does not have yet; existing ones keep their
 // next run.
 func (q *Queries) EnsureJobSchedules(ctx context.Context, arg EnsureJobSchedulesParams) ([]string, error) {
-	rows, err := q.db.Query(ctx, ensureJobSchedules, arg.Names, arg.NextRunAts)
+	rows, err := q.db.Query(ctx, ensureJobSchedules, arg.Name, arg.NextRunAt)
 	if err != nil {
 		return nil, err
 	}
@@ -411,7 +330,7 @@ RETURNING jobs.id
 
 type FinishJobsParams struct {
 	Outcomes json.RawMessage `json:"outcomes"`
-	Ids      []int64         `json:"ids"`
+	IDs      []int64         `json:"ids"`
 }
 
 // Records how runs ended, many at once: completed, retried or snoozed
@@ -427,7 +346,7 @@ type FinishJobsParams struct {
 // which can be badly stale (analysed while all were pending), and one such
 // plan rescanned the input once per row. Rows are found by primary key.
 func (q *Queries) FinishJobs(ctx context.Context, arg FinishJobsParams) ([]int64, error) {
-	rows, err := q.db.Query(ctx, finishJobs, arg.Outcomes, arg.Ids)
+	rows, err := q.db.Query(ctx, finishJobs, arg.Outcomes, arg.IDs)
 	if err != nil {
 		return nil, err
 	}
@@ -448,8 +367,9 @@ func (q *Queries) FinishJobs(ctx context.Context, arg FinishJobsParams) ([]int64
 
 const insertJobs = `-- name: InsertJobs :many
 INSERT INTO jobs (kind, queue, payload, priority, max_attempts, run_at, unique_key, timeout_ms)
-SELECT j.kind, j.queue, j.payload, j.priority, j.max_attempts,
-       coalesce(nullif(j.run_at, '0001-01-01 00:00:00+00'), now() + '1 millisecond'::interval * j.delay_ms),
+SELECT j.kind, coalesce(nullif(j.queue, ''), 'default'), coalesce(j.payload, '{}'),
+       coalesce(nullif(j.priority, 0), 1), coalesce(nullif(j.max_attempts, 0), 25),
+       coalesce(j.run_at, now() + '1 millisecond'::interval * j.delay_ms),
        nullif(j.unique_key, ''),
        nullif(j.timeout_ms, 0)
 FROM (
@@ -467,32 +387,34 @@ RETURNING id, kind, queue, payload, priority, state, attempt, max_attempts, run_
 `
 
 type InsertJobsParams struct {
-	Kinds       []string          `json:"kinds"`
-	Queues      []string          `json:"queues"`
-	Payloads    []json.RawMessage `json:"payloads"`
-	Priorities  []int16           `json:"priorities"`
+	Kind        []string          `json:"kind"`
+	Queue       []string          `json:"queue"`
+	Payload     []json.RawMessage `json:"payload"`
+	Priority    []int16           `json:"priority"`
 	MaxAttempts []int32           `json:"max_attempts"`
-	RunAts      []time.Time       `json:"run_ats"`
-	DelaysMs    []int64           `json:"delays_ms"`
-	UniqueKeys  []string          `json:"unique_keys"`
+	RunAt       []time.Time       `json:"run_at"`
+	DelayMs     []int64           `json:"delay_ms"`
+	UniqueKey   []string          `json:"unique_key"`
 	TimeoutMs   []int32           `json:"timeout_ms"`
 }
 
+// many: batch NewJob
 // Identity ids are assigned in the order the SELECT produces rows, which for
-// unnest is array order, so ids ascend in input order. An empty unique key
-// and a zero timeout are NULL; a zero run_at (0001-01-01) is now() plus
-// delay_ms on the database's clock, the one every worker compares run_at
-// with.
+// unnest is array order, so ids ascend in input order. Zero fields take
+// the defaults: the default queue, an empty object, priority 1, 25
+// attempts; an empty unique key and a zero timeout are NULL; a NULL run_at
+// is now() plus delay_ms on the database's clock, the one every worker
+// compares run_at with.
 func (q *Queries) InsertJobs(ctx context.Context, arg InsertJobsParams) ([]Job, error) {
 	rows, err := q.db.Query(ctx, insertJobs,
-		arg.Kinds,
-		arg.Queues,
-		arg.Payloads,
-		arg.Priorities,
+		arg.Kind,
+		arg.Queue,
+		arg.Payload,
+		arg.Priority,
 		arg.MaxAttempts,
-		arg.RunAts,
-		arg.DelaysMs,
-		arg.UniqueKeys,
+		arg.RunAt,
+		arg.DelayMs,
+		arg.UniqueKey,
 		arg.TimeoutMs,
 	)
 	if err != nil {
@@ -533,6 +455,91 @@ func (q *Queries) InsertJobs(ctx context.Context, arg InsertJobsParams) ([]Job, 
 	return items, nil
 }
 
+const insertUniqueJobs = `-- name: InsertUniqueJobs :many
+WITH input AS (
+    SELECT unnest($1::text[]) AS kind,
+           unnest($2::text[]) AS queue,
+           unnest($3::jsonb[]) AS payload,
+           unnest($4::smallint[]) AS priority,
+           unnest($5::int[]) AS max_attempts,
+           unnest($6::timestamptz[]) AS run_at,
+           unnest($7::bigint[]) AS delay_ms,
+           unnest($8::text[]) AS unique_key,
+           unnest($9::int[]) AS timeout_ms,
+           generate_subscripts($1::text[], 1) AS ord
+), inserted AS (
+    INSERT INTO jobs (kind, queue, payload, priority, max_attempts, run_at, unique_key, timeout_ms)
+    SELECT input.kind, coalesce(nullif(input.queue, ''), 'default'), coalesce(input.payload, '{}'),
+           coalesce(nullif(input.priority, 0), 1), coalesce(nullif(input.max_attempts, 0), 25),
+           coalesce(input.run_at, now() + '1 millisecond'::interval * input.delay_ms),
+           nullif(input.unique_key, ''),
+           nullif(input.timeout_ms, 0)
+    FROM input
+    ORDER BY input.ord
+    ON CONFLICT (kind, unique_key) WHERE unique_key IS NOT NULL AND state IN ('pending', 'running', 'completed') DO NOTHING
+    RETURNING jobs.id, jobs.kind, jobs.queue, jobs.unique_key, jobs.run_at
+), notified AS (
+    SELECT count(pg_notify('larder_jobs', due.queue)) AS queues
+    FROM (SELECT DISTINCT inserted.queue FROM inserted WHERE inserted.run_at <= now()) AS due
+)
+SELECT inserted.id, inserted.kind, inserted.unique_key FROM inserted, notified
+`
+
+type InsertUniqueJobsParams struct {
+	Kind        []string          `json:"kind"`
+	Queue       []string          `json:"queue"`
+	Payload     []json.RawMessage `json:"payload"`
+	Priority    []int16           `json:"priority"`
+	MaxAttempts []int32           `json:"max_attempts"`
+	RunAt       []time.Time       `json:"run_at"`
+	DelayMs     []int64           `json:"delay_ms"`
+	UniqueKey   []string          `json:"unique_key"`
+	TimeoutMs   []int32           `json:"timeout_ms"`
+}
+
+type InsertUniqueJobsRow struct {
+	ID        int64   `json:"id"`
+	Kind      string  `json:"kind"`
+	UniqueKey *string `json:"unique_key"`
+}
+
+// many: batch NewJob
+// The queue's insert, with InsertJobs's defaults. A job whose (kind, unique_key) a pending, running or
+// completed job holds is skipped (ON CONFLICT on the partial unique index); the
+// caller reads the holder with SelectUniqueJobs. Ids ascend in input order
+// (ORDER BY ord). Workers listening on larder_jobs hear of the queues that
+// got jobs due now: pg_notify is sent at commit, so a rolled-back enqueue
+// wakes no one.
+func (q *Queries) InsertUniqueJobs(ctx context.Context, arg InsertUniqueJobsParams) ([]InsertUniqueJobsRow, error) {
+	rows, err := q.db.Query(ctx, insertUniqueJobs,
+		arg.Kind,
+		arg.Queue,
+		arg.Payload,
+		arg.Priority,
+		arg.MaxAttempts,
+		arg.RunAt,
+		arg.DelayMs,
+		arg.UniqueKey,
+		arg.TimeoutMs,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []InsertUniqueJobsRow{}
+	for rows.Next() {
+		var i InsertUniqueJobsRow
+		if err := rows.Scan(&i.ID, &i.Kind, &i.UniqueKey); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const listJobs = `-- name: ListJobs :many
 SELECT id, kind, queue, payload, priority, state, attempt, max_attempts, run_at, unique_key, timeout_ms, errors, attempted_at, attempted_by, lease_expires_at, cancel_requested_at, finished_at, created_at, updated_at FROM jobs
 WHERE ($1::text IS NULL OR queue = $1::text)
@@ -551,6 +558,8 @@ type ListJobsParams struct {
 	RowLimit int32   `json:"row_limit"`
 }
 
+// many: list JobFilter
+// Jobs by id: the order they were enqueued in.
 func (q *Queries) ListJobs(ctx context.Context, arg ListJobsParams) ([]Job, error) {
 	rows, err := q.db.Query(ctx, listJobs,
 		arg.Queue,
@@ -643,7 +652,7 @@ RETURNING jobs.id, (jobs.cancel_requested_at IS NOT NULL)::bool AS cancel_reques
 
 type RenewJobLeasesParams struct {
 	LeaseMs int32   `json:"lease_ms"`
-	Ids     []int64 `json:"ids"`
+	IDs     []int64 `json:"ids"`
 	Worker  string  `json:"worker"`
 }
 
@@ -656,7 +665,7 @@ type RenewJobLeasesRow struct {
 // result is no longer the worker's (rescued). cancel_requested tells the
 // worker to stop a run whose cancel notification it missed.
 func (q *Queries) RenewJobLeases(ctx context.Context, arg RenewJobLeasesParams) ([]RenewJobLeasesRow, error) {
-	rows, err := q.db.Query(ctx, renewJobLeases, arg.LeaseMs, arg.Ids, arg.Worker)
+	rows, err := q.db.Query(ctx, renewJobLeases, arg.LeaseMs, arg.IDs, arg.Worker)
 	if err != nil {
 		return nil, err
 	}
@@ -732,6 +741,7 @@ const selectJobs = `-- name: SelectJobs :many
 SELECT id, kind, queue, payload, priority, state, attempt, max_attempts, run_at, unique_key, timeout_ms, errors, attempted_at, attempted_by, lease_expires_at, cancel_requested_at, finished_at, created_at, updated_at FROM jobs WHERE id = ANY($1::bigint[])
 `
 
+// many: select
 func (q *Queries) SelectJobs(ctx context.Context, ids []int64) ([]Job, error) {
 	rows, err := q.db.Query(ctx, selectJobs, ids)
 	if err != nil {
@@ -781,8 +791,8 @@ WHERE jobs.unique_key IS NOT NULL AND jobs.state IN ('pending', 'running', 'comp
 `
 
 type SelectUniqueJobsParams struct {
-	Kinds      []string `json:"kinds"`
-	UniqueKeys []string `json:"unique_keys"`
+	Kind      []string `json:"kind"`
+	UniqueKey []string `json:"unique_key"`
 }
 
 type SelectUniqueJobsRow struct {
@@ -791,10 +801,11 @@ type SelectUniqueJobsRow struct {
 	UniqueKey *string `json:"unique_key"`
 }
 
+// many: batch JobKey
 // The pending, running or completed jobs that hold the given (kind,
-// unique_key) pairs.
+// unique_key) pairs, in no particular order.
 func (q *Queries) SelectUniqueJobs(ctx context.Context, arg SelectUniqueJobsParams) ([]SelectUniqueJobsRow, error) {
-	rows, err := q.db.Query(ctx, selectUniqueJobs, arg.Kinds, arg.UniqueKeys)
+	rows, err := q.db.Query(ctx, selectUniqueJobs, arg.Kind, arg.UniqueKey)
 	if err != nil {
 		return nil, err
 	}
@@ -821,12 +832,14 @@ RETURNING job_schedules.name
 `
 
 type UpdateJobSchedulesParams struct {
-	Names      []string    `json:"names"`
-	NextRunAts []time.Time `json:"next_run_ats"`
+	Name      []string    `json:"name"`
+	NextRunAt []time.Time `json:"next_run_at"`
 }
 
+// many: batch JobSchedule
+// Moves schedules to their next run.
 func (q *Queries) UpdateJobSchedules(ctx context.Context, arg UpdateJobSchedulesParams) ([]string, error) {
-	rows, err := q.db.Query(ctx, updateJobSchedules, arg.Names, arg.NextRunAts)
+	rows, err := q.db.Query(ctx, updateJobSchedules, arg.Name, arg.NextRunAt)
 	if err != nil {
 		return nil, err
 	}
@@ -871,24 +884,25 @@ RETURNING j.id, j.kind, j.queue, j.payload, j.priority, j.state, j.attempt, j.ma
 `
 
 type UpdateJobsParams struct {
-	Ids            []int64     `json:"ids"`
-	SetPriorities  []bool      `json:"set_priorities"`
-	Priorities     []int16     `json:"priorities"`
-	SetRunAts      []bool      `json:"set_run_ats"`
-	RunAts         []time.Time `json:"run_ats"`
+	ID             []int64     `json:"id"`
+	SetPriority    []bool      `json:"set_priority"`
+	Priority       []int16     `json:"priority"`
+	SetRunAt       []bool      `json:"set_run_at"`
+	RunAt          []time.Time `json:"run_at"`
 	SetMaxAttempts []bool      `json:"set_max_attempts"`
 	MaxAttempts    []int32     `json:"max_attempts"`
 }
 
+// many: update JobPatch
 // Reschedules or reprioritises pending jobs; jobs in any other state are
 // left alone (a worker owns a running job, finished jobs are history).
 func (q *Queries) UpdateJobs(ctx context.Context, arg UpdateJobsParams) ([]Job, error) {
 	rows, err := q.db.Query(ctx, updateJobs,
-		arg.Ids,
-		arg.SetPriorities,
-		arg.Priorities,
-		arg.SetRunAts,
-		arg.RunAts,
+		arg.ID,
+		arg.SetPriority,
+		arg.Priority,
+		arg.SetRunAt,
+		arg.RunAt,
 		arg.SetMaxAttempts,
 		arg.MaxAttempts,
 	)

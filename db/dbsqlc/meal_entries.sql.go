@@ -138,12 +138,13 @@ RETURNING m.id, m.owner_id, m.eaten_at, m.meal, m.food_id, m.grams, m.recipe_id,
 `
 
 type DeleteMealEntriesParams struct {
-	Ids     []uuid.UUID `json:"ids"`
+	IDs     []uuid.UUID `json:"ids"`
 	OwnerID uuid.UUID   `json:"owner_id"`
 }
 
+// many: delete
 func (q *Queries) DeleteMealEntries(ctx context.Context, arg DeleteMealEntriesParams) ([]MealEntry, error) {
-	rows, err := q.db.Query(ctx, deleteMealEntries, arg.Ids, arg.OwnerID)
+	rows, err := q.db.Query(ctx, deleteMealEntries, arg.IDs, arg.OwnerID)
 	if err != nil {
 		return nil, err
 	}
@@ -179,35 +180,37 @@ SELECT unnest($1::uuid[]),
        unnest($2::uuid[]),
        unnest($3::timestamptz[]),
        unnest($4::text[])::meal_kind,
-       nullif(unnest($5::uuid[]), '00000000-0000-0000-0000-000000000000'),
-       nullif(unnest($6::numeric[]), 0),
-       nullif(unnest($7::uuid[]), '00000000-0000-0000-0000-000000000000'),
-       nullif(unnest($8::numeric[]), 0)
+       unnest($5::uuid[]),
+       unnest($6::numeric[]),
+       unnest($7::uuid[]),
+       unnest($8::numeric[])
 RETURNING id, owner_id, eaten_at, meal, food_id, grams, recipe_id, servings, created_at, updated_at
 `
 
 type InsertMealEntriesParams struct {
-	Ids       []uuid.UUID `json:"ids"`
-	OwnerIds  []uuid.UUID `json:"owner_ids"`
-	EatenAts  []time.Time `json:"eaten_ats"`
-	Meals     []string    `json:"meals"`
-	FoodIds   []uuid.UUID `json:"food_ids"`
-	Grams     []float64   `json:"grams"`
-	RecipeIds []uuid.UUID `json:"recipe_ids"`
-	Servings  []float64   `json:"servings"`
+	ID       []uuid.UUID `json:"id"`
+	OwnerID  []uuid.UUID `json:"owner_id"`
+	EatenAt  []time.Time `json:"eaten_at"`
+	Meal     []string    `json:"meal"`
+	FoodID   []uuid.UUID `json:"food_id"`
+	Grams    []float64   `json:"grams"`
+	RecipeID []uuid.UUID `json:"recipe_id"`
+	Servings []float64   `json:"servings"`
 }
 
+// many: insert NewMealEntry
 // An entry is a food by weight or servings of a recipe: the other pair is
-// sent as a nil uuid and 0, which become NULL.
+// NULL. Like every insert, it does not check that the food or recipe is the
+// owner's; the caller (an action) does, in the same transaction.
 func (q *Queries) InsertMealEntries(ctx context.Context, arg InsertMealEntriesParams) ([]MealEntry, error) {
 	rows, err := q.db.Query(ctx, insertMealEntries,
-		arg.Ids,
-		arg.OwnerIds,
-		arg.EatenAts,
-		arg.Meals,
-		arg.FoodIds,
+		arg.ID,
+		arg.OwnerID,
+		arg.EatenAt,
+		arg.Meal,
+		arg.FoodID,
 		arg.Grams,
-		arg.RecipeIds,
+		arg.RecipeID,
 		arg.Servings,
 	)
 	if err != nil {
@@ -242,7 +245,8 @@ func (q *Queries) InsertMealEntries(ctx context.Context, arg InsertMealEntriesPa
 const listMealEntries = `-- name: ListMealEntries :many
 SELECT id, owner_id, eaten_at, meal, food_id, grams, recipe_id, servings, created_at, updated_at FROM meal_entries
 WHERE owner_id = $1
-  AND eaten_at >= $2::timestamptz AND eaten_at < $3::timestamptz
+  AND ($2::timestamptz IS NULL OR eaten_at >= $2::timestamptz)
+  AND ($3::timestamptz IS NULL OR eaten_at < $3::timestamptz)
   AND ($4::text IS NULL OR meal = $4::text::meal_kind)
   AND (eaten_at, id) > ($5::timestamptz, $6::uuid)
 ORDER BY eaten_at, id
@@ -250,16 +254,18 @@ LIMIT $7
 `
 
 type ListMealEntriesParams struct {
-	OwnerID      uuid.UUID `json:"owner_id"`
-	EatenFrom    time.Time `json:"eaten_from"`
-	EatenBefore  time.Time `json:"eaten_before"`
-	Meal         *string   `json:"meal"`
-	AfterEatenAt time.Time `json:"after_eaten_at"`
-	AfterID      uuid.UUID `json:"after_id"`
-	RowLimit     int32     `json:"row_limit"`
+	OwnerID      uuid.UUID  `json:"owner_id"`
+	EatenFrom    *time.Time `json:"eaten_from"`
+	EatenBefore  *time.Time `json:"eaten_before"`
+	Meal         *string    `json:"meal"`
+	AfterEatenAt time.Time  `json:"after_eaten_at"`
+	AfterID      uuid.UUID  `json:"after_id"`
+	RowLimit     int32      `json:"row_limit"`
 }
 
-// Entries eaten in [eaten_from, eaten_before), in eating order.
+// many: list MealEntryFilter
+// Entries eaten in [eaten_from, eaten_before), in eating order; a NULL
+// bound does not bound.
 func (q *Queries) ListMealEntries(ctx context.Context, arg ListMealEntriesParams) ([]MealEntry, error) {
 	rows, err := q.db.Query(ctx, listMealEntries,
 		arg.OwnerID,
@@ -304,12 +310,13 @@ SELECT id, owner_id, eaten_at, meal, food_id, grams, recipe_id, servings, create
 `
 
 type SelectMealEntriesParams struct {
-	Ids     []uuid.UUID `json:"ids"`
+	IDs     []uuid.UUID `json:"ids"`
 	OwnerID uuid.UUID   `json:"owner_id"`
 }
 
+// many: select
 func (q *Queries) SelectMealEntries(ctx context.Context, arg SelectMealEntriesParams) ([]MealEntry, error) {
-	rows, err := q.db.Query(ctx, selectMealEntries, arg.Ids, arg.OwnerID)
+	rows, err := q.db.Query(ctx, selectMealEntries, arg.IDs, arg.OwnerID)
 	if err != nil {
 		return nil, err
 	}
@@ -345,7 +352,7 @@ WITH input AS (
            unnest($2::bool[]) AS set_eaten_at,
            unnest($3::timestamptz[]) AS eaten_at,
            unnest($4::bool[]) AS set_meal,
-           unnest($5::text[]) AS meal,
+           nullif(unnest($5::text[]), '')::meal_kind AS meal,
            unnest($6::bool[]) AS set_source,
            unnest($7::uuid[]) AS food_id,
            unnest($8::numeric[]) AS grams,
@@ -359,11 +366,11 @@ WITH input AS (
 )
 UPDATE meal_entries AS m SET
     eaten_at   = CASE WHEN i.set_eaten_at THEN i.eaten_at ELSE m.eaten_at END,
-    meal       = CASE WHEN i.set_meal THEN i.meal::meal_kind ELSE m.meal END,
-    food_id    = CASE WHEN i.set_source THEN nullif(i.food_id, '00000000-0000-0000-0000-000000000000') ELSE m.food_id END,
-    grams      = CASE WHEN i.set_source THEN nullif(i.grams, 0) ELSE m.grams END,
-    recipe_id  = CASE WHEN i.set_source THEN nullif(i.recipe_id, '00000000-0000-0000-0000-000000000000') ELSE m.recipe_id END,
-    servings   = CASE WHEN i.set_source THEN nullif(i.servings, 0) ELSE m.servings END,
+    meal       = CASE WHEN i.set_meal THEN i.meal ELSE m.meal END,
+    food_id    = CASE WHEN i.set_source THEN i.food_id ELSE m.food_id END,
+    grams      = CASE WHEN i.set_source THEN i.grams ELSE m.grams END,
+    recipe_id  = CASE WHEN i.set_source THEN i.recipe_id ELSE m.recipe_id END,
+    servings   = CASE WHEN i.set_source THEN i.servings ELSE m.servings END,
     updated_at = now()
 FROM locked AS i
 WHERE m.id = i.id
@@ -371,33 +378,34 @@ RETURNING m.id, m.owner_id, m.eaten_at, m.meal, m.food_id, m.grams, m.recipe_id,
 `
 
 type UpdateMealEntriesParams struct {
-	Ids         []uuid.UUID `json:"ids"`
-	SetEatenAts []bool      `json:"set_eaten_ats"`
-	EatenAts    []time.Time `json:"eaten_ats"`
-	SetMeals    []bool      `json:"set_meals"`
-	Meals       []string    `json:"meals"`
-	SetSources  []bool      `json:"set_sources"`
-	FoodIds     []uuid.UUID `json:"food_ids"`
-	Grams       []float64   `json:"grams"`
-	RecipeIds   []uuid.UUID `json:"recipe_ids"`
-	Servings    []float64   `json:"servings"`
-	OwnerID     uuid.UUID   `json:"owner_id"`
+	ID            []uuid.UUID `json:"id"`
+	SetEatenAt    []bool      `json:"set_eaten_at"`
+	EatenAt       []time.Time `json:"eaten_at"`
+	SetMeal       []bool      `json:"set_meal"`
+	Meal          []string    `json:"meal"`
+	SetMealSource []bool      `json:"set_meal_source"`
+	FoodID        []uuid.UUID `json:"food_id"`
+	Grams         []float64   `json:"grams"`
+	RecipeID      []uuid.UUID `json:"recipe_id"`
+	Servings      []float64   `json:"servings"`
+	OwnerID       uuid.UUID   `json:"owner_id"`
 }
 
-// set_sources replaces the whole (food_id, grams, recipe_id, servings)
+// many: update MealEntryPatch
+// set_meal_source replaces the whole (food_id, grams, recipe_id, servings)
 // group, so an entry switches between food and recipe in one step. Rows are
 // locked in id order (see UpdateFoods).
 func (q *Queries) UpdateMealEntries(ctx context.Context, arg UpdateMealEntriesParams) ([]MealEntry, error) {
 	rows, err := q.db.Query(ctx, updateMealEntries,
-		arg.Ids,
-		arg.SetEatenAts,
-		arg.EatenAts,
-		arg.SetMeals,
-		arg.Meals,
-		arg.SetSources,
-		arg.FoodIds,
+		arg.ID,
+		arg.SetEatenAt,
+		arg.EatenAt,
+		arg.SetMeal,
+		arg.Meal,
+		arg.SetMealSource,
+		arg.FoodID,
 		arg.Grams,
-		arg.RecipeIds,
+		arg.RecipeID,
 		arg.Servings,
 		arg.OwnerID,
 	)

@@ -25,12 +25,13 @@ RETURNING p.id, p.owner_id, p.food_id, p.quantity, p.unit, p.expires_on, p.creat
 `
 
 type DeletePantryItemsParams struct {
-	Ids     []uuid.UUID `json:"ids"`
+	IDs     []uuid.UUID `json:"ids"`
 	OwnerID uuid.UUID   `json:"owner_id"`
 }
 
+// many: delete
 func (q *Queries) DeletePantryItems(ctx context.Context, arg DeletePantryItemsParams) ([]PantryItem, error) {
-	rows, err := q.db.Query(ctx, deletePantryItems, arg.Ids, arg.OwnerID)
+	rows, err := q.db.Query(ctx, deletePantryItems, arg.IDs, arg.OwnerID)
 	if err != nil {
 		return nil, err
 	}
@@ -65,28 +66,31 @@ SELECT unnest($1::uuid[]),
        unnest($3::uuid[]),
        unnest($4::numeric[]),
        unnest($5::text[])::pantry_unit,
-       nullif(unnest($6::date[]), '0001-01-01'::date)
+       unnest($6::date[])
 RETURNING id, owner_id, food_id, quantity, unit, expires_on, created_at, updated_at
 `
 
 type InsertPantryItemsParams struct {
-	Ids        []uuid.UUID `json:"ids"`
-	OwnerIds   []uuid.UUID `json:"owner_ids"`
-	FoodIds    []uuid.UUID `json:"food_ids"`
-	Quantities []float64   `json:"quantities"`
-	Units      []string    `json:"units"`
-	ExpiresOns []time.Time `json:"expires_ons"`
+	ID        []uuid.UUID `json:"id"`
+	OwnerID   []uuid.UUID `json:"owner_id"`
+	FoodID    []uuid.UUID `json:"food_id"`
+	Quantity  []float64   `json:"quantity"`
+	Unit      []string    `json:"unit"`
+	ExpiresOn []time.Time `json:"expires_on"`
 }
 
-// A zero expiry date (0001-01-01) is NULL: the item does not expire.
+// many: insert NewPantryItem
+// A NULL expiry date: the item does not expire. Like every insert, it does
+// not check that the food is the owner's or shared; the caller (an action)
+// does, in the same transaction.
 func (q *Queries) InsertPantryItems(ctx context.Context, arg InsertPantryItemsParams) ([]PantryItem, error) {
 	rows, err := q.db.Query(ctx, insertPantryItems,
-		arg.Ids,
-		arg.OwnerIds,
-		arg.FoodIds,
-		arg.Quantities,
-		arg.Units,
-		arg.ExpiresOns,
+		arg.ID,
+		arg.OwnerID,
+		arg.FoodID,
+		arg.Quantity,
+		arg.Unit,
+		arg.ExpiresOn,
 	)
 	if err != nil {
 		return nil, err
@@ -167,6 +171,7 @@ type ListPantryItemsParams struct {
 	RowLimit       int32      `json:"row_limit"`
 }
 
+// many: list PantryItemFilter
 func (q *Queries) ListPantryItems(ctx context.Context, arg ListPantryItemsParams) ([]PantryItem, error) {
 	rows, err := q.db.Query(ctx, listPantryItems,
 		arg.OwnerID,
@@ -266,15 +271,16 @@ FOR UPDATE
 `
 
 type LockPantryItemsParams struct {
-	Ids     []uuid.UUID `json:"ids"`
+	IDs     []uuid.UUID `json:"ids"`
 	OwnerID uuid.UUID   `json:"owner_id"`
 }
 
+// many: select
 // The owner's items with the given ids, locked for update in id order (the
 // order every batch write locks in), for read-modify-write in a
 // transaction.
 func (q *Queries) LockPantryItems(ctx context.Context, arg LockPantryItemsParams) ([]PantryItem, error) {
-	rows, err := q.db.Query(ctx, lockPantryItems, arg.Ids, arg.OwnerID)
+	rows, err := q.db.Query(ctx, lockPantryItems, arg.IDs, arg.OwnerID)
 	if err != nil {
 		return nil, err
 	}
@@ -307,12 +313,13 @@ SELECT id, owner_id, food_id, quantity, unit, expires_on, created_at, updated_at
 `
 
 type SelectPantryItemsParams struct {
-	Ids     []uuid.UUID `json:"ids"`
+	IDs     []uuid.UUID `json:"ids"`
 	OwnerID uuid.UUID   `json:"owner_id"`
 }
 
+// many: select
 func (q *Queries) SelectPantryItems(ctx context.Context, arg SelectPantryItemsParams) ([]PantryItem, error) {
-	rows, err := q.db.Query(ctx, selectPantryItems, arg.Ids, arg.OwnerID)
+	rows, err := q.db.Query(ctx, selectPantryItems, arg.IDs, arg.OwnerID)
 	if err != nil {
 		return nil, err
 	}
@@ -346,7 +353,7 @@ WITH input AS (
            unnest($2::bool[]) AS set_quantity,
            unnest($3::numeric[]) AS quantity,
            unnest($4::bool[]) AS set_unit,
-           unnest($5::text[]) AS unit,
+           nullif(unnest($5::text[]), '')::pantry_unit AS unit,
            unnest($6::bool[]) AS set_expires_on,
            unnest($7::date[]) AS expires_on
 ), locked AS (
@@ -357,8 +364,8 @@ WITH input AS (
 )
 UPDATE pantry_items AS p SET
     quantity   = CASE WHEN i.set_quantity THEN i.quantity ELSE p.quantity END,
-    unit       = CASE WHEN i.set_unit THEN i.unit::pantry_unit ELSE p.unit END,
-    expires_on = CASE WHEN i.set_expires_on THEN nullif(i.expires_on, '0001-01-01'::date) ELSE p.expires_on END,
+    unit       = CASE WHEN i.set_unit THEN i.unit ELSE p.unit END,
+    expires_on = CASE WHEN i.set_expires_on THEN i.expires_on ELSE p.expires_on END,
     updated_at = now()
 FROM locked AS i
 WHERE p.id = i.id
@@ -366,27 +373,28 @@ RETURNING p.id, p.owner_id, p.food_id, p.quantity, p.unit, p.expires_on, p.creat
 `
 
 type UpdatePantryItemsParams struct {
-	Ids           []uuid.UUID `json:"ids"`
-	SetQuantities []bool      `json:"set_quantities"`
-	Quantities    []float64   `json:"quantities"`
-	SetUnits      []bool      `json:"set_units"`
-	Units         []string    `json:"units"`
-	SetExpiresOns []bool      `json:"set_expires_ons"`
-	ExpiresOns    []time.Time `json:"expires_ons"`
-	OwnerID       uuid.UUID   `json:"owner_id"`
+	ID           []uuid.UUID `json:"id"`
+	SetQuantity  []bool      `json:"set_quantity"`
+	Quantity     []float64   `json:"quantity"`
+	SetUnit      []bool      `json:"set_unit"`
+	Unit         []string    `json:"unit"`
+	SetExpiresOn []bool      `json:"set_expires_on"`
+	ExpiresOn    []time.Time `json:"expires_on"`
+	OwnerID      uuid.UUID   `json:"owner_id"`
 }
 
-// Each set_x array says whether row i changes column x; a zero expiry date
+// many: update PantryItemPatch
+// Each set_x array says whether row i changes column x; a NULL expiry date
 // clears it. Rows are locked in id order (see UpdateFoods).
 func (q *Queries) UpdatePantryItems(ctx context.Context, arg UpdatePantryItemsParams) ([]PantryItem, error) {
 	rows, err := q.db.Query(ctx, updatePantryItems,
-		arg.Ids,
-		arg.SetQuantities,
-		arg.Quantities,
-		arg.SetUnits,
-		arg.Units,
-		arg.SetExpiresOns,
-		arg.ExpiresOns,
+		arg.ID,
+		arg.SetQuantity,
+		arg.Quantity,
+		arg.SetUnit,
+		arg.Unit,
+		arg.SetExpiresOn,
+		arg.ExpiresOn,
 		arg.OwnerID,
 	)
 	if err != nil {

@@ -26,12 +26,13 @@ RETURNING ri.id, ri.recipe_id, ri.position, ri.food_id, ri.grams, ri.created_at,
 `
 
 type DeleteRecipeIngredientsParams struct {
-	Ids     []uuid.UUID `json:"ids"`
+	IDs     []uuid.UUID `json:"ids"`
 	OwnerID uuid.UUID   `json:"owner_id"`
 }
 
+// many: delete
 func (q *Queries) DeleteRecipeIngredients(ctx context.Context, arg DeleteRecipeIngredientsParams) ([]RecipeIngredient, error) {
-	rows, err := q.db.Query(ctx, deleteRecipeIngredients, arg.Ids, arg.OwnerID)
+	rows, err := q.db.Query(ctx, deleteRecipeIngredients, arg.IDs, arg.OwnerID)
 	if err != nil {
 		return nil, err
 	}
@@ -71,13 +72,15 @@ RETURNING r.id, r.owner_id, r.title, r.servings, r.instructions, r.created_at, r
 `
 
 type DeleteRecipesParams struct {
-	Ids     []uuid.UUID `json:"ids"`
+	IDs     []uuid.UUID `json:"ids"`
 	OwnerID uuid.UUID   `json:"owner_id"`
 }
 
-// Ingredients go with their recipe.
+// many: delete
+// Ingredients go with their recipe. A recipe the journal uses is not
+// deleted: many.ErrForeignKeyViolation, at commit.
 func (q *Queries) DeleteRecipes(ctx context.Context, arg DeleteRecipesParams) ([]Recipe, error) {
-	rows, err := q.db.Query(ctx, deleteRecipes, arg.Ids, arg.OwnerID)
+	rows, err := q.db.Query(ctx, deleteRecipes, arg.IDs, arg.OwnerID)
 	if err != nil {
 		return nil, err
 	}
@@ -117,19 +120,22 @@ RETURNING id, recipe_id, position, food_id, grams, created_at, updated_at
 `
 
 type InsertRecipeIngredientsParams struct {
-	Ids       []uuid.UUID `json:"ids"`
-	RecipeIds []uuid.UUID `json:"recipe_ids"`
-	Positions []int32     `json:"positions"`
-	FoodIds   []uuid.UUID `json:"food_ids"`
-	Grams     []float64   `json:"grams"`
+	ID       []uuid.UUID `json:"id"`
+	RecipeID []uuid.UUID `json:"recipe_id"`
+	Position []int32     `json:"position"`
+	FoodID   []uuid.UUID `json:"food_id"`
+	Grams    []float64   `json:"grams"`
 }
 
+// many: insert NewRecipeIngredient
+// Like every insert, it does not check that the recipe and food belong to
+// one user; the caller (an action) does, in the same transaction.
 func (q *Queries) InsertRecipeIngredients(ctx context.Context, arg InsertRecipeIngredientsParams) ([]RecipeIngredient, error) {
 	rows, err := q.db.Query(ctx, insertRecipeIngredients,
-		arg.Ids,
-		arg.RecipeIds,
-		arg.Positions,
-		arg.FoodIds,
+		arg.ID,
+		arg.RecipeID,
+		arg.Position,
+		arg.FoodID,
 		arg.Grams,
 	)
 	if err != nil {
@@ -166,18 +172,19 @@ RETURNING id, owner_id, title, servings, instructions, created_at, updated_at, e
 `
 
 type InsertRecipesParams struct {
-	Ids          []uuid.UUID `json:"ids"`
-	OwnerIds     []uuid.UUID `json:"owner_ids"`
-	Titles       []string    `json:"titles"`
+	ID           []uuid.UUID `json:"id"`
+	OwnerID      []uuid.UUID `json:"owner_id"`
+	Title        []string    `json:"title"`
 	Servings     []int32     `json:"servings"`
 	Instructions []string    `json:"instructions"`
 }
 
+// many: insert NewRecipe
 func (q *Queries) InsertRecipes(ctx context.Context, arg InsertRecipesParams) ([]Recipe, error) {
 	rows, err := q.db.Query(ctx, insertRecipes,
-		arg.Ids,
-		arg.OwnerIds,
-		arg.Titles,
+		arg.ID,
+		arg.OwnerID,
+		arg.Title,
 		arg.Servings,
 		arg.Instructions,
 	)
@@ -222,17 +229,18 @@ LIMIT $5
 `
 
 type ListRecipeIngredientsParams struct {
-	RecipeIds     []uuid.UUID `json:"recipe_ids"`
+	RecipeIDs     []uuid.UUID `json:"recipe_ids"`
 	OwnerID       uuid.UUID   `json:"owner_id"`
 	AfterRecipeID uuid.UUID   `json:"after_recipe_id"`
 	AfterPosition int32       `json:"after_position"`
 	RowLimit      int32       `json:"row_limit"`
 }
 
+// many: list RecipeIngredientFilter
 // The ingredients of some of the owner's recipes, by recipe then position.
 func (q *Queries) ListRecipeIngredients(ctx context.Context, arg ListRecipeIngredientsParams) ([]RecipeIngredient, error) {
 	rows, err := q.db.Query(ctx, listRecipeIngredients,
-		arg.RecipeIds,
+		arg.RecipeIDs,
 		arg.OwnerID,
 		arg.AfterRecipeID,
 		arg.AfterPosition,
@@ -281,6 +289,7 @@ type ListRecipesParams struct {
 	RowLimit       int32     `json:"row_limit"`
 }
 
+// many: list RecipeFilter
 func (q *Queries) ListRecipes(ctx context.Context, arg ListRecipesParams) ([]Recipe, error) {
 	rows, err := q.db.Query(ctx, listRecipes,
 		arg.OwnerID,
@@ -339,7 +348,7 @@ GROUP BY r.id
 `
 
 type RecipeNutrientsParams struct {
-	Ids     []uuid.UUID `json:"ids"`
+	IDs     []uuid.UUID `json:"ids"`
 	OwnerID uuid.UUID   `json:"owner_id"`
 }
 
@@ -359,7 +368,7 @@ type RecipeNutrientsRow struct {
 // Whole-recipe nutrients: the sum over ingredients of grams / 100 times the
 // food's nutrients per 100 g. A recipe without ingredients sums to zero.
 func (q *Queries) RecipeNutrients(ctx context.Context, arg RecipeNutrientsParams) ([]RecipeNutrientsRow, error) {
-	rows, err := q.db.Query(ctx, recipeNutrients, arg.Ids, arg.OwnerID)
+	rows, err := q.db.Query(ctx, recipeNutrients, arg.IDs, arg.OwnerID)
 	if err != nil {
 		return nil, err
 	}
@@ -420,15 +429,15 @@ RETURNING recipes.id
 `
 
 type RecomputeRecipeNutritionParams struct {
-	RecipeIds []uuid.UUID `json:"recipe_ids"`
-	FoodIds   []uuid.UUID `json:"food_ids"`
+	RecipeIDs []uuid.UUID `json:"recipe_ids"`
+	FoodIDs   []uuid.UUID `json:"food_ids"`
 }
 
 // Stores the nutrients per serving of the given recipes and of every recipe
 // that uses one of the given foods. Rows are locked in id order, as every
 // batch write locks them.
 func (q *Queries) RecomputeRecipeNutrition(ctx context.Context, arg RecomputeRecipeNutritionParams) ([]uuid.UUID, error) {
-	rows, err := q.db.Query(ctx, recomputeRecipeNutrition, arg.RecipeIds, arg.FoodIds)
+	rows, err := q.db.Query(ctx, recomputeRecipeNutrition, arg.RecipeIDs, arg.FoodIDs)
 	if err != nil {
 		return nil, err
 	}
@@ -454,13 +463,14 @@ WHERE ri.id = ANY($1::uuid[]) AND recipes.owner_id = $2
 `
 
 type SelectRecipeIngredientsParams struct {
-	Ids     []uuid.UUID `json:"ids"`
+	IDs     []uuid.UUID `json:"ids"`
 	OwnerID uuid.UUID   `json:"owner_id"`
 }
 
+// many: select
 // Ingredients are owned through their recipe.
 func (q *Queries) SelectRecipeIngredients(ctx context.Context, arg SelectRecipeIngredientsParams) ([]RecipeIngredient, error) {
-	rows, err := q.db.Query(ctx, selectRecipeIngredients, arg.Ids, arg.OwnerID)
+	rows, err := q.db.Query(ctx, selectRecipeIngredients, arg.IDs, arg.OwnerID)
 	if err != nil {
 		return nil, err
 	}
@@ -492,12 +502,13 @@ SELECT id, owner_id, title, servings, instructions, created_at, updated_at, ener
 `
 
 type SelectRecipesParams struct {
-	Ids     []uuid.UUID `json:"ids"`
+	IDs     []uuid.UUID `json:"ids"`
 	OwnerID uuid.UUID   `json:"owner_id"`
 }
 
+// many: select
 func (q *Queries) SelectRecipes(ctx context.Context, arg SelectRecipesParams) ([]Recipe, error) {
-	rows, err := q.db.Query(ctx, selectRecipes, arg.Ids, arg.OwnerID)
+	rows, err := q.db.Query(ctx, selectRecipes, arg.IDs, arg.OwnerID)
 	if err != nil {
 		return nil, err
 	}
@@ -522,6 +533,32 @@ func (q *Queries) SelectRecipes(ctx context.Context, arg SelectRecipesParams) ([
 			return nil, err
 		}
 		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const selectRecipesInUse = `-- name: SelectRecipesInUse :many
+SELECT DISTINCT m.recipe_id::uuid AS recipe_id FROM meal_entries AS m WHERE m.recipe_id = ANY($1::uuid[])
+`
+
+// Of the given recipes, those the journal refers to (see
+// SelectFoodsInUse).
+func (q *Queries) SelectRecipesInUse(ctx context.Context, ids []uuid.UUID) ([]uuid.UUID, error) {
+	rows, err := q.db.Query(ctx, selectRecipesInUse, ids)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []uuid.UUID{}
+	for rows.Next() {
+		var recipe_id uuid.UUID
+		if err := rows.Scan(&recipe_id); err != nil {
+			return nil, err
+		}
+		items = append(items, recipe_id)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
@@ -557,25 +594,26 @@ RETURNING ri.id, ri.recipe_id, ri.position, ri.food_id, ri.grams, ri.created_at,
 `
 
 type UpdateRecipeIngredientsParams struct {
-	Ids          []uuid.UUID `json:"ids"`
-	SetPositions []bool      `json:"set_positions"`
-	Positions    []int32     `json:"positions"`
-	SetFoodIds   []bool      `json:"set_food_ids"`
-	FoodIds      []uuid.UUID `json:"food_ids"`
-	SetGrams     []bool      `json:"set_grams"`
-	Grams        []float64   `json:"grams"`
-	OwnerID      uuid.UUID   `json:"owner_id"`
+	ID          []uuid.UUID `json:"id"`
+	SetPosition []bool      `json:"set_position"`
+	Position    []int32     `json:"position"`
+	SetFoodID   []bool      `json:"set_food_id"`
+	FoodID      []uuid.UUID `json:"food_id"`
+	SetGrams    []bool      `json:"set_grams"`
+	Grams       []float64   `json:"grams"`
+	OwnerID     uuid.UUID   `json:"owner_id"`
 }
 
+// many: update RecipeIngredientPatch
 // Each set_x array says whether row i changes column x. Rows are locked in
 // id order (see UpdateFoods).
 func (q *Queries) UpdateRecipeIngredients(ctx context.Context, arg UpdateRecipeIngredientsParams) ([]RecipeIngredient, error) {
 	rows, err := q.db.Query(ctx, updateRecipeIngredients,
-		arg.Ids,
-		arg.SetPositions,
-		arg.Positions,
-		arg.SetFoodIds,
-		arg.FoodIds,
+		arg.ID,
+		arg.SetPosition,
+		arg.Position,
+		arg.SetFoodID,
+		arg.FoodID,
 		arg.SetGrams,
 		arg.Grams,
 		arg.OwnerID,
@@ -632,9 +670,9 @@ RETURNING r.id, r.owner_id, r.title, r.servings, r.instructions, r.created_at, r
 `
 
 type UpdateRecipesParams struct {
-	Ids             []uuid.UUID `json:"ids"`
-	SetTitles       []bool      `json:"set_titles"`
-	Titles          []string    `json:"titles"`
+	ID              []uuid.UUID `json:"id"`
+	SetTitle        []bool      `json:"set_title"`
+	Title           []string    `json:"title"`
 	SetServings     []bool      `json:"set_servings"`
 	Servings        []int32     `json:"servings"`
 	SetInstructions []bool      `json:"set_instructions"`
@@ -642,13 +680,14 @@ type UpdateRecipesParams struct {
 	OwnerID         uuid.UUID   `json:"owner_id"`
 }
 
+// many: update RecipePatch
 // Each set_x array says whether row i changes column x. Rows are locked in
 // id order (see UpdateFoods).
 func (q *Queries) UpdateRecipes(ctx context.Context, arg UpdateRecipesParams) ([]Recipe, error) {
 	rows, err := q.db.Query(ctx, updateRecipes,
-		arg.Ids,
-		arg.SetTitles,
-		arg.Titles,
+		arg.ID,
+		arg.SetTitle,
+		arg.Title,
 		arg.SetServings,
 		arg.Servings,
 		arg.SetInstructions,

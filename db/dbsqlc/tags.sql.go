@@ -21,14 +21,15 @@ RETURNING ft.food_id, ft.tag_id, ft.created_at
 `
 
 type DeleteFoodTagsParams struct {
-	FoodIds []uuid.UUID `json:"food_ids"`
-	TagIds  []uuid.UUID `json:"tag_ids"`
+	FoodID  []uuid.UUID `json:"food_id"`
+	TagID   []uuid.UUID `json:"tag_id"`
 	OwnerID uuid.UUID   `json:"owner_id"`
 }
 
+// many: delete FoodTagPair
 // Untags foods: removes the given pairs, among the owner's tags only.
 func (q *Queries) DeleteFoodTags(ctx context.Context, arg DeleteFoodTagsParams) ([]FoodTag, error) {
-	rows, err := q.db.Query(ctx, deleteFoodTags, arg.FoodIds, arg.TagIds, arg.OwnerID)
+	rows, err := q.db.Query(ctx, deleteFoodTags, arg.FoodID, arg.TagID, arg.OwnerID)
 	if err != nil {
 		return nil, err
 	}
@@ -60,12 +61,14 @@ RETURNING t.id, t.owner_id, t.name, t.created_at, t.updated_at
 `
 
 type DeleteTagsParams struct {
-	Ids     []uuid.UUID `json:"ids"`
+	IDs     []uuid.UUID `json:"ids"`
 	OwnerID uuid.UUID   `json:"owner_id"`
 }
 
+// many: delete
+// The tags' foods are untagged.
 func (q *Queries) DeleteTags(ctx context.Context, arg DeleteTagsParams) ([]Tag, error) {
-	rows, err := q.db.Query(ctx, deleteTags, arg.Ids, arg.OwnerID)
+	rows, err := q.db.Query(ctx, deleteTags, arg.IDs, arg.OwnerID)
 	if err != nil {
 		return nil, err
 	}
@@ -99,14 +102,17 @@ RETURNING food_id, tag_id, created_at
 `
 
 type InsertFoodTagsParams struct {
-	FoodIds []uuid.UUID `json:"food_ids"`
-	TagIds  []uuid.UUID `json:"tag_ids"`
+	FoodID []uuid.UUID `json:"food_id"`
+	TagID  []uuid.UUID `json:"tag_id"`
 }
 
+// many: insert FoodTagPair
 // Tags foods: an upsert of (food, tag) pairs. Pairs already there come back
-// too (the no-op DO UPDATE), so every input pair has a row.
+// too (the no-op DO UPDATE), so every input pair has a row. Like every
+// insert, it does not check that the food and tag belong to the same user;
+// the caller (an action) does, in the same transaction.
 func (q *Queries) InsertFoodTags(ctx context.Context, arg InsertFoodTagsParams) ([]FoodTag, error) {
-	rows, err := q.db.Query(ctx, insertFoodTags, arg.FoodIds, arg.TagIds)
+	rows, err := q.db.Query(ctx, insertFoodTags, arg.FoodID, arg.TagID)
 	if err != nil {
 		return nil, err
 	}
@@ -132,13 +138,16 @@ RETURNING id, owner_id, name, created_at, updated_at
 `
 
 type InsertTagsParams struct {
-	Ids      []uuid.UUID `json:"ids"`
-	OwnerIds []uuid.UUID `json:"owner_ids"`
-	Names    []string    `json:"names"`
+	ID      []uuid.UUID `json:"id"`
+	OwnerID []uuid.UUID `json:"owner_id"`
+	Name    []string    `json:"name"`
 }
 
+// many: insert NewTag
+// A name the owner has already is a unique violation; UpsertTags takes it
+// instead.
 func (q *Queries) InsertTags(ctx context.Context, arg InsertTagsParams) ([]Tag, error) {
-	rows, err := q.db.Query(ctx, insertTags, arg.Ids, arg.OwnerIds, arg.Names)
+	rows, err := q.db.Query(ctx, insertTags, arg.ID, arg.OwnerID, arg.Name)
 	if err != nil {
 		return nil, err
 	}
@@ -181,6 +190,7 @@ type ListFoodTagsParams struct {
 	RowLimit    int32      `json:"row_limit"`
 }
 
+// many: list FoodTagFilter
 // Pairs of the owner's tags, optionally of one tag, in primary key order.
 func (q *Queries) ListFoodTags(ctx context.Context, arg ListFoodTagsParams) ([]FoodTag, error) {
 	rows, err := q.db.Query(ctx, listFoodTags,
@@ -233,6 +243,7 @@ type ListTagsRow struct {
 	FoodCount int64 `json:"food_count"`
 }
 
+// many: list TagFilter
 // Each tag with the number of foods it is on.
 func (q *Queries) ListTags(ctx context.Context, arg ListTagsParams) ([]ListTagsRow, error) {
 	rows, err := q.db.Query(ctx, listTags,
@@ -274,13 +285,13 @@ WHERE food_tags.food_id = ANY($1::uuid[]) AND tags.owner_id = $2
 `
 
 type SelectFoodTagsParams struct {
-	FoodIds []uuid.UUID `json:"food_ids"`
+	FoodIDs []uuid.UUID `json:"food_ids"`
 	OwnerID uuid.UUID   `json:"owner_id"`
 }
 
 // The pairs of the given foods among the owner's tags.
 func (q *Queries) SelectFoodTags(ctx context.Context, arg SelectFoodTagsParams) ([]FoodTag, error) {
-	rows, err := q.db.Query(ctx, selectFoodTags, arg.FoodIds, arg.OwnerID)
+	rows, err := q.db.Query(ctx, selectFoodTags, arg.FoodIDs, arg.OwnerID)
 	if err != nil {
 		return nil, err
 	}
@@ -304,12 +315,13 @@ SELECT id, owner_id, name, created_at, updated_at FROM tags WHERE id = ANY($1::u
 `
 
 type SelectTagsParams struct {
-	Ids     []uuid.UUID `json:"ids"`
+	IDs     []uuid.UUID `json:"ids"`
 	OwnerID uuid.UUID   `json:"owner_id"`
 }
 
+// many: select
 func (q *Queries) SelectTags(ctx context.Context, arg SelectTagsParams) ([]Tag, error) {
-	rows, err := q.db.Query(ctx, selectTags, arg.Ids, arg.OwnerID)
+	rows, err := q.db.Query(ctx, selectTags, arg.IDs, arg.OwnerID)
 	if err != nil {
 		return nil, err
 	}
@@ -350,14 +362,15 @@ RETURNING t.id, t.owner_id, t.name, t.created_at, t.updated_at
 `
 
 type UpdateTagsParams struct {
-	Ids     []uuid.UUID `json:"ids"`
-	Names   []string    `json:"names"`
+	ID      []uuid.UUID `json:"id"`
+	Name    []string    `json:"name"`
 	OwnerID uuid.UUID   `json:"owner_id"`
 }
 
+// many: update TagPatch
 // Renames tags; rows are locked in id order (see UpdateFoods).
 func (q *Queries) UpdateTags(ctx context.Context, arg UpdateTagsParams) ([]Tag, error) {
-	rows, err := q.db.Query(ctx, updateTags, arg.Ids, arg.Names, arg.OwnerID)
+	rows, err := q.db.Query(ctx, updateTags, arg.ID, arg.Name, arg.OwnerID)
 	if err != nil {
 		return nil, err
 	}
@@ -382,7 +395,7 @@ func (q *Queries) UpdateTags(ctx context.Context, arg UpdateTagsParams) ([]Tag, 
 	return items, nil
 }
 
-const upsertTags = `-- name: UpsertTags :many
+const upsertTagNames = `-- name: UpsertTagNames :many
 WITH input AS (
     SELECT unnest($1::text[])::citext AS name,
            unnest($2::uuid[]) AS id,
@@ -400,13 +413,13 @@ FROM input JOIN upserted ON upserted.name = input.name
 ORDER BY input.ord
 `
 
-type UpsertTagsParams struct {
-	Names   []string    `json:"names"`
-	Ids     []uuid.UUID `json:"ids"`
+type UpsertTagNamesParams struct {
+	Name    []string    `json:"name"`
+	ID      []uuid.UUID `json:"id"`
 	OwnerID uuid.UUID   `json:"owner_id"`
 }
 
-type UpsertTagsRow struct {
+type UpsertTagNamesRow struct {
 	ID        uuid.UUID `json:"id"`
 	OwnerID   uuid.UUID `json:"owner_id"`
 	Name      string    `json:"name"`
@@ -414,20 +427,21 @@ type UpsertTagsRow struct {
 	UpdatedAt time.Time `json:"updated_at"`
 }
 
+// many: batch TagName
 // Returns one row per input name, in input order, whether the tag was new or
 // already there (names compare case-insensitively, as citext does). The
 // no-op DO UPDATE makes existing rows come back from RETURNING; DISTINCT ON
 // keeps a name repeated in one batch from hitting the same row twice (a new
 // tag takes the id sent with the name's first occurrence).
-func (q *Queries) UpsertTags(ctx context.Context, arg UpsertTagsParams) ([]UpsertTagsRow, error) {
-	rows, err := q.db.Query(ctx, upsertTags, arg.Names, arg.Ids, arg.OwnerID)
+func (q *Queries) UpsertTagNames(ctx context.Context, arg UpsertTagNamesParams) ([]UpsertTagNamesRow, error) {
+	rows, err := q.db.Query(ctx, upsertTagNames, arg.Name, arg.ID, arg.OwnerID)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	items := []UpsertTagsRow{}
+	items := []UpsertTagNamesRow{}
 	for rows.Next() {
-		var i UpsertTagsRow
+		var i UpsertTagNamesRow
 		if err := rows.Scan(
 			&i.ID,
 			&i.OwnerID,

@@ -12,7 +12,7 @@ import (
 	"github.com/google/uuid"
 )
 
-const deleteUsers = `-- name: DeleteUsers :many
+const deletePurgedUsers = `-- name: DeletePurgedUsers :many
 WITH locked AS (
     SELECT users.id FROM users WHERE users.id = ANY($1::uuid[]) ORDER BY users.id FOR UPDATE
 )
@@ -21,9 +21,11 @@ WHERE u.id = ANY(ARRAY(SELECT locked.id FROM locked))
 RETURNING u.id, u.email, u.display_name, u.created_at, u.updated_at
 `
 
-// Deleting a user cascades to everything the user owns.
-func (q *Queries) DeleteUsers(ctx context.Context, ids []uuid.UUID) ([]User, error) {
-	rows, err := q.db.Query(ctx, deleteUsers, ids)
+// many: delete
+// The last step of DeleteUsers, after the purge below: the users, and what
+// the purge left (what was written meanwhile), by cascade.
+func (q *Queries) DeletePurgedUsers(ctx context.Context, ids []uuid.UUID) ([]User, error) {
+	rows, err := q.db.Query(ctx, deletePurgedUsers, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -55,13 +57,14 @@ RETURNING id, email, display_name, created_at, updated_at
 `
 
 type InsertUsersParams struct {
-	Ids          []uuid.UUID `json:"ids"`
-	Emails       []string    `json:"emails"`
-	DisplayNames []string    `json:"display_names"`
+	ID          []uuid.UUID `json:"id"`
+	Email       []string    `json:"email"`
+	DisplayName []string    `json:"display_name"`
 }
 
+// many: insert NewUser
 func (q *Queries) InsertUsers(ctx context.Context, arg InsertUsersParams) ([]User, error) {
-	rows, err := q.db.Query(ctx, insertUsers, arg.Ids, arg.Emails, arg.DisplayNames)
+	rows, err := q.db.Query(ctx, insertUsers, arg.ID, arg.Email, arg.DisplayName)
 	if err != nil {
 		return nil, err
 	}
@@ -101,6 +104,7 @@ type ListUsersParams struct {
 	RowLimit       int32     `json:"row_limit"`
 }
 
+// many: list UserFilter
 // The first page passes the zero cursor (0001-01-01, nil uuid), which sorts
 // before every row, so the keyset condition needs no NULL branch.
 func (q *Queries) ListUsers(ctx context.Context, arg ListUsersParams) ([]User, error) {
@@ -145,7 +149,7 @@ RETURNING food_id
 `
 
 type PurgeOwnedFoodTagsParams struct {
-	OwnerIds []uuid.UUID `json:"owner_ids"`
+	OwnerIDs []uuid.UUID `json:"owner_ids"`
 	RowLimit int32       `json:"row_limit"`
 }
 
@@ -155,7 +159,7 @@ type PurgeOwnedFoodTagsParams struct {
 // an account. Links go first (the tags on foods, the ingredients), so that
 // no delete cascades to more than its own rows.
 func (q *Queries) PurgeOwnedFoodTags(ctx context.Context, arg PurgeOwnedFoodTagsParams) ([]uuid.UUID, error) {
-	rows, err := q.db.Query(ctx, purgeOwnedFoodTags, arg.OwnerIds, arg.RowLimit)
+	rows, err := q.db.Query(ctx, purgeOwnedFoodTags, arg.OwnerIDs, arg.RowLimit)
 	if err != nil {
 		return nil, err
 	}
@@ -182,12 +186,12 @@ RETURNING id
 `
 
 type PurgeOwnedFoodsParams struct {
-	OwnerIds []uuid.UUID `json:"owner_ids"`
+	OwnerIDs []uuid.UUID `json:"owner_ids"`
 	RowLimit int32       `json:"row_limit"`
 }
 
 func (q *Queries) PurgeOwnedFoods(ctx context.Context, arg PurgeOwnedFoodsParams) ([]uuid.UUID, error) {
-	rows, err := q.db.Query(ctx, purgeOwnedFoods, arg.OwnerIds, arg.RowLimit)
+	rows, err := q.db.Query(ctx, purgeOwnedFoods, arg.OwnerIDs, arg.RowLimit)
 	if err != nil {
 		return nil, err
 	}
@@ -214,12 +218,12 @@ RETURNING id
 `
 
 type PurgeOwnedGenerationsParams struct {
-	OwnerIds []uuid.UUID `json:"owner_ids"`
+	OwnerIDs []uuid.UUID `json:"owner_ids"`
 	RowLimit int32       `json:"row_limit"`
 }
 
 func (q *Queries) PurgeOwnedGenerations(ctx context.Context, arg PurgeOwnedGenerationsParams) ([]uuid.UUID, error) {
-	rows, err := q.db.Query(ctx, purgeOwnedGenerations, arg.OwnerIds, arg.RowLimit)
+	rows, err := q.db.Query(ctx, purgeOwnedGenerations, arg.OwnerIDs, arg.RowLimit)
 	if err != nil {
 		return nil, err
 	}
@@ -246,12 +250,12 @@ RETURNING id
 `
 
 type PurgeOwnedMealEntriesParams struct {
-	OwnerIds []uuid.UUID `json:"owner_ids"`
+	OwnerIDs []uuid.UUID `json:"owner_ids"`
 	RowLimit int32       `json:"row_limit"`
 }
 
 func (q *Queries) PurgeOwnedMealEntries(ctx context.Context, arg PurgeOwnedMealEntriesParams) ([]uuid.UUID, error) {
-	rows, err := q.db.Query(ctx, purgeOwnedMealEntries, arg.OwnerIds, arg.RowLimit)
+	rows, err := q.db.Query(ctx, purgeOwnedMealEntries, arg.OwnerIDs, arg.RowLimit)
 	if err != nil {
 		return nil, err
 	}
@@ -278,12 +282,12 @@ RETURNING id
 `
 
 type PurgeOwnedPantryItemsParams struct {
-	OwnerIds []uuid.UUID `json:"owner_ids"`
+	OwnerIDs []uuid.UUID `json:"owner_ids"`
 	RowLimit int32       `json:"row_limit"`
 }
 
 func (q *Queries) PurgeOwnedPantryItems(ctx context.Context, arg PurgeOwnedPantryItemsParams) ([]uuid.UUID, error) {
-	rows, err := q.db.Query(ctx, purgeOwnedPantryItems, arg.OwnerIds, arg.RowLimit)
+	rows, err := q.db.Query(ctx, purgeOwnedPantryItems, arg.OwnerIDs, arg.RowLimit)
 	if err != nil {
 		return nil, err
 	}
@@ -312,12 +316,12 @@ RETURNING id
 `
 
 type PurgeOwnedRecipeIngredientsParams struct {
-	OwnerIds []uuid.UUID `json:"owner_ids"`
+	OwnerIDs []uuid.UUID `json:"owner_ids"`
 	RowLimit int32       `json:"row_limit"`
 }
 
 func (q *Queries) PurgeOwnedRecipeIngredients(ctx context.Context, arg PurgeOwnedRecipeIngredientsParams) ([]uuid.UUID, error) {
-	rows, err := q.db.Query(ctx, purgeOwnedRecipeIngredients, arg.OwnerIds, arg.RowLimit)
+	rows, err := q.db.Query(ctx, purgeOwnedRecipeIngredients, arg.OwnerIDs, arg.RowLimit)
 	if err != nil {
 		return nil, err
 	}
@@ -344,12 +348,12 @@ RETURNING id
 `
 
 type PurgeOwnedRecipesParams struct {
-	OwnerIds []uuid.UUID `json:"owner_ids"`
+	OwnerIDs []uuid.UUID `json:"owner_ids"`
 	RowLimit int32       `json:"row_limit"`
 }
 
 func (q *Queries) PurgeOwnedRecipes(ctx context.Context, arg PurgeOwnedRecipesParams) ([]uuid.UUID, error) {
-	rows, err := q.db.Query(ctx, purgeOwnedRecipes, arg.OwnerIds, arg.RowLimit)
+	rows, err := q.db.Query(ctx, purgeOwnedRecipes, arg.OwnerIDs, arg.RowLimit)
 	if err != nil {
 		return nil, err
 	}
@@ -376,12 +380,12 @@ RETURNING id
 `
 
 type PurgeOwnedTagsParams struct {
-	OwnerIds []uuid.UUID `json:"owner_ids"`
+	OwnerIDs []uuid.UUID `json:"owner_ids"`
 	RowLimit int32       `json:"row_limit"`
 }
 
 func (q *Queries) PurgeOwnedTags(ctx context.Context, arg PurgeOwnedTagsParams) ([]uuid.UUID, error) {
-	rows, err := q.db.Query(ctx, purgeOwnedTags, arg.OwnerIds, arg.RowLimit)
+	rows, err := q.db.Query(ctx, purgeOwnedTags, arg.OwnerIDs, arg.RowLimit)
 	if err != nil {
 		return nil, err
 	}
@@ -404,6 +408,7 @@ const selectUsers = `-- name: SelectUsers :many
 SELECT id, email, display_name, created_at, updated_at FROM users WHERE id = ANY($1::uuid[])
 `
 
+// many: select
 func (q *Queries) SelectUsers(ctx context.Context, ids []uuid.UUID) ([]User, error) {
 	rows, err := q.db.Query(ctx, selectUsers, ids)
 	if err != nil {
@@ -482,22 +487,23 @@ RETURNING u.id, u.email, u.display_name, u.created_at, u.updated_at
 `
 
 type UpdateUsersParams struct {
-	Ids             []uuid.UUID `json:"ids"`
-	SetEmails       []bool      `json:"set_emails"`
-	Emails          []string    `json:"emails"`
-	SetDisplayNames []bool      `json:"set_display_names"`
-	DisplayNames    []string    `json:"display_names"`
+	ID             []uuid.UUID `json:"id"`
+	SetEmail       []bool      `json:"set_email"`
+	Email          []string    `json:"email"`
+	SetDisplayName []bool      `json:"set_display_name"`
+	DisplayName    []string    `json:"display_name"`
 }
 
+// many: update UserPatch
 // Each set_x array says whether row i changes column x. Rows are locked in
 // id order so that concurrent batches over overlapping ids cannot deadlock.
 func (q *Queries) UpdateUsers(ctx context.Context, arg UpdateUsersParams) ([]User, error) {
 	rows, err := q.db.Query(ctx, updateUsers,
-		arg.Ids,
-		arg.SetEmails,
-		arg.Emails,
-		arg.SetDisplayNames,
-		arg.DisplayNames,
+		arg.ID,
+		arg.SetEmail,
+		arg.Email,
+		arg.SetDisplayName,
+		arg.DisplayName,
 	)
 	if err != nil {
 		return nil, err

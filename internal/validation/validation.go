@@ -47,8 +47,9 @@ var (
 //	food_kind, food_category, pantry_unit, meal_kind
 //	           a value of that enum
 //
-// and the rules between db.Nutrients' fields that the foods table's CHECKs
-// have (sugar within carbs; protein, fat and carbs at most 100 g).
+// and db.Nutrients' rules, those the foods table's CHECKs have: each
+// amount's bounds (energy 0-900 kcal, grams 0-100, sodium 0-40,000 mg),
+// sugar within carbs, protein, fat and carbs at most 100 g together.
 //
 // It is safe for concurrent use; build one and share it.
 func New() *validator.Validate {
@@ -79,6 +80,17 @@ func New() *validator.Validate {
 		// RegisterValidation fails only for an empty tag or a nil func.
 		_ = v.RegisterValidation(tag, fn)
 	}
+	// db.Nutrients is generated from the queries: its rules, those of the
+	// foods table's CHECKs, are given here.
+	v.RegisterStructValidationMapRules(map[string]string{
+		"EnergyKcal": "finite,gte=0,lte=900",
+		"ProteinG":   "finite,gte=0,lte=100",
+		"FatG":       "finite,gte=0,lte=100",
+		"CarbsG":     "finite,gte=0,lte=100",
+		"FiberG":     "finite,gte=0,lte=100",
+		"SugarG":     "finite,gte=0,lte=100",
+		"SodiumMg":   "finite,gte=0,lte=40000",
+	}, db.Nutrients{})
 	v.RegisterStructValidation(nutrientRules, db.Nutrients{})
 	return v
 }

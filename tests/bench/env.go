@@ -12,12 +12,14 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/larderhq/larder/actions"
 	"github.com/larderhq/larder/db"
 	"github.com/larderhq/larder/internal/pgserver"
+	"github.com/larderhq/larder/many"
 )
 
 // env is the benchmark's database: its own, dropped at the end.
@@ -92,7 +94,10 @@ func plainPool(ctx context.Context, url string) (*pgxpool.Pool, error) {
 	if err != nil {
 		return nil, err
 	}
-	config.AfterConnect = db.AfterConnect
+	config.AfterConnect = func(_ context.Context, conn *pgx.Conn) error {
+		many.Register(conn.TypeMap())
+		return nil
+	}
 	return pgxpool.NewWithConfig(ctx, config)
 }
 

@@ -34,8 +34,9 @@ func (e *env) benchFoods(n int) []db.NewFood {
 	kinds := []db.FoodKind{db.FoodKindWhole, db.FoodKindProcessed, db.FoodKindUltraProcessed}
 	cats := []db.FoodCategory{db.FoodCategoryFruit, db.FoodCategoryGrain, db.FoodCategoryProtein, db.FoodCategoryDairy}
 	for i := range foods {
+		brand, barcode := "Bench", fmt.Sprintf("%013d", 1_000_000_000+i)
 		foods[i] = db.NewFood{
-			OwnerID: &e.owner, Name: "Bench food " + strconv.Itoa(i), Brand: "Bench", Barcode: fmt.Sprintf("%013d", 1_000_000_000+i),
+			OwnerID: &e.owner, Name: "Bench food " + strconv.Itoa(i), Brand: &brand, Barcode: &barcode,
 			Kind: kinds[i%len(kinds)], Category: cats[i%len(cats)],
 			Nutrients: db.Nutrients{EnergyKcal: 100 + float64(i%700), ProteinG: 10.25, FatG: 5.5, CarbsG: 40.125, FiberG: 2, SugarG: 12.3, SodiumMg: 250},
 		}
@@ -44,18 +45,11 @@ func (e *env) benchFoods(n int) []db.NewFood {
 }
 
 // values are a food's column values, as the SQL of the other ways takes
-// them (the brand and barcode are NULL when empty, as Larder writes them).
+// them.
 func values(id uuid.UUID, f *db.NewFood) []any {
 	n := f.Nutrients
-	return []any{id, f.OwnerID, f.Name, nilIfEmpty(f.Brand), nilIfEmpty(f.Barcode), string(f.Kind), string(f.Category),
+	return []any{id, f.OwnerID, f.Name, f.Brand, f.Barcode, string(f.Kind), string(f.Category),
 		n.EnergyKcal, n.ProteinG, n.FatG, n.CarbsG, n.FiberG, n.SugarG, n.SodiumMg}
-}
-
-func nilIfEmpty(s string) any {
-	if s == "" {
-		return nil
-	}
-	return s
 }
 
 const insertOne = "INSERT INTO foods (" + insertCols + ") VALUES ($1, $2, $3, $4, $5, $6::food_kind, $7::food_category, $8, $9, $10, $11, $12, $13, $14) RETURNING *"
@@ -164,7 +158,7 @@ func (e *env) inserts(ctx context.Context, r *report, n int) error {
 func actionInput(foods []db.NewFood) []actions.NewFood {
 	in := make([]actions.NewFood, len(foods))
 	for i, f := range foods {
-		in[i] = actions.NewFood{Name: f.Name, Brand: f.Brand, Barcode: f.Barcode, Kind: string(f.Kind), Category: string(f.Category), Nutrients: f.Nutrients}
+		in[i] = actions.NewFood{Name: f.Name, Brand: *f.Brand, Barcode: *f.Barcode, Kind: string(f.Kind), Category: string(f.Category), Nutrients: f.Nutrients}
 	}
 	return in
 }

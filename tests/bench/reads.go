@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/larderhq/larder/db"
+	"github.com/larderhq/larder/many"
 )
 
 const (
@@ -84,7 +85,7 @@ func (e *env) reads(ctx context.Context, r *report, n int) error {
 		p := patch()
 		patches := make([]db.FoodPatch, len(ids))
 		for i, id := range ids {
-			patches[i] = db.FoodPatch{ID: id, Nutrients: db.Set(p)}
+			patches[i] = db.FoodPatch{ID: id, Nutrients: many.Set(p)}
 		}
 		rows, err := db.UpdateFoods(ctx, e.pool, &e.owner, patches)
 		return check(rows, err, n)

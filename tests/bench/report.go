@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/larderhq/larder/db"
+	"github.com/larderhq/larder/many"
 )
 
 // report collects the results and writes them as Markdown.
@@ -118,7 +118,7 @@ func (r *report) write(w io.Writer, m machine, took time.Duration) error {
 	p("The peak heap is the whole Go heap's, sampled every %v during the call: the input every way holds, what the\n", sampleEvery)
 	p("way builds, and the garbage the collector has not yet swept (GOGC=100 lets the heap grow to about twice what\n")
 	p("is live). Every insert but COPY also returns the rows it wrote: the many-first insert's peak holds the input,\n")
-	p("the returned `[]db.Food` and one chunk (%d rows) of arrays in flight. A per-row loop holds only what it has\n", db.ChunkSize)
+	p("the returned `[]db.Food` and one chunk (%d rows) of arrays in flight. A per-row loop holds only what it has\n", many.ChunkSize)
 	p("returned so far, and a pgx Batch all the queued statements. A bulk load that needs no rows back is `db.CopyFoods`.\n\n")
 	if copyAbove := r.results[key{"insert", wayCopy, n}].Above; r.returned > 0 && copyAbove > 0 {
 		manyAbove := r.results[key{"insert", wayMany, n}].Above

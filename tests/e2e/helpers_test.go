@@ -32,8 +32,9 @@ func root(t *testing.T) string {
 
 // tools maps each pinned tool to its package in tools/go.mod.
 var tools = map[string]string{
-	"sqlc":   "github.com/sqlc-dev/sqlc/cmd/sqlc",
-	"dbmate": "github.com/amacneil/dbmate/v2",
+	"sqlc":          "github.com/sqlc-dev/sqlc/cmd/sqlc",
+	"dbmate":        "github.com/amacneil/dbmate/v2",
+	"sqlc-gen-many": "./sqlc-gen-many",
 }
 
 var buildOnce sync.Map // tool name -> *sync.Once

@@ -19,14 +19,17 @@ func TestSqlcVet(t *testing.T) {
 	run(t, root(t), []string{"VET_DATABASE_URL=" + testdb.URL(t)}, sqlc, "vet")
 }
 
-// TestSqlcGenerateIsCurrent runs sqlc generate on a scratch copy of the
-// configuration, migrations and queries and compares its output with
-// db/dbsqlc: generated code is regenerated, never edited.
+// TestSqlcGenerateIsCurrent runs sqlc generate (with the sqlc-gen-many
+// plugin) on a scratch copy of the configuration, migrations and queries
+// and compares its output with db/dbsqlc and db/*.many.go: generated code
+// is regenerated, never edited.
 func TestSqlcGenerateIsCurrent(t *testing.T) {
 	t.Parallel()
 	sqlc := tool(t, "sqlc")
 	src, scratch := root(t), t.TempDir()
 	copyFile(t, filepath.Join(src, "sqlc.yaml"), filepath.Join(scratch, "sqlc.yaml"))
+	copyFile(t, tool(t, "sqlc-gen-many"), filepath.Join(scratch, "bin", "sqlc-gen-many"))
+	require.NoError(t, os.Chmod(filepath.Join(scratch, "bin", "sqlc-gen-many"), 0o755))
 	for _, dir := range []string{"db/migrations", "queries"} {
 		files, err := filepath.Glob(filepath.Join(src, dir, "*.sql"))
 		require.NoError(t, err)
@@ -37,14 +40,16 @@ func TestSqlcGenerateIsCurrent(t *testing.T) {
 
 	run(t, scratch, nil, sqlc, "generate")
 
-	want, err := filepath.Glob(filepath.Join(src, "db", "dbsqlc", "*.go"))
-	require.NoError(t, err)
-	got, err := filepath.Glob(filepath.Join(scratch, "db", "dbsqlc", "*.go"))
-	require.NoError(t, err)
-	require.Len(t, got, len(want), "generated files differ from db/dbsqlc: run make generate")
-	for _, w := range want {
-		g := filepath.Join(scratch, "db", "dbsqlc", filepath.Base(w))
-		require.Equal(t, readFile(t, w), readFile(t, g), "%s is stale: run make generate", filepath.Base(w))
+	for _, pattern := range []string{"db/dbsqlc/*.go", "db/*.many.go"} {
+		want, err := filepath.Glob(filepath.Join(src, pattern))
+		require.NoError(t, err)
+		got, err := filepath.Glob(filepath.Join(scratch, pattern))
+		require.NoError(t, err)
+		require.Len(t, got, len(want), "generated files %s differ: run make generate", pattern)
+		for _, w := range want {
+			g := filepath.Join(scratch, filepath.Dir(pattern), filepath.Base(w))
+			require.Equal(t, readFile(t, w), readFile(t, g), "%s is stale: run make generate", filepath.Base(w))
+		}
 	}
 }
 

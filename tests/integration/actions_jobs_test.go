@@ -13,6 +13,7 @@ import (
 	"github.com/larderhq/larder/db"
 	"github.com/larderhq/larder/factories"
 	"github.com/larderhq/larder/jobs"
+	"github.com/larderhq/larder/many"
 	"github.com/larderhq/larder/tests/testdb"
 )
 
@@ -43,7 +44,7 @@ func TestUpdateFoodsEnqueuesTheRecomputeInItsTransaction(t *testing.T) {
 	require.Zero(t, count(t, b, "jobs"), "a failed update enqueues nothing")
 
 	ok(t, b.acts.UpdateFoods(b.ctx, me.ID, []actions.FoodChange{{ID: foods[0].ID.String(), Nutrients: &nutrients}}))
-	page, err := db.ListJobs(b.ctx, b.pool, db.JobFilter{Kind: actions.KindRecomputeNutrition})
+	page, err := db.ListJobs(b.ctx, b.pool, db.JobFilter{Kind: ptr(actions.KindRecomputeNutrition)})
 	require.NoError(t, err)
 	require.Len(t, page.Items, 1)
 	var p actions.RecomputePayload
@@ -60,7 +61,7 @@ func TestRecipeNutritionIsRecomputedWhenItsFoodsChange(t *testing.T) {
 		Title: "Porridge", Servings: 2, Ingredients: []actions.NewIngredient{{FoodID: oats.ID.String(), Grams: 100}},
 	}}))[0]
 	perServing := func() *float64 {
-		r, err := db.First(db.SelectRecipes(b.ctx, b.pool, me.ID, []uuid.UUID{recipe.ID}))
+		r, err := many.First(db.SelectRecipes(b.ctx, b.pool, me.ID, []uuid.UUID{recipe.ID}))
 		require.NoError(t, err)
 		return r.EnergyKcalPerServing
 	}

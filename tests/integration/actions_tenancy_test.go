@@ -25,7 +25,7 @@ func TestAnotherUsersUniqueValuesAreInvisible(t *testing.T) {
 	// nobody has.
 	heldAndFree := func() (string, string) {
 		held := factories.Food().OwnedBy(other).WithBarcode().MustCreate(t, b.pool)
-		return *held.Barcode, factories.Food().WithBarcode().Build().Barcode
+		return *held.Barcode, *factories.Food().WithBarcode().Build().Barcode
 	}
 	withBarcode := func(code string) []actions.NewFood {
 		in := newFoodInput()

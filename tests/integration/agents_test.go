@@ -17,6 +17,7 @@ import (
 	"github.com/larderhq/larder/db"
 	"github.com/larderhq/larder/factories"
 	"github.com/larderhq/larder/jobs"
+	"github.com/larderhq/larder/many"
 	"github.com/larderhq/larder/tests/testdb"
 )
 
@@ -99,7 +100,7 @@ func firstThen(first agentstest.Answer) func(agentstest.Request) agentstest.Answ
 func jobOf(t *testing.T, b bundle, g db.Generation) db.Job {
 	t.Helper()
 	require.NotNil(t, g.JobID)
-	page, err := db.ListJobs(b.ctx, b.pool, db.JobFilter{Kind: agents.Kind})
+	page, err := db.ListJobs(b.ctx, b.pool, db.JobFilter{Kind: ptr(agents.Kind)})
 	require.NoError(t, err)
 	for _, j := range page.Items {
 		if j.ID == *g.JobID {
@@ -264,7 +265,7 @@ func TestASucceededGenerationIsNeverSentAgain(t *testing.T) {
 	})
 
 	require.Equal(t, 1, srv.Count(), "no second model call")
-	again, err := db.First(db.SelectGenerations(b.ctx, b.pool, me.ID, []uuid.UUID{g.ID}))
+	again, err := many.First(db.SelectGenerations(b.ctx, b.pool, me.ID, []uuid.UUID{g.ID}))
 	require.NoError(t, err)
 	require.Equal(t, done, again, "the generation is as it was")
 }
@@ -347,7 +348,7 @@ func TestAGenerationCutShortByAShutdownRunsAgain(t *testing.T) {
 	testdb.Eventually(t, "the model called", func() bool { return srv.Count() == 1 })
 
 	stop()
-	g, err := db.First(db.SelectGenerations(b.ctx, b.pool, me.ID, []uuid.UUID{g.ID}))
+	g, err := many.First(db.SelectGenerations(b.ctx, b.pool, me.ID, []uuid.UUID{g.ID}))
 	require.NoError(t, err)
 	require.Equal(t, db.GenerationStatusPending, g.Status, "back to pending, not left running")
 	require.Equal(t, "interrupted: the worker shut down", *g.Error)
@@ -367,7 +368,7 @@ func TestAGenerationWhoseJobIsCancelledBeforeItRunsFails(t *testing.T) {
 	_, err := jobs.NewClient().Cancel(b.ctx, b.pool, *g.JobID)
 	require.NoError(t, err)
 
-	g, err = db.First(db.SelectGenerations(b.ctx, b.pool, me.ID, []uuid.UUID{g.ID}))
+	g, err = many.First(db.SelectGenerations(b.ctx, b.pool, me.ID, []uuid.UUID{g.ID}))
 	require.NoError(t, err)
 	require.Equal(t, db.GenerationStatusFailed, g.Status, "not pending forever")
 	require.Equal(t, "cancelled: its job was cancelled", *g.Error)
@@ -384,7 +385,7 @@ func TestAGenerationWhoseJobIsDiscardedFails(t *testing.T) {
 		errors = '[{"attempt": 10, "error": "lease expired: worker w1 stopped renewing it"}]' WHERE id = $1`, *g.JobID)
 	require.NoError(t, err)
 
-	g, err = db.First(db.SelectGenerations(b.ctx, b.pool, me.ID, []uuid.UUID{g.ID}))
+	g, err = many.First(db.SelectGenerations(b.ctx, b.pool, me.ID, []uuid.UUID{g.ID}))
 	require.NoError(t, err)
 	require.Equal(t, db.GenerationStatusFailed, g.Status)
 	require.Equal(t, "its job gave up after 10 attempts: lease expired: worker w1 stopped renewing it", *g.Error)
@@ -407,7 +408,7 @@ func TestAWorkerThatDoesNotKnowTheAgentLeavesItToOthers(t *testing.T) {
 	testdb.Eventually(t, "the first attempt", func() bool { return jobOf(t, b, g).Attempt == 1 && jobOf(t, b, g).State == db.JobStatePending })
 	stop()
 
-	g, err = db.First(db.SelectGenerations(b.ctx, b.pool, me.ID, []uuid.UUID{g.ID}))
+	g, err = many.First(db.SelectGenerations(b.ctx, b.pool, me.ID, []uuid.UUID{g.ID}))
 	require.NoError(t, err)
 	require.Equal(t, db.GenerationStatusPending, g.Status, "retried, not failed: a worker that knows it may come")
 	require.Contains(t, *g.Error, `no agent "nutrition-estimator" is registered`)

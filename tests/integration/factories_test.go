@@ -9,6 +9,7 @@ import (
 
 	"github.com/larderhq/larder/db"
 	"github.com/larderhq/larder/factories"
+	"github.com/larderhq/larder/many"
 )
 
 // TestPantryItemsCreateManyIsOneInsertPerTable is the factories' batching
@@ -98,7 +99,7 @@ func TestCreateManyWritesAllOrNothing(t *testing.T) {
 
 	_, err := factories.Food().Named("").WithTags("x").CreateMany(b.ctx, b.pool, 3)
 
-	require.ErrorIs(t, err, db.ErrCheckViolation)
+	require.ErrorIs(t, err, many.ErrCheckViolation)
 	for _, table := range []string{"users", "foods", "tags"} {
 		require.Zero(t, count(t, b, table), table)
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/larderhq/larder/db"
 	"github.com/larderhq/larder/factories"
+	"github.com/larderhq/larder/many"
 )
 
 func TestInsertFoodsStoresEveryField(t *testing.T) {
@@ -16,12 +17,12 @@ func TestInsertFoodsStoresEveryField(t *testing.T) {
 	b := setup(t)
 	owner := factories.User().MustCreate(t, b.pool)
 	in := db.NewFood{
-		OwnerID: &owner.ID, Name: `Grandma's "Secret" Granola; DROP TABLE foods;--`, Brand: "مطبخ", Barcode: "4006381333931",
+		OwnerID: &owner.ID, Name: `Grandma's "Secret" Granola; DROP TABLE foods;--`, Brand: ptr("مطبخ"), Barcode: ptr("4006381333931"),
 		Kind: db.FoodKindProcessed, Category: db.FoodCategoryGrain,
 		Nutrients: db.Nutrients{EnergyKcal: 471.5, ProteinG: 10.256, FatG: 20, CarbsG: 60.5, FiberG: 7, SugarG: 22.25, SodiumMg: 35},
 	}
 
-	food, err := db.First(db.InsertFoods(b.ctx, b.pool, []db.NewFood{in}))
+	food, err := many.First(db.InsertFoods(b.ctx, b.pool, []db.NewFood{in}))
 
 	require.NoError(t, err)
 	require.Equal(t, &owner.ID, food.OwnerID)
@@ -38,7 +39,7 @@ func TestSharedFoodsHaveNoOwnerBrandOrBarcode(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
 
-	food, err := db.First(db.InsertFoods(b.ctx, b.pool, []db.NewFood{factories.Food().Build()}))
+	food, err := many.First(db.InsertFoods(b.ctx, b.pool, []db.NewFood{factories.Food().Build()}))
 
 	require.NoError(t, err)
 	require.Nil(t, food.OwnerID)
@@ -54,18 +55,18 @@ func TestFoodChecks(t *testing.T) {
 		change func(*db.NewFood)
 		want   error
 	}{
-		{name: "empty name", change: func(f *db.NewFood) { f.Name = "" }, want: db.ErrCheckViolation},
-		{name: "negative protein", change: func(f *db.NewFood) { f.ProteinG = -1 }, want: db.ErrCheckViolation},
-		{name: "more sugar than carbs", change: func(f *db.NewFood) { f.SugarG = f.CarbsG + 1 }, want: db.ErrCheckViolation},
-		{name: "macros over 100 g", change: func(f *db.NewFood) { f.ProteinG, f.FatG, f.CarbsG, f.SugarG = 40, 40, 40, 0 }, want: db.ErrCheckViolation},
-		{name: "energy over 900 kcal", change: func(f *db.NewFood) { f.EnergyKcal = 901 }, want: db.ErrCheckViolation},
-		{name: "NaN", change: func(f *db.NewFood) { f.FatG = math.NaN() }, want: db.ErrCheckViolation},
-		{name: "infinity", change: func(f *db.NewFood) { f.EnergyKcal = math.Inf(1) }, want: db.ErrInvalidValue},
-		{name: "barcode with letters", change: func(f *db.NewFood) { f.Barcode = "ABC12345" }, want: db.ErrCheckViolation},
-		{name: "unknown kind", change: func(f *db.NewFood) { f.Kind = "raw" }, want: db.ErrInvalidValue},
-		{name: "missing category", change: func(f *db.NewFood) { f.Category = "" }, want: db.ErrInvalidValue},
-		{name: "invalid UTF-8", change: func(f *db.NewFood) { f.Name = "caf\xe9" }, want: db.ErrInvalidValue},
-		{name: "owner that does not exist", change: func(f *db.NewFood) { f.OwnerID = ptr(uuid.New()) }, want: db.ErrForeignKeyViolation},
+		{name: "empty name", change: func(f *db.NewFood) { f.Name = "" }, want: many.ErrCheckViolation},
+		{name: "negative protein", change: func(f *db.NewFood) { f.ProteinG = -1 }, want: many.ErrCheckViolation},
+		{name: "more sugar than carbs", change: func(f *db.NewFood) { f.SugarG = f.CarbsG + 1 }, want: many.ErrCheckViolation},
+		{name: "macros over 100 g", change: func(f *db.NewFood) { f.ProteinG, f.FatG, f.CarbsG, f.SugarG = 40, 40, 40, 0 }, want: many.ErrCheckViolation},
+		{name: "energy over 900 kcal", change: func(f *db.NewFood) { f.EnergyKcal = 901 }, want: many.ErrCheckViolation},
+		{name: "NaN", change: func(f *db.NewFood) { f.FatG = math.NaN() }, want: many.ErrCheckViolation},
+		{name: "infinity", change: func(f *db.NewFood) { f.EnergyKcal = math.Inf(1) }, want: many.ErrInvalidValue},
+		{name: "barcode with letters", change: func(f *db.NewFood) { f.Barcode = ptr("ABC12345") }, want: many.ErrCheckViolation},
+		{name: "unknown kind", change: func(f *db.NewFood) { f.Kind = "raw" }, want: many.ErrInvalidValue},
+		{name: "missing category", change: func(f *db.NewFood) { f.Category = "" }, want: many.ErrInvalidValue},
+		{name: "invalid UTF-8", change: func(f *db.NewFood) { f.Name = "caf\xe9" }, want: many.ErrInvalidValue},
+		{name: "owner that does not exist", change: func(f *db.NewFood) { f.OwnerID = ptr(uuid.New()) }, want: many.ErrForeignKeyViolation},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -123,12 +124,12 @@ func TestListFoodsFilters(t *testing.T) {
 		filter db.FoodFilter
 		want   []uuid.UUID
 	}{
-		{name: "name, any case", filter: db.FoodFilter{NameContains: "OAT"}, want: []uuid.UUID{foods[0].ID, foods[1].ID}},
-		{name: "LIKE wildcards match literally", filter: db.FoodFilter{NameContains: "0% rye_"}, want: []uuid.UUID{foods[2].ID}},
-		{name: "kind", filter: db.FoodFilter{Kind: db.FoodKindProcessed}, want: []uuid.UUID{foods[0].ID}},
-		{name: "category", filter: db.FoodFilter{Category: db.FoodCategoryBeverage}, want: []uuid.UUID{foods[0].ID}},
-		{name: "tag", filter: db.FoodFilter{TagID: tags.Items[0].Tag.ID}, want: []uuid.UUID{foods[1].ID}},
-		{name: "filters combine", filter: db.FoodFilter{NameContains: "oat", Kind: db.FoodKindWhole}, want: []uuid.UUID{foods[1].ID}},
+		{name: "name, any case", filter: db.FoodFilter{NameContains: ptr("OAT")}, want: []uuid.UUID{foods[0].ID, foods[1].ID}},
+		{name: "LIKE wildcards match literally", filter: db.FoodFilter{NameContains: ptr("0% rye_")}, want: []uuid.UUID{foods[2].ID}},
+		{name: "kind", filter: db.FoodFilter{Kind: ptr(string(db.FoodKindProcessed))}, want: []uuid.UUID{foods[0].ID}},
+		{name: "category", filter: db.FoodFilter{Category: ptr(string(db.FoodCategoryBeverage))}, want: []uuid.UUID{foods[0].ID}},
+		{name: "tag", filter: db.FoodFilter{TagID: &tags.Items[0].Tag.ID}, want: []uuid.UUID{foods[1].ID}},
+		{name: "filters combine", filter: db.FoodFilter{NameContains: ptr("oat"), Kind: ptr(string(db.FoodKindWhole))}, want: []uuid.UUID{foods[1].ID}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -145,14 +146,14 @@ func TestUpdateFoodsChangesOnlySetFields(t *testing.T) {
 	b := setup(t)
 	owner := factories.User().MustCreate(t, b.pool)
 	in := factories.Food().OwnedBy(owner).BuildMany(2)
-	in[0].Brand, in[0].Barcode = "Acme", "4006381333931"
+	in[0].Brand, in[0].Barcode = ptr("Acme"), ptr("4006381333931")
 	foods, err := db.InsertFoods(b.ctx, b.pool, in)
 	require.NoError(t, err)
 	nutrients := db.Nutrients{EnergyKcal: 100, ProteinG: 1, FatG: 2, CarbsG: 3, FiberG: 0.5, SugarG: 1.5, SodiumMg: 4}
 
 	updated, err := db.UpdateFoods(b.ctx, b.pool, &owner.ID, []db.FoodPatch{
-		{ID: foods[0].ID, Brand: db.Set(""), Barcode: db.Set("")},
-		{ID: foods[1].ID, Name: db.Set("Renamed"), Kind: db.Set(db.FoodKindUltraProcessed), Category: db.Set(db.FoodCategorySweet), Nutrients: db.Set(nutrients)},
+		{ID: foods[0].ID, Brand: many.Set[*string](nil), Barcode: many.Set[*string](nil)},
+		{ID: foods[1].ID, Name: many.Set("Renamed"), Kind: many.Set(db.FoodKindUltraProcessed), Category: many.Set(db.FoodCategorySweet), Nutrients: many.Set(nutrients)},
 	})
 
 	require.NoError(t, err)
@@ -174,7 +175,7 @@ func TestFoodWritesAreScopedToTheOwner(t *testing.T) {
 	annsFood := factories.Food().OwnedBy(ann).MustCreate(t, b.pool)
 	shared := factories.Food().MustCreate(t, b.pool)
 	ids := []uuid.UUID{annsFood.ID, shared.ID}
-	rename := []db.FoodPatch{{ID: annsFood.ID, Name: db.Set("Taken")}, {ID: shared.ID, Name: db.Set("Taken")}}
+	rename := []db.FoodPatch{{ID: annsFood.ID, Name: many.Set("Taken")}, {ID: shared.ID, Name: many.Set("Taken")}}
 
 	updated, err := db.UpdateFoods(b.ctx, b.pool, &bo.ID, rename)
 	require.NoError(t, err)
@@ -204,11 +205,12 @@ func TestFoodsInUseCannotBeDeleted(t *testing.T) {
 
 	for _, food := range foods {
 		_, err := db.DeleteFoods(b.ctx, b.pool, &owner.ID, []uuid.UUID{food.ID})
-		var ce *db.ConstraintError
+		var ce *many.ConstraintError
 		require.ErrorAs(t, err, &ce)
-		require.ErrorIs(t, err, db.ErrForeignKeyViolation)
-		require.True(t, ce.InUse)
-		require.Equal(t, []string{food.ID.String()}, ce.Values)
+		require.ErrorIs(t, err, many.ErrForeignKeyViolation)
+		used, err := db.FoodsInUse(b.ctx, b.pool, foodIDs(foods))
+		require.NoError(t, err)
+		require.ElementsMatch(t, foodIDs(foods), used, "which foods are in use, read from the database")
 	}
 	require.Equal(t, 2, count(t, b, "foods"))
 }

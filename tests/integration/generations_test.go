@@ -9,6 +9,7 @@ import (
 
 	"github.com/larderhq/larder/db"
 	"github.com/larderhq/larder/factories"
+	"github.com/larderhq/larder/many"
 )
 
 func generationIDs(gs []db.Generation) []uuid.UUID {
@@ -21,8 +22,8 @@ func TestAGenerationMovesThroughItsStatuses(t *testing.T) {
 	owner := factories.User().MustCreate(t, b.pool)
 	job := factories.Job().MustCreate(t, b.pool)
 
-	gen, err := db.First(db.InsertGenerations(b.ctx, b.pool, []db.NewGeneration{
-		{OwnerID: owner.ID, Agent: "nutrition-estimator", Input: json.RawMessage(`{"description": "a ripe banana"}`), JobID: job.ID},
+	gen, err := many.First(db.InsertGenerations(b.ctx, b.pool, []db.NewGeneration{
+		{OwnerID: owner.ID, Agent: "nutrition-estimator", Input: json.RawMessage(`{"description": "a ripe banana"}`), JobID: &job.ID},
 	}))
 	require.NoError(t, err)
 	require.Equal(t, db.GenerationStatusPending, gen.Status)
@@ -30,17 +31,17 @@ func TestAGenerationMovesThroughItsStatuses(t *testing.T) {
 	require.Nil(t, gen.Output)
 	require.Nil(t, gen.StartedAt)
 
-	running, err := db.First(db.UpdateGenerations(b.ctx, b.pool, owner.ID, []db.GenerationPatch{
-		{ID: gen.ID, Status: db.Set(db.GenerationStatusRunning)},
+	running, err := many.First(db.UpdateGenerations(b.ctx, b.pool, owner.ID, []db.GenerationPatch{
+		{ID: gen.ID, Status: many.Set(db.GenerationStatusRunning)},
 	}))
 	require.NoError(t, err)
 	require.NotNil(t, running.StartedAt)
 	require.Nil(t, running.FinishedAt)
 
-	done, err := db.First(db.UpdateGenerations(b.ctx, b.pool, owner.ID, []db.GenerationPatch{{
+	done, err := many.First(db.UpdateGenerations(b.ctx, b.pool, owner.ID, []db.GenerationPatch{{
 		ID:     gen.ID,
-		Status: db.Set(db.GenerationStatusSucceeded),
-		Result: db.Set(db.GenerationResult{Output: json.RawMessage(`{"kind": "whole"}`), Model: "test-model", PromptTokens: 120, CompletionTokens: 30, LatencyMs: 850}),
+		Status: many.Set(db.GenerationStatusSucceeded),
+		GenerationResult: many.Set(db.GenerationResult{Output: json.RawMessage(`{"kind": "whole"}`), Model: ptr("test-model"), PromptTokens: 120, CompletionTokens: 30, LatencyMs: 850}),
 	}}))
 	require.NoError(t, err)
 	require.Equal(t, db.GenerationStatusSucceeded, done.Status)
@@ -55,7 +56,7 @@ func TestAGenerationMovesThroughItsStatuses(t *testing.T) {
 	// Jobs are pruned; the generation keeps its result.
 	_, err = db.DeleteJobs(b.ctx, b.pool, []int64{job.ID})
 	require.NoError(t, err)
-	kept, err := db.First(db.SelectGenerations(b.ctx, b.pool, owner.ID, []uuid.UUID{gen.ID}))
+	kept, err := many.First(db.SelectGenerations(b.ctx, b.pool, owner.ID, []uuid.UUID{gen.ID}))
 	require.NoError(t, err)
 	require.Nil(t, kept.JobID)
 	require.Equal(t, done.Output, kept.Output)
@@ -65,24 +66,24 @@ func TestGenerationChecks(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
 	owner := factories.User().MustCreate(t, b.pool)
-	gen, err := db.First(db.InsertGenerations(b.ctx, b.pool, []db.NewGeneration{{OwnerID: owner.ID, Agent: "a", Input: json.RawMessage(`{}`)}}))
+	gen, err := many.First(db.InsertGenerations(b.ctx, b.pool, []db.NewGeneration{{OwnerID: owner.ID, Agent: "a", Input: json.RawMessage(`{}`)}}))
 	require.NoError(t, err)
 
-	_, err = db.UpdateGenerations(b.ctx, b.pool, owner.ID, []db.GenerationPatch{{ID: gen.ID, Status: db.Set(db.GenerationStatusSucceeded)}})
-	require.ErrorIs(t, err, db.ErrCheckViolation, "a success needs an output")
-	_, err = db.UpdateGenerations(b.ctx, b.pool, owner.ID, []db.GenerationPatch{{ID: gen.ID, Status: db.Set(db.GenerationStatusFailed)}})
-	require.ErrorIs(t, err, db.ErrCheckViolation, "a failure needs an error")
+	_, err = db.UpdateGenerations(b.ctx, b.pool, owner.ID, []db.GenerationPatch{{ID: gen.ID, Status: many.Set(db.GenerationStatusSucceeded)}})
+	require.ErrorIs(t, err, many.ErrCheckViolation, "a success needs an output")
+	_, err = db.UpdateGenerations(b.ctx, b.pool, owner.ID, []db.GenerationPatch{{ID: gen.ID, Status: many.Set(db.GenerationStatusFailed)}})
+	require.ErrorIs(t, err, many.ErrCheckViolation, "a failure needs an error")
 
-	failed, err := db.First(db.UpdateGenerations(b.ctx, b.pool, owner.ID, []db.GenerationPatch{
-		{ID: gen.ID, Status: db.Set(db.GenerationStatusFailed), Error: db.Set("no model configured")},
+	failed, err := many.First(db.UpdateGenerations(b.ctx, b.pool, owner.ID, []db.GenerationPatch{
+		{ID: gen.ID, Status: many.Set(db.GenerationStatusFailed), Error: many.Set(ptr("no model configured"))},
 	}))
 	require.NoError(t, err)
 	require.Equal(t, ptr("no model configured"), failed.Error)
 
 	_, err = db.InsertGenerations(b.ctx, b.pool, []db.NewGeneration{{OwnerID: owner.ID, Agent: "", Input: json.RawMessage(`{}`)}})
-	require.ErrorIs(t, err, db.ErrCheckViolation)
+	require.ErrorIs(t, err, many.ErrCheckViolation)
 	_, err = db.InsertGenerations(b.ctx, b.pool, []db.NewGeneration{{OwnerID: owner.ID, Agent: "a", Input: nil}})
-	require.ErrorIs(t, err, db.ErrNotNullViolation)
+	require.ErrorIs(t, err, many.ErrNotNullViolation)
 }
 
 func TestGenerationsAreScopedToTheirOwnerAndListed(t *testing.T) {
@@ -100,19 +101,19 @@ func TestGenerationsAreScopedToTheirOwnerAndListed(t *testing.T) {
 	seen, err := db.SelectGenerations(b.ctx, b.pool, bo.ID, ids)
 	require.NoError(t, err)
 	require.Empty(t, seen)
-	changed, err := db.UpdateGenerations(b.ctx, b.pool, bo.ID, []db.GenerationPatch{{ID: ids[0], Status: db.Set(db.GenerationStatusRunning)}})
+	changed, err := db.UpdateGenerations(b.ctx, b.pool, bo.ID, []db.GenerationPatch{{ID: ids[0], Status: many.Set(db.GenerationStatusRunning)}})
 	require.NoError(t, err)
 	require.Empty(t, changed)
 	deleted, err := db.DeleteGenerations(b.ctx, b.pool, bo.ID, ids)
 	require.NoError(t, err)
 	require.Empty(t, deleted)
 
-	taggers, pages := allPages(t, func(after db.Cursor) (db.Page[db.Generation], error) {
-		return db.ListGenerations(b.ctx, b.pool, db.GenerationFilter{OwnerID: ann.ID, Agent: "auto-tagger", After: after, Limit: 1})
+	taggers, pages := allPages(t, func(after many.Cursor) (many.Page[db.Generation], error) {
+		return db.ListGenerations(b.ctx, b.pool, db.GenerationFilter{OwnerID: ann.ID, Agent: ptr("auto-tagger"), After: after, Limit: 1})
 	})
 	require.Equal(t, []uuid.UUID{ids[0], ids[2]}, generationIDs(taggers))
 	require.Equal(t, 2, pages)
-	running, err := db.ListGenerations(b.ctx, b.pool, db.GenerationFilter{OwnerID: ann.ID, Status: db.GenerationStatusRunning})
+	running, err := db.ListGenerations(b.ctx, b.pool, db.GenerationFilter{OwnerID: ann.ID, Status: ptr(string(db.GenerationStatusRunning))})
 	require.NoError(t, err)
 	require.Equal(t, []uuid.UUID{ids[2]}, generationIDs(running.Items))
 
@@ -143,12 +144,12 @@ func TestAWorkerRunClaimsAndFinishesAGenerationFencedByItsAttempt(t *testing.T) 
 	second, err := db.StartGenerations(b.ctx, b.pool, me.ID, []int64{job.ID})
 	require.NoError(t, err)
 	require.Equal(t, int32(2), second[0].Attempts)
-	stale, err := db.FinishGenerations(b.ctx, b.pool, me.ID, []db.GenerationOutcome{{ID: g.ID, Attempt: 1, Status: db.GenerationStatusFailed, Error: "late"}})
+	stale, err := db.FinishGenerations(b.ctx, b.pool, me.ID, []db.GenerationOutcome{{ID: g.ID, Attempt: 1, Status: db.GenerationStatusFailed, Error: ptr("late")}})
 	require.NoError(t, err)
 	require.Empty(t, stale)
 
-	result := db.GenerationResult{Output: json.RawMessage(`{"ok": true}`), Model: "m", PromptTokens: 3, CompletionTokens: 2, LatencyMs: 9}
-	done, err := db.FinishGenerations(b.ctx, b.pool, me.ID, []db.GenerationOutcome{{ID: g.ID, Attempt: 2, Status: db.GenerationStatusSucceeded, Result: result}})
+	result := db.GenerationResult{Output: json.RawMessage(`{"ok": true}`), Model: ptr("m"), PromptTokens: 3, CompletionTokens: 2, LatencyMs: 9}
+	done, err := db.FinishGenerations(b.ctx, b.pool, me.ID, []db.GenerationOutcome{{ID: g.ID, Attempt: 2, Status: db.GenerationStatusSucceeded, GenerationResult: result}})
 	require.NoError(t, err)
 	require.Len(t, done, 1)
 	require.Equal(t, db.GenerationStatusSucceeded, done[0].Status)
@@ -160,7 +161,7 @@ func TestAWorkerRunClaimsAndFinishesAGenerationFencedByItsAttempt(t *testing.T) 
 	require.Empty(t, again, "a generation that succeeded is never run again")
 
 	_, err = db.FinishGenerations(b.ctx, b.pool, me.ID, []db.GenerationOutcome{{ID: g.ID, Attempt: 2, Status: db.GenerationStatusRunning}})
-	require.ErrorIs(t, err, db.ErrInvalidValue)
+	require.ErrorIs(t, err, many.ErrInvalidValue)
 }
 
 func TestARetriedRunAddsItsUsage(t *testing.T) {
@@ -178,12 +179,12 @@ func TestARetriedRunAddsItsUsage(t *testing.T) {
 		return done[0]
 	}
 
-	retry := run(db.GenerationOutcome{Status: db.GenerationStatusPending, Result: db.GenerationResult{PromptTokens: 10, LatencyMs: 100}, Error: "attempt 1: HTTP 503"})
+	retry := run(db.GenerationOutcome{Status: db.GenerationStatusPending, GenerationResult: db.GenerationResult{PromptTokens: 10, LatencyMs: 100}, Error: ptr("attempt 1: HTTP 503")})
 	require.Equal(t, db.GenerationStatusPending, retry.Status)
 	require.Equal(t, "attempt 1: HTTP 503", *retry.Error)
 	require.Nil(t, retry.FinishedAt)
 
-	done := run(db.GenerationOutcome{Status: db.GenerationStatusSucceeded, Result: db.GenerationResult{Output: json.RawMessage(`{}`), Model: "m", PromptTokens: 5, CompletionTokens: 1, LatencyMs: 50}})
+	done := run(db.GenerationOutcome{Status: db.GenerationStatusSucceeded, GenerationResult: db.GenerationResult{Output: json.RawMessage(`{}`), Model: ptr("m"), PromptTokens: 5, CompletionTokens: 1, LatencyMs: 50}})
 	require.Equal(t, int32(15), *done.PromptTokens)
 	require.Equal(t, int32(150), *done.LatencyMs)
 	require.Nil(t, done.Error, "a new run clears the last one's error")

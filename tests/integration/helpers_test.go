@@ -18,6 +18,7 @@ import (
 
 	"github.com/larderhq/larder/actions"
 	"github.com/larderhq/larder/db"
+	"github.com/larderhq/larder/many"
 	"github.com/larderhq/larder/tests/testdb"
 )
 
@@ -84,9 +85,9 @@ func count(t *testing.T, b bundle, table string) int {
 }
 
 // allPages walks a list from its first page to its last.
-func allPages[T any](t *testing.T, list func(after db.Cursor) (db.Page[T], error)) (items []T, pages int) {
+func allPages[T any](t *testing.T, list func(after many.Cursor) (many.Page[T], error)) (items []T, pages int) {
 	t.Helper()
-	var after db.Cursor
+	var after many.Cursor
 	for {
 		page, err := list(after)
 		require.NoError(t, err)

@@ -17,6 +17,7 @@ import (
 
 	"github.com/larderhq/larder/db"
 	"github.com/larderhq/larder/jobs"
+	"github.com/larderhq/larder/many"
 	"github.com/larderhq/larder/tests/testdb"
 )
 
@@ -85,7 +86,7 @@ func TestEnqueueIsPartOfTheTransaction(t *testing.T) {
 	b := setup(t)
 	client := jobs.NewClient()
 
-	err := db.WithTx(b.ctx, b.pool, func(tx pgx.Tx) error {
+	err := many.WithTx(b.ctx, b.pool, func(tx pgx.Tx) error {
 		_, err := client.Job("test.work").Enqueue(b.ctx, tx)
 		require.NoError(t, err)
 		return errors.New("roll back")
@@ -93,7 +94,7 @@ func TestEnqueueIsPartOfTheTransaction(t *testing.T) {
 	require.Error(t, err)
 	require.Zero(t, count(t, b, "jobs"), "a rolled-back enqueue leaves no job")
 
-	require.NoError(t, db.WithTx(b.ctx, b.pool, func(tx pgx.Tx) error {
+	require.NoError(t, many.WithTx(b.ctx, b.pool, func(tx pgx.Tx) error {
 		_, err := client.Job("test.work").Enqueue(b.ctx, tx)
 		return err
 	}))
@@ -552,7 +553,7 @@ func TestPeriodicJobsAreEnqueuedOncePerPeriodAcrossWorkers(t *testing.T) {
 
 	testdb.Eventually(t, "three periods", func() bool { return count(t, b, "jobs") >= 3 })
 
-	page, err := db.ListJobs(b.ctx, b.pool, db.JobFilter{Kind: "test.tick", Limit: 100})
+	page, err := db.ListJobs(b.ctx, b.pool, db.JobFilter{Kind: ptr("test.tick"), Limit: 100})
 	require.NoError(t, err)
 	periods := map[string]int{}
 	for _, j := range page.Items {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/larderhq/larder/db"
 	"github.com/larderhq/larder/factories"
+	"github.com/larderhq/larder/many"
 )
 
 func jobIDs(jobs []db.Job) []int64 {
@@ -27,7 +28,7 @@ func TestInsertJobsWithDefaults(t *testing.T) {
 	jobs, err := db.InsertJobs(b.ctx, b.pool, []db.NewJob{
 		{Kind: "pantry.expiry-digest"},
 		{Kind: "recipes.nutrition", Queue: "slow", Payload: json.RawMessage(`{"recipe_id": 7}`), Priority: 3,
-			MaxAttempts: 5, RunAt: runAt, UniqueKey: "recipe:7", Timeout: 90 * time.Second},
+			MaxAttempts: 5, RunAt: &runAt, UniqueKey: "recipe:7", TimeoutMs: 90_000},
 	})
 
 	require.NoError(t, err)
@@ -56,7 +57,7 @@ func TestInsertJobsWithDefaults(t *testing.T) {
 func TestJobIDsFollowInputOrderAcrossChunks(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	in := make([]db.NewJob, db.ChunkSize+5)
+	in := make([]db.NewJob, many.ChunkSize+5)
 	for i := range in {
 		in[i] = db.NewJob{Kind: "k", Priority: int16(1 + i%4)}
 	}
@@ -80,10 +81,10 @@ func TestAUniqueKeyIsHeldWhilePending(t *testing.T) {
 
 	_, err = db.InsertJobs(b.ctx, b.pool, []db.NewJob{{Kind: "digest", UniqueKey: "user:1"}})
 
-	var ce *db.ConstraintError
+	var ce *many.ConstraintError
 	require.ErrorAs(t, err, &ce)
-	require.ErrorIs(t, err, db.ErrUniqueViolation)
-	require.Equal(t, []string{"kind", "unique_key"}, ce.Columns)
+	require.ErrorIs(t, err, many.ErrUniqueViolation)
+	require.Equal(t, "jobs_kind_unique_key_idx", ce.Constraint)
 }
 
 func TestJobChecks(t *testing.T) {
@@ -93,15 +94,14 @@ func TestJobChecks(t *testing.T) {
 		{Kind: ""},
 		{Kind: "k", Priority: 5},
 		{Kind: "k", MaxAttempts: -1},
-		{Kind: "k", Timeout: -time.Second},
-		{Kind: "k", Timeout: 25 * time.Hour},
-		{Kind: "k", Timeout: 1000 * time.Hour}, // past int32 milliseconds
+		{Kind: "k", TimeoutMs: -1000},
+		{Kind: "k", TimeoutMs: 25 * 3600 * 1000},
 	} {
 		_, err := db.InsertJobs(b.ctx, b.pool, []db.NewJob{j})
-		require.ErrorIs(t, err, db.ErrCheckViolation, "%+v", j)
+		require.ErrorIs(t, err, many.ErrCheckViolation, "%+v", j)
 	}
 	_, err := db.InsertJobs(b.ctx, b.pool, []db.NewJob{{Kind: "k", Payload: json.RawMessage(`{not json`)}})
-	require.ErrorIs(t, err, db.ErrInvalidValue)
+	require.ErrorIs(t, err, many.ErrInvalidValue)
 	require.Zero(t, count(t, b, "jobs"))
 }
 
@@ -119,19 +119,19 @@ func TestListSelectUpdateAndDeleteJobs(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, []int64{ids[2], ids[0]}, jobIDs(got))
 
-	listed, pages := allPages(t, func(after db.Cursor) (db.Page[db.Job], error) {
-		return db.ListJobs(b.ctx, b.pool, db.JobFilter{Kind: "a", State: db.JobStatePending, After: after, Limit: 1})
+	listed, pages := allPages(t, func(after many.Cursor) (many.Page[db.Job], error) {
+		return db.ListJobs(b.ctx, b.pool, db.JobFilter{Kind: ptr("a"), State: ptr(string(db.JobStatePending)), After: after, Limit: 1})
 	})
 	require.Equal(t, []int64{ids[0], ids[2]}, jobIDs(listed))
 	require.Equal(t, 2, pages)
-	other, err := db.ListJobs(b.ctx, b.pool, db.JobFilter{Queue: "q2"})
+	other, err := db.ListJobs(b.ctx, b.pool, db.JobFilter{Queue: ptr("q2")})
 	require.NoError(t, err)
 	require.Equal(t, []int64{ids[1]}, jobIDs(other.Items))
 
 	later := time.Now().Add(time.Hour).Truncate(time.Microsecond)
 	updated, err := db.UpdateJobs(b.ctx, b.pool, []db.JobPatch{
-		{ID: ids[3], Priority: db.Set[int16](4)}, // running: left alone
-		{ID: ids[0], Priority: db.Set[int16](2), RunAt: db.Set(later)},
+		{ID: ids[3], Priority: many.Set[int16](4)}, // running: left alone
+		{ID: ids[0], Priority: many.Set[int16](2), RunAt: many.Set(later)},
 	})
 	require.NoError(t, err)
 	require.Equal(t, []int64{ids[0]}, jobIDs(updated))

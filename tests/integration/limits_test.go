@@ -14,6 +14,7 @@ import (
 	"github.com/larderhq/larder/agents"
 	"github.com/larderhq/larder/db"
 	"github.com/larderhq/larder/factories"
+	"github.com/larderhq/larder/many"
 )
 
 // TestACallIsBoundedByItsWholeWork: the rows a batch's elements carry
@@ -123,7 +124,7 @@ func succeeded(t *testing.T, b bundle, owner db.User, agent string, output any) 
 func TestStatementsAreBounded(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	show := func(dbtx db.DBTX, setting string) string {
+	show := func(dbtx many.DBTX, setting string) string {
 		var v string
 		require.NoError(t, dbtx.QueryRow(b.ctx, "SHOW "+setting).Scan(&v))
 		return v

@@ -18,6 +18,7 @@ import (
 
 	"github.com/larderhq/larder/db"
 	"github.com/larderhq/larder/factories"
+	"github.com/larderhq/larder/many"
 	"github.com/larderhq/larder/tests/testdb"
 )
 
@@ -40,7 +41,7 @@ func TestInsertTenThousandRowsInChunksAndInputOrder(t *testing.T) {
 	require.Equal(t, 10_000, count(t, b, "foods"))
 	// 10,000 rows over chunks of ChunkSize: that many INSERTs, in one
 	// transaction.
-	require.Equal(t, (10_000+db.ChunkSize-1)/db.ChunkSize, stmts.count("INSERT"))
+	require.Equal(t, (10_000+many.ChunkSize-1)/many.ChunkSize, stmts.count("INSERT"))
 	require.Equal(t, 1, stmts.count("BEGIN"))
 	require.Equal(t, 1, stmts.count("COMMIT"))
 }
@@ -49,7 +50,7 @@ func TestBatchWithinChunkSizeIsOneStatement(t *testing.T) {
 	t.Parallel()
 	pool, stmts := tracedPool(t)
 
-	_, err := db.InsertFoods(t.Context(), pool, factories.Food().BuildMany(db.ChunkSize))
+	_, err := db.InsertFoods(t.Context(), pool, factories.Food().BuildMany(many.ChunkSize))
 	require.NoError(t, err)
 
 	require.Equal(t, 1, stmts.count("INSERT"))
@@ -59,12 +60,12 @@ func TestBatchWithinChunkSizeIsOneStatement(t *testing.T) {
 func TestFailingRowInALaterChunkLeavesNothingWritten(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	in := factories.Food().BuildMany(db.ChunkSize + 10)
+	in := factories.Food().BuildMany(many.ChunkSize + 10)
 	in[len(in)-1].FatG = 101 // breaks foods_fat_g_check, in the second chunk
 
 	_, err := db.InsertFoods(b.ctx, b.pool, in)
 
-	require.ErrorIs(t, err, db.ErrCheckViolation)
+	require.ErrorIs(t, err, many.ErrCheckViolation)
 	require.Zero(t, count(t, b, "foods"), "the first chunk must be rolled back")
 }
 
@@ -72,15 +73,14 @@ func TestFailingRowInOneStatementLeavesNothingWritten(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
 	in := factories.Food().BuildMany(5)
-	in[1].Barcode, in[3].Barcode = "4006381333931", "4006381333931"
+	in[1].Barcode, in[3].Barcode = ptr("4006381333931"), ptr("4006381333931")
 
 	_, err := db.InsertFoods(b.ctx, b.pool, in)
 
-	var ce *db.ConstraintError
+	var ce *many.ConstraintError
 	require.ErrorAs(t, err, &ce)
-	require.ErrorIs(t, err, db.ErrUniqueViolation)
-	require.Equal(t, []string{"barcode"}, ce.Columns)
-	require.Equal(t, []string{"4006381333931"}, ce.Values)
+	require.ErrorIs(t, err, many.ErrUniqueViolation)
+	require.Equal(t, "foods_catalog_barcode_key", ce.Constraint)
 	require.Zero(t, count(t, b, "foods"))
 }
 
@@ -89,10 +89,10 @@ func TestChunkedWriteInsideACallerTransactionRollsBackWithIt(t *testing.T) {
 	b := setup(t)
 	errStop := errors.New("stop")
 
-	err := db.WithTx(b.ctx, b.pool, func(tx pgx.Tx) error {
-		foods, err := db.InsertFoods(b.ctx, tx, factories.Food().BuildMany(db.ChunkSize+1))
+	err := many.WithTx(b.ctx, b.pool, func(tx pgx.Tx) error {
+		foods, err := db.InsertFoods(b.ctx, tx, factories.Food().BuildMany(many.ChunkSize+1))
 		require.NoError(t, err)
-		require.Len(t, foods, db.ChunkSize+1)
+		require.Len(t, foods, many.ChunkSize+1)
 		return errStop
 	})
 
@@ -117,7 +117,7 @@ func TestSelectReturnsRowsInTheOrderOfIDs(t *testing.T) {
 func TestSelectManyIDsAcrossChunks(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	foods := factories.Food().MustCreateMany(t, b.pool, db.ChunkSize+100)
+	foods := factories.Food().MustCreateMany(t, b.pool, many.ChunkSize+100)
 	ids := foodIDs(foods)
 	rand.Shuffle(len(ids), func(i, j int) { ids[i], ids[j] = ids[j], ids[i] })
 
@@ -132,10 +132,10 @@ func TestUpdateAndDeleteReturnRowsInInputOrder(t *testing.T) {
 	b := setup(t)
 	foods := factories.Food().MustCreateMany(t, b.pool, 4)
 	patches := []db.FoodPatch{
-		{ID: foods[2].ID, Name: db.Set("Two")},
-		{ID: foods[0].ID, Name: db.Set("Zero")},
-		{ID: uuid.New(), Name: db.Set("Nobody")},
-		{ID: foods[3].ID, Name: db.Set("Three")},
+		{ID: foods[2].ID, Name: many.Set("Two")},
+		{ID: foods[0].ID, Name: many.Set("Zero")},
+		{ID: uuid.New(), Name: many.Set("Nobody")},
+		{ID: foods[3].ID, Name: many.Set("Three")},
 	}
 
 	updated, err := db.UpdateFoods(b.ctx, b.pool, nil, patches)
@@ -171,7 +171,7 @@ func TestConcurrentUpdatesOfOverlappingRowsDoNotDeadlock(t *testing.T) {
 				}
 				patches := make([]db.FoodPatch, len(order))
 				for i, id := range order {
-					patches[i] = db.FoodPatch{ID: id, Brand: db.Set("w")}
+					patches[i] = db.FoodPatch{ID: id, Brand: many.Set(ptr("w"))}
 				}
 				if _, err := db.UpdateFoods(b.ctx, b.pool, nil, patches); err != nil {
 					errs <- err
@@ -199,7 +199,7 @@ func TestKeysetPaginationVisitsEveryRowOnce(t *testing.T) {
 		want = append(want, foodIDs(factories.Food().MustCreateMany(t, b.pool, 53))...)
 	}
 
-	got, pages := allPages(t, func(after db.Cursor) (db.Page[db.Food], error) {
+	got, pages := allPages(t, func(after many.Cursor) (many.Page[db.Food], error) {
 		return db.ListFoods(b.ctx, b.pool, db.FoodFilter{After: after, Limit: 10})
 	})
 
@@ -212,18 +212,18 @@ func TestListRejectsAForeignCursor(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
 	_, err := db.ListFoods(b.ctx, b.pool, db.FoodFilter{After: "garbage"})
-	require.ErrorIs(t, err, db.ErrInvalidCursor)
+	require.ErrorIs(t, err, many.ErrInvalidCursor)
 }
 
 func TestPageSizeIsClamped(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	factories.Food().MustCreateMany(t, b.pool, db.DefaultPageSize+1)
+	factories.Food().MustCreateMany(t, b.pool, many.DefaultPageSize+1)
 
 	page, err := db.ListFoods(b.ctx, b.pool, db.FoodFilter{})
 
 	require.NoError(t, err)
-	require.Len(t, page.Items, db.DefaultPageSize)
+	require.Len(t, page.Items, many.DefaultPageSize)
 	require.NotEmpty(t, page.Next)
 }
 
@@ -234,14 +234,14 @@ func TestErrorsAtCommitAreMapped(t *testing.T) {
 	b := setup(t)
 	owner := factories.User().MustCreate(t, b.pool)
 
-	err := db.WithTx(b.ctx, b.pool, func(tx pgx.Tx) error {
+	err := many.WithTx(b.ctx, b.pool, func(tx pgx.Tx) error {
 		_, err := db.InsertMealEntries(b.ctx, tx, []db.NewMealEntry{factories.MealEntry().OwnedBy(owner).OfFood(db.Food{ID: uuid.New()}, 10).Build()})
 		return err // nil: the check waits for commit
 	})
 
-	var ce *db.ConstraintError
+	var ce *many.ConstraintError
 	require.ErrorAs(t, err, &ce)
-	require.ErrorIs(t, err, db.ErrForeignKeyViolation)
+	require.ErrorIs(t, err, many.ErrForeignKeyViolation)
 	require.Equal(t, "meal_entries_food_id_fkey", ce.Constraint)
 }
 
@@ -257,11 +257,11 @@ func TestBatchesAndBulkLoadsRoundAmountsAlike(t *testing.T) {
 	food := factories.Food().OwnedBy(me).Build()
 	food.Nutrients.ProteinG = below
 
-	inserted, err := db.First(db.InsertFoods(b.ctx, b.pool, []db.NewFood{food}))
+	inserted, err := many.First(db.InsertFoods(b.ctx, b.pool, []db.NewFood{food}))
 	require.NoError(t, err)
 	_, err = db.CopyFoods(b.ctx, b.pool, []db.NewFood{food})
 	require.NoError(t, err)
-	updated, err := db.First(db.UpdateFoods(b.ctx, b.pool, &me.ID, []db.FoodPatch{{ID: inserted.ID, Nutrients: db.Set(food.Nutrients)}}))
+	updated, err := many.First(db.UpdateFoods(b.ctx, b.pool, &me.ID, []db.FoodPatch{{ID: inserted.ID, Nutrients: many.Set(food.Nutrients)}}))
 	require.NoError(t, err)
 
 	rows, err := b.pool.Query(b.ctx, "SELECT protein_g::text FROM foods WHERE owner_id = $1", me.ID)
@@ -277,13 +277,13 @@ func TestCopyLoadsInBulkWithNothingReturned(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
 	me := factories.User().MustCreate(t, b.pool)
-	in := factories.Food().OwnedBy(me).Branded("Bulk").BuildMany(db.ChunkSize + 1)
-	in[0].Brand = "" // NULL
+	in := factories.Food().OwnedBy(me).Branded("Bulk").BuildMany(many.ChunkSize + 1)
+	in[0].Brand = nil
 
 	n, err := db.CopyFoods(b.ctx, b.pool, in)
 
 	require.NoError(t, err)
-	require.EqualValues(t, db.ChunkSize+1, n)
+	require.EqualValues(t, many.ChunkSize+1, n)
 	page, err := db.ListFoods(b.ctx, b.pool, db.FoodFilter{ViewerID: &me.ID, Limit: 2})
 	require.NoError(t, err)
 	require.Equal(t, in[0].Name, page.Items[0].Name)
@@ -295,8 +295,8 @@ func TestCopyLoadsInBulkWithNothingReturned(t *testing.T) {
 	recipe := factories.Recipe().OwnedBy(me).MustCreate(t, b.pool)
 	at := time.Date(2026, 11, 25, 8, 0, 0, 0, time.UTC)
 	n, err = db.CopyMealEntries(b.ctx, b.pool, []db.NewMealEntry{
-		{OwnerID: me.ID, EatenAt: at, Meal: db.MealKindBreakfast, MealSource: db.MealSource{FoodID: page.Items[0].ID, Grams: 120}},
-		{OwnerID: me.ID, EatenAt: at, Meal: db.MealKindDinner, MealSource: db.MealSource{RecipeID: recipe.ID, Servings: 1.5}},
+		{OwnerID: me.ID, EatenAt: at, Meal: db.MealKindBreakfast, MealSource: db.MealSource{FoodID: &page.Items[0].ID, Grams: ptr(120.0)}},
+		{OwnerID: me.ID, EatenAt: at, Meal: db.MealKindDinner, MealSource: db.MealSource{RecipeID: &recipe.ID, Servings: ptr(1.5)}},
 	})
 	require.NoError(t, err)
 	require.EqualValues(t, 2, n)
@@ -331,7 +331,7 @@ func TestValuesReachPostgreSQLAsPgxWouldSendThem(t *testing.T) {
 	plain, err := pgx.Connect(ctx, url) // pgx's own encoders
 	require.NoError(t, err)
 	t.Cleanup(func() { plain.Close(context.Background()) })
-	text := func(q db.DBTX, sql string, arg any) string {
+	text := func(q many.DBTX, sql string, arg any) string {
 		var s *string
 		require.NoError(t, q.QueryRow(ctx, sql, arg).Scan(&s), "%v", arg)
 		if s == nil {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/larderhq/larder/db"
 	"github.com/larderhq/larder/factories"
+	"github.com/larderhq/larder/many"
 )
 
 func mealEntryIDs(ms []db.MealEntry) []uuid.UUID {
@@ -24,8 +25,8 @@ func TestInsertMealEntriesOfFoodsAndRecipes(t *testing.T) {
 	at := time.Date(2026, 11, 25, 12, 30, 0, 0, time.UTC)
 
 	entries, err := db.InsertMealEntries(b.ctx, b.pool, []db.NewMealEntry{
-		{OwnerID: owner.ID, EatenAt: at, Meal: db.MealKindLunch, MealSource: db.MealSource{FoodID: food.ID, Grams: 150}},
-		{OwnerID: owner.ID, EatenAt: at, Meal: db.MealKindDinner, MealSource: db.MealSource{RecipeID: recipe.ID, Servings: 1.5}},
+		{OwnerID: owner.ID, EatenAt: at, Meal: db.MealKindLunch, MealSource: db.MealSource{FoodID: &food.ID, Grams: ptr(150.0)}},
+		{OwnerID: owner.ID, EatenAt: at, Meal: db.MealKindDinner, MealSource: db.MealSource{RecipeID: &recipe.ID, Servings: ptr(1.5)}},
 	})
 
 	require.NoError(t, err)
@@ -50,11 +51,11 @@ func TestAMealEntryIsAFoodOrARecipe(t *testing.T) {
 		give db.MealSource
 		want error
 	}{
-		{name: "neither", give: db.MealSource{}, want: db.ErrCheckViolation},
-		{name: "both", give: db.MealSource{FoodID: food.ID, Grams: 1, RecipeID: recipe.ID, Servings: 1}, want: db.ErrCheckViolation},
-		{name: "a food without grams", give: db.MealSource{FoodID: food.ID}, want: db.ErrCheckViolation},
-		{name: "negative grams", give: db.MealSource{FoodID: food.ID, Grams: -5}, want: db.ErrCheckViolation},
-		{name: "an unknown food", give: db.MealSource{FoodID: uuid.New(), Grams: 5}, want: db.ErrForeignKeyViolation},
+		{name: "neither", give: db.MealSource{}, want: many.ErrCheckViolation},
+		{name: "both", give: db.MealSource{FoodID: &food.ID, Grams: ptr(1.0), RecipeID: &recipe.ID, Servings: ptr(1.0)}, want: many.ErrCheckViolation},
+		{name: "a food without grams", give: db.MealSource{FoodID: &food.ID}, want: many.ErrCheckViolation},
+		{name: "negative grams", give: db.MealSource{FoodID: &food.ID, Grams: ptr(-5.0)}, want: many.ErrCheckViolation},
+		{name: "an unknown food", give: db.MealSource{FoodID: ptr(uuid.New()), Grams: ptr(5.0)}, want: many.ErrForeignKeyViolation},
 	}
 	for _, tt := range tests {
 		_, err := db.InsertMealEntries(b.ctx, b.pool, []db.NewMealEntry{{OwnerID: owner.ID, EatenAt: time.Now(), Meal: db.MealKindSnack, MealSource: tt.give}})
@@ -103,7 +104,7 @@ func TestDailyTotals(t *testing.T) {
 	require.InDelta(t, 65, berlin[1].EnergyKcal, 1e-9)
 
 	_, err = db.DailyTotals(b.ctx, b.pool, db.DailyTotalsRange{OwnerID: owner.ID, FirstDay: day(2026, 11, 25), LastDay: day(2026, 11, 26), TimeZone: "Mars/Olympus_Mons"})
-	require.ErrorIs(t, err, db.ErrInvalidValue)
+	require.ErrorIs(t, err, many.ErrInvalidValue)
 }
 
 func TestListMealEntriesInEatingOrder(t *testing.T) {
@@ -120,15 +121,15 @@ func TestListMealEntriesInEatingOrder(t *testing.T) {
 		entry.Snack().At(at(23)).MustCreate(t, b.pool),
 	}
 
-	got, _ := allPages(t, func(after db.Cursor) (db.Page[db.MealEntry], error) {
-		return db.ListMealEntries(b.ctx, b.pool, db.MealEntryFilter{OwnerID: owner.ID, From: at(8), Before: at(23), After: after, Limit: 1})
+	got, _ := allPages(t, func(after many.Cursor) (many.Page[db.MealEntry], error) {
+		return db.ListMealEntries(b.ctx, b.pool, db.MealEntryFilter{OwnerID: owner.ID, EatenFrom: ptr(at(8)), EatenBefore: ptr(at(23)), After: after, Limit: 1})
 	})
 	require.Len(t, got, 4, "[From, Before)")
 	require.Equal(t, entries[1].ID, got[0].ID)
 	require.ElementsMatch(t, []uuid.UUID{entries[2].ID, entries[3].ID}, mealEntryIDs(got[1:3]))
 	require.Equal(t, entries[0].ID, got[3].ID)
 
-	lunch, err := db.ListMealEntries(b.ctx, b.pool, db.MealEntryFilter{OwnerID: owner.ID, Meal: db.MealKindLunch})
+	lunch, err := db.ListMealEntries(b.ctx, b.pool, db.MealEntryFilter{OwnerID: owner.ID, Meal: ptr(string(db.MealKindLunch))})
 	require.NoError(t, err)
 	require.Len(t, lunch.Items, 2)
 }
@@ -140,8 +141,8 @@ func TestUpdateMealEntriesSwitchesTheSource(t *testing.T) {
 	recipe := factories.Recipe().OwnedBy(owner).MustCreate(t, b.pool)
 	entry := factories.MealEntry().OwnedBy(owner).MustCreate(t, b.pool)
 
-	updated, err := db.First(db.UpdateMealEntries(b.ctx, b.pool, owner.ID, []db.MealEntryPatch{
-		{ID: entry.ID, Meal: db.Set(db.MealKindDinner), Source: db.Set(db.MealSource{RecipeID: recipe.ID, Servings: 2})},
+	updated, err := many.First(db.UpdateMealEntries(b.ctx, b.pool, owner.ID, []db.MealEntryPatch{
+		{ID: entry.ID, Meal: many.Set(db.MealKindDinner), MealSource: many.Set(db.MealSource{RecipeID: &recipe.ID, Servings: ptr(2.0)})},
 	}))
 
 	require.NoError(t, err)
@@ -164,7 +165,7 @@ func TestMealEntriesAreScopedToTheirOwner(t *testing.T) {
 	seen, err := db.SelectMealEntries(b.ctx, b.pool, bo.ID, ids)
 	require.NoError(t, err)
 	require.Empty(t, seen)
-	updated, err := db.UpdateMealEntries(b.ctx, b.pool, bo.ID, []db.MealEntryPatch{{ID: ids[0], Meal: db.Set(db.MealKindSnack)}})
+	updated, err := db.UpdateMealEntries(b.ctx, b.pool, bo.ID, []db.MealEntryPatch{{ID: ids[0], Meal: many.Set(db.MealKindSnack)}})
 	require.NoError(t, err)
 	require.Empty(t, updated)
 	deleted, err := db.DeleteMealEntries(b.ctx, b.pool, bo.ID, ids)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/larderhq/larder/db"
 	"github.com/larderhq/larder/factories"
+	"github.com/larderhq/larder/many"
 )
 
 func pantryItemIDs(items []db.PantryItem) []uuid.UUID {
@@ -47,10 +48,10 @@ func TestPantryItemChecks(t *testing.T) {
 		give db.NewPantryItem
 		want error
 	}{
-		{name: "zero quantity", give: db.NewPantryItem{OwnerID: owner.ID, FoodID: food.ID, Quantity: 0, Unit: db.PantryUnitG}, want: db.ErrCheckViolation},
-		{name: "negative quantity", give: db.NewPantryItem{OwnerID: owner.ID, FoodID: food.ID, Quantity: -2, Unit: db.PantryUnitG}, want: db.ErrCheckViolation},
-		{name: "unknown unit", give: db.NewPantryItem{OwnerID: owner.ID, FoodID: food.ID, Quantity: 1, Unit: "cup"}, want: db.ErrInvalidValue},
-		{name: "unknown food", give: db.NewPantryItem{OwnerID: owner.ID, FoodID: uuid.New(), Quantity: 1, Unit: db.PantryUnitG}, want: db.ErrForeignKeyViolation},
+		{name: "zero quantity", give: db.NewPantryItem{OwnerID: owner.ID, FoodID: food.ID, Quantity: 0, Unit: db.PantryUnitG}, want: many.ErrCheckViolation},
+		{name: "negative quantity", give: db.NewPantryItem{OwnerID: owner.ID, FoodID: food.ID, Quantity: -2, Unit: db.PantryUnitG}, want: many.ErrCheckViolation},
+		{name: "unknown unit", give: db.NewPantryItem{OwnerID: owner.ID, FoodID: food.ID, Quantity: 1, Unit: "cup"}, want: many.ErrInvalidValue},
+		{name: "unknown food", give: db.NewPantryItem{OwnerID: owner.ID, FoodID: uuid.New(), Quantity: 1, Unit: db.PantryUnitG}, want: many.ErrForeignKeyViolation},
 	}
 	for _, tt := range tests {
 		_, err := db.InsertPantryItems(b.ctx, b.pool, []db.NewPantryItem{tt.give})
@@ -71,7 +72,7 @@ func TestListExpiringPantryItemsSoonestFirst(t *testing.T) {
 	today := mine.ExpiringIn(0).MustCreate(t, b.pool)
 	factories.PantryItem().OwnedBy(users[1]).ExpiringIn(0).MustCreate(t, b.pool)
 
-	got, pages := allPages(t, func(after db.Cursor) (db.Page[db.PantryItem], error) {
+	got, pages := allPages(t, func(after many.Cursor) (many.Page[db.PantryItem], error) {
 		return db.ListPantryItemsByExpiry(b.ctx, b.pool, db.ExpiryFilter{OwnerID: users[0].ID, Until: db.ExpiringWithin(time.Now().UTC(), 3), After: after, Limit: 2})
 	})
 
@@ -87,7 +88,7 @@ func TestListPantryItemsByFood(t *testing.T) {
 	factories.PantryItem().OwnedBy(owner).Of(foods[0]).MustCreate(t, b.pool)
 	wanted := factories.PantryItem().OwnedBy(owner).Of(foods[1]).MustCreate(t, b.pool)
 
-	page, err := db.ListPantryItems(b.ctx, b.pool, db.PantryItemFilter{OwnerID: owner.ID, FoodID: foods[1].ID})
+	page, err := db.ListPantryItems(b.ctx, b.pool, db.PantryItemFilter{OwnerID: owner.ID, FoodID: &foods[1].ID})
 
 	require.NoError(t, err)
 	require.Equal(t, []uuid.UUID{wanted.ID}, pantryItemIDs(page.Items))
@@ -103,8 +104,8 @@ func TestUpdatePantryItems(t *testing.T) {
 	}
 
 	updated, err := db.UpdatePantryItems(b.ctx, b.pool, owner.ID, []db.PantryItemPatch{
-		{ID: items[0].ID, Quantity: db.Set(250.0), ExpiresOn: db.Set[*time.Time](nil)},
-		{ID: items[1].ID, Unit: db.Set(db.PantryUnitMl), ExpiresOn: db.Set(ptr(day(2027, 1, 2)))},
+		{ID: items[0].ID, Quantity: many.Set(250.0), ExpiresOn: many.Set[*time.Time](nil)},
+		{ID: items[1].ID, Unit: many.Set(db.PantryUnitMl), ExpiresOn: many.Set(ptr(day(2027, 1, 2)))},
 	})
 
 	require.NoError(t, err)
@@ -115,8 +116,8 @@ func TestUpdatePantryItems(t *testing.T) {
 	require.Equal(t, db.PantryUnitMl, updated[1].Unit)
 	require.Equal(t, day(2027, 1, 2), *updated[1].ExpiresOn)
 
-	_, err = db.UpdatePantryItems(b.ctx, b.pool, owner.ID, []db.PantryItemPatch{{ID: items[0].ID, Quantity: db.Set(0.0)}})
-	require.ErrorIs(t, err, db.ErrCheckViolation)
+	_, err = db.UpdatePantryItems(b.ctx, b.pool, owner.ID, []db.PantryItemPatch{{ID: items[0].ID, Quantity: many.Set(0.0)}})
+	require.ErrorIs(t, err, many.ErrCheckViolation)
 }
 
 func TestPantryItemsAreScopedToTheirOwner(t *testing.T) {
@@ -132,7 +133,7 @@ func TestPantryItemsAreScopedToTheirOwner(t *testing.T) {
 	page, err := db.ListPantryItems(b.ctx, b.pool, db.PantryItemFilter{OwnerID: bo.ID})
 	require.NoError(t, err)
 	require.Empty(t, page.Items)
-	updated, err := db.UpdatePantryItems(b.ctx, b.pool, bo.ID, []db.PantryItemPatch{{ID: ids[0], Quantity: db.Set(9.0)}})
+	updated, err := db.UpdatePantryItems(b.ctx, b.pool, bo.ID, []db.PantryItemPatch{{ID: ids[0], Quantity: many.Set(9.0)}})
 	require.NoError(t, err)
 	require.Empty(t, updated)
 	deleted, err := db.DeletePantryItems(b.ctx, b.pool, bo.ID, ids)

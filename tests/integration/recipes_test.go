@@ -8,6 +8,7 @@ import (
 
 	"github.com/larderhq/larder/db"
 	"github.com/larderhq/larder/factories"
+	"github.com/larderhq/larder/many"
 )
 
 func recipeIDs(rs []db.Recipe) []uuid.UUID {
@@ -66,20 +67,20 @@ func TestRecipeIngredientsKeepTheirPositions(t *testing.T) {
 		db.NewRecipeIngredient{Position: 3, FoodID: foods[2].ID, Grams: 30},
 	)
 
-	listed, pages := allPages(t, func(after db.Cursor) (db.Page[db.RecipeIngredient], error) {
+	listed, pages := allPages(t, func(after many.Cursor) (many.Page[db.RecipeIngredient], error) {
 		return db.ListRecipeIngredients(b.ctx, b.pool, db.RecipeIngredientFilter{OwnerID: owner.ID, RecipeIDs: []uuid.UUID{recipe.ID}, After: after, Limit: 2})
 	})
 	require.Equal(t, 2, pages)
 	require.Equal(t, []int32{1, 2, 3}, []int32{listed[0].Position, listed[1].Position, listed[2].Position})
 
 	_, err := db.InsertRecipeIngredients(b.ctx, b.pool, []db.NewRecipeIngredient{{RecipeID: recipe.ID, Position: 1, FoodID: foods[0].ID, Grams: 5}})
-	require.ErrorIs(t, err, db.ErrUniqueViolation, "one ingredient per position")
+	require.ErrorIs(t, err, many.ErrUniqueViolation, "one ingredient per position")
 
 	// Swapping two positions in one batch passes: the unique check waits
 	// for the end of the statement.
 	swapped, err := db.UpdateRecipeIngredients(b.ctx, b.pool, owner.ID, []db.RecipeIngredientPatch{
-		{ID: ingredients[0].ID, Position: db.Set[int32](1)},
-		{ID: ingredients[1].ID, Position: db.Set[int32](2), Grams: db.Set(15.5)},
+		{ID: ingredients[0].ID, Position: many.Set[int32](1)},
+		{ID: ingredients[1].ID, Position: many.Set[int32](2), Grams: many.Set(15.5)},
 	})
 	require.NoError(t, err)
 	require.Equal(t, int32(1), swapped[0].Position)
@@ -99,7 +100,7 @@ func TestRecipeChecks(t *testing.T) {
 		{OwnerID: owner.ID, Title: "Crowd", Servings: 101},
 	} {
 		_, err := db.InsertRecipes(b.ctx, b.pool, []db.NewRecipe{r})
-		require.ErrorIs(t, err, db.ErrCheckViolation, r.Title)
+		require.ErrorIs(t, err, many.ErrCheckViolation, r.Title)
 	}
 	recipe, _ := createRecipe(t, b, owner, 1)
 	for _, in := range []db.NewRecipeIngredient{
@@ -107,10 +108,10 @@ func TestRecipeChecks(t *testing.T) {
 		{RecipeID: recipe.ID, Position: 1, FoodID: food.ID, Grams: 0},
 	} {
 		_, err := db.InsertRecipeIngredients(b.ctx, b.pool, []db.NewRecipeIngredient{in})
-		require.ErrorIs(t, err, db.ErrCheckViolation)
+		require.ErrorIs(t, err, many.ErrCheckViolation)
 	}
 	_, err := db.InsertRecipeIngredients(b.ctx, b.pool, []db.NewRecipeIngredient{{RecipeID: recipe.ID, Position: 1, FoodID: uuid.New(), Grams: 1}})
-	require.ErrorIs(t, err, db.ErrForeignKeyViolation, "checked at commit, still reported")
+	require.ErrorIs(t, err, many.ErrForeignKeyViolation, "checked at commit, still reported")
 	require.Zero(t, count(t, b, "recipe_ingredients"))
 }
 
@@ -136,25 +137,25 @@ func TestRecipesAreScopedToTheirOwner(t *testing.T) {
 	page, err := db.ListRecipeIngredients(b.ctx, b.pool, db.RecipeIngredientFilter{OwnerID: bo.ID, RecipeIDs: ids})
 	require.NoError(t, err)
 	require.Empty(t, page.Items)
-	changed, err := db.UpdateRecipeIngredients(b.ctx, b.pool, bo.ID, []db.RecipeIngredientPatch{{ID: ingredientIDs[0], Grams: db.Set(1.0)}})
+	changed, err := db.UpdateRecipeIngredients(b.ctx, b.pool, bo.ID, []db.RecipeIngredientPatch{{ID: ingredientIDs[0], Grams: many.Set(1.0)}})
 	require.NoError(t, err)
 	require.Empty(t, changed)
 	removed, err := db.DeleteRecipeIngredients(b.ctx, b.pool, bo.ID, ingredientIDs)
 	require.NoError(t, err)
 	require.Empty(t, removed)
-	updated, err := db.UpdateRecipes(b.ctx, b.pool, bo.ID, []db.RecipePatch{{ID: recipe.ID, Title: db.Set("Taken")}})
+	updated, err := db.UpdateRecipes(b.ctx, b.pool, bo.ID, []db.RecipePatch{{ID: recipe.ID, Title: many.Set("Taken")}})
 	require.NoError(t, err)
 	require.Empty(t, updated)
 	deleted, err := db.DeleteRecipes(b.ctx, b.pool, bo.ID, ids)
 	require.NoError(t, err)
 	require.Empty(t, deleted)
 
-	updated, err = db.UpdateRecipes(b.ctx, b.pool, ann.ID, []db.RecipePatch{{ID: recipe.ID, Title: db.Set("Stew"), Servings: db.Set[int32](6)}})
+	updated, err = db.UpdateRecipes(b.ctx, b.pool, ann.ID, []db.RecipePatch{{ID: recipe.ID, Title: many.Set("Stew"), Servings: many.Set[int32](6)}})
 	require.NoError(t, err)
 	require.Equal(t, "Stew", updated[0].Title)
 	require.Equal(t, int32(6), updated[0].Servings)
 	require.Equal(t, recipe.Instructions, updated[0].Instructions)
-	list, err := db.ListRecipes(b.ctx, b.pool, db.RecipeFilter{OwnerID: ann.ID, TitleContains: "STE"})
+	list, err := db.ListRecipes(b.ctx, b.pool, db.RecipeFilter{OwnerID: ann.ID, TitleContains: ptr("STE")})
 	require.NoError(t, err)
 	require.Equal(t, ids, recipeIDs(list.Items))
 
@@ -173,6 +174,6 @@ func TestRecipesInTheJournalCannotBeDeleted(t *testing.T) {
 
 	_, err := db.DeleteRecipes(b.ctx, b.pool, owner.ID, []uuid.UUID{recipe.ID})
 
-	require.ErrorIs(t, err, db.ErrForeignKeyViolation)
+	require.ErrorIs(t, err, many.ErrForeignKeyViolation)
 	require.Equal(t, 1, count(t, b, "recipes"))
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/larderhq/larder/db"
 	"github.com/larderhq/larder/factories"
+	"github.com/larderhq/larder/many"
 )
 
 func tagIDs(tags []db.Tag) []uuid.UUID { return idsOf(tags, func(t db.Tag) uuid.UUID { return t.ID }) }
@@ -44,14 +45,13 @@ func TestTagNamesAreUniquePerOwner(t *testing.T) {
 
 	_, err = db.InsertTags(b.ctx, b.pool, []db.NewTag{{OwnerID: users[0].ID, Name: "FRUIT"}})
 
-	var ce *db.ConstraintError
+	var ce *many.ConstraintError
 	require.ErrorAs(t, err, &ce)
-	require.ErrorIs(t, err, db.ErrUniqueViolation)
-	require.Equal(t, []string{"owner_id", "name"}, ce.Columns)
-	require.Equal(t, "FRUIT", ce.Values[1])
+	require.ErrorIs(t, err, many.ErrUniqueViolation)
+	require.Equal(t, "tags_owner_id_name_key", ce.Constraint)
 
 	_, err = db.UpsertTags(b.ctx, b.pool, users[0].ID, []string{""})
-	require.ErrorIs(t, err, db.ErrCheckViolation)
+	require.ErrorIs(t, err, many.ErrCheckViolation)
 }
 
 func TestTagsAreScopedToTheirOwner(t *testing.T) {
@@ -75,7 +75,7 @@ func TestTagsAreScopedToTheirOwner(t *testing.T) {
 	require.NoError(t, err)
 	require.Empty(t, deleted)
 
-	page, err := db.ListTags(b.ctx, b.pool, db.TagFilter{OwnerID: ann.ID, NameContains: "B"})
+	page, err := db.ListTags(b.ctx, b.pool, db.TagFilter{OwnerID: ann.ID, NameContains: ptr("B")})
 	require.NoError(t, err)
 	require.Len(t, page.Items, 1)
 	require.Equal(t, ids[1], page.Items[0].Tag.ID)
@@ -125,8 +125,8 @@ func TestTaggingFoods(t *testing.T) {
 	require.Equal(t, foods[2].ID, got[0].FoodID, "grouped by food, in the order asked")
 	require.Equal(t, foods[0].ID, got[1].FoodID)
 
-	byTag, pages := allPages(t, func(after db.Cursor) (db.Page[db.FoodTag], error) {
-		return db.ListFoodTags(b.ctx, b.pool, db.FoodTagFilter{OwnerID: owner.ID, TagID: red, After: after, Limit: 1})
+	byTag, pages := allPages(t, func(after many.Cursor) (many.Page[db.FoodTag], error) {
+		return db.ListFoodTags(b.ctx, b.pool, db.FoodTagFilter{OwnerID: owner.ID, TagID: &red, After: after, Limit: 1})
 	})
 	require.Len(t, byTag, 2)
 	require.Equal(t, 2, pages, "a full last page knows it is last: no empty page follows")
@@ -170,8 +170,8 @@ func TestTaggingAMissingFoodIsAForeignKeyViolation(t *testing.T) {
 
 	_, err = db.InsertFoodTags(b.ctx, b.pool, []db.FoodTagPair{{FoodID: uuid.New(), TagID: tags[0].ID}})
 
-	var ce *db.ConstraintError
+	var ce *many.ConstraintError
 	require.ErrorAs(t, err, &ce)
-	require.ErrorIs(t, err, db.ErrForeignKeyViolation)
-	require.Equal(t, []string{"food_id"}, ce.Columns)
+	require.ErrorIs(t, err, many.ErrForeignKeyViolation)
+	require.Equal(t, "food_tags_food_id_fkey", ce.Constraint)
 }

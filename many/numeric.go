@@ -1,4 +1,4 @@
-package db
+package many
 
 import (
 	"encoding/binary"

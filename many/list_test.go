@@ -1,4 +1,4 @@
-package db
+package many
 
 import (
 	"testing"
@@ -23,6 +23,12 @@ func TestPageSize(t *testing.T) {
 	for _, tt := range tests {
 		require.Equal(t, tt.want, pageSize(tt.give), "pageSize(%d)", tt.give)
 	}
+}
+
+// timeKey is the key of a list ordered by a time, then id.
+type timeKey struct {
+	At time.Time `json:"t"`
+	ID uuid.UUID `json:"id"`
 }
 
 func TestCursorRoundTrip(t *testing.T) {

@@ -1,4 +1,4 @@
-package db
+package many
 
 // SetChunkSize changes the chunk size for a benchmark and returns the
 // function that restores it. Tests that change it must not run in

@@ -1,4 +1,4 @@
-package db_test
+package many_test
 
 import (
 	"context"
@@ -7,12 +7,13 @@ import (
 
 	"github.com/larderhq/larder/db"
 	"github.com/larderhq/larder/factories"
+	"github.com/larderhq/larder/many"
 	"github.com/larderhq/larder/tests/testdb"
 )
 
 // BenchmarkInsertFoodsChunkSize measures the chunk size behind
-// db.ChunkSize: 20,000 foods inserted in chunks of each size, rows
-// returned. Run it with `go test -run '^$' -bench ChunkSize ./db/`.
+// many.ChunkSize: 20,000 foods inserted in chunks of each size, rows
+// returned. Run it with `go test -run '^$' -bench ChunkSize ./many/`.
 func BenchmarkInsertFoodsChunkSize(b *testing.B) {
 	const n = 20_000
 	pool := testdb.New(b)
@@ -20,7 +21,7 @@ func BenchmarkInsertFoodsChunkSize(b *testing.B) {
 	foods := factories.Food().Branded("Bench").WithBarcode().BuildMany(n)
 	for _, size := range []int{500, 1000, 2000, 5000, 10_000, 20_000} {
 		b.Run(fmt.Sprintf("chunk=%d", size), func(b *testing.B) {
-			defer db.SetChunkSize(size)()
+			defer many.SetChunkSize(size)()
 			for b.Loop() {
 				b.StopTimer()
 				if _, err := pool.Exec(ctx, "TRUNCATE foods CASCADE"); err != nil {

@@ -1,4 +1,4 @@
-package db
+package many
 
 import (
 	"bytes"
@@ -6,11 +6,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"time"
-
-	"github.com/google/uuid"
-
-	"github.com/larderhq/larder/db/dbsqlc"
 )
 
 // Page sizes of list calls.
@@ -34,35 +29,31 @@ type Page[T any] struct {
 // page.
 type Cursor string
 
-// timeKey is the sort key of the lists ordered by a time, then id.
-type timeKey struct {
-	At time.Time `json:"t"`
-	ID uuid.UUID `json:"id"`
-}
-
-// listRows runs one page of a keyset-paginated list: it decodes the cursor
-// into the sort key K of the last row seen, asks for one row more than the
-// page holds (that row only says a next page exists), and makes the next
-// cursor from the page's last row.
-func listRows[K, P, Row any](ctx context.Context, dbtx DBTX, name string, after Cursor, limit int,
-	pack func(after K, limit int32) P, q query[P, Row], key func(Row) K,
+// List runs one page of a keyset-paginated list: it decodes the cursor
+// into the key C of the last row seen (the zero C for the first page),
+// asks stmt for one row more than the page holds (that row only says a
+// next page exists), and makes the next cursor from the page's last row.
+// C is a small struct of the columns the list orders by, the last its
+// unique tiebreak (the id); stmt compares them strictly: (a, id) > (after.a, after.id).
+func List[C, Row any](ctx context.Context, dbtx DBTX, table string, after Cursor, limit int, cursor func(*Row) C,
+	stmt func(ctx context.Context, dbtx DBTX, after C, limit int32) ([]Row, error),
 ) (Page[Row], error) {
-	from, err := decodeCursor[K](after)
+	from, err := decodeCursor[C](after)
 	if err != nil {
-		return Page[Row]{}, fmt.Errorf("list %s: %w", name, err)
+		return Page[Row]{}, fmt.Errorf("list %s: %w", table, err)
 	}
 	size := pageSize(limit)
-	rows, err := q(dbsqlc.New(dbtx), ctx, pack(from, size+1))
+	rows, err := stmt(ctx, dbtx, from, size+1)
 	if err != nil {
-		return Page[Row]{}, fmt.Errorf("list %s: %w", name, mapError(err))
+		return Page[Row]{}, fail("list", table, err)
 	}
 	if len(rows) <= int(size) {
 		return Page[Row]{Items: rows}, nil
 	}
 	rows = rows[:size]
-	next, err := encodeCursor(key(rows[len(rows)-1]))
+	next, err := encodeCursor(cursor(&rows[len(rows)-1]))
 	if err != nil {
-		return Page[Row]{}, fmt.Errorf("list %s: %w", name, err)
+		return Page[Row]{}, fmt.Errorf("list %s: %w", table, err)
 	}
 	return Page[Row]{Items: rows, Next: next}, nil
 }

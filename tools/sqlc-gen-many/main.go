@@ -1,0 +1,37 @@
+// Command sqlc-gen-many is a sqlc codegen plugin that compiles many-first
+// queries into Go on package many (github.com/larderhq/larder/many).
+//
+// sqlc runs it beside its own Go generator (sqlc.yaml, codegen: plugin
+// many). For each query marked with what it does, in a comment line of its
+// own after its name,
+//
+//	-- name: InsertWidgets :many
+//	-- many: insert NewWidget
+//	INSERT INTO widgets (id, owner_id, name)
+//	SELECT unnest(@id::uuid[]), unnest(@owner_id::uuid[]), unnest(@name::text[])
+//	RETURNING *;
+//
+// it writes, into <queries file>.many.go of the configured package:
+//
+//   - the input type (NewWidget), one field per unnest parameter, named and
+//     typed as sqlc would name and type the column (ID uuid.UUID, OwnerID,
+//     Name string); sqlc.narg(x) makes a nullable field (*T), a set_x flag
+//     makes x a many.Optional, and the groups option gathers columns into
+//     an embedded struct;
+//   - a statement that sends each column straight from the input rows
+//     (many.Column: no slice per column) and reads its rows into a slice
+//     sized once, into sqlc's model or row types;
+//   - the exported function (InsertWidgets) that binds the statement to
+//     the engine of package many: chunks, input order, keys, lock order.
+//
+// The marks: insert T, update T (rows keyed by their id), select and
+// delete (by the keys of their one array parameter, or of input rows T),
+// batch T (the statement's own order, such as an upsert's), copy T (a
+// :copyfrom query, from the same input type as an insert) and list (a
+// keyset page: after_<column> parameters, row_limit, ORDER BY those
+// columns). Queries without a mark are left to sqlc's own generator.
+package main
+
+import "github.com/sqlc-dev/plugin-sdk-go/codegen"
+
+func main() { codegen.Run(generate) }
