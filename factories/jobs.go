@@ -23,8 +23,10 @@ func Job() JobBuilder {
 func (b JobBuilder) set(change func(*db.NewJob)) JobBuilder { return JobBuilder{b.Set(change)} }
 
 // Kind sets the job's kind; Queue puts it in a queue.
-func (b JobBuilder) Kind(kind string) JobBuilder   { return b.set(func(j *db.NewJob) { j.Kind = kind }) }
-func (b JobBuilder) Queue(queue string) JobBuilder { return b.set(func(j *db.NewJob) { j.Queue = queue }) }
+func (b JobBuilder) Kind(kind string) JobBuilder { return b.set(func(j *db.NewJob) { j.Kind = kind }) }
+func (b JobBuilder) Queue(queue string) JobBuilder {
+	return b.set(func(j *db.NewJob) { j.Queue = queue })
+}
 
 // Priority sets the priority, 1 (first) to 4.
 func (b JobBuilder) Priority(p int16) JobBuilder { return b.set(func(j *db.NewJob) { j.Priority = p }) }

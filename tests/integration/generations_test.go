@@ -39,8 +39,8 @@ func TestAGenerationMovesThroughItsStatuses(t *testing.T) {
 	require.Nil(t, running.FinishedAt)
 
 	done, err := many.First(db.UpdateGenerations(b.ctx, b.pool, owner.ID, []db.GenerationPatch{{
-		ID:     gen.ID,
-		Status: many.Set(db.GenerationStatusSucceeded),
+		ID:               gen.ID,
+		Status:           many.Set(db.GenerationStatusSucceeded),
 		GenerationResult: many.Set(db.GenerationResult{Output: json.RawMessage(`{"kind": "whole"}`), Model: ptr("test-model"), PromptTokens: 120, CompletionTokens: 30, LatencyMs: 850}),
 	}}))
 	require.NoError(t, err)

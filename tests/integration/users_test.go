@@ -44,7 +44,6 @@ func TestUserEmailsAreUniqueRegardlessOfCase(t *testing.T) {
 	require.Equal(t, "users", ce.Table)
 	require.Equal(t, "users_email_key", ce.Constraint)
 
-
 	found, err := db.SelectUsersByEmail(b.ctx, b.pool, []string{"cook@EXAMPLE.com"})
 	require.NoError(t, err)
 	require.Len(t, found, 1)

@@ -22,7 +22,7 @@ const (
 )
 
 var (
-	markRE   = regexp.MustCompile(`^\s*many:\s*(\w+)(?:\s+(\w+))?\s*$`)
+	markRE = regexp.MustCompile(`^\s*many:\s*(\w+)(?:\s+(\w+))?\s*$`)
 	// An unnest of a parameter, and the enum it is cast to, if it is (an
 	// optional enum of a change is cast after nullif(..., '')).
 	unnestRE = regexp.MustCompile(`(?:nullif\(\s*)?unnest\(\s*\$(\d+)::\w+\[\]\s*\)(?:\s*,\s*''\s*\))?(?:::(\w+))?`)
