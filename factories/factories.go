@@ -57,11 +57,19 @@ var seed = func() uint64 {
 // sequence numbers every built row, across all tests of a process.
 var sequence atomic.Uint64
 
+// Seq is what a built row's defaults come from: its number in the
+// process-wide sequence (for unique values), and a random source seeded by
+// it and LARDER_FACTORY_SEED.
+type Seq struct {
+	N    uint64
+	Rand *rand.Rand
+}
+
 // next returns the next sequence number and the random source of that
 // row's defaults.
-func next() (uint64, *rand.Rand) {
+func next() Seq {
 	n := sequence.Add(1)
-	return n, rand.New(rand.NewPCG(seed, n))
+	return Seq{n, rand.New(rand.NewPCG(seed, n))}
 }
 
 // between returns a value in [lo, hi) rounded to one decimal.
@@ -69,11 +77,11 @@ func between(r *rand.Rand, lo, hi float64) float64 {
 	return float64(int((lo+r.Float64()*(hi-lo))*10)) / 10
 }
 
-// parentOf is a parent step: the rows whose id field is zero get one
-// parent, made by create (from the first such row) the first time it is
-// needed; rows given a parent by a trait keep theirs.
-func parentOf[New any](id func(*New) *uuid.UUID, create func(ctx context.Context, tx many.DBTX, row *New) (uuid.UUID, error)) func(context.Context, many.DBTX, []New) error {
-	return func(ctx context.Context, tx many.DBTX, in []New) error {
+// Parent is a parent step (Factory.WithParent): the rows whose id field is
+// zero get one parent, made by create (from the first such row) the first
+// time it is needed; rows given a parent by a trait keep theirs.
+func Parent[In any](id func(*In) *uuid.UUID, create func(ctx context.Context, tx many.DBTX, row *In) (uuid.UUID, error)) func(context.Context, many.DBTX, []In) error {
+	return func(ctx context.Context, tx many.DBTX, in []In) error {
 		var made uuid.UUID
 		for i := range in {
 			if p := id(&in[i]); *p == uuid.Nil {
@@ -90,8 +98,8 @@ func parentOf[New any](id func(*New) *uuid.UUID, create func(ctx context.Context
 	}
 }
 
-// newUser creates the user a row needs.
-func newUser[New any](ctx context.Context, tx many.DBTX, _ *New) (uuid.UUID, error) {
+// NewUser creates the user a row needs.
+func NewUser[In any](ctx context.Context, tx many.DBTX, _ *In) (uuid.UUID, error) {
 	u, err := User().Create(ctx, tx)
 	return u.ID, err
 }

@@ -104,7 +104,7 @@ func TestBuildTouchesNoDatabaseAndLeavesUnknownParentsZero(t *testing.T) {
 func TestDefaultsAreDeterministicGivenSeedAndSequence(t *testing.T) {
 	t.Parallel()
 	pick := func(n uint64) db.NewFood {
-		return pickFood(Food().HighProtein().wants)(n, rand.New(rand.NewPCG(seed, n)))
+		return pickFood(Food().HighProtein().wants)(Seq{n, rand.New(rand.NewPCG(seed, n))})
 	}
 	for n := uint64(1); n < 20; n++ {
 		require.Equal(t, pick(n), pick(n))

@@ -11,41 +11,42 @@ import (
 	"github.com/larderhq/larder/many"
 )
 
-// Factory builds and creates rows of one table: New is the table's insert
+// Factory builds and creates rows of one table: In is the table's insert
 // input (db.NewFood), Row what it returns (db.Food). A table's builder
 // embeds one and declares only what is that table's own, once: its
 // defaults, its traits, its parents and its insert.
 //
 // A Factory is a value: its methods that change it return a changed copy,
 // so a base builder can be shared and specialised.
-type Factory[New, Row any] struct {
-	defaults func(n uint64, r *rand.Rand) New // a row's values, from its sequence number and random source
-	traits   []func(*New, *rand.Rand)
-	parents  []func(ctx context.Context, tx many.DBTX, in []New) error // fill in what the rows refer to
-	insert   func(ctx context.Context, tx many.DBTX, in []New) ([]Row, error)
+type Factory[In, Row any] struct {
+	defaults func(Seq) In // a row's values
+	traits   []func(*In, *rand.Rand)
+	parents  []func(ctx context.Context, tx many.DBTX, in []In) error // fill in what the rows refer to
+	insert   func(ctx context.Context, tx many.DBTX, in []In) ([]Row, error)
 	after    []func(ctx context.Context, tx many.DBTX, rows []Row) error // rows of other tables that the rows need
 }
 
-// newFactory is the factory of a table with the given defaults and insert.
-func newFactory[New, Row any](defaults func(n uint64, r *rand.Rand) New, insert func(context.Context, many.DBTX, []New) ([]Row, error)) Factory[New, Row] {
-	return Factory[New, Row]{defaults: defaults, insert: insert}
+// New is the factory of a table with the given defaults and insert (a
+// many-first function of package db, or of an application's own package).
+func New[In, Row any](defaults func(Seq) In, insert func(context.Context, many.DBTX, []In) ([]Row, error)) Factory[In, Row] {
+	return Factory[In, Row]{defaults: defaults, insert: insert}
 }
 
 // With returns the factory with one more trait: a change to every row it
 // builds, in the order traits were added, after the defaults.
-func (f Factory[New, Row]) With(trait func(*New, *rand.Rand)) Factory[New, Row] {
+func (f Factory[In, Row]) With(trait func(*In, *rand.Rand)) Factory[In, Row] {
 	f.traits = append(slices.Clip(f.traits), trait)
 	return f
 }
 
 // Set is With for a trait that needs no random source.
-func (f Factory[New, Row]) Set(change func(*New)) Factory[New, Row] {
-	return f.With(func(v *New, _ *rand.Rand) { change(v) })
+func (f Factory[In, Row]) Set(change func(*In)) Factory[In, Row] {
+	return f.With(func(v *In, _ *rand.Rand) { change(v) })
 }
 
 // WithDefaults returns the factory with other defaults (a food table's pick
 // narrowed by a trait).
-func (f Factory[New, Row]) WithDefaults(defaults func(n uint64, r *rand.Rand) New) Factory[New, Row] {
+func (f Factory[In, Row]) WithDefaults(defaults func(Seq) In) Factory[In, Row] {
 	f.defaults = defaults
 	return f
 }
@@ -53,7 +54,7 @@ func (f Factory[New, Row]) WithDefaults(defaults func(n uint64, r *rand.Rand) Ne
 // WithParent returns the factory with one more parent step: run in the
 // transaction of a Create before the insert, it creates what the rows
 // refer to (a user, a food) unless a trait gave it, and fills it in.
-func (f Factory[New, Row]) WithParent(step func(ctx context.Context, tx many.DBTX, in []New) error) Factory[New, Row] {
+func (f Factory[In, Row]) WithParent(step func(ctx context.Context, tx many.DBTX, in []In) error) Factory[In, Row] {
 	f.parents = append(slices.Clip(f.parents), step)
 	return f
 }
@@ -61,25 +62,25 @@ func (f Factory[New, Row]) WithParent(step func(ctx context.Context, tx many.DBT
 // WithAfter returns the factory with one more step after the insert, in the
 // same transaction: rows of other tables that the new rows need (a food's
 // tags, a recipe's ingredients).
-func (f Factory[New, Row]) WithAfter(step func(ctx context.Context, tx many.DBTX, rows []Row) error) Factory[New, Row] {
+func (f Factory[In, Row]) WithAfter(step func(ctx context.Context, tx many.DBTX, rows []Row) error) Factory[In, Row] {
 	f.after = append(slices.Clip(f.after), step)
 	return f
 }
 
 // Build returns a row to insert, without touching the database: the
 // defaults, then the traits. The ids of parents not given are zero.
-func (f Factory[New, Row]) Build() New {
-	n, r := next()
-	v := f.defaults(n, r)
+func (f Factory[In, Row]) Build() In {
+	s := next()
+	v := f.defaults(s)
 	for _, t := range f.traits {
-		t(&v, r)
+		t(&v, s.Rand)
 	}
 	return v
 }
 
 // BuildMany returns n rows to insert, each built as Build does.
-func (f Factory[New, Row]) BuildMany(n int) []New {
-	out := make([]New, n)
+func (f Factory[In, Row]) BuildMany(n int) []In {
+	out := make([]In, n)
 	for i := range out {
 		out[i] = f.Build()
 	}
@@ -87,7 +88,7 @@ func (f Factory[New, Row]) BuildMany(n int) []New {
 }
 
 // Create inserts one row, with its parents and what it needs.
-func (f Factory[New, Row]) Create(ctx context.Context, dbtx many.DBTX) (Row, error) {
+func (f Factory[In, Row]) Create(ctx context.Context, dbtx many.DBTX) (Row, error) {
 	return many.First(f.CreateMany(ctx, dbtx, 1))
 }
 
@@ -96,7 +97,7 @@ func (f Factory[New, Row]) Create(ctx context.Context, dbtx many.DBTX) (Row, err
 // parents the rows need are created first, once for all n (a batch of
 // 1,000 pantry items shares one user and one food), and all of it runs in
 // one transaction (a savepoint in the caller's): a failure leaves nothing.
-func (f Factory[New, Row]) CreateMany(ctx context.Context, dbtx many.DBTX, n int) ([]Row, error) {
+func (f Factory[In, Row]) CreateMany(ctx context.Context, dbtx many.DBTX, n int) ([]Row, error) {
 	var rows []Row
 	err := many.WithTx(ctx, dbtx, func(tx pgx.Tx) error {
 		in := f.BuildMany(n)
@@ -120,7 +121,7 @@ func (f Factory[New, Row]) CreateMany(ctx context.Context, dbtx many.DBTX, n int
 }
 
 // MustCreate is Create that fails the test on error.
-func (f Factory[New, Row]) MustCreate(t testing.TB, dbtx many.DBTX) Row {
+func (f Factory[In, Row]) MustCreate(t testing.TB, dbtx many.DBTX) Row {
 	t.Helper()
 	row, err := f.Create(t.Context(), dbtx)
 	if err != nil {
@@ -130,7 +131,7 @@ func (f Factory[New, Row]) MustCreate(t testing.TB, dbtx many.DBTX) Row {
 }
 
 // MustCreateMany is CreateMany that fails the test on error.
-func (f Factory[New, Row]) MustCreateMany(t testing.TB, dbtx many.DBTX, n int) []Row {
+func (f Factory[In, Row]) MustCreateMany(t testing.TB, dbtx many.DBTX, n int) []Row {
 	t.Helper()
 	rows, err := f.CreateMany(t.Context(), dbtx, n)
 	if err != nil {

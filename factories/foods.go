@@ -1,15 +1,13 @@
 package factories
 
 import (
-	"context"
 	"slices"
 
 	"github.com/larderhq/larder/db"
-	"github.com/larderhq/larder/many"
 )
 
 // FoodBuilder builds foods from a table of common foods with their
-// nutrients per 100 g (food_samples.go); traits narrow the choice (HighFat
+// nutrients per 100 g (samples.go); traits narrow the choice (HighFat
 // picks among fatty foods) or set a field. Foods are in the shared catalog
 // unless OwnedBy.
 type FoodBuilder struct {
@@ -18,7 +16,7 @@ type FoodBuilder struct {
 }
 
 // Food starts a food.
-func Food() FoodBuilder { return FoodBuilder{Factory: newFactory(pickFood(nil), db.InsertFoods)} }
+func Food() FoodBuilder { return FoodBuilder{Factory: New(pickFood(nil), db.InsertFoods)} }
 
 // want narrows the sample a food is built from.
 func (b FoodBuilder) want(ok func(foodSample) bool) FoodBuilder {
@@ -92,31 +90,8 @@ func (b FoodBuilder) OwnedBy(user db.User) FoodBuilder {
 }
 func (b FoodBuilder) Shared() FoodBuilder { return b.set(func(f *db.NewFood) { f.OwnerID = nil }) }
 
-// WithTags tags each food with the named tags, upserted for the food's
-// owner (for a shared food, a user created for them), in two statements
-// after the foods'.
+// WithTags tags each food with the named tags (see tagFoods).
 func (b FoodBuilder) WithTags(names ...string) FoodBuilder {
-	b.Factory = b.WithAfter(func(ctx context.Context, tx many.DBTX, foods []db.Food) error {
-		owner := foods[0].OwnerID
-		if owner == nil {
-			u, err := User().Create(ctx, tx)
-			if err != nil {
-				return err
-			}
-			owner = &u.ID
-		}
-		tags, err := db.UpsertTags(ctx, tx, *owner, names)
-		if err != nil {
-			return err
-		}
-		pairs := make([]db.FoodTagPair, 0, len(foods)*len(tags))
-		for _, f := range foods {
-			for _, t := range tags {
-				pairs = append(pairs, db.FoodTagPair{FoodID: f.ID, TagID: t.ID})
-			}
-		}
-		_, err = db.InsertFoodTags(ctx, tx, pairs)
-		return err
-	})
+	b.Factory = b.WithAfter(tagFoods(names))
 	return b
 }

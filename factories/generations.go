@@ -3,7 +3,6 @@ package factories
 import (
 	"context"
 	"encoding/json"
-	"math/rand/v2"
 
 	"github.com/google/uuid"
 
@@ -21,14 +20,11 @@ type GenerationBuilder struct {
 
 // Generation starts a generation.
 func Generation() GenerationBuilder {
-	return GenerationBuilder{newFactory(func(_ uint64, r *rand.Rand) db.NewGeneration {
-		input, _ := json.Marshal(map[string]string{"description": descriptions[r.IntN(len(descriptions))]})
+	return GenerationBuilder{New(func(s Seq) db.NewGeneration {
+		input, _ := json.Marshal(map[string]string{"description": descriptions[s.Rand.IntN(len(descriptions))]})
 		return db.NewGeneration{Agent: "nutrition-estimator", Input: input}
-	}, db.InsertGenerations).WithParent(parentOf(func(g *db.NewGeneration) *uuid.UUID { return &g.OwnerID }, newUser))}
+	}, db.InsertGenerations).WithParent(Parent(func(g *db.NewGeneration) *uuid.UUID { return &g.OwnerID }, NewUser))}
 }
-
-var descriptions = []string{"a ripe banana", "two slices of sourdough toast", "a bowl of tomato soup",
-	"a handful of salted peanuts", "a glass of oat milk", "grilled chicken thigh with skin"}
 
 func (b GenerationBuilder) set(change func(*db.NewGeneration)) GenerationBuilder {
 	return GenerationBuilder{b.Set(change)}

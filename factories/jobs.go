@@ -3,7 +3,6 @@ package factories
 import (
 	"encoding/json"
 	"fmt"
-	"math/rand/v2"
 	"time"
 
 	"github.com/larderhq/larder/db"
@@ -15,8 +14,8 @@ type JobBuilder struct{ Factory[db.NewJob, db.Job] }
 
 // Job starts a job.
 func Job() JobBuilder {
-	return JobBuilder{newFactory(func(n uint64, _ *rand.Rand) db.NewJob {
-		return db.NewJob{Kind: "test.noop", Payload: json.RawMessage(fmt.Sprintf(`{"n": %d}`, n))}
+	return JobBuilder{New(func(s Seq) db.NewJob {
+		return db.NewJob{Kind: "test.noop", Payload: json.RawMessage(fmt.Sprintf(`{"n": %d}`, s.N))}
 	}, db.InsertJobs)}
 }
 

@@ -2,7 +2,6 @@ package factories
 
 import (
 	"context"
-	"math/rand/v2"
 	"time"
 
 	"github.com/google/uuid"
@@ -21,12 +20,12 @@ type MealEntryBuilder struct {
 
 // MealEntry starts a journal entry.
 func MealEntry() MealEntryBuilder {
-	return MealEntryBuilder{newFactory(func(_ uint64, r *rand.Rand) db.NewMealEntry {
-		meal := meals[r.IntN(len(meals))]
+	return MealEntryBuilder{New(func(s Seq) db.NewMealEntry {
+		meal := meals[s.Rand.IntN(len(meals))]
 		return db.NewMealEntry{Meal: meal, EatenAt: today().Add(mealHours[meal]),
-			MealSource: db.MealSource{Grams: ptrTo(float64(50 + 10*r.IntN(26)))}}
+			MealSource: db.MealSource{Grams: ptrTo(float64(50 + 10*s.Rand.IntN(26)))}}
 	}, db.InsertMealEntries).
-		WithParent(parentOf(func(m *db.NewMealEntry) *uuid.UUID { return &m.OwnerID }, newUser)).
+		WithParent(Parent(func(m *db.NewMealEntry) *uuid.UUID { return &m.OwnerID }, NewUser)).
 		WithParent(func(ctx context.Context, tx many.DBTX, in []db.NewMealEntry) error {
 			var food *db.Food
 			for i := range in {

@@ -2,7 +2,6 @@ package factories
 
 import (
 	"context"
-	"math/rand/v2"
 	"time"
 
 	"github.com/google/uuid"
@@ -20,15 +19,15 @@ type PantryItemBuilder struct {
 
 // PantryItem starts a pantry item.
 func PantryItem() PantryItemBuilder {
-	return PantryItemBuilder{newFactory(func(_ uint64, r *rand.Rand) db.NewPantryItem {
+	return PantryItemBuilder{New(func(s Seq) db.NewPantryItem {
 		return db.NewPantryItem{
-			Quantity:  float64(50 * (1 + r.IntN(20))), // 50 g to 1 kg
+			Quantity:  float64(50 * (1 + s.Rand.IntN(20))), // 50 g to 1 kg
 			Unit:      db.PantryUnitG,
-			ExpiresOn: ptrTo(today().AddDate(0, 0, 7+r.IntN(8))),
+			ExpiresOn: ptrTo(today().AddDate(0, 0, 7+s.Rand.IntN(8))),
 		}
 	}, db.InsertPantryItems).
-		WithParent(parentOf(func(it *db.NewPantryItem) *uuid.UUID { return &it.OwnerID }, newUser)).
-		WithParent(parentOf(func(it *db.NewPantryItem) *uuid.UUID { return &it.FoodID },
+		WithParent(Parent(func(it *db.NewPantryItem) *uuid.UUID { return &it.OwnerID }, NewUser)).
+		WithParent(Parent(func(it *db.NewPantryItem) *uuid.UUID { return &it.FoodID },
 			func(ctx context.Context, tx many.DBTX, it *db.NewPantryItem) (uuid.UUID, error) {
 				f, err := Food().OwnedBy(db.User{ID: it.OwnerID}).Create(ctx, tx)
 				return f.ID, err

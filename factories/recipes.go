@@ -3,7 +3,6 @@ package factories
 import (
 	"context"
 	"fmt"
-	"math/rand/v2"
 
 	"github.com/google/uuid"
 
@@ -19,17 +18,14 @@ type RecipeBuilder struct {
 
 // Recipe starts a recipe.
 func Recipe() RecipeBuilder {
-	return RecipeBuilder{newFactory(func(n uint64, r *rand.Rand) db.NewRecipe {
+	return RecipeBuilder{New(func(s Seq) db.NewRecipe {
 		return db.NewRecipe{
-			Title:        fmt.Sprintf("%s #%d", recipeTitles[r.IntN(len(recipeTitles))], n),
-			Servings:     int32(1 + r.IntN(6)),
+			Title:        fmt.Sprintf("%s #%d", recipeTitles[s.Rand.IntN(len(recipeTitles))], s.N),
+			Servings:     int32(1 + s.Rand.IntN(6)),
 			Instructions: "Prepare the ingredients, cook, and serve.",
 		}
-	}, db.InsertRecipes).WithParent(parentOf(func(r *db.NewRecipe) *uuid.UUID { return &r.OwnerID }, newUser))}
+	}, db.InsertRecipes).WithParent(Parent(func(r *db.NewRecipe) *uuid.UUID { return &r.OwnerID }, NewUser))}
 }
-
-var recipeTitles = []string{"Overnight oats", "Lentil soup", "Chicken stir-fry", "Greek salad", "Banana bread",
-	"Veggie chilli", "Salmon traybake", "Mushroom risotto", "Shakshuka", "Pesto pasta"}
 
 // Titled titles the recipe; Serves sets its servings.
 func (b RecipeBuilder) Titled(title string) RecipeBuilder {
@@ -65,7 +61,7 @@ func (b RecipeBuilder) ingredients(foods func(ctx context.Context, tx many.DBTX,
 		if err != nil {
 			return err
 		}
-		_, r := next()
+		r := next().Rand
 		in := make([]db.NewRecipeIngredient, 0, len(recipes)*len(list))
 		for _, rec := range recipes {
 			for i, f := range list {

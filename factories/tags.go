@@ -2,26 +2,22 @@ package factories
 
 import (
 	"fmt"
-	"math/rand/v2"
 
 	"github.com/google/uuid"
 
 	"github.com/larderhq/larder/db"
 )
 
-// TagBuilder builds tags: unique names from the sequence, owned by a user
-// created on demand unless OwnedBy. Foods are tagged with
-// Food().WithTags(...).
+// TagBuilder builds tags: unique names, owned by a user created on demand
+// unless OwnedBy. Foods are tagged with Food().WithTags(...).
 type TagBuilder struct{ Factory[db.NewTag, db.Tag] }
 
 // Tag starts a tag.
 func Tag() TagBuilder {
-	return TagBuilder{newFactory(func(n uint64, r *rand.Rand) db.NewTag {
-		return db.NewTag{Name: fmt.Sprintf("%s-%d", tagWords[r.IntN(len(tagWords))], n)}
-	}, db.InsertTags).WithParent(parentOf(func(t *db.NewTag) *uuid.UUID { return &t.OwnerID }, newUser))}
+	return TagBuilder{New(func(s Seq) db.NewTag {
+		return db.NewTag{Name: fmt.Sprintf("%s-%d", tagWords[s.Rand.IntN(len(tagWords))], s.N)}
+	}, db.InsertTags).WithParent(Parent(func(t *db.NewTag) *uuid.UUID { return &t.OwnerID }, NewUser))}
 }
-
-var tagWords = []string{"breakfast", "quick", "vegan", "spicy", "comfort", "high-fibre", "batch-cook", "snack", "budget", "festive"}
 
 // Named names the tag.
 func (b TagBuilder) Named(name string) TagBuilder {

@@ -2,7 +2,6 @@ package factories
 
 import (
 	"fmt"
-	"math/rand/v2"
 
 	"github.com/larderhq/larder/db"
 )
@@ -12,13 +11,10 @@ type UserBuilder struct{ Factory[db.NewUser, db.User] }
 
 // User starts a user.
 func User() UserBuilder {
-	return UserBuilder{newFactory(func(n uint64, r *rand.Rand) db.NewUser {
-		return db.NewUser{Email: fmt.Sprintf("user%d@example.test", n), DisplayName: displayNames[r.IntN(len(displayNames))]}
+	return UserBuilder{New(func(s Seq) db.NewUser {
+		return db.NewUser{Email: fmt.Sprintf("user%d@example.test", s.N), DisplayName: displayNames[s.Rand.IntN(len(displayNames))]}
 	}, db.InsertUsers)}
 }
-
-var displayNames = []string{"Ada Moreau", "Bo Lindqvist", "Chidi Okafor", "Dana Weiss", "Emeka Eze", "Farah Haddad",
-	"Giulia Conti", "Hana Sato", "Ines Duarte", "José Álvarez", "Kai Müller", "Lena Novak", "Mei Chen", "Noor Rahman"}
 
 // Named gives the user a display name.
 func (b UserBuilder) Named(name string) UserBuilder {

@@ -2,7 +2,6 @@ package factories
 
 import (
 	"fmt"
-	"math/rand/v2"
 
 	"github.com/larderhq/larder/db"
 )
@@ -72,8 +71,8 @@ const (
 
 // pickFood is the defaults of a food: a sample meeting as many wants as any
 // does (all of them, unless they contradict: HighFat with LowCalorie).
-func pickFood(wants []func(foodSample) bool) func(n uint64, r *rand.Rand) db.NewFood {
-	return func(n uint64, r *rand.Rand) db.NewFood {
+func pickFood(wants []func(foodSample) bool) func(Seq) db.NewFood {
+	return func(row Seq) db.NewFood {
 		var best []foodSample
 		bestScore := -1
 		for _, s := range foodSamples {
@@ -90,7 +89,19 @@ func pickFood(wants []func(foodSample) bool) func(n uint64, r *rand.Rand) db.New
 				best = append(best, s)
 			}
 		}
-		s := best[r.IntN(len(best))]
-		return db.NewFood{Name: fmt.Sprintf("%s #%d", s.name, n), Kind: s.kind, Category: s.category, Nutrients: s.Nutrients}
+		s := best[row.Rand.IntN(len(best))]
+		return db.NewFood{Name: fmt.Sprintf("%s #%d", s.name, row.N), Kind: s.kind, Category: s.category, Nutrients: s.Nutrients}
 	}
 }
+
+// The names the other builders pick from.
+var tagWords = []string{"breakfast", "quick", "vegan", "spicy", "comfort", "high-fibre", "batch-cook", "snack", "budget", "festive"}
+
+var displayNames = []string{"Ada Moreau", "Bo Lindqvist", "Chidi Okafor", "Dana Weiss", "Emeka Eze", "Farah Haddad",
+	"Giulia Conti", "Hana Sato", "Ines Duarte", "José Álvarez", "Kai Müller", "Lena Novak", "Mei Chen", "Noor Rahman"}
+
+var recipeTitles = []string{"Overnight oats", "Lentil soup", "Chicken stir-fry", "Greek salad", "Banana bread",
+	"Veggie chilli", "Salmon traybake", "Mushroom risotto", "Shakshuka", "Pesto pasta"}
+
+var descriptions = []string{"a ripe banana", "two slices of sourdough toast", "a bowl of tomato soup",
+	"a handful of salted peanuts", "a glass of oat milk", "grilled chicken thigh with skin"}
