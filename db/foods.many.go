@@ -271,7 +271,7 @@ func listFoods(ctx context.Context, dbtx many.DBTX, viewerID *uuid.UUID, nameCon
 // page's last row.
 type listFoodsCursor struct {
 	CreatedAt time.Time `json:"created_at"`
-	ID        uuid.UUID `json:"i_d"`
+	ID        uuid.UUID `json:"id"`
 }
 
 // FoodFilter selects a page of ListFoods: nil fields do not filter, After

@@ -121,7 +121,7 @@ func listGenerations(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, age
 // of the page's last row.
 type listGenerationsCursor struct {
 	CreatedAt time.Time `json:"created_at"`
-	ID        uuid.UUID `json:"i_d"`
+	ID        uuid.UUID `json:"id"`
 }
 
 // GenerationFilter selects a page of ListGenerations: nil fields do not

@@ -135,7 +135,7 @@ func listJobs(ctx context.Context, dbtx many.DBTX, queue *string, state *string,
 // listJobsCursor is what a cursor of ListJobs holds: the key of the page's
 // last row.
 type listJobsCursor struct {
-	ID int64 `json:"i_d"`
+	ID int64 `json:"id"`
 }
 
 // JobFilter selects a page of ListJobs: nil fields do not filter, After is

@@ -166,7 +166,7 @@ func listMealEntries(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, eat
 // of the page's last row.
 type listMealEntriesCursor struct {
 	EatenAt time.Time `json:"eaten_at"`
-	ID      uuid.UUID `json:"i_d"`
+	ID      uuid.UUID `json:"id"`
 }
 
 // MealEntryFilter selects a page of ListMealEntries: nil fields do not

@@ -122,7 +122,7 @@ func listPantryItems(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, foo
 // of the page's last row.
 type listPantryItemsCursor struct {
 	CreatedAt time.Time `json:"created_at"`
-	ID        uuid.UUID `json:"i_d"`
+	ID        uuid.UUID `json:"id"`
 }
 
 // PantryItemFilter selects a page of ListPantryItems: nil fields do not

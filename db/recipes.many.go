@@ -112,7 +112,7 @@ func listRecipes(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, titleCo
 // page's last row.
 type listRecipesCursor struct {
 	CreatedAt time.Time `json:"created_at"`
-	ID        uuid.UUID `json:"i_d"`
+	ID        uuid.UUID `json:"id"`
 }
 
 // RecipeFilter selects a page of ListRecipes: nil fields do not filter,
@@ -347,7 +347,7 @@ func listRecipeIngredients(ctx context.Context, dbtx many.DBTX, recipeIds []uuid
 // listRecipeIngredientsCursor is what a cursor of ListRecipeIngredients
 // holds: the key of the page's last row.
 type listRecipeIngredientsCursor struct {
-	RecipeID uuid.UUID `json:"recipe_i_d"`
+	RecipeID uuid.UUID `json:"recipe_id"`
 	Position int32     `json:"position"`
 }
 

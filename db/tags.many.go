@@ -168,7 +168,7 @@ func listTags(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, nameContai
 // last row.
 type listTagsCursor struct {
 	CreatedAt time.Time `json:"created_at"`
-	ID        uuid.UUID `json:"i_d"`
+	ID        uuid.UUID `json:"id"`
 }
 
 // TagFilter selects a page of ListTags: nil fields do not filter, After is
@@ -356,8 +356,8 @@ func listFoodTags(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, tagID 
 // listFoodTagsCursor is what a cursor of ListFoodTags holds: the key of the
 // page's last row.
 type listFoodTagsCursor struct {
-	FoodID uuid.UUID `json:"food_i_d"`
-	TagID  uuid.UUID `json:"tag_i_d"`
+	FoodID uuid.UUID `json:"food_id"`
+	TagID  uuid.UUID `json:"tag_id"`
 }
 
 // FoodTagFilter selects a page of ListFoodTags: nil fields do not filter,

@@ -104,7 +104,7 @@ func listUsers(ctx context.Context, dbtx many.DBTX, emailContains *string, after
 // page's last row.
 type listUsersCursor struct {
 	CreatedAt time.Time `json:"created_at"`
-	ID        uuid.UUID `json:"i_d"`
+	ID        uuid.UUID `json:"id"`
 }
 
 // UserFilter selects a page of ListUsers: nil fields do not filter, After

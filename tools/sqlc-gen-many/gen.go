@@ -334,8 +334,8 @@ func (g *generator) emit(b *bytes.Buffer, q *query) error {
 		fmt.Fprintf(b, "type %s struct {\n", cursor)
 		var of []string
 		for _, f := range fields {
-			fmt.Fprintf(b, "\t%s %s `json:%q`\n", f.name, f.typ, snake(f.name))
-			of = append(of, f.name+": "+f.json)
+			fmt.Fprintf(b, "\t%s %s `json:%q`\n", f.name, f.typ, f.json)
+			of = append(of, f.name+": "+f.value)
 		}
 		b.WriteString("}\n\n")
 		after, limit := "after", "limit"
@@ -412,10 +412,16 @@ func (g *generator) keyOf(q *query, in *inputType) (string, error) {
 		row, in.name, row, in.name, in.name, strings.Join(of, ", "), in.name, strings.Join(compare, ", ")), nil
 }
 
+// cursorField is a field of a list's cursor, and its value in a row.
+type cursorField struct {
+	field
+	value string // r.CreatedAt
+}
+
 // cursorOf is the cursor of a list: a field for each after_<column>
-// parameter, typed as the column.
-func (g *generator) cursorOf(q *query) ([]field, error) {
-	var out []field
+// parameter, named and typed as the column.
+func (g *generator) cursorOf(q *query) ([]cursorField, error) {
+	var out []cursorField
 	for _, p := range q.params {
 		if !p.after {
 			continue
@@ -425,8 +431,10 @@ func (g *generator) cursorOf(q *query) ([]field, error) {
 		if i < 0 {
 			return nil, fmt.Errorf("%s: %s names a column %s its rows do not return", q.Name, p.name, column)
 		}
-		// The field is the column's Go name; its value, the row's field.
-		out = append(out, field{name: g.opts.goName(column), typ: p.typ.Name, json: strings.Replace(q.result.fields[i], "i.", "r.", 1)})
+		out = append(out, cursorField{
+			field: field{name: g.opts.goName(column), typ: p.typ.Name, json: column},
+			value: strings.Replace(q.result.fields[i], "i.", "r.", 1),
+		})
 	}
 	if len(out) == 0 {
 		return nil, fmt.Errorf("%s: many: list needs after_<column> parameters", q.Name)

@@ -145,7 +145,7 @@ func listWidgets(ctx context.Context, dbtx many.DBTX, nameContains *string, afte
 // page's last row.
 type listWidgetsCursor struct {
 	CreatedAt time.Time `json:"created_at"`
-	ID        uuid.UUID `json:"i_d"`
+	ID        uuid.UUID `json:"id"`
 }
 
 // WidgetFilter selects a page of ListWidgets: nil fields do not filter,
