@@ -51,8 +51,9 @@ db-stop: ## stop the development database
 	$(GO) run ./cmd/larder db stop
 
 .PHONY: generate
-generate: $(SQLC) $(PLUGIN) ## compile queries/ with sqlc: db/dbsqlc, and db/*.many.go through the plugin
+generate: $(SQLC) $(PLUGIN) ## compile queries/ with sqlc: db/dbsqlc, and db/*.many.go through the plugin (and examples/shop's)
 	$(SQLC) generate
+	$(SQLC) generate -f examples/shop/sqlc.yaml
 
 .PHONY: migration-generate
 migration-generate: ## create db/migrations/<timestamp>_<name>.sql: make migration-generate name=add_x
@@ -123,8 +124,10 @@ bench-doc: ## run the benchmarks and write docs/BENCHMARKS.md, and docs/BENCHMAR
 .PHONY: lint
 lint: tools migration-check ## go vet, gofmt, sqlc diff and vet, schema.sql drift, migration order and reversibility
 	$(GO) vet ./...
+	$(GO) -C tools vet ./sqlc-gen-many/
+	$(GO) -C examples/shop vet ./...
 	@unformatted=$$(gofmt -l $(GO_FILES)); if [ -n "$$unformatted" ]; then echo "gofmt would change: $$unformatted (run make format)" >&2; exit 1; fi
-	@$(SQLC) diff || { echo "db/dbsqlc is stale: run make generate" >&2; exit 1; }
+	@$(SQLC) diff && $(SQLC) diff -f examples/shop/sqlc.yaml || { echo "generated code is stale: run make generate" >&2; exit 1; }
 	$(GO) test -count=1 -run 'TestSqlcVet|TestSchemaDumpIsCurrent' ./tests/e2e/
 
 .PHONY: format
