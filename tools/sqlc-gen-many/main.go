@@ -30,6 +30,19 @@
 // :copyfrom query, from the same input type as an insert) and list (a
 // keyset page: after_<column> parameters, row_limit, ORDER BY those
 // columns). Queries without a mark are left to sqlc's own generator.
+//
+// The generated code reads rows into sqlc's own types, so it expects sqlc's
+// Go generator to type columns as it does: uuid as github.com/google/uuid's
+// UUID, timestamptz and date as time.Time, numeric as float64, a nullable
+// column as a pointer (emit_pointers_for_null_types, or an override per
+// type). examples/shop/sqlc.yaml and Larder's sqlc.yaml have those
+// overrides; without them the generated package does not compile.
+//
+// The plugin's options (codegen options in sqlc.yaml): package, the Go
+// package it writes; sqlc_package, the import path of sqlc's Go output;
+// rename and initialisms, as sqlc's own; groups, Go struct names mapped to
+// the columns each gathers (Nutrients: [kcal, protein_g, ...]) into an
+// embedded struct of the input types.
 package main
 
 import "github.com/sqlc-dev/plugin-sdk-go/codegen"
