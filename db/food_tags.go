@@ -16,9 +16,9 @@ type FoodTag = dbsqlc.FoodTag
 // SelectFoodTags returns the tags owner has put on the given foods, by food
 // in the order of foodIDs.
 func SelectFoodTags(ctx context.Context, dbtx many.DBTX, owner uuid.UUID, foodIDs []uuid.UUID) ([]FoodTag, error) {
-	rows, err := many.Run(ctx, dbtx, "select", "food_tags", foodIDs, nil, func(ctx context.Context, dbtx many.DBTX, ids []uuid.UUID) ([]FoodTag, error) {
+	rows, err := many.Run(ctx, dbtx, "select", "food_tags", foodIDs, nil, many.Rows(func(ctx context.Context, dbtx many.DBTX, ids []uuid.UUID) ([]FoodTag, error) {
 		return dbsqlc.New(dbtx).SelectFoodTags(ctx, dbsqlc.SelectFoodTagsParams{FoodIDs: ids, OwnerID: owner})
-	})
+	}))
 	if err != nil {
 		return nil, err
 	}

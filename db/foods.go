@@ -81,9 +81,9 @@ func ImportCatalogFoods(ctx context.Context, dbtx many.DBTX, in []NewFood) ([]Fo
 // another owner's foods never match.
 func SelectFoodsByBarcode(ctx context.Context, dbtx many.DBTX, viewer *uuid.UUID, barcodes []string) ([]Food, error) {
 	key := many.Key[Food, string]{Of: func(f *Food) string { return *f.Barcode }, Compare: strings.Compare}
-	return many.Select(ctx, dbtx, "foods", barcodes, key, func(ctx context.Context, dbtx many.DBTX, barcodes []string) ([]Food, error) {
+	return many.Select(ctx, dbtx, "foods", barcodes, key, many.Rows(func(ctx context.Context, dbtx many.DBTX, barcodes []string) ([]Food, error) {
 		return dbsqlc.New(dbtx).SelectFoodsByBarcode(ctx, dbsqlc.SelectFoodsByBarcodeParams{Barcodes: barcodes, ViewerID: viewer})
-	})
+	}))
 }
 
 // FoodsInUse returns which of the given foods a recipe or the journal

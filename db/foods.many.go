@@ -33,7 +33,7 @@ SELECT unnest($1::uuid[]),
        unnest($14::numeric[])
 RETURNING id, owner_id, name, brand, barcode, kind, category, energy_kcal, protein_g, fat_g, carbs_g, fiber_g, sugar_g, sodium_mg, created_at, updated_at`
 
-func insertFoods(ctx context.Context, dbtx many.DBTX, in []NewFood) ([]dbsqlc.Food, error) {
+func insertFoods(ctx context.Context, dbtx many.DBTX, in []NewFood, out []dbsqlc.Food) ([]dbsqlc.Food, error) {
 	rows, err := dbtx.Query(ctx, insertFoodsSQL,
 		many.Column(in, many.UUID, func(r *NewFood) uuid.UUID { return r.ID }),
 		many.Column(in, many.Nullable(many.UUID), func(r *NewFood) *uuid.UUID { return r.OwnerID }),
@@ -54,10 +54,11 @@ func insertFoods(ctx context.Context, dbtx many.DBTX, in []NewFood) ([]dbsqlc.Fo
 		return nil, err
 	}
 	defer rows.Close()
-	out := make([]dbsqlc.Food, 0, len(in))
+	var i, zero dbsqlc.Food
+	dest := []any{&i.ID, &i.OwnerID, &i.Name, &i.Brand, &i.Barcode, (*string)(&i.Kind), (*string)(&i.Category), &i.EnergyKcal, &i.ProteinG, &i.FatG, &i.CarbsG, &i.FiberG, &i.SugarG, &i.SodiumMg, &i.CreatedAt, &i.UpdatedAt}
 	for rows.Next() {
-		var i dbsqlc.Food
-		if err := rows.Scan(&i.ID, &i.OwnerID, &i.Name, &i.Brand, &i.Barcode, &i.Kind, &i.Category, &i.EnergyKcal, &i.ProteinG, &i.FatG, &i.CarbsG, &i.FiberG, &i.SugarG, &i.SodiumMg, &i.CreatedAt, &i.UpdatedAt); err != nil {
+		i = zero
+		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
 		out = append(out, i)
@@ -148,7 +149,7 @@ WHERE NOT EXISTS (
 )
 RETURNING id, owner_id, name, brand, barcode, kind, category, energy_kcal, protein_g, fat_g, carbs_g, fiber_g, sugar_g, sodium_mg, created_at, updated_at`
 
-func insertCatalogFoods(ctx context.Context, dbtx many.DBTX, in []NewFood) ([]dbsqlc.Food, error) {
+func insertCatalogFoods(ctx context.Context, dbtx many.DBTX, in []NewFood, out []dbsqlc.Food) ([]dbsqlc.Food, error) {
 	rows, err := dbtx.Query(ctx, insertCatalogFoodsSQL,
 		many.Column(in, many.UUID, func(r *NewFood) uuid.UUID { return r.ID }),
 		many.Column(in, many.Nullable(many.UUID), func(r *NewFood) *uuid.UUID { return r.OwnerID }),
@@ -169,10 +170,11 @@ func insertCatalogFoods(ctx context.Context, dbtx many.DBTX, in []NewFood) ([]db
 		return nil, err
 	}
 	defer rows.Close()
-	out := make([]dbsqlc.Food, 0, len(in))
+	var i, zero dbsqlc.Food
+	dest := []any{&i.ID, &i.OwnerID, &i.Name, &i.Brand, &i.Barcode, (*string)(&i.Kind), (*string)(&i.Category), &i.EnergyKcal, &i.ProteinG, &i.FatG, &i.CarbsG, &i.FiberG, &i.SugarG, &i.SodiumMg, &i.CreatedAt, &i.UpdatedAt}
 	for rows.Next() {
-		var i dbsqlc.Food
-		if err := rows.Scan(&i.ID, &i.OwnerID, &i.Name, &i.Brand, &i.Barcode, &i.Kind, &i.Category, &i.EnergyKcal, &i.ProteinG, &i.FatG, &i.CarbsG, &i.FiberG, &i.SugarG, &i.SodiumMg, &i.CreatedAt, &i.UpdatedAt); err != nil {
+		i = zero
+		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
 		out = append(out, i)
@@ -197,7 +199,7 @@ SELECT id, owner_id, name, brand, barcode, kind, category, energy_kcal, protein_
 WHERE id = ANY($1::uuid[])
   AND (owner_id IS NULL OR owner_id = $2::uuid)`
 
-func selectFoods(ctx context.Context, dbtx many.DBTX, viewerID *uuid.UUID, ids []uuid.UUID) ([]dbsqlc.Food, error) {
+func selectFoods(ctx context.Context, dbtx many.DBTX, viewerID *uuid.UUID, ids []uuid.UUID, out []dbsqlc.Food) ([]dbsqlc.Food, error) {
 	rows, err := dbtx.Query(ctx, selectFoodsSQL,
 		ids,
 		viewerID,
@@ -206,10 +208,11 @@ func selectFoods(ctx context.Context, dbtx many.DBTX, viewerID *uuid.UUID, ids [
 		return nil, err
 	}
 	defer rows.Close()
-	out := make([]dbsqlc.Food, 0, len(ids))
+	var i, zero dbsqlc.Food
+	dest := []any{&i.ID, &i.OwnerID, &i.Name, &i.Brand, &i.Barcode, (*string)(&i.Kind), (*string)(&i.Category), &i.EnergyKcal, &i.ProteinG, &i.FatG, &i.CarbsG, &i.FiberG, &i.SugarG, &i.SodiumMg, &i.CreatedAt, &i.UpdatedAt}
 	for rows.Next() {
-		var i dbsqlc.Food
-		if err := rows.Scan(&i.ID, &i.OwnerID, &i.Name, &i.Brand, &i.Barcode, &i.Kind, &i.Category, &i.EnergyKcal, &i.ProteinG, &i.FatG, &i.CarbsG, &i.FiberG, &i.SugarG, &i.SodiumMg, &i.CreatedAt, &i.UpdatedAt); err != nil {
+		i = zero
+		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
 		out = append(out, i)
@@ -223,8 +226,8 @@ func selectFoods(ctx context.Context, dbtx many.DBTX, viewerID *uuid.UUID, ids [
 // Foods visible to a viewer: the viewer's own and the shared catalog. A
 // NULL viewer sees only the shared catalog.
 func SelectFoods(ctx context.Context, dbtx many.DBTX, viewerID *uuid.UUID, ids []uuid.UUID) ([]dbsqlc.Food, error) {
-	return many.Select(ctx, dbtx, "foods", ids, many.Key[dbsqlc.Food, uuid.UUID]{Of: func(r *dbsqlc.Food) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, func(ctx context.Context, dbtx many.DBTX, ids []uuid.UUID) ([]dbsqlc.Food, error) {
-		return selectFoods(ctx, dbtx, viewerID, ids)
+	return many.Select(ctx, dbtx, "foods", ids, many.Key[dbsqlc.Food, uuid.UUID]{Of: func(r *dbsqlc.Food) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, func(ctx context.Context, dbtx many.DBTX, ids []uuid.UUID, out []dbsqlc.Food) ([]dbsqlc.Food, error) {
+		return selectFoods(ctx, dbtx, viewerID, ids, out)
 	})
 }
 
@@ -257,9 +260,11 @@ func listFoods(ctx context.Context, dbtx many.DBTX, viewerID *uuid.UUID, nameCon
 	}
 	defer rows.Close()
 	out := make([]dbsqlc.Food, 0, int(limit))
+	var i, zero dbsqlc.Food
+	dest := []any{&i.ID, &i.OwnerID, &i.Name, &i.Brand, &i.Barcode, (*string)(&i.Kind), (*string)(&i.Category), &i.EnergyKcal, &i.ProteinG, &i.FatG, &i.CarbsG, &i.FiberG, &i.SugarG, &i.SodiumMg, &i.CreatedAt, &i.UpdatedAt}
 	for rows.Next() {
-		var i dbsqlc.Food
-		if err := rows.Scan(&i.ID, &i.OwnerID, &i.Name, &i.Brand, &i.Barcode, &i.Kind, &i.Category, &i.EnergyKcal, &i.ProteinG, &i.FatG, &i.CarbsG, &i.FiberG, &i.SugarG, &i.SodiumMg, &i.CreatedAt, &i.UpdatedAt); err != nil {
+		i = zero
+		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
 		out = append(out, i)
@@ -344,7 +349,7 @@ FROM locked AS i
 WHERE f.id = i.id
 RETURNING f.id, f.owner_id, f.name, f.brand, f.barcode, f.kind, f.category, f.energy_kcal, f.protein_g, f.fat_g, f.carbs_g, f.fiber_g, f.sugar_g, f.sodium_mg, f.created_at, f.updated_at`
 
-func updateFoods(ctx context.Context, dbtx many.DBTX, ownerID *uuid.UUID, in []FoodPatch) ([]dbsqlc.Food, error) {
+func updateFoods(ctx context.Context, dbtx many.DBTX, ownerID *uuid.UUID, in []FoodPatch, out []dbsqlc.Food) ([]dbsqlc.Food, error) {
 	rows, err := dbtx.Query(ctx, updateFoodsSQL,
 		many.Column(in, many.UUID, func(r *FoodPatch) uuid.UUID { return r.ID }),
 		many.Column(in, many.Bool, func(r *FoodPatch) bool { return r.Name.Set }),
@@ -371,10 +376,11 @@ func updateFoods(ctx context.Context, dbtx many.DBTX, ownerID *uuid.UUID, in []F
 		return nil, err
 	}
 	defer rows.Close()
-	out := make([]dbsqlc.Food, 0, len(in))
+	var i, zero dbsqlc.Food
+	dest := []any{&i.ID, &i.OwnerID, &i.Name, &i.Brand, &i.Barcode, (*string)(&i.Kind), (*string)(&i.Category), &i.EnergyKcal, &i.ProteinG, &i.FatG, &i.CarbsG, &i.FiberG, &i.SugarG, &i.SodiumMg, &i.CreatedAt, &i.UpdatedAt}
 	for rows.Next() {
-		var i dbsqlc.Food
-		if err := rows.Scan(&i.ID, &i.OwnerID, &i.Name, &i.Brand, &i.Barcode, &i.Kind, &i.Category, &i.EnergyKcal, &i.ProteinG, &i.FatG, &i.CarbsG, &i.FiberG, &i.SugarG, &i.SodiumMg, &i.CreatedAt, &i.UpdatedAt); err != nil {
+		i = zero
+		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
 		out = append(out, i)
@@ -394,8 +400,8 @@ func updateFoods(ctx context.Context, dbtx many.DBTX, ownerID *uuid.UUID, in []F
 // so that concurrent batches over overlapping ids cannot deadlock; the
 // input joins the table there, once (db/README.md, "Lock order").
 func UpdateFoods(ctx context.Context, dbtx many.DBTX, ownerID *uuid.UUID, in []FoodPatch) ([]dbsqlc.Food, error) {
-	return many.Update(ctx, dbtx, "foods", in, func(r *FoodPatch) uuid.UUID { return r.ID }, many.Key[dbsqlc.Food, uuid.UUID]{Of: func(r *dbsqlc.Food) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, func(ctx context.Context, dbtx many.DBTX, in []FoodPatch) ([]dbsqlc.Food, error) {
-		return updateFoods(ctx, dbtx, ownerID, in)
+	return many.Update(ctx, dbtx, "foods", in, func(r *FoodPatch) uuid.UUID { return r.ID }, many.Key[dbsqlc.Food, uuid.UUID]{Of: func(r *dbsqlc.Food) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, func(ctx context.Context, dbtx many.DBTX, in []FoodPatch, out []dbsqlc.Food) ([]dbsqlc.Food, error) {
+		return updateFoods(ctx, dbtx, ownerID, in, out)
 	})
 }
 
@@ -411,7 +417,7 @@ DELETE FROM foods AS f
 WHERE f.id = ANY(ARRAY(SELECT locked.id FROM locked))
 RETURNING f.id, f.owner_id, f.name, f.brand, f.barcode, f.kind, f.category, f.energy_kcal, f.protein_g, f.fat_g, f.carbs_g, f.fiber_g, f.sugar_g, f.sodium_mg, f.created_at, f.updated_at`
 
-func deleteFoods(ctx context.Context, dbtx many.DBTX, ownerID *uuid.UUID, ids []uuid.UUID) ([]dbsqlc.Food, error) {
+func deleteFoods(ctx context.Context, dbtx many.DBTX, ownerID *uuid.UUID, ids []uuid.UUID, out []dbsqlc.Food) ([]dbsqlc.Food, error) {
 	rows, err := dbtx.Query(ctx, deleteFoodsSQL,
 		ids,
 		ownerID,
@@ -420,10 +426,11 @@ func deleteFoods(ctx context.Context, dbtx many.DBTX, ownerID *uuid.UUID, ids []
 		return nil, err
 	}
 	defer rows.Close()
-	out := make([]dbsqlc.Food, 0, len(ids))
+	var i, zero dbsqlc.Food
+	dest := []any{&i.ID, &i.OwnerID, &i.Name, &i.Brand, &i.Barcode, (*string)(&i.Kind), (*string)(&i.Category), &i.EnergyKcal, &i.ProteinG, &i.FatG, &i.CarbsG, &i.FiberG, &i.SugarG, &i.SodiumMg, &i.CreatedAt, &i.UpdatedAt}
 	for rows.Next() {
-		var i dbsqlc.Food
-		if err := rows.Scan(&i.ID, &i.OwnerID, &i.Name, &i.Brand, &i.Barcode, &i.Kind, &i.Category, &i.EnergyKcal, &i.ProteinG, &i.FatG, &i.CarbsG, &i.FiberG, &i.SugarG, &i.SodiumMg, &i.CreatedAt, &i.UpdatedAt); err != nil {
+		i = zero
+		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
 		out = append(out, i)
@@ -438,7 +445,7 @@ func deleteFoods(ctx context.Context, dbtx many.DBTX, ownerID *uuid.UUID, ids []
 // food that a recipe or the journal uses is not deleted:
 // many.ErrForeignKeyViolation, at commit.
 func DeleteFoods(ctx context.Context, dbtx many.DBTX, ownerID *uuid.UUID, ids []uuid.UUID) ([]dbsqlc.Food, error) {
-	return many.Delete(ctx, dbtx, "foods", ids, many.Key[dbsqlc.Food, uuid.UUID]{Of: func(r *dbsqlc.Food) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, func(ctx context.Context, dbtx many.DBTX, ids []uuid.UUID) ([]dbsqlc.Food, error) {
-		return deleteFoods(ctx, dbtx, ownerID, ids)
+	return many.Delete(ctx, dbtx, "foods", ids, many.Key[dbsqlc.Food, uuid.UUID]{Of: func(r *dbsqlc.Food) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, func(ctx context.Context, dbtx many.DBTX, ids []uuid.UUID, out []dbsqlc.Food) ([]dbsqlc.Food, error) {
+		return deleteFoods(ctx, dbtx, ownerID, ids, out)
 	})
 }

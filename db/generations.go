@@ -35,9 +35,9 @@ const (
 // are never run again.
 func StartGenerations(ctx context.Context, dbtx many.DBTX, owner uuid.UUID, jobIDs []int64) ([]Generation, error) {
 	key := many.Key[Generation, int64]{Of: func(g *Generation) int64 { return *g.JobID }, Compare: cmp.Compare[int64]}
-	return many.ByKey(ctx, dbtx, "start", "generations", jobIDs, key, func(ctx context.Context, dbtx many.DBTX, ids []int64) ([]Generation, error) {
+	return many.ByKey(ctx, dbtx, "start", "generations", jobIDs, key, many.Rows(func(ctx context.Context, dbtx many.DBTX, ids []int64) ([]Generation, error) {
 		return dbsqlc.New(dbtx).StartGenerations(ctx, dbsqlc.StartGenerationsParams{JobIDs: ids, OwnerID: owner})
-	})
+	}))
 }
 
 // FinishGenerations records how runs of owner's generations ended (pending

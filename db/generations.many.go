@@ -21,7 +21,7 @@ SELECT unnest($1::uuid[]),
        unnest($5::bigint[])
 RETURNING id, owner_id, agent, status, input, output, model, prompt_tokens, completion_tokens, latency_ms, attempts, error, job_id, started_at, finished_at, created_at, updated_at`
 
-func insertGenerations(ctx context.Context, dbtx many.DBTX, in []NewGeneration) ([]dbsqlc.Generation, error) {
+func insertGenerations(ctx context.Context, dbtx many.DBTX, in []NewGeneration, out []dbsqlc.Generation) ([]dbsqlc.Generation, error) {
 	rows, err := dbtx.Query(ctx, insertGenerationsSQL,
 		many.Column(in, many.UUID, func(r *NewGeneration) uuid.UUID { return r.ID }),
 		many.Column(in, many.UUID, func(r *NewGeneration) uuid.UUID { return r.OwnerID }),
@@ -33,10 +33,11 @@ func insertGenerations(ctx context.Context, dbtx many.DBTX, in []NewGeneration) 
 		return nil, err
 	}
 	defer rows.Close()
-	out := make([]dbsqlc.Generation, 0, len(in))
+	var i, zero dbsqlc.Generation
+	dest := []any{&i.ID, &i.OwnerID, &i.Agent, (*string)(&i.Status), &i.Input, &i.Output, &i.Model, &i.PromptTokens, &i.CompletionTokens, &i.LatencyMs, &i.Attempts, &i.Error, &i.JobID, &i.StartedAt, &i.FinishedAt, &i.CreatedAt, &i.UpdatedAt}
 	for rows.Next() {
-		var i dbsqlc.Generation
-		if err := rows.Scan(&i.ID, &i.OwnerID, &i.Agent, &i.Status, &i.Input, &i.Output, &i.Model, &i.PromptTokens, &i.CompletionTokens, &i.LatencyMs, &i.Attempts, &i.Error, &i.JobID, &i.StartedAt, &i.FinishedAt, &i.CreatedAt, &i.UpdatedAt); err != nil {
+		i = zero
+		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
 		out = append(out, i)
@@ -56,7 +57,7 @@ func InsertGenerations(ctx context.Context, dbtx many.DBTX, in []NewGeneration) 
 const selectGenerationsSQL = `-- name: SelectGenerations :many
 SELECT id, owner_id, agent, status, input, output, model, prompt_tokens, completion_tokens, latency_ms, attempts, error, job_id, started_at, finished_at, created_at, updated_at FROM generations WHERE id = ANY($1::uuid[]) AND owner_id = $2`
 
-func selectGenerations(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, ids []uuid.UUID) ([]dbsqlc.Generation, error) {
+func selectGenerations(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, ids []uuid.UUID, out []dbsqlc.Generation) ([]dbsqlc.Generation, error) {
 	rows, err := dbtx.Query(ctx, selectGenerationsSQL,
 		ids,
 		ownerID,
@@ -65,10 +66,11 @@ func selectGenerations(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, i
 		return nil, err
 	}
 	defer rows.Close()
-	out := make([]dbsqlc.Generation, 0, len(ids))
+	var i, zero dbsqlc.Generation
+	dest := []any{&i.ID, &i.OwnerID, &i.Agent, (*string)(&i.Status), &i.Input, &i.Output, &i.Model, &i.PromptTokens, &i.CompletionTokens, &i.LatencyMs, &i.Attempts, &i.Error, &i.JobID, &i.StartedAt, &i.FinishedAt, &i.CreatedAt, &i.UpdatedAt}
 	for rows.Next() {
-		var i dbsqlc.Generation
-		if err := rows.Scan(&i.ID, &i.OwnerID, &i.Agent, &i.Status, &i.Input, &i.Output, &i.Model, &i.PromptTokens, &i.CompletionTokens, &i.LatencyMs, &i.Attempts, &i.Error, &i.JobID, &i.StartedAt, &i.FinishedAt, &i.CreatedAt, &i.UpdatedAt); err != nil {
+		i = zero
+		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
 		out = append(out, i)
@@ -79,8 +81,8 @@ func selectGenerations(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, i
 // SelectGenerations returns the rows of generations with the given ids, in
 // their order; those it may not see are left out (many.Select).
 func SelectGenerations(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, ids []uuid.UUID) ([]dbsqlc.Generation, error) {
-	return many.Select(ctx, dbtx, "generations", ids, many.Key[dbsqlc.Generation, uuid.UUID]{Of: func(r *dbsqlc.Generation) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, func(ctx context.Context, dbtx many.DBTX, ids []uuid.UUID) ([]dbsqlc.Generation, error) {
-		return selectGenerations(ctx, dbtx, ownerID, ids)
+	return many.Select(ctx, dbtx, "generations", ids, many.Key[dbsqlc.Generation, uuid.UUID]{Of: func(r *dbsqlc.Generation) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, func(ctx context.Context, dbtx many.DBTX, ids []uuid.UUID, out []dbsqlc.Generation) ([]dbsqlc.Generation, error) {
+		return selectGenerations(ctx, dbtx, ownerID, ids, out)
 	})
 }
 
@@ -107,9 +109,11 @@ func listGenerations(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, age
 	}
 	defer rows.Close()
 	out := make([]dbsqlc.Generation, 0, int(limit))
+	var i, zero dbsqlc.Generation
+	dest := []any{&i.ID, &i.OwnerID, &i.Agent, (*string)(&i.Status), &i.Input, &i.Output, &i.Model, &i.PromptTokens, &i.CompletionTokens, &i.LatencyMs, &i.Attempts, &i.Error, &i.JobID, &i.StartedAt, &i.FinishedAt, &i.CreatedAt, &i.UpdatedAt}
 	for rows.Next() {
-		var i dbsqlc.Generation
-		if err := rows.Scan(&i.ID, &i.OwnerID, &i.Agent, &i.Status, &i.Input, &i.Output, &i.Model, &i.PromptTokens, &i.CompletionTokens, &i.LatencyMs, &i.Attempts, &i.Error, &i.JobID, &i.StartedAt, &i.FinishedAt, &i.CreatedAt, &i.UpdatedAt); err != nil {
+		i = zero
+		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
 		out = append(out, i)
@@ -182,7 +186,7 @@ FROM locked AS i
 WHERE g.id = i.id
 RETURNING g.id, g.owner_id, g.agent, g.status, g.input, g.output, g.model, g.prompt_tokens, g.completion_tokens, g.latency_ms, g.attempts, g.error, g.job_id, g.started_at, g.finished_at, g.created_at, g.updated_at`
 
-func updateGenerations(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, in []GenerationPatch) ([]dbsqlc.Generation, error) {
+func updateGenerations(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, in []GenerationPatch, out []dbsqlc.Generation) ([]dbsqlc.Generation, error) {
 	rows, err := dbtx.Query(ctx, updateGenerationsSQL,
 		many.Column(in, many.UUID, func(r *GenerationPatch) uuid.UUID { return r.ID }),
 		many.Column(in, many.Bool, func(r *GenerationPatch) bool { return r.Status.Set }),
@@ -203,10 +207,11 @@ func updateGenerations(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, i
 		return nil, err
 	}
 	defer rows.Close()
-	out := make([]dbsqlc.Generation, 0, len(in))
+	var i, zero dbsqlc.Generation
+	dest := []any{&i.ID, &i.OwnerID, &i.Agent, (*string)(&i.Status), &i.Input, &i.Output, &i.Model, &i.PromptTokens, &i.CompletionTokens, &i.LatencyMs, &i.Attempts, &i.Error, &i.JobID, &i.StartedAt, &i.FinishedAt, &i.CreatedAt, &i.UpdatedAt}
 	for rows.Next() {
-		var i dbsqlc.Generation
-		if err := rows.Scan(&i.ID, &i.OwnerID, &i.Agent, &i.Status, &i.Input, &i.Output, &i.Model, &i.PromptTokens, &i.CompletionTokens, &i.LatencyMs, &i.Attempts, &i.Error, &i.JobID, &i.StartedAt, &i.FinishedAt, &i.CreatedAt, &i.UpdatedAt); err != nil {
+		i = zero
+		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
 		out = append(out, i)
@@ -224,8 +229,8 @@ func updateGenerations(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, i
 // together. A move to running stamps started_at; a move to succeeded or
 // failed stamps finished_at. Rows are locked in id order (see UpdateFoods).
 func UpdateGenerations(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, in []GenerationPatch) ([]dbsqlc.Generation, error) {
-	return many.Update(ctx, dbtx, "generations", in, func(r *GenerationPatch) uuid.UUID { return r.ID }, many.Key[dbsqlc.Generation, uuid.UUID]{Of: func(r *dbsqlc.Generation) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, func(ctx context.Context, dbtx many.DBTX, in []GenerationPatch) ([]dbsqlc.Generation, error) {
-		return updateGenerations(ctx, dbtx, ownerID, in)
+	return many.Update(ctx, dbtx, "generations", in, func(r *GenerationPatch) uuid.UUID { return r.ID }, many.Key[dbsqlc.Generation, uuid.UUID]{Of: func(r *dbsqlc.Generation) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, func(ctx context.Context, dbtx many.DBTX, in []GenerationPatch, out []dbsqlc.Generation) ([]dbsqlc.Generation, error) {
+		return updateGenerations(ctx, dbtx, ownerID, in, out)
 	})
 }
 
@@ -260,7 +265,7 @@ FROM locked AS i
 WHERE g.id = i.id AND g.status = 'running' AND g.attempts = i.attempt
 RETURNING g.id, g.owner_id, g.agent, g.status, g.input, g.output, g.model, g.prompt_tokens, g.completion_tokens, g.latency_ms, g.attempts, g.error, g.job_id, g.started_at, g.finished_at, g.created_at, g.updated_at`
 
-func finishGenerationRuns(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, in []GenerationOutcome) ([]dbsqlc.Generation, error) {
+func finishGenerationRuns(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, in []GenerationOutcome, out []dbsqlc.Generation) ([]dbsqlc.Generation, error) {
 	rows, err := dbtx.Query(ctx, finishGenerationRunsSQL,
 		many.Column(in, many.UUID, func(r *GenerationOutcome) uuid.UUID { return r.ID }),
 		many.Column(in, many.Int4, func(r *GenerationOutcome) int32 { return r.Attempt }),
@@ -277,10 +282,11 @@ func finishGenerationRuns(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID
 		return nil, err
 	}
 	defer rows.Close()
-	out := make([]dbsqlc.Generation, 0, len(in))
+	var i, zero dbsqlc.Generation
+	dest := []any{&i.ID, &i.OwnerID, &i.Agent, (*string)(&i.Status), &i.Input, &i.Output, &i.Model, &i.PromptTokens, &i.CompletionTokens, &i.LatencyMs, &i.Attempts, &i.Error, &i.JobID, &i.StartedAt, &i.FinishedAt, &i.CreatedAt, &i.UpdatedAt}
 	for rows.Next() {
-		var i dbsqlc.Generation
-		if err := rows.Scan(&i.ID, &i.OwnerID, &i.Agent, &i.Status, &i.Input, &i.Output, &i.Model, &i.PromptTokens, &i.CompletionTokens, &i.LatencyMs, &i.Attempts, &i.Error, &i.JobID, &i.StartedAt, &i.FinishedAt, &i.CreatedAt, &i.UpdatedAt); err != nil {
+		i = zero
+		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
 		out = append(out, i)
@@ -300,8 +306,8 @@ func finishGenerationRuns(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID
 // changes: a run that lost its job to another worker writes nothing (the
 // attempt count fences it off).
 func FinishGenerationRuns(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, in []GenerationOutcome) ([]dbsqlc.Generation, error) {
-	return many.Update(ctx, dbtx, "generations", in, func(r *GenerationOutcome) uuid.UUID { return r.ID }, many.Key[dbsqlc.Generation, uuid.UUID]{Of: func(r *dbsqlc.Generation) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, func(ctx context.Context, dbtx many.DBTX, in []GenerationOutcome) ([]dbsqlc.Generation, error) {
-		return finishGenerationRuns(ctx, dbtx, ownerID, in)
+	return many.Update(ctx, dbtx, "generations", in, func(r *GenerationOutcome) uuid.UUID { return r.ID }, many.Key[dbsqlc.Generation, uuid.UUID]{Of: func(r *dbsqlc.Generation) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, func(ctx context.Context, dbtx many.DBTX, in []GenerationOutcome, out []dbsqlc.Generation) ([]dbsqlc.Generation, error) {
+		return finishGenerationRuns(ctx, dbtx, ownerID, in, out)
 	})
 }
 
@@ -316,7 +322,7 @@ DELETE FROM generations AS g
 WHERE g.id = ANY(ARRAY(SELECT locked.id FROM locked))
 RETURNING g.id, g.owner_id, g.agent, g.status, g.input, g.output, g.model, g.prompt_tokens, g.completion_tokens, g.latency_ms, g.attempts, g.error, g.job_id, g.started_at, g.finished_at, g.created_at, g.updated_at`
 
-func deleteGenerations(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, ids []uuid.UUID) ([]dbsqlc.Generation, error) {
+func deleteGenerations(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, ids []uuid.UUID, out []dbsqlc.Generation) ([]dbsqlc.Generation, error) {
 	rows, err := dbtx.Query(ctx, deleteGenerationsSQL,
 		ids,
 		ownerID,
@@ -325,10 +331,11 @@ func deleteGenerations(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, i
 		return nil, err
 	}
 	defer rows.Close()
-	out := make([]dbsqlc.Generation, 0, len(ids))
+	var i, zero dbsqlc.Generation
+	dest := []any{&i.ID, &i.OwnerID, &i.Agent, (*string)(&i.Status), &i.Input, &i.Output, &i.Model, &i.PromptTokens, &i.CompletionTokens, &i.LatencyMs, &i.Attempts, &i.Error, &i.JobID, &i.StartedAt, &i.FinishedAt, &i.CreatedAt, &i.UpdatedAt}
 	for rows.Next() {
-		var i dbsqlc.Generation
-		if err := rows.Scan(&i.ID, &i.OwnerID, &i.Agent, &i.Status, &i.Input, &i.Output, &i.Model, &i.PromptTokens, &i.CompletionTokens, &i.LatencyMs, &i.Attempts, &i.Error, &i.JobID, &i.StartedAt, &i.FinishedAt, &i.CreatedAt, &i.UpdatedAt); err != nil {
+		i = zero
+		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
 		out = append(out, i)
@@ -340,7 +347,7 @@ func deleteGenerations(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, i
 // given ids, in their order; those it may not see are left out
 // (many.Delete).
 func DeleteGenerations(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, ids []uuid.UUID) ([]dbsqlc.Generation, error) {
-	return many.Delete(ctx, dbtx, "generations", ids, many.Key[dbsqlc.Generation, uuid.UUID]{Of: func(r *dbsqlc.Generation) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, func(ctx context.Context, dbtx many.DBTX, ids []uuid.UUID) ([]dbsqlc.Generation, error) {
-		return deleteGenerations(ctx, dbtx, ownerID, ids)
+	return many.Delete(ctx, dbtx, "generations", ids, many.Key[dbsqlc.Generation, uuid.UUID]{Of: func(r *dbsqlc.Generation) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, func(ctx context.Context, dbtx many.DBTX, ids []uuid.UUID, out []dbsqlc.Generation) ([]dbsqlc.Generation, error) {
+		return deleteGenerations(ctx, dbtx, ownerID, ids, out)
 	})
 }

@@ -162,13 +162,13 @@ func FinishJobs(ctx context.Context, dbtx many.DBTX, in []JobOutcome) ([]int64, 
 			return nil, failJobs("finish", fmt.Errorf("%w: job %d: %q", ErrBadOutcome, o.ID, o.State))
 		}
 	}
-	return many.Run(ctx, dbtx, "finish", "jobs", sorted, nil, func(ctx context.Context, dbtx many.DBTX, chunk []JobOutcome) ([]int64, error) {
+	return many.Run(ctx, dbtx, "finish", "jobs", sorted, nil, many.Rows(func(ctx context.Context, dbtx many.DBTX, chunk []JobOutcome) ([]int64, error) {
 		p, err := packOutcomes(chunk)
 		if err != nil {
 			return nil, err
 		}
 		return dbsqlc.New(dbtx).FinishJobs(ctx, p)
-	})
+	}))
 }
 
 // packOutcomes encodes outcomes as FinishJobs takes them: ids, and an

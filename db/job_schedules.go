@@ -16,7 +16,7 @@ type DueJobSchedule = dbsqlc.ClaimDueJobSchedulesRow
 // ClaimDueJobSchedules locks the named schedules that are due until tx
 // ends, skipping those another transaction holds.
 func ClaimDueJobSchedules(ctx context.Context, tx many.DBTX, names []string) ([]DueJobSchedule, error) {
-	return many.Run(ctx, tx, "claim", "job_schedules", names, nil, func(ctx context.Context, tx many.DBTX, names []string) ([]DueJobSchedule, error) {
+	return many.Run(ctx, tx, "claim", "job_schedules", names, nil, many.Rows(func(ctx context.Context, tx many.DBTX, names []string) ([]DueJobSchedule, error) {
 		return dbsqlc.New(tx).ClaimDueJobSchedules(ctx, names)
-	})
+	}))
 }

@@ -32,7 +32,7 @@ FROM (
 ) AS j
 RETURNING id, kind, queue, payload, priority, state, attempt, max_attempts, run_at, unique_key, timeout_ms, errors, attempted_at, attempted_by, lease_expires_at, cancel_requested_at, finished_at, created_at, updated_at`
 
-func insertJobs(ctx context.Context, dbtx many.DBTX, in []NewJob) ([]dbsqlc.Job, error) {
+func insertJobs(ctx context.Context, dbtx many.DBTX, in []NewJob, out []dbsqlc.Job) ([]dbsqlc.Job, error) {
 	rows, err := dbtx.Query(ctx, insertJobsSQL,
 		many.Column(in, many.Text, func(r *NewJob) string { return r.Kind }),
 		many.Column(in, many.Text, func(r *NewJob) string { return r.Queue }),
@@ -48,10 +48,11 @@ func insertJobs(ctx context.Context, dbtx many.DBTX, in []NewJob) ([]dbsqlc.Job,
 		return nil, err
 	}
 	defer rows.Close()
-	out := make([]dbsqlc.Job, 0, len(in))
+	var i, zero dbsqlc.Job
+	dest := []any{&i.ID, &i.Kind, &i.Queue, &i.Payload, &i.Priority, (*string)(&i.State), &i.Attempt, &i.MaxAttempts, &i.RunAt, &i.UniqueKey, &i.TimeoutMs, &i.Errors, &i.AttemptedAt, &i.AttemptedBy, &i.LeaseExpiresAt, &i.CancelRequestedAt, &i.FinishedAt, &i.CreatedAt, &i.UpdatedAt}
 	for rows.Next() {
-		var i dbsqlc.Job
-		if err := rows.Scan(&i.ID, &i.Kind, &i.Queue, &i.Payload, &i.Priority, &i.State, &i.Attempt, &i.MaxAttempts, &i.RunAt, &i.UniqueKey, &i.TimeoutMs, &i.Errors, &i.AttemptedAt, &i.AttemptedBy, &i.LeaseExpiresAt, &i.CancelRequestedAt, &i.FinishedAt, &i.CreatedAt, &i.UpdatedAt); err != nil {
+		i = zero
+		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
 		out = append(out, i)
@@ -75,7 +76,7 @@ func InsertJobs(ctx context.Context, dbtx many.DBTX, in []NewJob) ([]dbsqlc.Job,
 const selectJobsSQL = `-- name: SelectJobs :many
 SELECT id, kind, queue, payload, priority, state, attempt, max_attempts, run_at, unique_key, timeout_ms, errors, attempted_at, attempted_by, lease_expires_at, cancel_requested_at, finished_at, created_at, updated_at FROM jobs WHERE id = ANY($1::bigint[])`
 
-func selectJobs(ctx context.Context, dbtx many.DBTX, ids []int64) ([]dbsqlc.Job, error) {
+func selectJobs(ctx context.Context, dbtx many.DBTX, ids []int64, out []dbsqlc.Job) ([]dbsqlc.Job, error) {
 	rows, err := dbtx.Query(ctx, selectJobsSQL,
 		ids,
 	)
@@ -83,10 +84,11 @@ func selectJobs(ctx context.Context, dbtx many.DBTX, ids []int64) ([]dbsqlc.Job,
 		return nil, err
 	}
 	defer rows.Close()
-	out := make([]dbsqlc.Job, 0, len(ids))
+	var i, zero dbsqlc.Job
+	dest := []any{&i.ID, &i.Kind, &i.Queue, &i.Payload, &i.Priority, (*string)(&i.State), &i.Attempt, &i.MaxAttempts, &i.RunAt, &i.UniqueKey, &i.TimeoutMs, &i.Errors, &i.AttemptedAt, &i.AttemptedBy, &i.LeaseExpiresAt, &i.CancelRequestedAt, &i.FinishedAt, &i.CreatedAt, &i.UpdatedAt}
 	for rows.Next() {
-		var i dbsqlc.Job
-		if err := rows.Scan(&i.ID, &i.Kind, &i.Queue, &i.Payload, &i.Priority, &i.State, &i.Attempt, &i.MaxAttempts, &i.RunAt, &i.UniqueKey, &i.TimeoutMs, &i.Errors, &i.AttemptedAt, &i.AttemptedBy, &i.LeaseExpiresAt, &i.CancelRequestedAt, &i.FinishedAt, &i.CreatedAt, &i.UpdatedAt); err != nil {
+		i = zero
+		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
 		out = append(out, i)
@@ -122,9 +124,11 @@ func listJobs(ctx context.Context, dbtx many.DBTX, queue *string, state *string,
 	}
 	defer rows.Close()
 	out := make([]dbsqlc.Job, 0, int(limit))
+	var i, zero dbsqlc.Job
+	dest := []any{&i.ID, &i.Kind, &i.Queue, &i.Payload, &i.Priority, (*string)(&i.State), &i.Attempt, &i.MaxAttempts, &i.RunAt, &i.UniqueKey, &i.TimeoutMs, &i.Errors, &i.AttemptedAt, &i.AttemptedBy, &i.LeaseExpiresAt, &i.CancelRequestedAt, &i.FinishedAt, &i.CreatedAt, &i.UpdatedAt}
 	for rows.Next() {
-		var i dbsqlc.Job
-		if err := rows.Scan(&i.ID, &i.Kind, &i.Queue, &i.Payload, &i.Priority, &i.State, &i.Attempt, &i.MaxAttempts, &i.RunAt, &i.UniqueKey, &i.TimeoutMs, &i.Errors, &i.AttemptedAt, &i.AttemptedBy, &i.LeaseExpiresAt, &i.CancelRequestedAt, &i.FinishedAt, &i.CreatedAt, &i.UpdatedAt); err != nil {
+		i = zero
+		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
 		out = append(out, i)
@@ -183,7 +187,7 @@ FROM locked AS i
 WHERE j.id = i.id
 RETURNING j.id, j.kind, j.queue, j.payload, j.priority, j.state, j.attempt, j.max_attempts, j.run_at, j.unique_key, j.timeout_ms, j.errors, j.attempted_at, j.attempted_by, j.lease_expires_at, j.cancel_requested_at, j.finished_at, j.created_at, j.updated_at`
 
-func updateJobs(ctx context.Context, dbtx many.DBTX, in []JobPatch) ([]dbsqlc.Job, error) {
+func updateJobs(ctx context.Context, dbtx many.DBTX, in []JobPatch, out []dbsqlc.Job) ([]dbsqlc.Job, error) {
 	rows, err := dbtx.Query(ctx, updateJobsSQL,
 		many.Column(in, many.Int8, func(r *JobPatch) int64 { return r.ID }),
 		many.Column(in, many.Bool, func(r *JobPatch) bool { return r.Priority.Set }),
@@ -197,10 +201,11 @@ func updateJobs(ctx context.Context, dbtx many.DBTX, in []JobPatch) ([]dbsqlc.Jo
 		return nil, err
 	}
 	defer rows.Close()
-	out := make([]dbsqlc.Job, 0, len(in))
+	var i, zero dbsqlc.Job
+	dest := []any{&i.ID, &i.Kind, &i.Queue, &i.Payload, &i.Priority, (*string)(&i.State), &i.Attempt, &i.MaxAttempts, &i.RunAt, &i.UniqueKey, &i.TimeoutMs, &i.Errors, &i.AttemptedAt, &i.AttemptedBy, &i.LeaseExpiresAt, &i.CancelRequestedAt, &i.FinishedAt, &i.CreatedAt, &i.UpdatedAt}
 	for rows.Next() {
-		var i dbsqlc.Job
-		if err := rows.Scan(&i.ID, &i.Kind, &i.Queue, &i.Payload, &i.Priority, &i.State, &i.Attempt, &i.MaxAttempts, &i.RunAt, &i.UniqueKey, &i.TimeoutMs, &i.Errors, &i.AttemptedAt, &i.AttemptedBy, &i.LeaseExpiresAt, &i.CancelRequestedAt, &i.FinishedAt, &i.CreatedAt, &i.UpdatedAt); err != nil {
+		i = zero
+		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
 		out = append(out, i)
@@ -230,7 +235,7 @@ DELETE FROM jobs AS j
 WHERE j.id = ANY(ARRAY(SELECT locked.id FROM locked))
 RETURNING j.id, j.kind, j.queue, j.payload, j.priority, j.state, j.attempt, j.max_attempts, j.run_at, j.unique_key, j.timeout_ms, j.errors, j.attempted_at, j.attempted_by, j.lease_expires_at, j.cancel_requested_at, j.finished_at, j.created_at, j.updated_at`
 
-func deleteJobs(ctx context.Context, dbtx many.DBTX, ids []int64) ([]dbsqlc.Job, error) {
+func deleteJobs(ctx context.Context, dbtx many.DBTX, ids []int64, out []dbsqlc.Job) ([]dbsqlc.Job, error) {
 	rows, err := dbtx.Query(ctx, deleteJobsSQL,
 		ids,
 	)
@@ -238,10 +243,11 @@ func deleteJobs(ctx context.Context, dbtx many.DBTX, ids []int64) ([]dbsqlc.Job,
 		return nil, err
 	}
 	defer rows.Close()
-	out := make([]dbsqlc.Job, 0, len(ids))
+	var i, zero dbsqlc.Job
+	dest := []any{&i.ID, &i.Kind, &i.Queue, &i.Payload, &i.Priority, (*string)(&i.State), &i.Attempt, &i.MaxAttempts, &i.RunAt, &i.UniqueKey, &i.TimeoutMs, &i.Errors, &i.AttemptedAt, &i.AttemptedBy, &i.LeaseExpiresAt, &i.CancelRequestedAt, &i.FinishedAt, &i.CreatedAt, &i.UpdatedAt}
 	for rows.Next() {
-		var i dbsqlc.Job
-		if err := rows.Scan(&i.ID, &i.Kind, &i.Queue, &i.Payload, &i.Priority, &i.State, &i.Attempt, &i.MaxAttempts, &i.RunAt, &i.UniqueKey, &i.TimeoutMs, &i.Errors, &i.AttemptedAt, &i.AttemptedBy, &i.LeaseExpiresAt, &i.CancelRequestedAt, &i.FinishedAt, &i.CreatedAt, &i.UpdatedAt); err != nil {
+		i = zero
+		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
 		out = append(out, i)
@@ -286,7 +292,7 @@ WITH input AS (
 )
 SELECT inserted.id, inserted.kind, inserted.unique_key FROM inserted, notified`
 
-func insertUniqueJobs(ctx context.Context, dbtx many.DBTX, in []NewJob) ([]dbsqlc.InsertUniqueJobsRow, error) {
+func insertUniqueJobs(ctx context.Context, dbtx many.DBTX, in []NewJob, out []dbsqlc.InsertUniqueJobsRow) ([]dbsqlc.InsertUniqueJobsRow, error) {
 	rows, err := dbtx.Query(ctx, insertUniqueJobsSQL,
 		many.Column(in, many.Text, func(r *NewJob) string { return r.Kind }),
 		many.Column(in, many.Text, func(r *NewJob) string { return r.Queue }),
@@ -302,10 +308,11 @@ func insertUniqueJobs(ctx context.Context, dbtx many.DBTX, in []NewJob) ([]dbsql
 		return nil, err
 	}
 	defer rows.Close()
-	out := make([]dbsqlc.InsertUniqueJobsRow, 0, len(in))
+	var i, zero dbsqlc.InsertUniqueJobsRow
+	dest := []any{&i.ID, &i.Kind, &i.UniqueKey}
 	for rows.Next() {
-		var i dbsqlc.InsertUniqueJobsRow
-		if err := rows.Scan(&i.ID, &i.Kind, &i.UniqueKey); err != nil {
+		i = zero
+		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
 		out = append(out, i)
@@ -333,7 +340,7 @@ JOIN (SELECT unnest($1::text[]) AS kind, unnest($2::text[]) AS unique_key) AS wa
   ON jobs.kind = wanted.kind AND jobs.unique_key = wanted.unique_key
 WHERE jobs.unique_key IS NOT NULL AND jobs.state IN ('pending', 'running', 'completed')`
 
-func selectUniqueJobs(ctx context.Context, dbtx many.DBTX, in []JobKey) ([]dbsqlc.SelectUniqueJobsRow, error) {
+func selectUniqueJobs(ctx context.Context, dbtx many.DBTX, in []JobKey, out []dbsqlc.SelectUniqueJobsRow) ([]dbsqlc.SelectUniqueJobsRow, error) {
 	rows, err := dbtx.Query(ctx, selectUniqueJobsSQL,
 		many.Column(in, many.Text, func(r *JobKey) string { return r.Kind }),
 		many.Column(in, many.Text, func(r *JobKey) string { return r.UniqueKey }),
@@ -342,10 +349,11 @@ func selectUniqueJobs(ctx context.Context, dbtx many.DBTX, in []JobKey) ([]dbsql
 		return nil, err
 	}
 	defer rows.Close()
-	out := make([]dbsqlc.SelectUniqueJobsRow, 0, len(in))
+	var i, zero dbsqlc.SelectUniqueJobsRow
+	dest := []any{&i.ID, &i.Kind, &i.UniqueKey}
 	for rows.Next() {
-		var i dbsqlc.SelectUniqueJobsRow
-		if err := rows.Scan(&i.ID, &i.Kind, &i.UniqueKey); err != nil {
+		i = zero
+		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
 		out = append(out, i)
@@ -368,7 +376,7 @@ SELECT unnest($1::text[]), unnest($2::timestamptz[])
 ON CONFLICT (name) DO NOTHING
 RETURNING name`
 
-func ensureJobSchedules(ctx context.Context, dbtx many.DBTX, in []JobSchedule) ([]string, error) {
+func ensureJobSchedules(ctx context.Context, dbtx many.DBTX, in []JobSchedule, out []string) ([]string, error) {
 	rows, err := dbtx.Query(ctx, ensureJobSchedulesSQL,
 		many.Column(in, many.Text, func(r *JobSchedule) string { return r.Name }),
 		many.Column(in, many.Timestamptz, func(r *JobSchedule) time.Time { return r.NextRunAt }),
@@ -377,10 +385,11 @@ func ensureJobSchedules(ctx context.Context, dbtx many.DBTX, in []JobSchedule) (
 		return nil, err
 	}
 	defer rows.Close()
-	out := make([]string, 0, len(in))
+	var i, zero string
+	dest := []any{&i}
 	for rows.Next() {
-		var i string
-		if err := rows.Scan(&i); err != nil {
+		i = zero
+		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
 		out = append(out, i)
@@ -403,7 +412,7 @@ FROM (SELECT unnest($1::text[]) AS name, unnest($2::timestamptz[]) AS next_run_a
 WHERE job_schedules.name = u.name
 RETURNING job_schedules.name`
 
-func updateJobSchedules(ctx context.Context, dbtx many.DBTX, in []JobSchedule) ([]string, error) {
+func updateJobSchedules(ctx context.Context, dbtx many.DBTX, in []JobSchedule, out []string) ([]string, error) {
 	rows, err := dbtx.Query(ctx, updateJobSchedulesSQL,
 		many.Column(in, many.Text, func(r *JobSchedule) string { return r.Name }),
 		many.Column(in, many.Timestamptz, func(r *JobSchedule) time.Time { return r.NextRunAt }),
@@ -412,10 +421,11 @@ func updateJobSchedules(ctx context.Context, dbtx many.DBTX, in []JobSchedule) (
 		return nil, err
 	}
 	defer rows.Close()
-	out := make([]string, 0, len(in))
+	var i, zero string
+	dest := []any{&i}
 	for rows.Next() {
-		var i string
-		if err := rows.Scan(&i); err != nil {
+		i = zero
+		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
 		out = append(out, i)

@@ -24,7 +24,7 @@ SELECT unnest($1::uuid[]),
        unnest($8::numeric[])
 RETURNING id, owner_id, eaten_at, meal, food_id, grams, recipe_id, servings, created_at, updated_at`
 
-func insertMealEntries(ctx context.Context, dbtx many.DBTX, in []NewMealEntry) ([]dbsqlc.MealEntry, error) {
+func insertMealEntries(ctx context.Context, dbtx many.DBTX, in []NewMealEntry, out []dbsqlc.MealEntry) ([]dbsqlc.MealEntry, error) {
 	rows, err := dbtx.Query(ctx, insertMealEntriesSQL,
 		many.Column(in, many.UUID, func(r *NewMealEntry) uuid.UUID { return r.ID }),
 		many.Column(in, many.UUID, func(r *NewMealEntry) uuid.UUID { return r.OwnerID }),
@@ -39,10 +39,11 @@ func insertMealEntries(ctx context.Context, dbtx many.DBTX, in []NewMealEntry) (
 		return nil, err
 	}
 	defer rows.Close()
-	out := make([]dbsqlc.MealEntry, 0, len(in))
+	var i, zero dbsqlc.MealEntry
+	dest := []any{&i.ID, &i.OwnerID, &i.EatenAt, (*string)(&i.Meal), &i.FoodID, &i.Grams, &i.RecipeID, &i.Servings, &i.CreatedAt, &i.UpdatedAt}
 	for rows.Next() {
-		var i dbsqlc.MealEntry
-		if err := rows.Scan(&i.ID, &i.OwnerID, &i.EatenAt, &i.Meal, &i.FoodID, &i.Grams, &i.RecipeID, &i.Servings, &i.CreatedAt, &i.UpdatedAt); err != nil {
+		i = zero
+		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
 		out = append(out, i)
@@ -99,7 +100,7 @@ func CopyMealEntries(ctx context.Context, dbtx many.DBTX, in []NewMealEntry) (in
 const selectMealEntriesSQL = `-- name: SelectMealEntries :many
 SELECT id, owner_id, eaten_at, meal, food_id, grams, recipe_id, servings, created_at, updated_at FROM meal_entries WHERE id = ANY($1::uuid[]) AND owner_id = $2`
 
-func selectMealEntries(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, ids []uuid.UUID) ([]dbsqlc.MealEntry, error) {
+func selectMealEntries(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, ids []uuid.UUID, out []dbsqlc.MealEntry) ([]dbsqlc.MealEntry, error) {
 	rows, err := dbtx.Query(ctx, selectMealEntriesSQL,
 		ids,
 		ownerID,
@@ -108,10 +109,11 @@ func selectMealEntries(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, i
 		return nil, err
 	}
 	defer rows.Close()
-	out := make([]dbsqlc.MealEntry, 0, len(ids))
+	var i, zero dbsqlc.MealEntry
+	dest := []any{&i.ID, &i.OwnerID, &i.EatenAt, (*string)(&i.Meal), &i.FoodID, &i.Grams, &i.RecipeID, &i.Servings, &i.CreatedAt, &i.UpdatedAt}
 	for rows.Next() {
-		var i dbsqlc.MealEntry
-		if err := rows.Scan(&i.ID, &i.OwnerID, &i.EatenAt, &i.Meal, &i.FoodID, &i.Grams, &i.RecipeID, &i.Servings, &i.CreatedAt, &i.UpdatedAt); err != nil {
+		i = zero
+		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
 		out = append(out, i)
@@ -122,8 +124,8 @@ func selectMealEntries(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, i
 // SelectMealEntries returns the rows of meal_entries with the given ids, in
 // their order; those it may not see are left out (many.Select).
 func SelectMealEntries(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, ids []uuid.UUID) ([]dbsqlc.MealEntry, error) {
-	return many.Select(ctx, dbtx, "meal_entries", ids, many.Key[dbsqlc.MealEntry, uuid.UUID]{Of: func(r *dbsqlc.MealEntry) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, func(ctx context.Context, dbtx many.DBTX, ids []uuid.UUID) ([]dbsqlc.MealEntry, error) {
-		return selectMealEntries(ctx, dbtx, ownerID, ids)
+	return many.Select(ctx, dbtx, "meal_entries", ids, many.Key[dbsqlc.MealEntry, uuid.UUID]{Of: func(r *dbsqlc.MealEntry) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, func(ctx context.Context, dbtx many.DBTX, ids []uuid.UUID, out []dbsqlc.MealEntry) ([]dbsqlc.MealEntry, error) {
+		return selectMealEntries(ctx, dbtx, ownerID, ids, out)
 	})
 }
 
@@ -152,9 +154,11 @@ func listMealEntries(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, eat
 	}
 	defer rows.Close()
 	out := make([]dbsqlc.MealEntry, 0, int(limit))
+	var i, zero dbsqlc.MealEntry
+	dest := []any{&i.ID, &i.OwnerID, &i.EatenAt, (*string)(&i.Meal), &i.FoodID, &i.Grams, &i.RecipeID, &i.Servings, &i.CreatedAt, &i.UpdatedAt}
 	for rows.Next() {
-		var i dbsqlc.MealEntry
-		if err := rows.Scan(&i.ID, &i.OwnerID, &i.EatenAt, &i.Meal, &i.FoodID, &i.Grams, &i.RecipeID, &i.Servings, &i.CreatedAt, &i.UpdatedAt); err != nil {
+		i = zero
+		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
 		out = append(out, i)
@@ -224,7 +228,7 @@ FROM locked AS i
 WHERE m.id = i.id
 RETURNING m.id, m.owner_id, m.eaten_at, m.meal, m.food_id, m.grams, m.recipe_id, m.servings, m.created_at, m.updated_at`
 
-func updateMealEntries(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, in []MealEntryPatch) ([]dbsqlc.MealEntry, error) {
+func updateMealEntries(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, in []MealEntryPatch, out []dbsqlc.MealEntry) ([]dbsqlc.MealEntry, error) {
 	rows, err := dbtx.Query(ctx, updateMealEntriesSQL,
 		many.Column(in, many.UUID, func(r *MealEntryPatch) uuid.UUID { return r.ID }),
 		many.Column(in, many.Bool, func(r *MealEntryPatch) bool { return r.EatenAt.Set }),
@@ -242,10 +246,11 @@ func updateMealEntries(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, i
 		return nil, err
 	}
 	defer rows.Close()
-	out := make([]dbsqlc.MealEntry, 0, len(in))
+	var i, zero dbsqlc.MealEntry
+	dest := []any{&i.ID, &i.OwnerID, &i.EatenAt, (*string)(&i.Meal), &i.FoodID, &i.Grams, &i.RecipeID, &i.Servings, &i.CreatedAt, &i.UpdatedAt}
 	for rows.Next() {
-		var i dbsqlc.MealEntry
-		if err := rows.Scan(&i.ID, &i.OwnerID, &i.EatenAt, &i.Meal, &i.FoodID, &i.Grams, &i.RecipeID, &i.Servings, &i.CreatedAt, &i.UpdatedAt); err != nil {
+		i = zero
+		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
 		out = append(out, i)
@@ -262,8 +267,8 @@ func updateMealEntries(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, i
 // group, so an entry switches between food and recipe in one step. Rows are
 // locked in id order (see UpdateFoods).
 func UpdateMealEntries(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, in []MealEntryPatch) ([]dbsqlc.MealEntry, error) {
-	return many.Update(ctx, dbtx, "meal_entries", in, func(r *MealEntryPatch) uuid.UUID { return r.ID }, many.Key[dbsqlc.MealEntry, uuid.UUID]{Of: func(r *dbsqlc.MealEntry) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, func(ctx context.Context, dbtx many.DBTX, in []MealEntryPatch) ([]dbsqlc.MealEntry, error) {
-		return updateMealEntries(ctx, dbtx, ownerID, in)
+	return many.Update(ctx, dbtx, "meal_entries", in, func(r *MealEntryPatch) uuid.UUID { return r.ID }, many.Key[dbsqlc.MealEntry, uuid.UUID]{Of: func(r *dbsqlc.MealEntry) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, func(ctx context.Context, dbtx many.DBTX, in []MealEntryPatch, out []dbsqlc.MealEntry) ([]dbsqlc.MealEntry, error) {
+		return updateMealEntries(ctx, dbtx, ownerID, in, out)
 	})
 }
 
@@ -278,7 +283,7 @@ DELETE FROM meal_entries AS m
 WHERE m.id = ANY(ARRAY(SELECT locked.id FROM locked))
 RETURNING m.id, m.owner_id, m.eaten_at, m.meal, m.food_id, m.grams, m.recipe_id, m.servings, m.created_at, m.updated_at`
 
-func deleteMealEntries(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, ids []uuid.UUID) ([]dbsqlc.MealEntry, error) {
+func deleteMealEntries(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, ids []uuid.UUID, out []dbsqlc.MealEntry) ([]dbsqlc.MealEntry, error) {
 	rows, err := dbtx.Query(ctx, deleteMealEntriesSQL,
 		ids,
 		ownerID,
@@ -287,10 +292,11 @@ func deleteMealEntries(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, i
 		return nil, err
 	}
 	defer rows.Close()
-	out := make([]dbsqlc.MealEntry, 0, len(ids))
+	var i, zero dbsqlc.MealEntry
+	dest := []any{&i.ID, &i.OwnerID, &i.EatenAt, (*string)(&i.Meal), &i.FoodID, &i.Grams, &i.RecipeID, &i.Servings, &i.CreatedAt, &i.UpdatedAt}
 	for rows.Next() {
-		var i dbsqlc.MealEntry
-		if err := rows.Scan(&i.ID, &i.OwnerID, &i.EatenAt, &i.Meal, &i.FoodID, &i.Grams, &i.RecipeID, &i.Servings, &i.CreatedAt, &i.UpdatedAt); err != nil {
+		i = zero
+		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
 		out = append(out, i)
@@ -302,7 +308,7 @@ func deleteMealEntries(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, i
 // given ids, in their order; those it may not see are left out
 // (many.Delete).
 func DeleteMealEntries(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, ids []uuid.UUID) ([]dbsqlc.MealEntry, error) {
-	return many.Delete(ctx, dbtx, "meal_entries", ids, many.Key[dbsqlc.MealEntry, uuid.UUID]{Of: func(r *dbsqlc.MealEntry) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, func(ctx context.Context, dbtx many.DBTX, ids []uuid.UUID) ([]dbsqlc.MealEntry, error) {
-		return deleteMealEntries(ctx, dbtx, ownerID, ids)
+	return many.Delete(ctx, dbtx, "meal_entries", ids, many.Key[dbsqlc.MealEntry, uuid.UUID]{Of: func(r *dbsqlc.MealEntry) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, func(ctx context.Context, dbtx many.DBTX, ids []uuid.UUID, out []dbsqlc.MealEntry) ([]dbsqlc.MealEntry, error) {
+		return deleteMealEntries(ctx, dbtx, ownerID, ids, out)
 	})
 }

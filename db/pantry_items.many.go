@@ -21,7 +21,7 @@ SELECT unnest($1::uuid[]),
        unnest($6::date[])
 RETURNING id, owner_id, food_id, quantity, unit, expires_on, created_at, updated_at`
 
-func insertPantryItems(ctx context.Context, dbtx many.DBTX, in []NewPantryItem) ([]dbsqlc.PantryItem, error) {
+func insertPantryItems(ctx context.Context, dbtx many.DBTX, in []NewPantryItem, out []dbsqlc.PantryItem) ([]dbsqlc.PantryItem, error) {
 	rows, err := dbtx.Query(ctx, insertPantryItemsSQL,
 		many.Column(in, many.UUID, func(r *NewPantryItem) uuid.UUID { return r.ID }),
 		many.Column(in, many.UUID, func(r *NewPantryItem) uuid.UUID { return r.OwnerID }),
@@ -34,10 +34,11 @@ func insertPantryItems(ctx context.Context, dbtx many.DBTX, in []NewPantryItem) 
 		return nil, err
 	}
 	defer rows.Close()
-	out := make([]dbsqlc.PantryItem, 0, len(in))
+	var i, zero dbsqlc.PantryItem
+	dest := []any{&i.ID, &i.OwnerID, &i.FoodID, &i.Quantity, (*string)(&i.Unit), &i.ExpiresOn, &i.CreatedAt, &i.UpdatedAt}
 	for rows.Next() {
-		var i dbsqlc.PantryItem
-		if err := rows.Scan(&i.ID, &i.OwnerID, &i.FoodID, &i.Quantity, &i.Unit, &i.ExpiresOn, &i.CreatedAt, &i.UpdatedAt); err != nil {
+		i = zero
+		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
 		out = append(out, i)
@@ -59,7 +60,7 @@ func InsertPantryItems(ctx context.Context, dbtx many.DBTX, in []NewPantryItem) 
 const selectPantryItemsSQL = `-- name: SelectPantryItems :many
 SELECT id, owner_id, food_id, quantity, unit, expires_on, created_at, updated_at FROM pantry_items WHERE id = ANY($1::uuid[]) AND owner_id = $2`
 
-func selectPantryItems(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, ids []uuid.UUID) ([]dbsqlc.PantryItem, error) {
+func selectPantryItems(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, ids []uuid.UUID, out []dbsqlc.PantryItem) ([]dbsqlc.PantryItem, error) {
 	rows, err := dbtx.Query(ctx, selectPantryItemsSQL,
 		ids,
 		ownerID,
@@ -68,10 +69,11 @@ func selectPantryItems(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, i
 		return nil, err
 	}
 	defer rows.Close()
-	out := make([]dbsqlc.PantryItem, 0, len(ids))
+	var i, zero dbsqlc.PantryItem
+	dest := []any{&i.ID, &i.OwnerID, &i.FoodID, &i.Quantity, (*string)(&i.Unit), &i.ExpiresOn, &i.CreatedAt, &i.UpdatedAt}
 	for rows.Next() {
-		var i dbsqlc.PantryItem
-		if err := rows.Scan(&i.ID, &i.OwnerID, &i.FoodID, &i.Quantity, &i.Unit, &i.ExpiresOn, &i.CreatedAt, &i.UpdatedAt); err != nil {
+		i = zero
+		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
 		out = append(out, i)
@@ -82,8 +84,8 @@ func selectPantryItems(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, i
 // SelectPantryItems returns the rows of pantry_items with the given ids, in
 // their order; those it may not see are left out (many.Select).
 func SelectPantryItems(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, ids []uuid.UUID) ([]dbsqlc.PantryItem, error) {
-	return many.Select(ctx, dbtx, "pantry_items", ids, many.Key[dbsqlc.PantryItem, uuid.UUID]{Of: func(r *dbsqlc.PantryItem) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, func(ctx context.Context, dbtx many.DBTX, ids []uuid.UUID) ([]dbsqlc.PantryItem, error) {
-		return selectPantryItems(ctx, dbtx, ownerID, ids)
+	return many.Select(ctx, dbtx, "pantry_items", ids, many.Key[dbsqlc.PantryItem, uuid.UUID]{Of: func(r *dbsqlc.PantryItem) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, func(ctx context.Context, dbtx many.DBTX, ids []uuid.UUID, out []dbsqlc.PantryItem) ([]dbsqlc.PantryItem, error) {
+		return selectPantryItems(ctx, dbtx, ownerID, ids, out)
 	})
 }
 
@@ -108,9 +110,11 @@ func listPantryItems(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, foo
 	}
 	defer rows.Close()
 	out := make([]dbsqlc.PantryItem, 0, int(limit))
+	var i, zero dbsqlc.PantryItem
+	dest := []any{&i.ID, &i.OwnerID, &i.FoodID, &i.Quantity, (*string)(&i.Unit), &i.ExpiresOn, &i.CreatedAt, &i.UpdatedAt}
 	for rows.Next() {
-		var i dbsqlc.PantryItem
-		if err := rows.Scan(&i.ID, &i.OwnerID, &i.FoodID, &i.Quantity, &i.Unit, &i.ExpiresOn, &i.CreatedAt, &i.UpdatedAt); err != nil {
+		i = zero
+		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
 		out = append(out, i)
@@ -151,7 +155,7 @@ WHERE id = ANY($1::uuid[]) AND owner_id = $2
 ORDER BY id
 FOR UPDATE`
 
-func lockPantryItems(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, ids []uuid.UUID) ([]dbsqlc.PantryItem, error) {
+func lockPantryItems(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, ids []uuid.UUID, out []dbsqlc.PantryItem) ([]dbsqlc.PantryItem, error) {
 	rows, err := dbtx.Query(ctx, lockPantryItemsSQL,
 		ids,
 		ownerID,
@@ -160,10 +164,11 @@ func lockPantryItems(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, ids
 		return nil, err
 	}
 	defer rows.Close()
-	out := make([]dbsqlc.PantryItem, 0, len(ids))
+	var i, zero dbsqlc.PantryItem
+	dest := []any{&i.ID, &i.OwnerID, &i.FoodID, &i.Quantity, (*string)(&i.Unit), &i.ExpiresOn, &i.CreatedAt, &i.UpdatedAt}
 	for rows.Next() {
-		var i dbsqlc.PantryItem
-		if err := rows.Scan(&i.ID, &i.OwnerID, &i.FoodID, &i.Quantity, &i.Unit, &i.ExpiresOn, &i.CreatedAt, &i.UpdatedAt); err != nil {
+		i = zero
+		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
 		out = append(out, i)
@@ -178,8 +183,8 @@ func lockPantryItems(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, ids
 // order every batch write locks in), for read-modify-write in a
 // transaction.
 func LockPantryItems(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, ids []uuid.UUID) ([]dbsqlc.PantryItem, error) {
-	return many.Select(ctx, dbtx, "pantry_items", ids, many.Key[dbsqlc.PantryItem, uuid.UUID]{Of: func(r *dbsqlc.PantryItem) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, func(ctx context.Context, dbtx many.DBTX, ids []uuid.UUID) ([]dbsqlc.PantryItem, error) {
-		return lockPantryItems(ctx, dbtx, ownerID, ids)
+	return many.Select(ctx, dbtx, "pantry_items", ids, many.Key[dbsqlc.PantryItem, uuid.UUID]{Of: func(r *dbsqlc.PantryItem) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, func(ctx context.Context, dbtx many.DBTX, ids []uuid.UUID, out []dbsqlc.PantryItem) ([]dbsqlc.PantryItem, error) {
+		return lockPantryItems(ctx, dbtx, ownerID, ids, out)
 	})
 }
 
@@ -207,7 +212,7 @@ FROM locked AS i
 WHERE p.id = i.id
 RETURNING p.id, p.owner_id, p.food_id, p.quantity, p.unit, p.expires_on, p.created_at, p.updated_at`
 
-func updatePantryItems(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, in []PantryItemPatch) ([]dbsqlc.PantryItem, error) {
+func updatePantryItems(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, in []PantryItemPatch, out []dbsqlc.PantryItem) ([]dbsqlc.PantryItem, error) {
 	rows, err := dbtx.Query(ctx, updatePantryItemsSQL,
 		many.Column(in, many.UUID, func(r *PantryItemPatch) uuid.UUID { return r.ID }),
 		many.Column(in, many.Bool, func(r *PantryItemPatch) bool { return r.Quantity.Set }),
@@ -222,10 +227,11 @@ func updatePantryItems(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, i
 		return nil, err
 	}
 	defer rows.Close()
-	out := make([]dbsqlc.PantryItem, 0, len(in))
+	var i, zero dbsqlc.PantryItem
+	dest := []any{&i.ID, &i.OwnerID, &i.FoodID, &i.Quantity, (*string)(&i.Unit), &i.ExpiresOn, &i.CreatedAt, &i.UpdatedAt}
 	for rows.Next() {
-		var i dbsqlc.PantryItem
-		if err := rows.Scan(&i.ID, &i.OwnerID, &i.FoodID, &i.Quantity, &i.Unit, &i.ExpiresOn, &i.CreatedAt, &i.UpdatedAt); err != nil {
+		i = zero
+		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
 		out = append(out, i)
@@ -241,8 +247,8 @@ func updatePantryItems(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, i
 // Each set_x array says whether row i changes column x; a NULL expiry date
 // clears it. Rows are locked in id order (see UpdateFoods).
 func UpdatePantryItems(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, in []PantryItemPatch) ([]dbsqlc.PantryItem, error) {
-	return many.Update(ctx, dbtx, "pantry_items", in, func(r *PantryItemPatch) uuid.UUID { return r.ID }, many.Key[dbsqlc.PantryItem, uuid.UUID]{Of: func(r *dbsqlc.PantryItem) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, func(ctx context.Context, dbtx many.DBTX, in []PantryItemPatch) ([]dbsqlc.PantryItem, error) {
-		return updatePantryItems(ctx, dbtx, ownerID, in)
+	return many.Update(ctx, dbtx, "pantry_items", in, func(r *PantryItemPatch) uuid.UUID { return r.ID }, many.Key[dbsqlc.PantryItem, uuid.UUID]{Of: func(r *dbsqlc.PantryItem) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, func(ctx context.Context, dbtx many.DBTX, in []PantryItemPatch, out []dbsqlc.PantryItem) ([]dbsqlc.PantryItem, error) {
+		return updatePantryItems(ctx, dbtx, ownerID, in, out)
 	})
 }
 
@@ -257,7 +263,7 @@ DELETE FROM pantry_items AS p
 WHERE p.id = ANY(ARRAY(SELECT locked.id FROM locked))
 RETURNING p.id, p.owner_id, p.food_id, p.quantity, p.unit, p.expires_on, p.created_at, p.updated_at`
 
-func deletePantryItems(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, ids []uuid.UUID) ([]dbsqlc.PantryItem, error) {
+func deletePantryItems(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, ids []uuid.UUID, out []dbsqlc.PantryItem) ([]dbsqlc.PantryItem, error) {
 	rows, err := dbtx.Query(ctx, deletePantryItemsSQL,
 		ids,
 		ownerID,
@@ -266,10 +272,11 @@ func deletePantryItems(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, i
 		return nil, err
 	}
 	defer rows.Close()
-	out := make([]dbsqlc.PantryItem, 0, len(ids))
+	var i, zero dbsqlc.PantryItem
+	dest := []any{&i.ID, &i.OwnerID, &i.FoodID, &i.Quantity, (*string)(&i.Unit), &i.ExpiresOn, &i.CreatedAt, &i.UpdatedAt}
 	for rows.Next() {
-		var i dbsqlc.PantryItem
-		if err := rows.Scan(&i.ID, &i.OwnerID, &i.FoodID, &i.Quantity, &i.Unit, &i.ExpiresOn, &i.CreatedAt, &i.UpdatedAt); err != nil {
+		i = zero
+		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
 		out = append(out, i)
@@ -281,7 +288,7 @@ func deletePantryItems(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, i
 // given ids, in their order; those it may not see are left out
 // (many.Delete).
 func DeletePantryItems(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, ids []uuid.UUID) ([]dbsqlc.PantryItem, error) {
-	return many.Delete(ctx, dbtx, "pantry_items", ids, many.Key[dbsqlc.PantryItem, uuid.UUID]{Of: func(r *dbsqlc.PantryItem) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, func(ctx context.Context, dbtx many.DBTX, ids []uuid.UUID) ([]dbsqlc.PantryItem, error) {
-		return deletePantryItems(ctx, dbtx, ownerID, ids)
+	return many.Delete(ctx, dbtx, "pantry_items", ids, many.Key[dbsqlc.PantryItem, uuid.UUID]{Of: func(r *dbsqlc.PantryItem) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, func(ctx context.Context, dbtx many.DBTX, ids []uuid.UUID, out []dbsqlc.PantryItem) ([]dbsqlc.PantryItem, error) {
+		return deletePantryItems(ctx, dbtx, ownerID, ids, out)
 	})
 }

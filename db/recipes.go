@@ -40,9 +40,9 @@ func (n RecipeNutrition) PerServing() Nutrients {
 // given ids, in the order of ids. A recipe without ingredients has zeros.
 func SelectRecipeNutrition(ctx context.Context, dbtx many.DBTX, owner uuid.UUID, ids []uuid.UUID) ([]RecipeNutrition, error) {
 	key := many.UUIDKey(func(r *dbsqlc.RecipeNutrientsRow) uuid.UUID { return r.RecipeID })
-	rows, err := many.Select(ctx, dbtx, "recipes", ids, key, func(ctx context.Context, dbtx many.DBTX, ids []uuid.UUID) ([]dbsqlc.RecipeNutrientsRow, error) {
+	rows, err := many.Select(ctx, dbtx, "recipes", ids, key, many.Rows(func(ctx context.Context, dbtx many.DBTX, ids []uuid.UUID) ([]dbsqlc.RecipeNutrientsRow, error) {
 		return dbsqlc.New(dbtx).RecipeNutrients(ctx, dbsqlc.RecipeNutrientsParams{IDs: ids, OwnerID: owner})
-	})
+	}))
 	if err != nil {
 		return nil, err
 	}

@@ -17,7 +17,7 @@ SELECT unnest($1::uuid[]), unnest($2::uuid[]), unnest($3::text[]),
        unnest($4::int[]), unnest($5::text[])
 RETURNING id, owner_id, title, servings, instructions, created_at, updated_at, energy_kcal_per_serving, protein_g_per_serving, fat_g_per_serving, carbs_g_per_serving, nutrition_computed_at`
 
-func insertRecipes(ctx context.Context, dbtx many.DBTX, in []NewRecipe) ([]dbsqlc.Recipe, error) {
+func insertRecipes(ctx context.Context, dbtx many.DBTX, in []NewRecipe, out []dbsqlc.Recipe) ([]dbsqlc.Recipe, error) {
 	rows, err := dbtx.Query(ctx, insertRecipesSQL,
 		many.Column(in, many.UUID, func(r *NewRecipe) uuid.UUID { return r.ID }),
 		many.Column(in, many.UUID, func(r *NewRecipe) uuid.UUID { return r.OwnerID }),
@@ -29,10 +29,11 @@ func insertRecipes(ctx context.Context, dbtx many.DBTX, in []NewRecipe) ([]dbsql
 		return nil, err
 	}
 	defer rows.Close()
-	out := make([]dbsqlc.Recipe, 0, len(in))
+	var i, zero dbsqlc.Recipe
+	dest := []any{&i.ID, &i.OwnerID, &i.Title, &i.Servings, &i.Instructions, &i.CreatedAt, &i.UpdatedAt, &i.EnergyKcalPerServing, &i.ProteinGPerServing, &i.FatGPerServing, &i.CarbsGPerServing, &i.NutritionComputedAt}
 	for rows.Next() {
-		var i dbsqlc.Recipe
-		if err := rows.Scan(&i.ID, &i.OwnerID, &i.Title, &i.Servings, &i.Instructions, &i.CreatedAt, &i.UpdatedAt, &i.EnergyKcalPerServing, &i.ProteinGPerServing, &i.FatGPerServing, &i.CarbsGPerServing, &i.NutritionComputedAt); err != nil {
+		i = zero
+		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
 		out = append(out, i)
@@ -49,7 +50,7 @@ func InsertRecipes(ctx context.Context, dbtx many.DBTX, in []NewRecipe) ([]dbsql
 const selectRecipesSQL = `-- name: SelectRecipes :many
 SELECT id, owner_id, title, servings, instructions, created_at, updated_at, energy_kcal_per_serving, protein_g_per_serving, fat_g_per_serving, carbs_g_per_serving, nutrition_computed_at FROM recipes WHERE id = ANY($1::uuid[]) AND owner_id = $2`
 
-func selectRecipes(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, ids []uuid.UUID) ([]dbsqlc.Recipe, error) {
+func selectRecipes(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, ids []uuid.UUID, out []dbsqlc.Recipe) ([]dbsqlc.Recipe, error) {
 	rows, err := dbtx.Query(ctx, selectRecipesSQL,
 		ids,
 		ownerID,
@@ -58,10 +59,11 @@ func selectRecipes(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, ids [
 		return nil, err
 	}
 	defer rows.Close()
-	out := make([]dbsqlc.Recipe, 0, len(ids))
+	var i, zero dbsqlc.Recipe
+	dest := []any{&i.ID, &i.OwnerID, &i.Title, &i.Servings, &i.Instructions, &i.CreatedAt, &i.UpdatedAt, &i.EnergyKcalPerServing, &i.ProteinGPerServing, &i.FatGPerServing, &i.CarbsGPerServing, &i.NutritionComputedAt}
 	for rows.Next() {
-		var i dbsqlc.Recipe
-		if err := rows.Scan(&i.ID, &i.OwnerID, &i.Title, &i.Servings, &i.Instructions, &i.CreatedAt, &i.UpdatedAt, &i.EnergyKcalPerServing, &i.ProteinGPerServing, &i.FatGPerServing, &i.CarbsGPerServing, &i.NutritionComputedAt); err != nil {
+		i = zero
+		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
 		out = append(out, i)
@@ -72,8 +74,8 @@ func selectRecipes(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, ids [
 // SelectRecipes returns the rows of recipes with the given ids, in their
 // order; those it may not see are left out (many.Select).
 func SelectRecipes(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, ids []uuid.UUID) ([]dbsqlc.Recipe, error) {
-	return many.Select(ctx, dbtx, "recipes", ids, many.Key[dbsqlc.Recipe, uuid.UUID]{Of: func(r *dbsqlc.Recipe) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, func(ctx context.Context, dbtx many.DBTX, ids []uuid.UUID) ([]dbsqlc.Recipe, error) {
-		return selectRecipes(ctx, dbtx, ownerID, ids)
+	return many.Select(ctx, dbtx, "recipes", ids, many.Key[dbsqlc.Recipe, uuid.UUID]{Of: func(r *dbsqlc.Recipe) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, func(ctx context.Context, dbtx many.DBTX, ids []uuid.UUID, out []dbsqlc.Recipe) ([]dbsqlc.Recipe, error) {
+		return selectRecipes(ctx, dbtx, ownerID, ids, out)
 	})
 }
 
@@ -98,9 +100,11 @@ func listRecipes(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, titleCo
 	}
 	defer rows.Close()
 	out := make([]dbsqlc.Recipe, 0, int(limit))
+	var i, zero dbsqlc.Recipe
+	dest := []any{&i.ID, &i.OwnerID, &i.Title, &i.Servings, &i.Instructions, &i.CreatedAt, &i.UpdatedAt, &i.EnergyKcalPerServing, &i.ProteinGPerServing, &i.FatGPerServing, &i.CarbsGPerServing, &i.NutritionComputedAt}
 	for rows.Next() {
-		var i dbsqlc.Recipe
-		if err := rows.Scan(&i.ID, &i.OwnerID, &i.Title, &i.Servings, &i.Instructions, &i.CreatedAt, &i.UpdatedAt, &i.EnergyKcalPerServing, &i.ProteinGPerServing, &i.FatGPerServing, &i.CarbsGPerServing, &i.NutritionComputedAt); err != nil {
+		i = zero
+		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
 		out = append(out, i)
@@ -157,7 +161,7 @@ FROM locked AS i
 WHERE r.id = i.id
 RETURNING r.id, r.owner_id, r.title, r.servings, r.instructions, r.created_at, r.updated_at, r.energy_kcal_per_serving, r.protein_g_per_serving, r.fat_g_per_serving, r.carbs_g_per_serving, r.nutrition_computed_at`
 
-func updateRecipes(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, in []RecipePatch) ([]dbsqlc.Recipe, error) {
+func updateRecipes(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, in []RecipePatch, out []dbsqlc.Recipe) ([]dbsqlc.Recipe, error) {
 	rows, err := dbtx.Query(ctx, updateRecipesSQL,
 		many.Column(in, many.UUID, func(r *RecipePatch) uuid.UUID { return r.ID }),
 		many.Column(in, many.Bool, func(r *RecipePatch) bool { return r.Title.Set }),
@@ -172,10 +176,11 @@ func updateRecipes(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, in []
 		return nil, err
 	}
 	defer rows.Close()
-	out := make([]dbsqlc.Recipe, 0, len(in))
+	var i, zero dbsqlc.Recipe
+	dest := []any{&i.ID, &i.OwnerID, &i.Title, &i.Servings, &i.Instructions, &i.CreatedAt, &i.UpdatedAt, &i.EnergyKcalPerServing, &i.ProteinGPerServing, &i.FatGPerServing, &i.CarbsGPerServing, &i.NutritionComputedAt}
 	for rows.Next() {
-		var i dbsqlc.Recipe
-		if err := rows.Scan(&i.ID, &i.OwnerID, &i.Title, &i.Servings, &i.Instructions, &i.CreatedAt, &i.UpdatedAt, &i.EnergyKcalPerServing, &i.ProteinGPerServing, &i.FatGPerServing, &i.CarbsGPerServing, &i.NutritionComputedAt); err != nil {
+		i = zero
+		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
 		out = append(out, i)
@@ -191,8 +196,8 @@ func updateRecipes(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, in []
 // Each set_x array says whether row i changes column x. Rows are locked in
 // id order (see UpdateFoods).
 func UpdateRecipes(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, in []RecipePatch) ([]dbsqlc.Recipe, error) {
-	return many.Update(ctx, dbtx, "recipes", in, func(r *RecipePatch) uuid.UUID { return r.ID }, many.Key[dbsqlc.Recipe, uuid.UUID]{Of: func(r *dbsqlc.Recipe) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, func(ctx context.Context, dbtx many.DBTX, in []RecipePatch) ([]dbsqlc.Recipe, error) {
-		return updateRecipes(ctx, dbtx, ownerID, in)
+	return many.Update(ctx, dbtx, "recipes", in, func(r *RecipePatch) uuid.UUID { return r.ID }, many.Key[dbsqlc.Recipe, uuid.UUID]{Of: func(r *dbsqlc.Recipe) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, func(ctx context.Context, dbtx many.DBTX, in []RecipePatch, out []dbsqlc.Recipe) ([]dbsqlc.Recipe, error) {
+		return updateRecipes(ctx, dbtx, ownerID, in, out)
 	})
 }
 
@@ -207,7 +212,7 @@ DELETE FROM recipes AS r
 WHERE r.id = ANY(ARRAY(SELECT locked.id FROM locked))
 RETURNING r.id, r.owner_id, r.title, r.servings, r.instructions, r.created_at, r.updated_at, r.energy_kcal_per_serving, r.protein_g_per_serving, r.fat_g_per_serving, r.carbs_g_per_serving, r.nutrition_computed_at`
 
-func deleteRecipes(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, ids []uuid.UUID) ([]dbsqlc.Recipe, error) {
+func deleteRecipes(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, ids []uuid.UUID, out []dbsqlc.Recipe) ([]dbsqlc.Recipe, error) {
 	rows, err := dbtx.Query(ctx, deleteRecipesSQL,
 		ids,
 		ownerID,
@@ -216,10 +221,11 @@ func deleteRecipes(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, ids [
 		return nil, err
 	}
 	defer rows.Close()
-	out := make([]dbsqlc.Recipe, 0, len(ids))
+	var i, zero dbsqlc.Recipe
+	dest := []any{&i.ID, &i.OwnerID, &i.Title, &i.Servings, &i.Instructions, &i.CreatedAt, &i.UpdatedAt, &i.EnergyKcalPerServing, &i.ProteinGPerServing, &i.FatGPerServing, &i.CarbsGPerServing, &i.NutritionComputedAt}
 	for rows.Next() {
-		var i dbsqlc.Recipe
-		if err := rows.Scan(&i.ID, &i.OwnerID, &i.Title, &i.Servings, &i.Instructions, &i.CreatedAt, &i.UpdatedAt, &i.EnergyKcalPerServing, &i.ProteinGPerServing, &i.FatGPerServing, &i.CarbsGPerServing, &i.NutritionComputedAt); err != nil {
+		i = zero
+		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
 		out = append(out, i)
@@ -233,8 +239,8 @@ func deleteRecipes(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, ids [
 // Ingredients go with their recipe. A recipe the journal uses is not
 // deleted: many.ErrForeignKeyViolation, at commit.
 func DeleteRecipes(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, ids []uuid.UUID) ([]dbsqlc.Recipe, error) {
-	return many.Delete(ctx, dbtx, "recipes", ids, many.Key[dbsqlc.Recipe, uuid.UUID]{Of: func(r *dbsqlc.Recipe) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, func(ctx context.Context, dbtx many.DBTX, ids []uuid.UUID) ([]dbsqlc.Recipe, error) {
-		return deleteRecipes(ctx, dbtx, ownerID, ids)
+	return many.Delete(ctx, dbtx, "recipes", ids, many.Key[dbsqlc.Recipe, uuid.UUID]{Of: func(r *dbsqlc.Recipe) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, func(ctx context.Context, dbtx many.DBTX, ids []uuid.UUID, out []dbsqlc.Recipe) ([]dbsqlc.Recipe, error) {
+		return deleteRecipes(ctx, dbtx, ownerID, ids, out)
 	})
 }
 
@@ -244,7 +250,7 @@ SELECT unnest($1::uuid[]), unnest($2::uuid[]), unnest($3::int[]),
        unnest($4::uuid[]), unnest($5::numeric[])
 RETURNING id, recipe_id, position, food_id, grams, created_at, updated_at`
 
-func insertRecipeIngredients(ctx context.Context, dbtx many.DBTX, in []NewRecipeIngredient) ([]dbsqlc.RecipeIngredient, error) {
+func insertRecipeIngredients(ctx context.Context, dbtx many.DBTX, in []NewRecipeIngredient, out []dbsqlc.RecipeIngredient) ([]dbsqlc.RecipeIngredient, error) {
 	rows, err := dbtx.Query(ctx, insertRecipeIngredientsSQL,
 		many.Column(in, many.UUID, func(r *NewRecipeIngredient) uuid.UUID { return r.ID }),
 		many.Column(in, many.UUID, func(r *NewRecipeIngredient) uuid.UUID { return r.RecipeID }),
@@ -256,10 +262,11 @@ func insertRecipeIngredients(ctx context.Context, dbtx many.DBTX, in []NewRecipe
 		return nil, err
 	}
 	defer rows.Close()
-	out := make([]dbsqlc.RecipeIngredient, 0, len(in))
+	var i, zero dbsqlc.RecipeIngredient
+	dest := []any{&i.ID, &i.RecipeID, &i.Position, &i.FoodID, &i.Grams, &i.CreatedAt, &i.UpdatedAt}
 	for rows.Next() {
-		var i dbsqlc.RecipeIngredient
-		if err := rows.Scan(&i.ID, &i.RecipeID, &i.Position, &i.FoodID, &i.Grams, &i.CreatedAt, &i.UpdatedAt); err != nil {
+		i = zero
+		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
 		out = append(out, i)
@@ -282,7 +289,7 @@ SELECT ri.id, ri.recipe_id, ri.position, ri.food_id, ri.grams, ri.created_at, ri
 JOIN recipes ON recipes.id = ri.recipe_id
 WHERE ri.id = ANY($1::uuid[]) AND recipes.owner_id = $2`
 
-func selectRecipeIngredients(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, ids []uuid.UUID) ([]dbsqlc.RecipeIngredient, error) {
+func selectRecipeIngredients(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, ids []uuid.UUID, out []dbsqlc.RecipeIngredient) ([]dbsqlc.RecipeIngredient, error) {
 	rows, err := dbtx.Query(ctx, selectRecipeIngredientsSQL,
 		ids,
 		ownerID,
@@ -291,10 +298,11 @@ func selectRecipeIngredients(ctx context.Context, dbtx many.DBTX, ownerID uuid.U
 		return nil, err
 	}
 	defer rows.Close()
-	out := make([]dbsqlc.RecipeIngredient, 0, len(ids))
+	var i, zero dbsqlc.RecipeIngredient
+	dest := []any{&i.ID, &i.RecipeID, &i.Position, &i.FoodID, &i.Grams, &i.CreatedAt, &i.UpdatedAt}
 	for rows.Next() {
-		var i dbsqlc.RecipeIngredient
-		if err := rows.Scan(&i.ID, &i.RecipeID, &i.Position, &i.FoodID, &i.Grams, &i.CreatedAt, &i.UpdatedAt); err != nil {
+		i = zero
+		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
 		out = append(out, i)
@@ -308,8 +316,8 @@ func selectRecipeIngredients(ctx context.Context, dbtx many.DBTX, ownerID uuid.U
 //
 // Ingredients are owned through their recipe.
 func SelectRecipeIngredients(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, ids []uuid.UUID) ([]dbsqlc.RecipeIngredient, error) {
-	return many.Select(ctx, dbtx, "recipe_ingredients", ids, many.Key[dbsqlc.RecipeIngredient, uuid.UUID]{Of: func(r *dbsqlc.RecipeIngredient) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, func(ctx context.Context, dbtx many.DBTX, ids []uuid.UUID) ([]dbsqlc.RecipeIngredient, error) {
-		return selectRecipeIngredients(ctx, dbtx, ownerID, ids)
+	return many.Select(ctx, dbtx, "recipe_ingredients", ids, many.Key[dbsqlc.RecipeIngredient, uuid.UUID]{Of: func(r *dbsqlc.RecipeIngredient) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, func(ctx context.Context, dbtx many.DBTX, ids []uuid.UUID, out []dbsqlc.RecipeIngredient) ([]dbsqlc.RecipeIngredient, error) {
+		return selectRecipeIngredients(ctx, dbtx, ownerID, ids, out)
 	})
 }
 
@@ -334,9 +342,11 @@ func listRecipeIngredients(ctx context.Context, dbtx many.DBTX, recipeIds []uuid
 	}
 	defer rows.Close()
 	out := make([]dbsqlc.RecipeIngredient, 0, int(limit))
+	var i, zero dbsqlc.RecipeIngredient
+	dest := []any{&i.ID, &i.RecipeID, &i.Position, &i.FoodID, &i.Grams, &i.CreatedAt, &i.UpdatedAt}
 	for rows.Next() {
-		var i dbsqlc.RecipeIngredient
-		if err := rows.Scan(&i.ID, &i.RecipeID, &i.Position, &i.FoodID, &i.Grams, &i.CreatedAt, &i.UpdatedAt); err != nil {
+		i = zero
+		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
 		out = append(out, i)
@@ -399,7 +409,7 @@ FROM locked AS i
 WHERE ri.id = i.id
 RETURNING ri.id, ri.recipe_id, ri.position, ri.food_id, ri.grams, ri.created_at, ri.updated_at`
 
-func updateRecipeIngredients(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, in []RecipeIngredientPatch) ([]dbsqlc.RecipeIngredient, error) {
+func updateRecipeIngredients(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, in []RecipeIngredientPatch, out []dbsqlc.RecipeIngredient) ([]dbsqlc.RecipeIngredient, error) {
 	rows, err := dbtx.Query(ctx, updateRecipeIngredientsSQL,
 		many.Column(in, many.UUID, func(r *RecipeIngredientPatch) uuid.UUID { return r.ID }),
 		many.Column(in, many.Bool, func(r *RecipeIngredientPatch) bool { return r.Position.Set }),
@@ -414,10 +424,11 @@ func updateRecipeIngredients(ctx context.Context, dbtx many.DBTX, ownerID uuid.U
 		return nil, err
 	}
 	defer rows.Close()
-	out := make([]dbsqlc.RecipeIngredient, 0, len(in))
+	var i, zero dbsqlc.RecipeIngredient
+	dest := []any{&i.ID, &i.RecipeID, &i.Position, &i.FoodID, &i.Grams, &i.CreatedAt, &i.UpdatedAt}
 	for rows.Next() {
-		var i dbsqlc.RecipeIngredient
-		if err := rows.Scan(&i.ID, &i.RecipeID, &i.Position, &i.FoodID, &i.Grams, &i.CreatedAt, &i.UpdatedAt); err != nil {
+		i = zero
+		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
 		out = append(out, i)
@@ -433,8 +444,8 @@ func updateRecipeIngredients(ctx context.Context, dbtx many.DBTX, ownerID uuid.U
 // Each set_x array says whether row i changes column x. Rows are locked in
 // id order (see UpdateFoods).
 func UpdateRecipeIngredients(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, in []RecipeIngredientPatch) ([]dbsqlc.RecipeIngredient, error) {
-	return many.Update(ctx, dbtx, "recipe_ingredients", in, func(r *RecipeIngredientPatch) uuid.UUID { return r.ID }, many.Key[dbsqlc.RecipeIngredient, uuid.UUID]{Of: func(r *dbsqlc.RecipeIngredient) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, func(ctx context.Context, dbtx many.DBTX, in []RecipeIngredientPatch) ([]dbsqlc.RecipeIngredient, error) {
-		return updateRecipeIngredients(ctx, dbtx, ownerID, in)
+	return many.Update(ctx, dbtx, "recipe_ingredients", in, func(r *RecipeIngredientPatch) uuid.UUID { return r.ID }, many.Key[dbsqlc.RecipeIngredient, uuid.UUID]{Of: func(r *dbsqlc.RecipeIngredient) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, func(ctx context.Context, dbtx many.DBTX, in []RecipeIngredientPatch, out []dbsqlc.RecipeIngredient) ([]dbsqlc.RecipeIngredient, error) {
+		return updateRecipeIngredients(ctx, dbtx, ownerID, in, out)
 	})
 }
 
@@ -450,7 +461,7 @@ DELETE FROM recipe_ingredients AS ri
 WHERE ri.id = ANY(ARRAY(SELECT locked.id FROM locked))
 RETURNING ri.id, ri.recipe_id, ri.position, ri.food_id, ri.grams, ri.created_at, ri.updated_at`
 
-func deleteRecipeIngredients(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, ids []uuid.UUID) ([]dbsqlc.RecipeIngredient, error) {
+func deleteRecipeIngredients(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, ids []uuid.UUID, out []dbsqlc.RecipeIngredient) ([]dbsqlc.RecipeIngredient, error) {
 	rows, err := dbtx.Query(ctx, deleteRecipeIngredientsSQL,
 		ids,
 		ownerID,
@@ -459,10 +470,11 @@ func deleteRecipeIngredients(ctx context.Context, dbtx many.DBTX, ownerID uuid.U
 		return nil, err
 	}
 	defer rows.Close()
-	out := make([]dbsqlc.RecipeIngredient, 0, len(ids))
+	var i, zero dbsqlc.RecipeIngredient
+	dest := []any{&i.ID, &i.RecipeID, &i.Position, &i.FoodID, &i.Grams, &i.CreatedAt, &i.UpdatedAt}
 	for rows.Next() {
-		var i dbsqlc.RecipeIngredient
-		if err := rows.Scan(&i.ID, &i.RecipeID, &i.Position, &i.FoodID, &i.Grams, &i.CreatedAt, &i.UpdatedAt); err != nil {
+		i = zero
+		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
 		out = append(out, i)
@@ -474,7 +486,7 @@ func deleteRecipeIngredients(ctx context.Context, dbtx many.DBTX, ownerID uuid.U
 // recipe_ingredients with the given ids, in their order; those it may not
 // see are left out (many.Delete).
 func DeleteRecipeIngredients(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, ids []uuid.UUID) ([]dbsqlc.RecipeIngredient, error) {
-	return many.Delete(ctx, dbtx, "recipe_ingredients", ids, many.Key[dbsqlc.RecipeIngredient, uuid.UUID]{Of: func(r *dbsqlc.RecipeIngredient) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, func(ctx context.Context, dbtx many.DBTX, ids []uuid.UUID) ([]dbsqlc.RecipeIngredient, error) {
-		return deleteRecipeIngredients(ctx, dbtx, ownerID, ids)
+	return many.Delete(ctx, dbtx, "recipe_ingredients", ids, many.Key[dbsqlc.RecipeIngredient, uuid.UUID]{Of: func(r *dbsqlc.RecipeIngredient) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, func(ctx context.Context, dbtx many.DBTX, ids []uuid.UUID, out []dbsqlc.RecipeIngredient) ([]dbsqlc.RecipeIngredient, error) {
+		return deleteRecipeIngredients(ctx, dbtx, ownerID, ids, out)
 	})
 }

@@ -17,7 +17,7 @@ INSERT INTO tags (id, owner_id, name)
 SELECT unnest($1::uuid[]), unnest($2::uuid[]), unnest($3::text[])
 RETURNING id, owner_id, name, created_at, updated_at`
 
-func insertTags(ctx context.Context, dbtx many.DBTX, in []NewTag) ([]dbsqlc.Tag, error) {
+func insertTags(ctx context.Context, dbtx many.DBTX, in []NewTag, out []dbsqlc.Tag) ([]dbsqlc.Tag, error) {
 	rows, err := dbtx.Query(ctx, insertTagsSQL,
 		many.Column(in, many.UUID, func(r *NewTag) uuid.UUID { return r.ID }),
 		many.Column(in, many.UUID, func(r *NewTag) uuid.UUID { return r.OwnerID }),
@@ -27,10 +27,11 @@ func insertTags(ctx context.Context, dbtx many.DBTX, in []NewTag) ([]dbsqlc.Tag,
 		return nil, err
 	}
 	defer rows.Close()
-	out := make([]dbsqlc.Tag, 0, len(in))
+	var i, zero dbsqlc.Tag
+	dest := []any{&i.ID, &i.OwnerID, &i.Name, &i.CreatedAt, &i.UpdatedAt}
 	for rows.Next() {
-		var i dbsqlc.Tag
-		if err := rows.Scan(&i.ID, &i.OwnerID, &i.Name, &i.CreatedAt, &i.UpdatedAt); err != nil {
+		i = zero
+		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
 		out = append(out, i)
@@ -64,7 +65,7 @@ SELECT upserted.id, upserted.owner_id, upserted.name, upserted.created_at, upser
 FROM input JOIN upserted ON upserted.name = input.name
 ORDER BY input.ord`
 
-func upsertTagNames(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, in []TagName) ([]dbsqlc.Tag, error) {
+func upsertTagNames(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, in []TagName, out []dbsqlc.Tag) ([]dbsqlc.Tag, error) {
 	rows, err := dbtx.Query(ctx, upsertTagNamesSQL,
 		many.Column(in, many.Text, func(r *TagName) string { return r.Name }),
 		many.Column(in, many.UUID, func(r *TagName) uuid.UUID { return r.ID }),
@@ -74,10 +75,11 @@ func upsertTagNames(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, in [
 		return nil, err
 	}
 	defer rows.Close()
-	out := make([]dbsqlc.Tag, 0, len(in))
+	var i, zero dbsqlc.Tag
+	dest := []any{&i.ID, &i.OwnerID, &i.Name, &i.CreatedAt, &i.UpdatedAt}
 	for rows.Next() {
-		var i dbsqlc.Tag
-		if err := rows.Scan(&i.ID, &i.OwnerID, &i.Name, &i.CreatedAt, &i.UpdatedAt); err != nil {
+		i = zero
+		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
 		out = append(out, i)
@@ -94,15 +96,15 @@ func upsertTagNames(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, in [
 // keeps a name repeated in one batch from hitting the same row twice (a new
 // tag takes the id sent with the name's first occurrence).
 func UpsertTagNames(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, in []TagName) ([]dbsqlc.Tag, error) {
-	return many.Run(ctx, dbtx, "upsert", "upserted", in, func(r *TagName) *uuid.UUID { return &r.ID }, func(ctx context.Context, dbtx many.DBTX, in []TagName) ([]dbsqlc.Tag, error) {
-		return upsertTagNames(ctx, dbtx, ownerID, in)
+	return many.Run(ctx, dbtx, "upsert", "upserted", in, func(r *TagName) *uuid.UUID { return &r.ID }, func(ctx context.Context, dbtx many.DBTX, in []TagName, out []dbsqlc.Tag) ([]dbsqlc.Tag, error) {
+		return upsertTagNames(ctx, dbtx, ownerID, in, out)
 	})
 }
 
 const selectTagsSQL = `-- name: SelectTags :many
 SELECT id, owner_id, name, created_at, updated_at FROM tags WHERE id = ANY($1::uuid[]) AND owner_id = $2`
 
-func selectTags(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, ids []uuid.UUID) ([]dbsqlc.Tag, error) {
+func selectTags(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, ids []uuid.UUID, out []dbsqlc.Tag) ([]dbsqlc.Tag, error) {
 	rows, err := dbtx.Query(ctx, selectTagsSQL,
 		ids,
 		ownerID,
@@ -111,10 +113,11 @@ func selectTags(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, ids []uu
 		return nil, err
 	}
 	defer rows.Close()
-	out := make([]dbsqlc.Tag, 0, len(ids))
+	var i, zero dbsqlc.Tag
+	dest := []any{&i.ID, &i.OwnerID, &i.Name, &i.CreatedAt, &i.UpdatedAt}
 	for rows.Next() {
-		var i dbsqlc.Tag
-		if err := rows.Scan(&i.ID, &i.OwnerID, &i.Name, &i.CreatedAt, &i.UpdatedAt); err != nil {
+		i = zero
+		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
 		out = append(out, i)
@@ -125,8 +128,8 @@ func selectTags(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, ids []uu
 // SelectTags returns the rows of tags with the given ids, in their order;
 // those it may not see are left out (many.Select).
 func SelectTags(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, ids []uuid.UUID) ([]dbsqlc.Tag, error) {
-	return many.Select(ctx, dbtx, "tags", ids, many.Key[dbsqlc.Tag, uuid.UUID]{Of: func(r *dbsqlc.Tag) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, func(ctx context.Context, dbtx many.DBTX, ids []uuid.UUID) ([]dbsqlc.Tag, error) {
-		return selectTags(ctx, dbtx, ownerID, ids)
+	return many.Select(ctx, dbtx, "tags", ids, many.Key[dbsqlc.Tag, uuid.UUID]{Of: func(r *dbsqlc.Tag) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, func(ctx context.Context, dbtx many.DBTX, ids []uuid.UUID, out []dbsqlc.Tag) ([]dbsqlc.Tag, error) {
+		return selectTags(ctx, dbtx, ownerID, ids, out)
 	})
 }
 
@@ -154,9 +157,11 @@ func listTags(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, nameContai
 	}
 	defer rows.Close()
 	out := make([]dbsqlc.ListTagsRow, 0, int(limit))
+	var i, zero dbsqlc.ListTagsRow
+	dest := []any{&i.Tag.ID, &i.Tag.OwnerID, &i.Tag.Name, &i.Tag.CreatedAt, &i.Tag.UpdatedAt, &i.FoodCount}
 	for rows.Next() {
-		var i dbsqlc.ListTagsRow
-		if err := rows.Scan(&i.Tag.ID, &i.Tag.OwnerID, &i.Tag.Name, &i.Tag.CreatedAt, &i.Tag.UpdatedAt, &i.FoodCount); err != nil {
+		i = zero
+		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
 		out = append(out, i)
@@ -207,7 +212,7 @@ FROM locked AS i
 WHERE t.id = i.id
 RETURNING t.id, t.owner_id, t.name, t.created_at, t.updated_at`
 
-func updateTags(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, in []TagPatch) ([]dbsqlc.Tag, error) {
+func updateTags(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, in []TagPatch, out []dbsqlc.Tag) ([]dbsqlc.Tag, error) {
 	rows, err := dbtx.Query(ctx, updateTagsSQL,
 		many.Column(in, many.UUID, func(r *TagPatch) uuid.UUID { return r.ID }),
 		many.Column(in, many.Text, func(r *TagPatch) string { return r.Name }),
@@ -217,10 +222,11 @@ func updateTags(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, in []Tag
 		return nil, err
 	}
 	defer rows.Close()
-	out := make([]dbsqlc.Tag, 0, len(in))
+	var i, zero dbsqlc.Tag
+	dest := []any{&i.ID, &i.OwnerID, &i.Name, &i.CreatedAt, &i.UpdatedAt}
 	for rows.Next() {
-		var i dbsqlc.Tag
-		if err := rows.Scan(&i.ID, &i.OwnerID, &i.Name, &i.CreatedAt, &i.UpdatedAt); err != nil {
+		i = zero
+		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
 		out = append(out, i)
@@ -235,8 +241,8 @@ func updateTags(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, in []Tag
 //
 // Renames tags; rows are locked in id order (see UpdateFoods).
 func UpdateTags(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, in []TagPatch) ([]dbsqlc.Tag, error) {
-	return many.Update(ctx, dbtx, "tags", in, func(r *TagPatch) uuid.UUID { return r.ID }, many.Key[dbsqlc.Tag, uuid.UUID]{Of: func(r *dbsqlc.Tag) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, func(ctx context.Context, dbtx many.DBTX, in []TagPatch) ([]dbsqlc.Tag, error) {
-		return updateTags(ctx, dbtx, ownerID, in)
+	return many.Update(ctx, dbtx, "tags", in, func(r *TagPatch) uuid.UUID { return r.ID }, many.Key[dbsqlc.Tag, uuid.UUID]{Of: func(r *dbsqlc.Tag) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, func(ctx context.Context, dbtx many.DBTX, in []TagPatch, out []dbsqlc.Tag) ([]dbsqlc.Tag, error) {
+		return updateTags(ctx, dbtx, ownerID, in, out)
 	})
 }
 
@@ -251,7 +257,7 @@ DELETE FROM tags AS t
 WHERE t.id = ANY(ARRAY(SELECT locked.id FROM locked))
 RETURNING t.id, t.owner_id, t.name, t.created_at, t.updated_at`
 
-func deleteTags(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, ids []uuid.UUID) ([]dbsqlc.Tag, error) {
+func deleteTags(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, ids []uuid.UUID, out []dbsqlc.Tag) ([]dbsqlc.Tag, error) {
 	rows, err := dbtx.Query(ctx, deleteTagsSQL,
 		ids,
 		ownerID,
@@ -260,10 +266,11 @@ func deleteTags(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, ids []uu
 		return nil, err
 	}
 	defer rows.Close()
-	out := make([]dbsqlc.Tag, 0, len(ids))
+	var i, zero dbsqlc.Tag
+	dest := []any{&i.ID, &i.OwnerID, &i.Name, &i.CreatedAt, &i.UpdatedAt}
 	for rows.Next() {
-		var i dbsqlc.Tag
-		if err := rows.Scan(&i.ID, &i.OwnerID, &i.Name, &i.CreatedAt, &i.UpdatedAt); err != nil {
+		i = zero
+		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
 		out = append(out, i)
@@ -276,8 +283,8 @@ func deleteTags(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, ids []uu
 //
 // The tags' foods are untagged.
 func DeleteTags(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, ids []uuid.UUID) ([]dbsqlc.Tag, error) {
-	return many.Delete(ctx, dbtx, "tags", ids, many.Key[dbsqlc.Tag, uuid.UUID]{Of: func(r *dbsqlc.Tag) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, func(ctx context.Context, dbtx many.DBTX, ids []uuid.UUID) ([]dbsqlc.Tag, error) {
-		return deleteTags(ctx, dbtx, ownerID, ids)
+	return many.Delete(ctx, dbtx, "tags", ids, many.Key[dbsqlc.Tag, uuid.UUID]{Of: func(r *dbsqlc.Tag) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, func(ctx context.Context, dbtx many.DBTX, ids []uuid.UUID, out []dbsqlc.Tag) ([]dbsqlc.Tag, error) {
+		return deleteTags(ctx, dbtx, ownerID, ids, out)
 	})
 }
 
@@ -288,7 +295,7 @@ FROM (SELECT unnest($1::uuid[]) AS food_id, unnest($2::uuid[]) AS tag_id) AS p
 ON CONFLICT (food_id, tag_id) DO UPDATE SET created_at = food_tags.created_at
 RETURNING food_id, tag_id, created_at`
 
-func insertFoodTags(ctx context.Context, dbtx many.DBTX, in []FoodTagPair) ([]dbsqlc.FoodTag, error) {
+func insertFoodTags(ctx context.Context, dbtx many.DBTX, in []FoodTagPair, out []dbsqlc.FoodTag) ([]dbsqlc.FoodTag, error) {
 	rows, err := dbtx.Query(ctx, insertFoodTagsSQL,
 		many.Column(in, many.UUID, func(r *FoodTagPair) uuid.UUID { return r.FoodID }),
 		many.Column(in, many.UUID, func(r *FoodTagPair) uuid.UUID { return r.TagID }),
@@ -297,10 +304,11 @@ func insertFoodTags(ctx context.Context, dbtx many.DBTX, in []FoodTagPair) ([]db
 		return nil, err
 	}
 	defer rows.Close()
-	out := make([]dbsqlc.FoodTag, 0, len(in))
+	var i, zero dbsqlc.FoodTag
+	dest := []any{&i.FoodID, &i.TagID, &i.CreatedAt}
 	for rows.Next() {
-		var i dbsqlc.FoodTag
-		if err := rows.Scan(&i.FoodID, &i.TagID, &i.CreatedAt); err != nil {
+		i = zero
+		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
 		out = append(out, i)
@@ -343,9 +351,11 @@ func listFoodTags(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, tagID 
 	}
 	defer rows.Close()
 	out := make([]dbsqlc.FoodTag, 0, int(limit))
+	var i, zero dbsqlc.FoodTag
+	dest := []any{&i.FoodID, &i.TagID, &i.CreatedAt}
 	for rows.Next() {
-		var i dbsqlc.FoodTag
-		if err := rows.Scan(&i.FoodID, &i.TagID, &i.CreatedAt); err != nil {
+		i = zero
+		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
 		out = append(out, i)
@@ -389,7 +399,7 @@ WHERE ft.food_id = p.food_id AND ft.tag_id = p.tag_id
   AND tags.id = ft.tag_id AND tags.owner_id = $3
 RETURNING ft.food_id, ft.tag_id, ft.created_at`
 
-func deleteFoodTags(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, in []FoodTagPair) ([]dbsqlc.FoodTag, error) {
+func deleteFoodTags(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, in []FoodTagPair, out []dbsqlc.FoodTag) ([]dbsqlc.FoodTag, error) {
 	rows, err := dbtx.Query(ctx, deleteFoodTagsSQL,
 		many.Column(in, many.UUID, func(r *FoodTagPair) uuid.UUID { return r.FoodID }),
 		many.Column(in, many.UUID, func(r *FoodTagPair) uuid.UUID { return r.TagID }),
@@ -399,10 +409,11 @@ func deleteFoodTags(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, in [
 		return nil, err
 	}
 	defer rows.Close()
-	out := make([]dbsqlc.FoodTag, 0, len(in))
+	var i, zero dbsqlc.FoodTag
+	dest := []any{&i.FoodID, &i.TagID, &i.CreatedAt}
 	for rows.Next() {
-		var i dbsqlc.FoodTag
-		if err := rows.Scan(&i.FoodID, &i.TagID, &i.CreatedAt); err != nil {
+		i = zero
+		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
 		out = append(out, i)
@@ -417,7 +428,7 @@ func deleteFoodTags(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, in [
 func DeleteFoodTags(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, in []FoodTagPair) ([]dbsqlc.FoodTag, error) {
 	return many.Delete(ctx, dbtx, "food_tags", in, many.Key[dbsqlc.FoodTag, FoodTagPair]{Of: func(r *dbsqlc.FoodTag) FoodTagPair { return FoodTagPair{FoodID: r.FoodID, TagID: r.TagID} }, Compare: func(a, b FoodTagPair) int {
 		return cmp.Or(many.CompareUUID(a.FoodID, b.FoodID), many.CompareUUID(a.TagID, b.TagID))
-	}}, func(ctx context.Context, dbtx many.DBTX, in []FoodTagPair) ([]dbsqlc.FoodTag, error) {
-		return deleteFoodTags(ctx, dbtx, ownerID, in)
+	}}, func(ctx context.Context, dbtx many.DBTX, in []FoodTagPair, out []dbsqlc.FoodTag) ([]dbsqlc.FoodTag, error) {
+		return deleteFoodTags(ctx, dbtx, ownerID, in, out)
 	})
 }

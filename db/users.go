@@ -19,9 +19,9 @@ type User = dbsqlc.User
 // SelectUsersByEmail returns the users with the given emails (compared
 // case-insensitively), in no particular order.
 func SelectUsersByEmail(ctx context.Context, dbtx many.DBTX, emails []string) ([]User, error) {
-	return many.Run(ctx, dbtx, "select", "users", emails, nil, func(ctx context.Context, dbtx many.DBTX, emails []string) ([]User, error) {
+	return many.Run(ctx, dbtx, "select", "users", emails, nil, many.Rows(func(ctx context.Context, dbtx many.DBTX, emails []string) ([]User, error) {
 		return dbsqlc.New(dbtx).SelectUsersByEmail(ctx, emails)
-	})
+	}))
 }
 
 // DeleteUsers deletes the users with the given ids, and with them

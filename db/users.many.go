@@ -16,7 +16,7 @@ INSERT INTO users (id, email, display_name)
 SELECT unnest($1::uuid[]), unnest($2::text[]), unnest($3::text[])
 RETURNING id, email, display_name, created_at, updated_at`
 
-func insertUsers(ctx context.Context, dbtx many.DBTX, in []NewUser) ([]dbsqlc.User, error) {
+func insertUsers(ctx context.Context, dbtx many.DBTX, in []NewUser, out []dbsqlc.User) ([]dbsqlc.User, error) {
 	rows, err := dbtx.Query(ctx, insertUsersSQL,
 		many.Column(in, many.UUID, func(r *NewUser) uuid.UUID { return r.ID }),
 		many.Column(in, many.Text, func(r *NewUser) string { return r.Email }),
@@ -26,10 +26,11 @@ func insertUsers(ctx context.Context, dbtx many.DBTX, in []NewUser) ([]dbsqlc.Us
 		return nil, err
 	}
 	defer rows.Close()
-	out := make([]dbsqlc.User, 0, len(in))
+	var i, zero dbsqlc.User
+	dest := []any{&i.ID, &i.Email, &i.DisplayName, &i.CreatedAt, &i.UpdatedAt}
 	for rows.Next() {
-		var i dbsqlc.User
-		if err := rows.Scan(&i.ID, &i.Email, &i.DisplayName, &i.CreatedAt, &i.UpdatedAt); err != nil {
+		i = zero
+		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
 		out = append(out, i)
@@ -46,7 +47,7 @@ func InsertUsers(ctx context.Context, dbtx many.DBTX, in []NewUser) ([]dbsqlc.Us
 const selectUsersSQL = `-- name: SelectUsers :many
 SELECT id, email, display_name, created_at, updated_at FROM users WHERE id = ANY($1::uuid[])`
 
-func selectUsers(ctx context.Context, dbtx many.DBTX, ids []uuid.UUID) ([]dbsqlc.User, error) {
+func selectUsers(ctx context.Context, dbtx many.DBTX, ids []uuid.UUID, out []dbsqlc.User) ([]dbsqlc.User, error) {
 	rows, err := dbtx.Query(ctx, selectUsersSQL,
 		ids,
 	)
@@ -54,10 +55,11 @@ func selectUsers(ctx context.Context, dbtx many.DBTX, ids []uuid.UUID) ([]dbsqlc
 		return nil, err
 	}
 	defer rows.Close()
-	out := make([]dbsqlc.User, 0, len(ids))
+	var i, zero dbsqlc.User
+	dest := []any{&i.ID, &i.Email, &i.DisplayName, &i.CreatedAt, &i.UpdatedAt}
 	for rows.Next() {
-		var i dbsqlc.User
-		if err := rows.Scan(&i.ID, &i.Email, &i.DisplayName, &i.CreatedAt, &i.UpdatedAt); err != nil {
+		i = zero
+		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
 		out = append(out, i)
@@ -90,9 +92,11 @@ func listUsers(ctx context.Context, dbtx many.DBTX, emailContains *string, after
 	}
 	defer rows.Close()
 	out := make([]dbsqlc.User, 0, int(limit))
+	var i, zero dbsqlc.User
+	dest := []any{&i.ID, &i.Email, &i.DisplayName, &i.CreatedAt, &i.UpdatedAt}
 	for rows.Next() {
-		var i dbsqlc.User
-		if err := rows.Scan(&i.ID, &i.Email, &i.DisplayName, &i.CreatedAt, &i.UpdatedAt); err != nil {
+		i = zero
+		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
 		out = append(out, i)
@@ -145,7 +149,7 @@ FROM locked AS i
 WHERE u.id = i.id
 RETURNING u.id, u.email, u.display_name, u.created_at, u.updated_at`
 
-func updateUsers(ctx context.Context, dbtx many.DBTX, in []UserPatch) ([]dbsqlc.User, error) {
+func updateUsers(ctx context.Context, dbtx many.DBTX, in []UserPatch, out []dbsqlc.User) ([]dbsqlc.User, error) {
 	rows, err := dbtx.Query(ctx, updateUsersSQL,
 		many.Column(in, many.UUID, func(r *UserPatch) uuid.UUID { return r.ID }),
 		many.Column(in, many.Bool, func(r *UserPatch) bool { return r.Email.Set }),
@@ -157,10 +161,11 @@ func updateUsers(ctx context.Context, dbtx many.DBTX, in []UserPatch) ([]dbsqlc.
 		return nil, err
 	}
 	defer rows.Close()
-	out := make([]dbsqlc.User, 0, len(in))
+	var i, zero dbsqlc.User
+	dest := []any{&i.ID, &i.Email, &i.DisplayName, &i.CreatedAt, &i.UpdatedAt}
 	for rows.Next() {
-		var i dbsqlc.User
-		if err := rows.Scan(&i.ID, &i.Email, &i.DisplayName, &i.CreatedAt, &i.UpdatedAt); err != nil {
+		i = zero
+		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
 		out = append(out, i)
@@ -187,7 +192,7 @@ DELETE FROM users AS u
 WHERE u.id = ANY(ARRAY(SELECT locked.id FROM locked))
 RETURNING u.id, u.email, u.display_name, u.created_at, u.updated_at`
 
-func deletePurgedUsers(ctx context.Context, dbtx many.DBTX, ids []uuid.UUID) ([]dbsqlc.User, error) {
+func deletePurgedUsers(ctx context.Context, dbtx many.DBTX, ids []uuid.UUID, out []dbsqlc.User) ([]dbsqlc.User, error) {
 	rows, err := dbtx.Query(ctx, deletePurgedUsersSQL,
 		ids,
 	)
@@ -195,10 +200,11 @@ func deletePurgedUsers(ctx context.Context, dbtx many.DBTX, ids []uuid.UUID) ([]
 		return nil, err
 	}
 	defer rows.Close()
-	out := make([]dbsqlc.User, 0, len(ids))
+	var i, zero dbsqlc.User
+	dest := []any{&i.ID, &i.Email, &i.DisplayName, &i.CreatedAt, &i.UpdatedAt}
 	for rows.Next() {
-		var i dbsqlc.User
-		if err := rows.Scan(&i.ID, &i.Email, &i.DisplayName, &i.CreatedAt, &i.UpdatedAt); err != nil {
+		i = zero
+		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
 		out = append(out, i)

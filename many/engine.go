@@ -23,9 +23,21 @@ const ChunkSize = 5000
 var chunkSize = ChunkSize
 
 // Statement runs one many-first statement on at most ChunkSize inputs and
-// returns its rows. The plugin generates one per query; the engine's
-// functions run it chunk by chunk.
-type Statement[In, Row any] func(ctx context.Context, dbtx DBTX, in []In) ([]Row, error)
+// appends its rows to out, which the engine gives with room for a row per
+// input of the whole call: the rows of every chunk land in one slice,
+// sized once. The plugin generates one per query; the engine's functions
+// run it chunk by chunk.
+type Statement[In, Row any] func(ctx context.Context, dbtx DBTX, in []In, out []Row) ([]Row, error)
+
+// Rows makes a Statement of a function that returns its rows in a slice
+// of its own, such as a method of sqlc's Queries: its rows are appended to
+// out.
+func Rows[In, Row any](run func(ctx context.Context, dbtx DBTX, in []In) ([]Row, error)) Statement[In, Row] {
+	return func(ctx context.Context, dbtx DBTX, in []In, out []Row) ([]Row, error) {
+		rows, err := run(ctx, dbtx, in)
+		return append(out, rows...), err
+	}
+}
 
 // Key is how the engine tells rows apart: the key of a row, and the order
 // of keys, which must be PostgreSQL's (it is the order rows are locked in).
@@ -57,15 +69,25 @@ func Insert[In, Row any](ctx context.Context, dbtx DBTX, table string, in []In, 
 	return inOrder(rows, len(in), func(i int) uuid.UUID { return *id(&in[i]) }, key), nil
 }
 
-// assignIDs gives each input with a zero id a new UUIDv7.
+// assignIDs gives each input with a zero id a new UUIDv7, ascending in
+// input order.
 func assignIDs[In any](in []In, id func(*In) *uuid.UUID) error {
+	zero := 0
+	for i := range in {
+		if *id(&in[i]) == uuid.Nil {
+			zero++
+		}
+	}
+	if zero == 0 {
+		return nil
+	}
+	b, err := newV7Batch(zero)
+	if err != nil {
+		return fmt.Errorf("new ids: %w", err)
+	}
 	for i := range in {
 		if p := id(&in[i]); *p == uuid.Nil {
-			v, err := uuid.NewV7()
-			if err != nil {
-				return err
-			}
-			*p = v
+			*p = b.next()
 		}
 	}
 	return nil
@@ -160,8 +182,8 @@ func Run[In, Row any](ctx context.Context, dbtx DBTX, op, table string, in []In,
 	return rows, nil
 }
 
-// inChunks runs stmt on consecutive chunks of at most ChunkSize of in and
-// concatenates the rows. No input, no round trip (and no empty array
+// inChunks runs stmt on consecutive chunks of at most ChunkSize of in,
+// their rows appended to one slice with room for a row per input. No input, no round trip (and no empty array
 // sent): the result is then empty, not nil, as every slice this package
 // returns is. One chunk runs on dbtx as it is; several run in one
 // transaction (a savepoint if dbtx is one already), so that a failing
@@ -170,17 +192,16 @@ func inChunks[In, Row any](ctx context.Context, dbtx DBTX, in []In, stmt Stateme
 	if len(in) == 0 {
 		return []Row{}, nil
 	}
-	if len(in) <= chunkSize {
-		return stmt(ctx, dbtx, in)
-	}
 	rows := make([]Row, 0, len(in))
+	if len(in) <= chunkSize {
+		return stmt(ctx, dbtx, in, rows)
+	}
 	err := pgx.BeginFunc(ctx, dbtx, func(tx pgx.Tx) error {
 		for lo := 0; lo < len(in); lo += chunkSize {
-			chunk, err := stmt(ctx, tx, in[lo:min(lo+chunkSize, len(in))])
-			if err != nil {
+			var err error
+			if rows, err = stmt(ctx, tx, in[lo:min(lo+chunkSize, len(in))], rows); err != nil {
 				return err
 			}
-			rows = append(rows, chunk...)
 		}
 		return nil
 	})
@@ -225,10 +246,10 @@ func Copy[In any](ctx context.Context, dbtx DBTX, table string, in []In, id func
 		return 0, fail("copy", table, err)
 	}
 	var written int64
-	_, err := inChunks(ctx, dbtx, in, func(ctx context.Context, dbtx DBTX, in []In) ([]struct{}, error) {
+	_, err := inChunks(ctx, dbtx, in, func(ctx context.Context, dbtx DBTX, in []In, out []struct{}) ([]struct{}, error) {
 		n, err := stmt(ctx, dbtx, in)
 		written += n
-		return nil, err
+		return out, err
 	})
 	if err != nil {
 		return 0, fail("copy", table, err)

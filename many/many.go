@@ -26,9 +26,7 @@ package many
 
 import (
 	"context"
-	"fmt"
 
-	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -84,17 +82,3 @@ type Optional[T any] struct {
 
 // Set returns an Optional that writes v.
 func Set[T any](v T) Optional[T] { return Optional[T]{Value: v, Set: true} }
-
-// NewIDs returns n new UUIDv7s, in ascending order: time-ordered keys,
-// which keep a primary key index growing at its right edge.
-func NewIDs(n int) ([]uuid.UUID, error) {
-	ids := make([]uuid.UUID, n)
-	for i := range ids {
-		id, err := uuid.NewV7()
-		if err != nil {
-			return nil, fmt.Errorf("new ids: %w", err)
-		}
-		ids[i] = id
-	}
-	return ids, nil
-}

@@ -20,7 +20,8 @@ import (
 //   - numeric read into and written from float64 without the big.Int pgx
 //     goes through (numeric.go).
 //
-// Enums need nothing: they travel as text and are cast in SQL.
+// Enums are written as text and cast in SQL; Configure registers them
+// for reading (enums.go).
 func Register(m *pgtype.Map) {
 	registerUUID(m)
 	registerNumeric(m)
@@ -28,8 +29,9 @@ func Register(m *pgtype.Map) {
 }
 
 // Configure sets up a pool configuration for many-first statements: every
-// connection gets Register's codecs (and then goes through the
-// configuration's own AfterConnect, if it has one), and queries run as
+// connection gets Register's codecs and the database's enum types (one
+// query when it opens: enums.go), then goes through the configuration's
+// own AfterConnect, if it has one; and queries run as
 // unnamed statements (pgx.QueryExecModeCacheDescribe) unless the
 // configuration asks for another mode than pgx's default (a
 // default_query_exec_mode=cache_statement in the URL cannot be told from
@@ -48,6 +50,9 @@ func Configure(config *pgxpool.Config) {
 	own := config.AfterConnect
 	config.AfterConnect = func(ctx context.Context, conn *pgx.Conn) error {
 		Register(conn.TypeMap())
+		if err := registerEnums(ctx, conn); err != nil {
+			return err
+		}
 		if own == nil {
 			return nil
 		}

@@ -8,7 +8,7 @@ import (
 	pgxuuid "github.com/vgarvardt/pgx-google-uuid/v5"
 )
 
-// uuidCodec is the uuid codec AfterConnect registers: pgxuuid's, which
+// uuidCodec is the uuid codec Register installs: pgxuuid's, which
 // reads and writes github.com/google/uuid's UUID as the 16 bytes it is,
 // with the binary reads and writes of a uuid.UUID and a *uuid.UUID (a
 // nullable id, such as a food's owner) done in place.

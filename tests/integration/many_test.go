@@ -10,6 +10,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -35,6 +36,7 @@ func TestInsertTenThousandRowsInChunksAndInputOrder(t *testing.T) {
 	require.NoError(t, err)
 
 	require.Len(t, foods, len(in))
+	require.Equal(t, len(in), cap(foods), "the rows of every chunk fill one slice, sized once")
 	for i := range in {
 		require.Equal(t, in[i].Name, foods[i].Name, "row %d is out of input order", i)
 	}
@@ -415,4 +417,22 @@ func TestConfigureKeepsTheOwnAfterConnect(t *testing.T) {
 	require.NoError(t, pool.QueryRow(ctx, "SHOW application_name").Scan(&name))
 	require.Equal(t, "own hook", name, "the configuration's own AfterConnect ran")
 	require.Equal(t, want, seen, "after Larder's")
+}
+
+// TestEnumLabelsAreReadOncePerConnection reads many rows of one food kind:
+// every row's kind is the same string, not a copy per row (many.Configure
+// registers the database's enums).
+func TestEnumLabelsAreReadOncePerConnection(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	foods := factories.Food().Processed().MustCreateMany(t, b.pool, 50)
+	ids := idsOf(foods, func(f db.Food) uuid.UUID { return f.ID })
+
+	got, err := db.SelectFoods(b.ctx, b.pool, nil, ids)
+	require.NoError(t, err)
+	require.Len(t, got, 50)
+	for _, f := range got {
+		require.Equal(t, db.FoodKindProcessed, f.Kind)
+		require.Same(t, unsafe.StringData(string(got[0].Kind)), unsafe.StringData(string(f.Kind)), "one label, one string")
+	}
 }

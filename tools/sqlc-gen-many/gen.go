@@ -228,15 +228,16 @@ func (g *generator) emit(b *bytes.Buffer, q *query) error {
 			args = append(args, argName(p.name))
 		}
 	}
+	// A list's statement makes its page's slice; the others append to
+	// the engine's out (many.Statement).
 	params := append([]string{"ctx context.Context", "dbtx many.DBTX"}, sig...)
-	size := "len(" + inName + ")"
-	cursor := ""
+	cursor, makeOut := "", ""
 	if q.op == opList {
 		cursor = lowerFirst(q.Name) + "Cursor"
 		params = append(params, "after "+cursor, "limit int32")
-		size = "int(limit)"
+		makeOut = fmt.Sprintf("\tout := make([]%s, 0, int(limit))\n", row)
 	} else {
-		params = append(params, inName+" "+inType)
+		params = append(params, inName+" "+inType, "out []"+row)
 	}
 	fmt.Fprintf(b, "func %s(%s) ([]%s, error) {\n", stmt, strings.Join(params, ", "), row)
 	fmt.Fprintf(b, "\trows, err := dbtx.Query(ctx, %s,\n", sqlName)
@@ -244,12 +245,12 @@ func (g *generator) emit(b *bytes.Buffer, q *query) error {
 		fmt.Fprintf(b, "\t\t%s,\n", a)
 	}
 	fmt.Fprintf(b, "\t)\n\tif err != nil {\n\t\treturn nil, err\n\t}\n\tdefer rows.Close()\n")
-	fmt.Fprintf(b, "\tout := make([]%s, 0, %s)\n\tfor rows.Next() {\n\t\tvar i %s\n", row, size, row)
-	targets := make([]string, len(q.result.fields))
-	for i, f := range q.result.fields {
-		targets[i] = "&" + f
-	}
-	fmt.Fprintf(b, "\t\tif err := rows.Scan(%s); err != nil {\n\t\t\treturn nil, err\n\t\t}\n\t\tout = append(out, i)\n\t}\n\treturn out, rows.Err()\n}\n\n", strings.Join(targets, ", "))
+	// One row value and one list of scan targets for all rows: each row
+	// is read into i, zeroed first (pgx may reuse a slice it finds there),
+	// and copied into out.
+	fmt.Fprintf(b, "%s\tvar i, zero %s\n\tdest := []any{%s}\n", makeOut, row, strings.Join(q.result.targets, ", "))
+	fmt.Fprintf(b, "\tfor rows.Next() {\n\t\ti = zero\n")
+	fmt.Fprintf(b, "\t\tif err := rows.Scan(dest...); err != nil {\n\t\t\treturn nil, err\n\t\t}\n\t\tout = append(out, i)\n\t}\n\treturn out, rows.Err()\n}\n\n")
 
 	// The bound function.
 	bound := stmt
@@ -258,7 +259,7 @@ func (g *generator) emit(b *bytes.Buffer, q *query) error {
 		if q.op == opList {
 			bound = fmt.Sprintf("func(ctx context.Context, dbtx many.DBTX, after %s, limit int32) ([]%s, error) {\n\t\treturn %s(ctx, dbtx, %s, after, limit)\n\t}", cursor, row, stmt, strings.Join(pass, ", "))
 		} else {
-			bound = fmt.Sprintf("func(ctx context.Context, dbtx many.DBTX, %s %s) ([]%s, error) {\n\t\treturn %s(ctx, dbtx, %s, %s)\n\t}", inner, inType, row, stmt, strings.Join(pass, ", "), inner)
+			bound = fmt.Sprintf("func(ctx context.Context, dbtx many.DBTX, %s %s, out []%s) ([]%s, error) {\n\t\treturn %s(ctx, dbtx, %s, %s, out)\n\t}", inner, inType, row, row, stmt, strings.Join(pass, ", "), inner)
 		}
 	}
 	public := append([]string{"ctx context.Context", "dbtx many.DBTX"}, sig...)

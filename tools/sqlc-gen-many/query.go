@@ -60,6 +60,7 @@ type param struct {
 type result struct {
 	typ     string   // dbsqlc.Food, dbsqlc.UpsertTagsRow, uuid.UUID
 	fields  []string // i.ID, i.OwnerID, ... or i for a single column
+	targets []string // what rows.Scan takes for each: &i.ID, or (*string)(&i.Kind) for an enum
 	columns []string // the columns' names
 	imports []string
 }
@@ -178,13 +179,15 @@ func (g *generator) resultOf(q *pb.Query) (result, error) {
 		if !c.NotNull {
 			t = nullable(t)
 		}
-		return result{typ: t.Name, fields: []string{"i"}, columns: []string{c.Name}, imports: []string{t.Import}}, nil
+		return result{typ: t.Name, fields: []string{"i"}, targets: []string{g.target("i", c.Type, c.NotNull)}, columns: []string{c.Name}, imports: []string{t.Import}}, nil
 	}
-	var fields, columns []string
+	var fields, targets, columns []string
 	embeds := false
 	for _, c := range q.Columns {
 		if c.EmbedTable == nil {
-			fields = append(fields, "i."+g.opts.goName(c.Name))
+			field := "i." + g.opts.goName(c.Name)
+			fields = append(fields, field)
+			targets = append(targets, g.target(field, c.Type, c.NotNull))
 			columns = append(columns, c.Name)
 			continue
 		}
@@ -196,7 +199,9 @@ func (g *generator) resultOf(q *pb.Query) (result, error) {
 		}
 		model := g.opts.modelName(t.Rel.Name)
 		for _, tc := range t.Columns {
-			fields = append(fields, "i."+model+"."+g.opts.goName(tc.Name))
+			field := "i." + model + "." + g.opts.goName(tc.Name)
+			fields = append(fields, field)
+			targets = append(targets, g.target(field, tc.Type, tc.NotNull))
 			columns = append(columns, tc.Name)
 		}
 	}
@@ -207,7 +212,18 @@ func (g *generator) resultOf(q *pb.Query) (result, error) {
 			break
 		}
 	}
-	return result{typ: g.sqlcName + "." + name, fields: fields, columns: columns}, nil
+	return result{typ: g.sqlcName + "." + name, fields: fields, targets: targets, columns: columns}, nil
+}
+
+// target is what rows.Scan takes to read a column into field: its
+// address, or for an enum that is never NULL its address as a *string.
+// pgx reads sqlc's enum types through their sql.Scanner, with the text
+// boxed on the way (two allocations a value); as a string, one.
+func (g *generator) target(field string, t *pb.Identifier, notNull bool) string {
+	if notNull && g.enums[strings.TrimPrefix(t.GetName(), "pg_catalog.")] {
+		return "(*string)(&" + field + ")"
+	}
+	return "&" + field
 }
 
 // sameColumns reports whether a query's columns are a table's: the same

@@ -16,7 +16,7 @@ INSERT INTO shopping_items (id, owner_id, name, quantity)
 SELECT unnest($1::uuid[]), unnest($2::uuid[]), unnest($3::text[]), unnest($4::int[])
 RETURNING id, owner_id, name, quantity, bought, created_at, updated_at`
 
-func insertShoppingItems(ctx context.Context, dbtx many.DBTX, in []NewShoppingItem) ([]dbsqlc.ShoppingItem, error) {
+func insertShoppingItems(ctx context.Context, dbtx many.DBTX, in []NewShoppingItem, out []dbsqlc.ShoppingItem) ([]dbsqlc.ShoppingItem, error) {
 	rows, err := dbtx.Query(ctx, insertShoppingItemsSQL,
 		many.Column(in, many.UUID, func(r *NewShoppingItem) uuid.UUID { return r.ID }),
 		many.Column(in, many.UUID, func(r *NewShoppingItem) uuid.UUID { return r.OwnerID }),
@@ -27,10 +27,11 @@ func insertShoppingItems(ctx context.Context, dbtx many.DBTX, in []NewShoppingIt
 		return nil, err
 	}
 	defer rows.Close()
-	out := make([]dbsqlc.ShoppingItem, 0, len(in))
+	var i, zero dbsqlc.ShoppingItem
+	dest := []any{&i.ID, &i.OwnerID, &i.Name, &i.Quantity, &i.Bought, &i.CreatedAt, &i.UpdatedAt}
 	for rows.Next() {
-		var i dbsqlc.ShoppingItem
-		if err := rows.Scan(&i.ID, &i.OwnerID, &i.Name, &i.Quantity, &i.Bought, &i.CreatedAt, &i.UpdatedAt); err != nil {
+		i = zero
+		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
 		out = append(out, i)
@@ -48,7 +49,7 @@ func InsertShoppingItems(ctx context.Context, dbtx many.DBTX, in []NewShoppingIt
 const selectShoppingItemsSQL = `-- name: SelectShoppingItems :many
 SELECT id, owner_id, name, quantity, bought, created_at, updated_at FROM shopping_items WHERE id = ANY($1::uuid[]) AND owner_id = $2`
 
-func selectShoppingItems(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, ids []uuid.UUID) ([]dbsqlc.ShoppingItem, error) {
+func selectShoppingItems(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, ids []uuid.UUID, out []dbsqlc.ShoppingItem) ([]dbsqlc.ShoppingItem, error) {
 	rows, err := dbtx.Query(ctx, selectShoppingItemsSQL,
 		ids,
 		ownerID,
@@ -57,10 +58,11 @@ func selectShoppingItems(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID,
 		return nil, err
 	}
 	defer rows.Close()
-	out := make([]dbsqlc.ShoppingItem, 0, len(ids))
+	var i, zero dbsqlc.ShoppingItem
+	dest := []any{&i.ID, &i.OwnerID, &i.Name, &i.Quantity, &i.Bought, &i.CreatedAt, &i.UpdatedAt}
 	for rows.Next() {
-		var i dbsqlc.ShoppingItem
-		if err := rows.Scan(&i.ID, &i.OwnerID, &i.Name, &i.Quantity, &i.Bought, &i.CreatedAt, &i.UpdatedAt); err != nil {
+		i = zero
+		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
 		out = append(out, i)
@@ -71,8 +73,8 @@ func selectShoppingItems(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID,
 // SelectShoppingItems returns the rows of shopping_items with the given
 // ids, in their order; those it may not see are left out (many.Select).
 func SelectShoppingItems(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, ids []uuid.UUID) ([]dbsqlc.ShoppingItem, error) {
-	return many.Select(ctx, dbtx, "shopping_items", ids, many.Key[dbsqlc.ShoppingItem, uuid.UUID]{Of: func(r *dbsqlc.ShoppingItem) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, func(ctx context.Context, dbtx many.DBTX, ids []uuid.UUID) ([]dbsqlc.ShoppingItem, error) {
-		return selectShoppingItems(ctx, dbtx, ownerID, ids)
+	return many.Select(ctx, dbtx, "shopping_items", ids, many.Key[dbsqlc.ShoppingItem, uuid.UUID]{Of: func(r *dbsqlc.ShoppingItem) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, func(ctx context.Context, dbtx many.DBTX, ids []uuid.UUID, out []dbsqlc.ShoppingItem) ([]dbsqlc.ShoppingItem, error) {
+		return selectShoppingItems(ctx, dbtx, ownerID, ids, out)
 	})
 }
 
@@ -97,9 +99,11 @@ func listShoppingItems(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, b
 	}
 	defer rows.Close()
 	out := make([]dbsqlc.ShoppingItem, 0, int(limit))
+	var i, zero dbsqlc.ShoppingItem
+	dest := []any{&i.ID, &i.OwnerID, &i.Name, &i.Quantity, &i.Bought, &i.CreatedAt, &i.UpdatedAt}
 	for rows.Next() {
-		var i dbsqlc.ShoppingItem
-		if err := rows.Scan(&i.ID, &i.OwnerID, &i.Name, &i.Quantity, &i.Bought, &i.CreatedAt, &i.UpdatedAt); err != nil {
+		i = zero
+		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
 		out = append(out, i)
@@ -153,7 +157,7 @@ FROM locked AS i
 WHERE s.id = i.id
 RETURNING s.id, s.owner_id, s.name, s.quantity, s.bought, s.created_at, s.updated_at`
 
-func updateShoppingItems(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, in []ShoppingItemPatch) ([]dbsqlc.ShoppingItem, error) {
+func updateShoppingItems(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, in []ShoppingItemPatch, out []dbsqlc.ShoppingItem) ([]dbsqlc.ShoppingItem, error) {
 	rows, err := dbtx.Query(ctx, updateShoppingItemsSQL,
 		many.Column(in, many.UUID, func(r *ShoppingItemPatch) uuid.UUID { return r.ID }),
 		many.Column(in, many.Bool, func(r *ShoppingItemPatch) bool { return r.Quantity.Set }),
@@ -166,10 +170,11 @@ func updateShoppingItems(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID,
 		return nil, err
 	}
 	defer rows.Close()
-	out := make([]dbsqlc.ShoppingItem, 0, len(in))
+	var i, zero dbsqlc.ShoppingItem
+	dest := []any{&i.ID, &i.OwnerID, &i.Name, &i.Quantity, &i.Bought, &i.CreatedAt, &i.UpdatedAt}
 	for rows.Next() {
-		var i dbsqlc.ShoppingItem
-		if err := rows.Scan(&i.ID, &i.OwnerID, &i.Name, &i.Quantity, &i.Bought, &i.CreatedAt, &i.UpdatedAt); err != nil {
+		i = zero
+		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
 		out = append(out, i)
@@ -182,15 +187,15 @@ func updateShoppingItems(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID,
 // may not touch are left out, and an ID given twice is many.ErrDuplicateKey
 // (many.Update).
 func UpdateShoppingItems(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, in []ShoppingItemPatch) ([]dbsqlc.ShoppingItem, error) {
-	return many.Update(ctx, dbtx, "shopping_items", in, func(r *ShoppingItemPatch) uuid.UUID { return r.ID }, many.Key[dbsqlc.ShoppingItem, uuid.UUID]{Of: func(r *dbsqlc.ShoppingItem) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, func(ctx context.Context, dbtx many.DBTX, in []ShoppingItemPatch) ([]dbsqlc.ShoppingItem, error) {
-		return updateShoppingItems(ctx, dbtx, ownerID, in)
+	return many.Update(ctx, dbtx, "shopping_items", in, func(r *ShoppingItemPatch) uuid.UUID { return r.ID }, many.Key[dbsqlc.ShoppingItem, uuid.UUID]{Of: func(r *dbsqlc.ShoppingItem) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, func(ctx context.Context, dbtx many.DBTX, in []ShoppingItemPatch, out []dbsqlc.ShoppingItem) ([]dbsqlc.ShoppingItem, error) {
+		return updateShoppingItems(ctx, dbtx, ownerID, in, out)
 	})
 }
 
 const deleteShoppingItemsSQL = `-- name: DeleteShoppingItems :many
 DELETE FROM shopping_items WHERE id = ANY($1::uuid[]) AND owner_id = $2 RETURNING id, owner_id, name, quantity, bought, created_at, updated_at`
 
-func deleteShoppingItems(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, ids []uuid.UUID) ([]dbsqlc.ShoppingItem, error) {
+func deleteShoppingItems(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, ids []uuid.UUID, out []dbsqlc.ShoppingItem) ([]dbsqlc.ShoppingItem, error) {
 	rows, err := dbtx.Query(ctx, deleteShoppingItemsSQL,
 		ids,
 		ownerID,
@@ -199,10 +204,11 @@ func deleteShoppingItems(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID,
 		return nil, err
 	}
 	defer rows.Close()
-	out := make([]dbsqlc.ShoppingItem, 0, len(ids))
+	var i, zero dbsqlc.ShoppingItem
+	dest := []any{&i.ID, &i.OwnerID, &i.Name, &i.Quantity, &i.Bought, &i.CreatedAt, &i.UpdatedAt}
 	for rows.Next() {
-		var i dbsqlc.ShoppingItem
-		if err := rows.Scan(&i.ID, &i.OwnerID, &i.Name, &i.Quantity, &i.Bought, &i.CreatedAt, &i.UpdatedAt); err != nil {
+		i = zero
+		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
 		out = append(out, i)
@@ -214,7 +220,7 @@ func deleteShoppingItems(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID,
 // the given ids, in their order; those it may not see are left out
 // (many.Delete).
 func DeleteShoppingItems(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, ids []uuid.UUID) ([]dbsqlc.ShoppingItem, error) {
-	return many.Delete(ctx, dbtx, "shopping_items", ids, many.Key[dbsqlc.ShoppingItem, uuid.UUID]{Of: func(r *dbsqlc.ShoppingItem) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, func(ctx context.Context, dbtx many.DBTX, ids []uuid.UUID) ([]dbsqlc.ShoppingItem, error) {
-		return deleteShoppingItems(ctx, dbtx, ownerID, ids)
+	return many.Delete(ctx, dbtx, "shopping_items", ids, many.Key[dbsqlc.ShoppingItem, uuid.UUID]{Of: func(r *dbsqlc.ShoppingItem) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, func(ctx context.Context, dbtx many.DBTX, ids []uuid.UUID, out []dbsqlc.ShoppingItem) ([]dbsqlc.ShoppingItem, error) {
+		return deleteShoppingItems(ctx, dbtx, ownerID, ids, out)
 	})
 }

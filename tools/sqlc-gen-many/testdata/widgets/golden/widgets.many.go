@@ -18,7 +18,7 @@ SELECT unnest($1::uuid[]), unnest($2::uuid[]), unnest($3::text[]), unnest($4::te
        unnest($5::numeric[]), unnest($6::numeric[]), unnest($7::date[])
 RETURNING id, owner_id, name, kind, weight_g, height_mm, made_on, created_at, updated_at`
 
-func insertWidgets(ctx context.Context, dbtx many.DBTX, in []NewWidget) ([]dbsqlc.Widget, error) {
+func insertWidgets(ctx context.Context, dbtx many.DBTX, in []NewWidget, out []dbsqlc.Widget) ([]dbsqlc.Widget, error) {
 	rows, err := dbtx.Query(ctx, insertWidgetsSQL,
 		many.Column(in, many.UUID, func(r *NewWidget) uuid.UUID { return r.ID }),
 		many.Column(in, many.Nullable(many.UUID), func(r *NewWidget) *uuid.UUID { return r.OwnerID }),
@@ -32,10 +32,11 @@ func insertWidgets(ctx context.Context, dbtx many.DBTX, in []NewWidget) ([]dbsql
 		return nil, err
 	}
 	defer rows.Close()
-	out := make([]dbsqlc.Widget, 0, len(in))
+	var i, zero dbsqlc.Widget
+	dest := []any{&i.ID, &i.OwnerID, &i.Name, (*string)(&i.Kind), &i.WeightG, &i.HeightMm, &i.MadeOn, &i.CreatedAt, &i.UpdatedAt}
 	for rows.Next() {
-		var i dbsqlc.Widget
-		if err := rows.Scan(&i.ID, &i.OwnerID, &i.Name, &i.Kind, &i.WeightG, &i.HeightMm, &i.MadeOn, &i.CreatedAt, &i.UpdatedAt); err != nil {
+		i = zero
+		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
 		out = append(out, i)
@@ -84,7 +85,7 @@ func CopyWidgets(ctx context.Context, dbtx many.DBTX, in []NewWidget) (int64, er
 const selectWidgetsSQL = `-- name: SelectWidgets :many
 SELECT id, owner_id, name, kind, weight_g, height_mm, made_on, created_at, updated_at FROM widgets WHERE id = ANY($1::uuid[]) AND owner_id IS NOT DISTINCT FROM $2::uuid`
 
-func selectWidgets(ctx context.Context, dbtx many.DBTX, ownerID *uuid.UUID, ids []uuid.UUID) ([]dbsqlc.Widget, error) {
+func selectWidgets(ctx context.Context, dbtx many.DBTX, ownerID *uuid.UUID, ids []uuid.UUID, out []dbsqlc.Widget) ([]dbsqlc.Widget, error) {
 	rows, err := dbtx.Query(ctx, selectWidgetsSQL,
 		ids,
 		ownerID,
@@ -93,10 +94,11 @@ func selectWidgets(ctx context.Context, dbtx many.DBTX, ownerID *uuid.UUID, ids 
 		return nil, err
 	}
 	defer rows.Close()
-	out := make([]dbsqlc.Widget, 0, len(ids))
+	var i, zero dbsqlc.Widget
+	dest := []any{&i.ID, &i.OwnerID, &i.Name, (*string)(&i.Kind), &i.WeightG, &i.HeightMm, &i.MadeOn, &i.CreatedAt, &i.UpdatedAt}
 	for rows.Next() {
-		var i dbsqlc.Widget
-		if err := rows.Scan(&i.ID, &i.OwnerID, &i.Name, &i.Kind, &i.WeightG, &i.HeightMm, &i.MadeOn, &i.CreatedAt, &i.UpdatedAt); err != nil {
+		i = zero
+		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
 		out = append(out, i)
@@ -107,8 +109,8 @@ func selectWidgets(ctx context.Context, dbtx many.DBTX, ownerID *uuid.UUID, ids 
 // SelectWidgets returns the rows of widgets with the given ids, in their
 // order; those it may not see are left out (many.Select).
 func SelectWidgets(ctx context.Context, dbtx many.DBTX, ownerID *uuid.UUID, ids []uuid.UUID) ([]dbsqlc.Widget, error) {
-	return many.Select(ctx, dbtx, "widgets", ids, many.Key[dbsqlc.Widget, uuid.UUID]{Of: func(r *dbsqlc.Widget) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, func(ctx context.Context, dbtx many.DBTX, ids []uuid.UUID) ([]dbsqlc.Widget, error) {
-		return selectWidgets(ctx, dbtx, ownerID, ids)
+	return many.Select(ctx, dbtx, "widgets", ids, many.Key[dbsqlc.Widget, uuid.UUID]{Of: func(r *dbsqlc.Widget) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, func(ctx context.Context, dbtx many.DBTX, ids []uuid.UUID, out []dbsqlc.Widget) ([]dbsqlc.Widget, error) {
+		return selectWidgets(ctx, dbtx, ownerID, ids, out)
 	})
 }
 
@@ -131,9 +133,11 @@ func listWidgets(ctx context.Context, dbtx many.DBTX, nameContains *string, afte
 	}
 	defer rows.Close()
 	out := make([]dbsqlc.Widget, 0, int(limit))
+	var i, zero dbsqlc.Widget
+	dest := []any{&i.ID, &i.OwnerID, &i.Name, (*string)(&i.Kind), &i.WeightG, &i.HeightMm, &i.MadeOn, &i.CreatedAt, &i.UpdatedAt}
 	for rows.Next() {
-		var i dbsqlc.Widget
-		if err := rows.Scan(&i.ID, &i.OwnerID, &i.Name, &i.Kind, &i.WeightG, &i.HeightMm, &i.MadeOn, &i.CreatedAt, &i.UpdatedAt); err != nil {
+		i = zero
+		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
 		out = append(out, i)
@@ -180,7 +184,7 @@ FROM input AS i
 WHERE w.id = i.id
 RETURNING w.id, w.owner_id, w.name, w.kind, w.weight_g, w.height_mm, w.made_on, w.created_at, w.updated_at`
 
-func updateWidgets(ctx context.Context, dbtx many.DBTX, in []WidgetPatch) ([]dbsqlc.Widget, error) {
+func updateWidgets(ctx context.Context, dbtx many.DBTX, in []WidgetPatch, out []dbsqlc.Widget) ([]dbsqlc.Widget, error) {
 	rows, err := dbtx.Query(ctx, updateWidgetsSQL,
 		many.Column(in, many.UUID, func(r *WidgetPatch) uuid.UUID { return r.ID }),
 		many.Column(in, many.Bool, func(r *WidgetPatch) bool { return r.Name.Set }),
@@ -193,10 +197,11 @@ func updateWidgets(ctx context.Context, dbtx many.DBTX, in []WidgetPatch) ([]dbs
 		return nil, err
 	}
 	defer rows.Close()
-	out := make([]dbsqlc.Widget, 0, len(in))
+	var i, zero dbsqlc.Widget
+	dest := []any{&i.ID, &i.OwnerID, &i.Name, (*string)(&i.Kind), &i.WeightG, &i.HeightMm, &i.MadeOn, &i.CreatedAt, &i.UpdatedAt}
 	for rows.Next() {
-		var i dbsqlc.Widget
-		if err := rows.Scan(&i.ID, &i.OwnerID, &i.Name, &i.Kind, &i.WeightG, &i.HeightMm, &i.MadeOn, &i.CreatedAt, &i.UpdatedAt); err != nil {
+		i = zero
+		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
 		out = append(out, i)
@@ -215,7 +220,7 @@ func UpdateWidgets(ctx context.Context, dbtx many.DBTX, in []WidgetPatch) ([]dbs
 const deleteWidgetsSQL = `-- name: DeleteWidgets :many
 DELETE FROM widgets WHERE id = ANY($1::uuid[]) RETURNING id, owner_id, name, kind, weight_g, height_mm, made_on, created_at, updated_at`
 
-func deleteWidgets(ctx context.Context, dbtx many.DBTX, ids []uuid.UUID) ([]dbsqlc.Widget, error) {
+func deleteWidgets(ctx context.Context, dbtx many.DBTX, ids []uuid.UUID, out []dbsqlc.Widget) ([]dbsqlc.Widget, error) {
 	rows, err := dbtx.Query(ctx, deleteWidgetsSQL,
 		ids,
 	)
@@ -223,10 +228,11 @@ func deleteWidgets(ctx context.Context, dbtx many.DBTX, ids []uuid.UUID) ([]dbsq
 		return nil, err
 	}
 	defer rows.Close()
-	out := make([]dbsqlc.Widget, 0, len(ids))
+	var i, zero dbsqlc.Widget
+	dest := []any{&i.ID, &i.OwnerID, &i.Name, (*string)(&i.Kind), &i.WeightG, &i.HeightMm, &i.MadeOn, &i.CreatedAt, &i.UpdatedAt}
 	for rows.Next() {
-		var i dbsqlc.Widget
-		if err := rows.Scan(&i.ID, &i.OwnerID, &i.Name, &i.Kind, &i.WeightG, &i.HeightMm, &i.MadeOn, &i.CreatedAt, &i.UpdatedAt); err != nil {
+		i = zero
+		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
 		out = append(out, i)
