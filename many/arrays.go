@@ -4,7 +4,6 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"math"
-	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -21,11 +20,13 @@ import (
 
 // Encoding is how values of T travel as elements of a binary array: the
 // element type's OID, the bytes each value takes when they are all alike
-// (0 when they vary; it sizes the buffer once), and how a value's bytes
+// (Width), or else what a value takes (Size, exact or a close guess:
+// with either, an array's buffer is sized once), and how a value's bytes
 // are written (null reports a NULL instead).
 type Encoding[T any] struct {
 	OID    uint32
 	Width  int
+	Size   func(v T) int
 	Append func(buf []byte, v T) (out []byte, null bool)
 }
 
@@ -37,7 +38,7 @@ var (
 	UUID = Encoding[uuid.UUID]{OID: pgtype.UUIDOID, Width: 16, Append: func(b []byte, v uuid.UUID) ([]byte, bool) {
 		return append(b, v[:]...), false
 	}}
-	Text = Encoding[string]{OID: pgtype.TextOID, Append: func(b []byte, v string) ([]byte, bool) {
+	Text = Encoding[string]{OID: pgtype.TextOID, Size: func(v string) int { return len(v) }, Append: func(b []byte, v string) ([]byte, bool) {
 		return append(b, v...), false
 	}}
 	Bool = Encoding[bool]{OID: pgtype.BoolOID, Width: 1, Append: func(b []byte, v bool) ([]byte, bool) {
@@ -58,7 +59,7 @@ var (
 	Float8 = Encoding[float64]{OID: pgtype.Float8OID, Width: 8, Append: func(b []byte, v float64) ([]byte, bool) {
 		return binary.BigEndian.AppendUint64(b, math.Float64bits(v)), false
 	}}
-	Numeric = Encoding[float64]{OID: pgtype.NumericOID, Append: func(b []byte, v float64) ([]byte, bool) {
+	Numeric = Encoding[float64]{OID: pgtype.NumericOID, Size: numericSize, Append: func(b []byte, v float64) ([]byte, bool) {
 		return appendNumeric(b, v), false
 	}}
 	Timestamptz = Encoding[time.Time]{OID: pgtype.TimestamptzOID, Width: 8, Append: func(b []byte, v time.Time) ([]byte, bool) {
@@ -68,7 +69,7 @@ var (
 		day := time.Date(v.Year(), v.Month(), v.Day(), 0, 0, 0, 0, time.UTC)
 		return binary.BigEndian.AppendUint32(b, uint32(int32(day.Unix()/86400-unixDayAtY2K))), false
 	}}
-	JSONB = Encoding[json.RawMessage]{OID: pgtype.JSONBOID, Append: func(b []byte, v json.RawMessage) ([]byte, bool) {
+	JSONB = Encoding[json.RawMessage]{OID: pgtype.JSONBOID, Size: func(v json.RawMessage) int { return 1 + len(v) }, Append: func(b []byte, v json.RawMessage) ([]byte, bool) {
 		if v == nil {
 			return b, true
 		}
@@ -84,12 +85,21 @@ const (
 
 // Nullable is e for a column that may hold NULL: a nil pointer is NULL.
 func Nullable[T any](e Encoding[T]) Encoding[*T] {
-	return Encoding[*T]{OID: e.OID, Width: e.Width, Append: func(b []byte, v *T) ([]byte, bool) {
+	n := Encoding[*T]{OID: e.OID, Width: e.Width, Append: func(b []byte, v *T) ([]byte, bool) {
 		if v == nil {
 			return b, true
 		}
 		return e.Append(b, *v)
 	}}
+	if e.Size != nil {
+		n.Size = func(v *T) int {
+			if v == nil {
+				return 0
+			}
+			return e.Size(*v)
+		}
+	}
+	return n
 }
 
 // Column is one column of a batch: the value of get for each of rows, sent
@@ -122,11 +132,13 @@ type arrayWriter interface{ appendArray(buf []byte) []byte }
 // appendArray writes n values (value(i)) as a one-dimensional binary array
 // of e's element type.
 func appendArray[T any](buf []byte, e Encoding[T], n int, value func(i int) T) []byte {
-	width := e.Width
-	if width == 0 {
-		width = 12 // a guess for values of varying size; the buffer grows past it
+	size := 20 + 4*n + e.Width*n
+	if e.Size != nil {
+		for i := range n {
+			size += e.Size(value(i))
+		}
 	}
-	buf = slices.Grow(buf, 20+n*(4+width))
+	buf = grow(buf, size)
 	buf = binary.BigEndian.AppendUint32(buf, 1) // one dimension (of length 0 for no values, as pgx sends it)
 	flags := len(buf)
 	buf = binary.BigEndian.AppendUint32(buf, 0) // no NULLs, until one comes
@@ -145,6 +157,19 @@ func appendArray[T any](buf []byte, e Encoding[T], n int, value func(i int) T) [
 		binary.BigEndian.PutUint32(buf[start:], uint32(len(buf)-start-4)) // the length, now known
 	}
 	return buf
+}
+
+// grow returns buf with room for n more bytes. pgx writes all of a
+// statement's arguments into one buffer, an array after another: growing
+// it by doubling, not by the quarter append adds to a large slice, copies
+// the arrays before this one about once rather than four times.
+func grow(buf []byte, n int) []byte {
+	if cap(buf)-len(buf) >= n {
+		return buf
+	}
+	out := make([]byte, len(buf), max(2*cap(buf), len(buf)+n))
+	copy(out, buf)
+	return out
 }
 
 // arrayCodec is pgx's codec for an array type with element encoding elem:
