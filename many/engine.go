@@ -105,11 +105,12 @@ func Update[In, Row any, K comparable](ctx context.Context, dbtx DBTX, table str
 	for i := range in {
 		keys[i] = inKey(&in[i])
 	}
-	if err := unique(keys, key.Compare); err != nil {
+	sorted := slices.IsSortedFunc(keys, key.Compare)
+	if err := unique(keys, key.Compare, sorted); err != nil {
 		return nil, fail("update", table, err)
 	}
 	send := in
-	if len(in) > chunkSize {
+	if len(in) > chunkSize && !sorted {
 		send = slices.Clone(in)
 		slices.SortFunc(send, func(a, b In) int { return key.Compare(inKey(&a), inKey(&b)) })
 	}
@@ -120,13 +121,16 @@ func Update[In, Row any, K comparable](ctx context.Context, dbtx DBTX, table str
 	return inOrder(rows, len(keys), func(i int) K { return keys[i] }, key.Of), nil
 }
 
-// unique reports the first key given twice.
-func unique[K comparable](keys []K, compare func(a, b K) int) error {
-	sorted := slices.Clone(keys)
-	slices.SortFunc(sorted, compare)
-	for i := 1; i < len(sorted); i++ {
-		if compare(sorted[i-1], sorted[i]) == 0 {
-			return fmt.Errorf("%w: %v", ErrDuplicateKey, sorted[i])
+// unique reports the first key given twice; keys already in order (as
+// sorted says) are checked where they are.
+func unique[K comparable](keys []K, compare func(a, b K) int, sorted bool) error {
+	if !sorted {
+		keys = slices.Clone(keys)
+		slices.SortFunc(keys, compare)
+	}
+	for i := 1; i < len(keys); i++ {
+		if compare(keys[i-1], keys[i]) == 0 {
+			return fmt.Errorf("%w: %v", ErrDuplicateKey, keys[i])
 		}
 	}
 	return nil

@@ -135,13 +135,18 @@ func TestEmptyInputMakesNoRoundTrip(t *testing.T) {
 
 func TestUpdateRejectsDuplicateKeysBeforeSending(t *testing.T) {
 	t.Parallel()
-	id := uuid.New()
-	var chunks [][]widget
-	_, err := Update(context.Background(), nil, "widgets", []widget{{ID: id}, {ID: uuid.New()}, {ID: id}},
-		func(w *widget) uuid.UUID { return w.ID }, widgetKey, echo(&chunks))
-	require.ErrorIs(t, err, ErrDuplicateKey)
-	require.ErrorContains(t, err, "update widgets: a key appears more than once in the batch: "+id.String())
-	require.Empty(t, chunks)
+	ids, err := NewIDs(2)
+	require.NoError(t, err)
+	for _, in := range [][]widget{
+		{{ID: ids[1]}, {ID: ids[0]}, {ID: ids[1]}}, // out of order
+		{{ID: ids[0]}, {ID: ids[1]}, {ID: ids[1]}}, // in order, checked where they are
+	} {
+		var chunks [][]widget
+		_, err := Update(context.Background(), nil, "widgets", in, func(w *widget) uuid.UUID { return w.ID }, widgetKey, echo(&chunks))
+		require.ErrorIs(t, err, ErrDuplicateKey)
+		require.ErrorContains(t, err, "update widgets: a key appears more than once in the batch: "+ids[1].String())
+		require.Empty(t, chunks)
+	}
 }
 
 func TestKeysAreSentSorted(t *testing.T) {
