@@ -89,7 +89,7 @@ func (r *report) write(w io.Writer, m machine, took time.Duration) error {
 		if !met {
 			mark = "**missed**"
 		}
-		p("| %s | %.2f | %s (%s %.2g) |\n", what, got, mark, sign, want)
+		p("| %s | %.3f | %s (%s %.2g) |\n", what, got, mark, sign, want)
 	}
 	for _, t := range []struct {
 		what    string
@@ -118,7 +118,7 @@ func (r *report) write(w io.Writer, m machine, took time.Duration) error {
 		if m.Latency >= 200*time.Microsecond {
 			target("update of 10,000 rows, × per-row loop", got, 10, false)
 		} else {
-			p("| update of 10,000 rows, × per-row loop | %.2f | the target (≥ 10) is across a network: `-latency 200us` |\n", got)
+			p("| update of 10,000 rows, × per-row loop | %.3f | the target (≥ 10) is across a network: `-latency 200us` |\n", got)
 		}
 	}
 	n := r.largest()
