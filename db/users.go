@@ -36,7 +36,7 @@ func DeleteUsers(ctx context.Context, dbtx many.DBTX, ids []uuid.UUID) ([]User, 
 	var deleted []User
 	err := many.WithTx(ctx, dbtx, func(tx pgx.Tx) error {
 		if err := purgeOwned(ctx, dbsqlc.New(tx), ids); err != nil {
-			return fmt.Errorf("delete users: %w", err)
+			return fmt.Errorf("purge the users' rows: %w", err)
 		}
 		var err error
 		deleted, err = DeletePurgedUsers(ctx, tx, ids)
