@@ -33,37 +33,30 @@ SELECT unnest($1::uuid[]),
        unnest($14::numeric[])
 RETURNING id, owner_id, name, brand, barcode, kind, category, energy_kcal, protein_g, fat_g, carbs_g, fiber_g, sugar_g, sodium_mg, created_at, updated_at`
 
-func insertFoods(ctx context.Context, dbtx many.DBTX, in []NewFood, out []dbsqlc.Food) ([]dbsqlc.Food, error) {
-	rows, err := dbtx.Query(ctx, insertFoodsSQL,
-		many.Column(in, many.UUID, func(r *NewFood) uuid.UUID { return r.ID }),
-		many.Column(in, many.Nullable(many.UUID), func(r *NewFood) *uuid.UUID { return r.OwnerID }),
-		many.Column(in, many.Text, func(r *NewFood) string { return r.Name }),
-		many.Column(in, many.Nullable(many.Text), func(r *NewFood) *string { return r.Brand }),
-		many.Column(in, many.Nullable(many.Text), func(r *NewFood) *string { return r.Barcode }),
-		many.Column(in, many.Text, func(r *NewFood) string { return (string)(r.Kind) }),
-		many.Column(in, many.Text, func(r *NewFood) string { return (string)(r.Category) }),
-		many.Column(in, many.Numeric, func(r *NewFood) float64 { return r.Nutrients.EnergyKcal }),
-		many.Column(in, many.Numeric, func(r *NewFood) float64 { return r.Nutrients.ProteinG }),
-		many.Column(in, many.Numeric, func(r *NewFood) float64 { return r.Nutrients.FatG }),
-		many.Column(in, many.Numeric, func(r *NewFood) float64 { return r.Nutrients.CarbsG }),
-		many.Column(in, many.Numeric, func(r *NewFood) float64 { return r.Nutrients.FiberG }),
-		many.Column(in, many.Numeric, func(r *NewFood) float64 { return r.Nutrients.SugarG }),
-		many.Column(in, many.Numeric, func(r *NewFood) float64 { return r.Nutrients.SodiumMg }),
-	)
-	if err != nil {
-		return nil, err
+// insertFoods is the statement of InsertFoods.
+func insertFoods() many.Statement[NewFood, dbsqlc.Food] {
+	return many.Statement[NewFood, dbsqlc.Food]{
+		SQL: insertFoodsSQL,
+		Args: func(in []NewFood) []any {
+			return []any{
+				many.Column(in, many.UUID, func(r *NewFood) uuid.UUID { return r.ID }),
+				many.Column(in, many.Nullable(many.UUID), func(r *NewFood) *uuid.UUID { return r.OwnerID }),
+				many.Column(in, many.Text, func(r *NewFood) string { return r.Name }),
+				many.Column(in, many.Nullable(many.Text), func(r *NewFood) *string { return r.Brand }),
+				many.Column(in, many.Nullable(many.Text), func(r *NewFood) *string { return r.Barcode }),
+				many.Column(in, many.Text, func(r *NewFood) string { return (string)(r.Kind) }),
+				many.Column(in, many.Text, func(r *NewFood) string { return (string)(r.Category) }),
+				many.Column(in, many.Numeric, func(r *NewFood) float64 { return r.Nutrients.EnergyKcal }),
+				many.Column(in, many.Numeric, func(r *NewFood) float64 { return r.Nutrients.ProteinG }),
+				many.Column(in, many.Numeric, func(r *NewFood) float64 { return r.Nutrients.FatG }),
+				many.Column(in, many.Numeric, func(r *NewFood) float64 { return r.Nutrients.CarbsG }),
+				many.Column(in, many.Numeric, func(r *NewFood) float64 { return r.Nutrients.FiberG }),
+				many.Column(in, many.Numeric, func(r *NewFood) float64 { return r.Nutrients.SugarG }),
+				many.Column(in, many.Numeric, func(r *NewFood) float64 { return r.Nutrients.SodiumMg }),
+			}
+		},
+		Dest: foodDest,
 	}
-	defer rows.Close()
-	var i, zero dbsqlc.Food
-	dest := []any{&i.ID, &i.OwnerID, &i.Name, &i.Brand, &i.Barcode, (*string)(&i.Kind), (*string)(&i.Category), &i.EnergyKcal, &i.ProteinG, &i.FatG, &i.CarbsG, &i.FiberG, &i.SugarG, &i.SodiumMg, &i.CreatedAt, &i.UpdatedAt}
-	for rows.Next() {
-		i = zero
-		if err := rows.Scan(dest...); err != nil {
-			return nil, err
-		}
-		out = append(out, i)
-	}
-	return out, rows.Err()
 }
 
 // InsertFoods inserts rows into foods and returns them in input order. An
@@ -75,7 +68,7 @@ func insertFoods(ctx context.Context, dbtx many.DBTX, in []NewFood, out []dbsqlc
 // conversion each); the numeric columns round them. A NULL owner is the
 // shared catalog.
 func InsertFoods(ctx context.Context, dbtx many.DBTX, in []NewFood) ([]dbsqlc.Food, error) {
-	return many.Insert(ctx, dbtx, "foods", in, func(r *NewFood) *uuid.UUID { return &r.ID }, func(r *dbsqlc.Food) uuid.UUID { return r.ID }, insertFoods)
+	return many.Insert(ctx, dbtx, "foods", in, func(r *NewFood) *uuid.UUID { return &r.ID }, func(r *dbsqlc.Food) uuid.UUID { return r.ID }, insertFoods())
 }
 
 const copyFoodsSQL = `-- name: CopyFoods :copyfrom
@@ -149,37 +142,30 @@ WHERE NOT EXISTS (
 )
 RETURNING id, owner_id, name, brand, barcode, kind, category, energy_kcal, protein_g, fat_g, carbs_g, fiber_g, sugar_g, sodium_mg, created_at, updated_at`
 
-func insertCatalogFoods(ctx context.Context, dbtx many.DBTX, in []NewFood, out []dbsqlc.Food) ([]dbsqlc.Food, error) {
-	rows, err := dbtx.Query(ctx, insertCatalogFoodsSQL,
-		many.Column(in, many.UUID, func(r *NewFood) uuid.UUID { return r.ID }),
-		many.Column(in, many.Nullable(many.UUID), func(r *NewFood) *uuid.UUID { return r.OwnerID }),
-		many.Column(in, many.Text, func(r *NewFood) string { return r.Name }),
-		many.Column(in, many.Nullable(many.Text), func(r *NewFood) *string { return r.Brand }),
-		many.Column(in, many.Nullable(many.Text), func(r *NewFood) *string { return r.Barcode }),
-		many.Column(in, many.Text, func(r *NewFood) string { return (string)(r.Kind) }),
-		many.Column(in, many.Text, func(r *NewFood) string { return (string)(r.Category) }),
-		many.Column(in, many.Numeric, func(r *NewFood) float64 { return r.Nutrients.EnergyKcal }),
-		many.Column(in, many.Numeric, func(r *NewFood) float64 { return r.Nutrients.ProteinG }),
-		many.Column(in, many.Numeric, func(r *NewFood) float64 { return r.Nutrients.FatG }),
-		many.Column(in, many.Numeric, func(r *NewFood) float64 { return r.Nutrients.CarbsG }),
-		many.Column(in, many.Numeric, func(r *NewFood) float64 { return r.Nutrients.FiberG }),
-		many.Column(in, many.Numeric, func(r *NewFood) float64 { return r.Nutrients.SugarG }),
-		many.Column(in, many.Numeric, func(r *NewFood) float64 { return r.Nutrients.SodiumMg }),
-	)
-	if err != nil {
-		return nil, err
+// insertCatalogFoods is the statement of InsertCatalogFoods.
+func insertCatalogFoods() many.Statement[NewFood, dbsqlc.Food] {
+	return many.Statement[NewFood, dbsqlc.Food]{
+		SQL: insertCatalogFoodsSQL,
+		Args: func(in []NewFood) []any {
+			return []any{
+				many.Column(in, many.UUID, func(r *NewFood) uuid.UUID { return r.ID }),
+				many.Column(in, many.Nullable(many.UUID), func(r *NewFood) *uuid.UUID { return r.OwnerID }),
+				many.Column(in, many.Text, func(r *NewFood) string { return r.Name }),
+				many.Column(in, many.Nullable(many.Text), func(r *NewFood) *string { return r.Brand }),
+				many.Column(in, many.Nullable(many.Text), func(r *NewFood) *string { return r.Barcode }),
+				many.Column(in, many.Text, func(r *NewFood) string { return (string)(r.Kind) }),
+				many.Column(in, many.Text, func(r *NewFood) string { return (string)(r.Category) }),
+				many.Column(in, many.Numeric, func(r *NewFood) float64 { return r.Nutrients.EnergyKcal }),
+				many.Column(in, many.Numeric, func(r *NewFood) float64 { return r.Nutrients.ProteinG }),
+				many.Column(in, many.Numeric, func(r *NewFood) float64 { return r.Nutrients.FatG }),
+				many.Column(in, many.Numeric, func(r *NewFood) float64 { return r.Nutrients.CarbsG }),
+				many.Column(in, many.Numeric, func(r *NewFood) float64 { return r.Nutrients.FiberG }),
+				many.Column(in, many.Numeric, func(r *NewFood) float64 { return r.Nutrients.SugarG }),
+				many.Column(in, many.Numeric, func(r *NewFood) float64 { return r.Nutrients.SodiumMg }),
+			}
+		},
+		Dest: foodDest,
 	}
-	defer rows.Close()
-	var i, zero dbsqlc.Food
-	dest := []any{&i.ID, &i.OwnerID, &i.Name, &i.Brand, &i.Barcode, (*string)(&i.Kind), (*string)(&i.Category), &i.EnergyKcal, &i.ProteinG, &i.FatG, &i.CarbsG, &i.FiberG, &i.SugarG, &i.SodiumMg, &i.CreatedAt, &i.UpdatedAt}
-	for rows.Next() {
-		i = zero
-		if err := rows.Scan(dest...); err != nil {
-			return nil, err
-		}
-		out = append(out, i)
-	}
-	return out, rows.Err()
 }
 
 // InsertCatalogFoods inserts rows into foods and returns them in input
@@ -191,7 +177,7 @@ func insertCatalogFoods(ctx context.Context, dbtx many.DBTX, in []NewFood, out [
 // case) is skipped: an import can run again. Run it after
 // LockCatalogImports, in one transaction.
 func InsertCatalogFoods(ctx context.Context, dbtx many.DBTX, in []NewFood) ([]dbsqlc.Food, error) {
-	return many.Insert(ctx, dbtx, "foods", in, func(r *NewFood) *uuid.UUID { return &r.ID }, func(r *dbsqlc.Food) uuid.UUID { return r.ID }, insertCatalogFoods)
+	return many.Insert(ctx, dbtx, "foods", in, func(r *NewFood) *uuid.UUID { return &r.ID }, func(r *dbsqlc.Food) uuid.UUID { return r.ID }, insertCatalogFoods())
 }
 
 const selectFoodsSQL = `-- name: SelectFoods :many
@@ -199,25 +185,18 @@ SELECT id, owner_id, name, brand, barcode, kind, category, energy_kcal, protein_
 WHERE id = ANY($1::uuid[])
   AND (owner_id IS NULL OR owner_id = $2::uuid)`
 
-func selectFoods(ctx context.Context, dbtx many.DBTX, viewerID *uuid.UUID, ids []uuid.UUID, out []dbsqlc.Food) ([]dbsqlc.Food, error) {
-	rows, err := dbtx.Query(ctx, selectFoodsSQL,
-		ids,
-		viewerID,
-	)
-	if err != nil {
-		return nil, err
+// selectFoods is the statement of SelectFoods.
+func selectFoods(viewerID *uuid.UUID) many.Statement[uuid.UUID, dbsqlc.Food] {
+	return many.Statement[uuid.UUID, dbsqlc.Food]{
+		SQL: selectFoodsSQL,
+		Args: func(ids []uuid.UUID) []any {
+			return []any{
+				ids,
+				viewerID,
+			}
+		},
+		Dest: foodDest,
 	}
-	defer rows.Close()
-	var i, zero dbsqlc.Food
-	dest := []any{&i.ID, &i.OwnerID, &i.Name, &i.Brand, &i.Barcode, (*string)(&i.Kind), (*string)(&i.Category), &i.EnergyKcal, &i.ProteinG, &i.FatG, &i.CarbsG, &i.FiberG, &i.SugarG, &i.SodiumMg, &i.CreatedAt, &i.UpdatedAt}
-	for rows.Next() {
-		i = zero
-		if err := rows.Scan(dest...); err != nil {
-			return nil, err
-		}
-		out = append(out, i)
-	}
-	return out, rows.Err()
 }
 
 // SelectFoods returns the rows of foods with the given ids, in their order;
@@ -226,9 +205,7 @@ func selectFoods(ctx context.Context, dbtx many.DBTX, viewerID *uuid.UUID, ids [
 // Foods visible to a viewer: the viewer's own and the shared catalog. A
 // NULL viewer sees only the shared catalog.
 func SelectFoods(ctx context.Context, dbtx many.DBTX, viewerID *uuid.UUID, ids []uuid.UUID) ([]dbsqlc.Food, error) {
-	return many.Select(ctx, dbtx, "foods", ids, many.Key[dbsqlc.Food, uuid.UUID]{Of: func(r *dbsqlc.Food) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, func(ctx context.Context, dbtx many.DBTX, ids []uuid.UUID, out []dbsqlc.Food) ([]dbsqlc.Food, error) {
-		return selectFoods(ctx, dbtx, viewerID, ids, out)
-	})
+	return many.Select(ctx, dbtx, "foods", ids, many.Key[dbsqlc.Food, uuid.UUID]{Of: func(r *dbsqlc.Food) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, selectFoods(viewerID))
 }
 
 const listFoodsSQL = `-- name: ListFoods :many
@@ -245,7 +222,7 @@ ORDER BY created_at, id
 LIMIT $8`
 
 func listFoods(ctx context.Context, dbtx many.DBTX, viewerID *uuid.UUID, nameContains *string, kind *string, category *string, tagID *uuid.UUID, after listFoodsCursor, limit int32) ([]dbsqlc.Food, error) {
-	rows, err := dbtx.Query(ctx, listFoodsSQL,
+	return many.Query(ctx, dbtx, listFoodsSQL, foodDest, make([]dbsqlc.Food, 0, int(limit)),
 		viewerID,
 		nameContains,
 		kind,
@@ -255,21 +232,6 @@ func listFoods(ctx context.Context, dbtx many.DBTX, viewerID *uuid.UUID, nameCon
 		after.ID,
 		limit,
 	)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := make([]dbsqlc.Food, 0, int(limit))
-	var i, zero dbsqlc.Food
-	dest := []any{&i.ID, &i.OwnerID, &i.Name, &i.Brand, &i.Barcode, (*string)(&i.Kind), (*string)(&i.Category), &i.EnergyKcal, &i.ProteinG, &i.FatG, &i.CarbsG, &i.FiberG, &i.SugarG, &i.SodiumMg, &i.CreatedAt, &i.UpdatedAt}
-	for rows.Next() {
-		i = zero
-		if err := rows.Scan(dest...); err != nil {
-			return nil, err
-		}
-		out = append(out, i)
-	}
-	return out, rows.Err()
 }
 
 // listFoodsCursor is what a cursor of ListFoods holds: the key of the
@@ -349,43 +311,36 @@ FROM locked AS i
 WHERE f.id = i.id
 RETURNING f.id, f.owner_id, f.name, f.brand, f.barcode, f.kind, f.category, f.energy_kcal, f.protein_g, f.fat_g, f.carbs_g, f.fiber_g, f.sugar_g, f.sodium_mg, f.created_at, f.updated_at`
 
-func updateFoods(ctx context.Context, dbtx many.DBTX, ownerID *uuid.UUID, in []FoodPatch, out []dbsqlc.Food) ([]dbsqlc.Food, error) {
-	rows, err := dbtx.Query(ctx, updateFoodsSQL,
-		many.Column(in, many.UUID, func(r *FoodPatch) uuid.UUID { return r.ID }),
-		many.Column(in, many.Bool, func(r *FoodPatch) bool { return r.Name.Set }),
-		many.Column(in, many.Text, func(r *FoodPatch) string { return r.Name.Value }),
-		many.Column(in, many.Bool, func(r *FoodPatch) bool { return r.Brand.Set }),
-		many.Column(in, many.Nullable(many.Text), func(r *FoodPatch) *string { return r.Brand.Value }),
-		many.Column(in, many.Bool, func(r *FoodPatch) bool { return r.Barcode.Set }),
-		many.Column(in, many.Nullable(many.Text), func(r *FoodPatch) *string { return r.Barcode.Value }),
-		many.Column(in, many.Bool, func(r *FoodPatch) bool { return r.Kind.Set }),
-		many.Column(in, many.Text, func(r *FoodPatch) string { return (string)(r.Kind.Value) }),
-		many.Column(in, many.Bool, func(r *FoodPatch) bool { return r.Category.Set }),
-		many.Column(in, many.Text, func(r *FoodPatch) string { return (string)(r.Category.Value) }),
-		many.Column(in, many.Bool, func(r *FoodPatch) bool { return r.Nutrients.Set }),
-		many.Column(in, many.Numeric, func(r *FoodPatch) float64 { return r.Nutrients.Value.EnergyKcal }),
-		many.Column(in, many.Numeric, func(r *FoodPatch) float64 { return r.Nutrients.Value.ProteinG }),
-		many.Column(in, many.Numeric, func(r *FoodPatch) float64 { return r.Nutrients.Value.FatG }),
-		many.Column(in, many.Numeric, func(r *FoodPatch) float64 { return r.Nutrients.Value.CarbsG }),
-		many.Column(in, many.Numeric, func(r *FoodPatch) float64 { return r.Nutrients.Value.FiberG }),
-		many.Column(in, many.Numeric, func(r *FoodPatch) float64 { return r.Nutrients.Value.SugarG }),
-		many.Column(in, many.Numeric, func(r *FoodPatch) float64 { return r.Nutrients.Value.SodiumMg }),
-		ownerID,
-	)
-	if err != nil {
-		return nil, err
+// updateFoods is the statement of UpdateFoods.
+func updateFoods(ownerID *uuid.UUID) many.Statement[FoodPatch, dbsqlc.Food] {
+	return many.Statement[FoodPatch, dbsqlc.Food]{
+		SQL: updateFoodsSQL,
+		Args: func(in []FoodPatch) []any {
+			return []any{
+				many.Column(in, many.UUID, func(r *FoodPatch) uuid.UUID { return r.ID }),
+				many.Column(in, many.Bool, func(r *FoodPatch) bool { return r.Name.Set }),
+				many.Column(in, many.Text, func(r *FoodPatch) string { return r.Name.Value }),
+				many.Column(in, many.Bool, func(r *FoodPatch) bool { return r.Brand.Set }),
+				many.Column(in, many.Nullable(many.Text), func(r *FoodPatch) *string { return r.Brand.Value }),
+				many.Column(in, many.Bool, func(r *FoodPatch) bool { return r.Barcode.Set }),
+				many.Column(in, many.Nullable(many.Text), func(r *FoodPatch) *string { return r.Barcode.Value }),
+				many.Column(in, many.Bool, func(r *FoodPatch) bool { return r.Kind.Set }),
+				many.Column(in, many.Text, func(r *FoodPatch) string { return (string)(r.Kind.Value) }),
+				many.Column(in, many.Bool, func(r *FoodPatch) bool { return r.Category.Set }),
+				many.Column(in, many.Text, func(r *FoodPatch) string { return (string)(r.Category.Value) }),
+				many.Column(in, many.Bool, func(r *FoodPatch) bool { return r.Nutrients.Set }),
+				many.Column(in, many.Numeric, func(r *FoodPatch) float64 { return r.Nutrients.Value.EnergyKcal }),
+				many.Column(in, many.Numeric, func(r *FoodPatch) float64 { return r.Nutrients.Value.ProteinG }),
+				many.Column(in, many.Numeric, func(r *FoodPatch) float64 { return r.Nutrients.Value.FatG }),
+				many.Column(in, many.Numeric, func(r *FoodPatch) float64 { return r.Nutrients.Value.CarbsG }),
+				many.Column(in, many.Numeric, func(r *FoodPatch) float64 { return r.Nutrients.Value.FiberG }),
+				many.Column(in, many.Numeric, func(r *FoodPatch) float64 { return r.Nutrients.Value.SugarG }),
+				many.Column(in, many.Numeric, func(r *FoodPatch) float64 { return r.Nutrients.Value.SodiumMg }),
+				ownerID,
+			}
+		},
+		Dest: foodDest,
 	}
-	defer rows.Close()
-	var i, zero dbsqlc.Food
-	dest := []any{&i.ID, &i.OwnerID, &i.Name, &i.Brand, &i.Barcode, (*string)(&i.Kind), (*string)(&i.Category), &i.EnergyKcal, &i.ProteinG, &i.FatG, &i.CarbsG, &i.FiberG, &i.SugarG, &i.SodiumMg, &i.CreatedAt, &i.UpdatedAt}
-	for rows.Next() {
-		i = zero
-		if err := rows.Scan(dest...); err != nil {
-			return nil, err
-		}
-		out = append(out, i)
-	}
-	return out, rows.Err()
 }
 
 // UpdateFoods applies changes to rows of foods, keyed by their ID, and
@@ -400,9 +355,7 @@ func updateFoods(ctx context.Context, dbtx many.DBTX, ownerID *uuid.UUID, in []F
 // so that concurrent batches over overlapping ids cannot deadlock; the
 // input joins the table there, once (db/README.md, "Lock order").
 func UpdateFoods(ctx context.Context, dbtx many.DBTX, ownerID *uuid.UUID, in []FoodPatch) ([]dbsqlc.Food, error) {
-	return many.Update(ctx, dbtx, "foods", in, func(r *FoodPatch) uuid.UUID { return r.ID }, many.Key[dbsqlc.Food, uuid.UUID]{Of: func(r *dbsqlc.Food) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, func(ctx context.Context, dbtx many.DBTX, in []FoodPatch, out []dbsqlc.Food) ([]dbsqlc.Food, error) {
-		return updateFoods(ctx, dbtx, ownerID, in, out)
-	})
+	return many.Update(ctx, dbtx, "foods", in, func(r *FoodPatch) uuid.UUID { return r.ID }, many.Key[dbsqlc.Food, uuid.UUID]{Of: func(r *dbsqlc.Food) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, updateFoods(ownerID))
 }
 
 const deleteFoodsSQL = `-- name: DeleteFoods :many
@@ -417,25 +370,18 @@ DELETE FROM foods AS f
 WHERE f.id = ANY(ARRAY(SELECT locked.id FROM locked))
 RETURNING f.id, f.owner_id, f.name, f.brand, f.barcode, f.kind, f.category, f.energy_kcal, f.protein_g, f.fat_g, f.carbs_g, f.fiber_g, f.sugar_g, f.sodium_mg, f.created_at, f.updated_at`
 
-func deleteFoods(ctx context.Context, dbtx many.DBTX, ownerID *uuid.UUID, ids []uuid.UUID, out []dbsqlc.Food) ([]dbsqlc.Food, error) {
-	rows, err := dbtx.Query(ctx, deleteFoodsSQL,
-		ids,
-		ownerID,
-	)
-	if err != nil {
-		return nil, err
+// deleteFoods is the statement of DeleteFoods.
+func deleteFoods(ownerID *uuid.UUID) many.Statement[uuid.UUID, dbsqlc.Food] {
+	return many.Statement[uuid.UUID, dbsqlc.Food]{
+		SQL: deleteFoodsSQL,
+		Args: func(ids []uuid.UUID) []any {
+			return []any{
+				ids,
+				ownerID,
+			}
+		},
+		Dest: foodDest,
 	}
-	defer rows.Close()
-	var i, zero dbsqlc.Food
-	dest := []any{&i.ID, &i.OwnerID, &i.Name, &i.Brand, &i.Barcode, (*string)(&i.Kind), (*string)(&i.Category), &i.EnergyKcal, &i.ProteinG, &i.FatG, &i.CarbsG, &i.FiberG, &i.SugarG, &i.SodiumMg, &i.CreatedAt, &i.UpdatedAt}
-	for rows.Next() {
-		i = zero
-		if err := rows.Scan(dest...); err != nil {
-			return nil, err
-		}
-		out = append(out, i)
-	}
-	return out, rows.Err()
 }
 
 // DeleteFoods deletes and returns the rows of foods with the given ids, in
@@ -445,7 +391,5 @@ func deleteFoods(ctx context.Context, dbtx many.DBTX, ownerID *uuid.UUID, ids []
 // food that a recipe or the journal uses is not deleted:
 // many.ErrForeignKeyViolation, at commit.
 func DeleteFoods(ctx context.Context, dbtx many.DBTX, ownerID *uuid.UUID, ids []uuid.UUID) ([]dbsqlc.Food, error) {
-	return many.Delete(ctx, dbtx, "foods", ids, many.Key[dbsqlc.Food, uuid.UUID]{Of: func(r *dbsqlc.Food) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, func(ctx context.Context, dbtx many.DBTX, ids []uuid.UUID, out []dbsqlc.Food) ([]dbsqlc.Food, error) {
-		return deleteFoods(ctx, dbtx, ownerID, ids, out)
-	})
+	return many.Delete(ctx, dbtx, "foods", ids, many.Key[dbsqlc.Food, uuid.UUID]{Of: func(r *dbsqlc.Food) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, deleteFoods(ownerID))
 }

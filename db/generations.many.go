@@ -21,28 +21,21 @@ SELECT unnest($1::uuid[]),
        unnest($5::bigint[])
 RETURNING id, owner_id, agent, status, input, output, model, prompt_tokens, completion_tokens, latency_ms, attempts, error, job_id, started_at, finished_at, created_at, updated_at`
 
-func insertGenerations(ctx context.Context, dbtx many.DBTX, in []NewGeneration, out []dbsqlc.Generation) ([]dbsqlc.Generation, error) {
-	rows, err := dbtx.Query(ctx, insertGenerationsSQL,
-		many.Column(in, many.UUID, func(r *NewGeneration) uuid.UUID { return r.ID }),
-		many.Column(in, many.UUID, func(r *NewGeneration) uuid.UUID { return r.OwnerID }),
-		many.Column(in, many.Text, func(r *NewGeneration) string { return r.Agent }),
-		many.Column(in, many.JSONB, func(r *NewGeneration) json.RawMessage { return r.Input }),
-		many.Column(in, many.Nullable(many.Int8), func(r *NewGeneration) *int64 { return r.JobID }),
-	)
-	if err != nil {
-		return nil, err
+// insertGenerations is the statement of InsertGenerations.
+func insertGenerations() many.Statement[NewGeneration, dbsqlc.Generation] {
+	return many.Statement[NewGeneration, dbsqlc.Generation]{
+		SQL: insertGenerationsSQL,
+		Args: func(in []NewGeneration) []any {
+			return []any{
+				many.Column(in, many.UUID, func(r *NewGeneration) uuid.UUID { return r.ID }),
+				many.Column(in, many.UUID, func(r *NewGeneration) uuid.UUID { return r.OwnerID }),
+				many.Column(in, many.Text, func(r *NewGeneration) string { return r.Agent }),
+				many.Column(in, many.JSONB, func(r *NewGeneration) json.RawMessage { return r.Input }),
+				many.Column(in, many.Nullable(many.Int8), func(r *NewGeneration) *int64 { return r.JobID }),
+			}
+		},
+		Dest: generationDest,
 	}
-	defer rows.Close()
-	var i, zero dbsqlc.Generation
-	dest := []any{&i.ID, &i.OwnerID, &i.Agent, (*string)(&i.Status), &i.Input, &i.Output, &i.Model, &i.PromptTokens, &i.CompletionTokens, &i.LatencyMs, &i.Attempts, &i.Error, &i.JobID, &i.StartedAt, &i.FinishedAt, &i.CreatedAt, &i.UpdatedAt}
-	for rows.Next() {
-		i = zero
-		if err := rows.Scan(dest...); err != nil {
-			return nil, err
-		}
-		out = append(out, i)
-	}
-	return out, rows.Err()
 }
 
 // InsertGenerations inserts rows into generations and returns them in input
@@ -51,39 +44,30 @@ func insertGenerations(ctx context.Context, dbtx many.DBTX, in []NewGeneration, 
 //
 // A generation starts pending.
 func InsertGenerations(ctx context.Context, dbtx many.DBTX, in []NewGeneration) ([]dbsqlc.Generation, error) {
-	return many.Insert(ctx, dbtx, "generations", in, func(r *NewGeneration) *uuid.UUID { return &r.ID }, func(r *dbsqlc.Generation) uuid.UUID { return r.ID }, insertGenerations)
+	return many.Insert(ctx, dbtx, "generations", in, func(r *NewGeneration) *uuid.UUID { return &r.ID }, func(r *dbsqlc.Generation) uuid.UUID { return r.ID }, insertGenerations())
 }
 
 const selectGenerationsSQL = `-- name: SelectGenerations :many
 SELECT id, owner_id, agent, status, input, output, model, prompt_tokens, completion_tokens, latency_ms, attempts, error, job_id, started_at, finished_at, created_at, updated_at FROM generations WHERE id = ANY($1::uuid[]) AND owner_id = $2`
 
-func selectGenerations(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, ids []uuid.UUID, out []dbsqlc.Generation) ([]dbsqlc.Generation, error) {
-	rows, err := dbtx.Query(ctx, selectGenerationsSQL,
-		ids,
-		ownerID,
-	)
-	if err != nil {
-		return nil, err
+// selectGenerations is the statement of SelectGenerations.
+func selectGenerations(ownerID uuid.UUID) many.Statement[uuid.UUID, dbsqlc.Generation] {
+	return many.Statement[uuid.UUID, dbsqlc.Generation]{
+		SQL: selectGenerationsSQL,
+		Args: func(ids []uuid.UUID) []any {
+			return []any{
+				ids,
+				ownerID,
+			}
+		},
+		Dest: generationDest,
 	}
-	defer rows.Close()
-	var i, zero dbsqlc.Generation
-	dest := []any{&i.ID, &i.OwnerID, &i.Agent, (*string)(&i.Status), &i.Input, &i.Output, &i.Model, &i.PromptTokens, &i.CompletionTokens, &i.LatencyMs, &i.Attempts, &i.Error, &i.JobID, &i.StartedAt, &i.FinishedAt, &i.CreatedAt, &i.UpdatedAt}
-	for rows.Next() {
-		i = zero
-		if err := rows.Scan(dest...); err != nil {
-			return nil, err
-		}
-		out = append(out, i)
-	}
-	return out, rows.Err()
 }
 
 // SelectGenerations returns the rows of generations with the given ids, in
 // their order; those it may not see are left out (many.Select).
 func SelectGenerations(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, ids []uuid.UUID) ([]dbsqlc.Generation, error) {
-	return many.Select(ctx, dbtx, "generations", ids, many.Key[dbsqlc.Generation, uuid.UUID]{Of: func(r *dbsqlc.Generation) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, func(ctx context.Context, dbtx many.DBTX, ids []uuid.UUID, out []dbsqlc.Generation) ([]dbsqlc.Generation, error) {
-		return selectGenerations(ctx, dbtx, ownerID, ids, out)
-	})
+	return many.Select(ctx, dbtx, "generations", ids, many.Key[dbsqlc.Generation, uuid.UUID]{Of: func(r *dbsqlc.Generation) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, selectGenerations(ownerID))
 }
 
 const listGenerationsSQL = `-- name: ListGenerations :many
@@ -96,7 +80,7 @@ ORDER BY created_at, id
 LIMIT $6`
 
 func listGenerations(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, agent *string, status *string, after listGenerationsCursor, limit int32) ([]dbsqlc.Generation, error) {
-	rows, err := dbtx.Query(ctx, listGenerationsSQL,
+	return many.Query(ctx, dbtx, listGenerationsSQL, generationDest, make([]dbsqlc.Generation, 0, int(limit)),
 		ownerID,
 		agent,
 		status,
@@ -104,21 +88,6 @@ func listGenerations(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, age
 		after.ID,
 		limit,
 	)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := make([]dbsqlc.Generation, 0, int(limit))
-	var i, zero dbsqlc.Generation
-	dest := []any{&i.ID, &i.OwnerID, &i.Agent, (*string)(&i.Status), &i.Input, &i.Output, &i.Model, &i.PromptTokens, &i.CompletionTokens, &i.LatencyMs, &i.Attempts, &i.Error, &i.JobID, &i.StartedAt, &i.FinishedAt, &i.CreatedAt, &i.UpdatedAt}
-	for rows.Next() {
-		i = zero
-		if err := rows.Scan(dest...); err != nil {
-			return nil, err
-		}
-		out = append(out, i)
-	}
-	return out, rows.Err()
 }
 
 // listGenerationsCursor is what a cursor of ListGenerations holds: the key
@@ -186,37 +155,30 @@ FROM locked AS i
 WHERE g.id = i.id
 RETURNING g.id, g.owner_id, g.agent, g.status, g.input, g.output, g.model, g.prompt_tokens, g.completion_tokens, g.latency_ms, g.attempts, g.error, g.job_id, g.started_at, g.finished_at, g.created_at, g.updated_at`
 
-func updateGenerations(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, in []GenerationPatch, out []dbsqlc.Generation) ([]dbsqlc.Generation, error) {
-	rows, err := dbtx.Query(ctx, updateGenerationsSQL,
-		many.Column(in, many.UUID, func(r *GenerationPatch) uuid.UUID { return r.ID }),
-		many.Column(in, many.Bool, func(r *GenerationPatch) bool { return r.Status.Set }),
-		many.Column(in, many.Text, func(r *GenerationPatch) string { return (string)(r.Status.Value) }),
-		many.Column(in, many.Bool, func(r *GenerationPatch) bool { return r.GenerationResult.Set }),
-		many.Column(in, many.JSONB, func(r *GenerationPatch) json.RawMessage { return r.GenerationResult.Value.Output }),
-		many.Column(in, many.Nullable(many.Text), func(r *GenerationPatch) *string { return r.GenerationResult.Value.Model }),
-		many.Column(in, many.Int4, func(r *GenerationPatch) int32 { return r.GenerationResult.Value.PromptTokens }),
-		many.Column(in, many.Int4, func(r *GenerationPatch) int32 { return r.GenerationResult.Value.CompletionTokens }),
-		many.Column(in, many.Int4, func(r *GenerationPatch) int32 { return r.GenerationResult.Value.LatencyMs }),
-		many.Column(in, many.Bool, func(r *GenerationPatch) bool { return r.Error.Set }),
-		many.Column(in, many.Nullable(many.Text), func(r *GenerationPatch) *string { return r.Error.Value }),
-		many.Column(in, many.Bool, func(r *GenerationPatch) bool { return r.JobID.Set }),
-		many.Column(in, many.Nullable(many.Int8), func(r *GenerationPatch) *int64 { return r.JobID.Value }),
-		ownerID,
-	)
-	if err != nil {
-		return nil, err
+// updateGenerations is the statement of UpdateGenerations.
+func updateGenerations(ownerID uuid.UUID) many.Statement[GenerationPatch, dbsqlc.Generation] {
+	return many.Statement[GenerationPatch, dbsqlc.Generation]{
+		SQL: updateGenerationsSQL,
+		Args: func(in []GenerationPatch) []any {
+			return []any{
+				many.Column(in, many.UUID, func(r *GenerationPatch) uuid.UUID { return r.ID }),
+				many.Column(in, many.Bool, func(r *GenerationPatch) bool { return r.Status.Set }),
+				many.Column(in, many.Text, func(r *GenerationPatch) string { return (string)(r.Status.Value) }),
+				many.Column(in, many.Bool, func(r *GenerationPatch) bool { return r.GenerationResult.Set }),
+				many.Column(in, many.JSONB, func(r *GenerationPatch) json.RawMessage { return r.GenerationResult.Value.Output }),
+				many.Column(in, many.Nullable(many.Text), func(r *GenerationPatch) *string { return r.GenerationResult.Value.Model }),
+				many.Column(in, many.Int4, func(r *GenerationPatch) int32 { return r.GenerationResult.Value.PromptTokens }),
+				many.Column(in, many.Int4, func(r *GenerationPatch) int32 { return r.GenerationResult.Value.CompletionTokens }),
+				many.Column(in, many.Int4, func(r *GenerationPatch) int32 { return r.GenerationResult.Value.LatencyMs }),
+				many.Column(in, many.Bool, func(r *GenerationPatch) bool { return r.Error.Set }),
+				many.Column(in, many.Nullable(many.Text), func(r *GenerationPatch) *string { return r.Error.Value }),
+				many.Column(in, many.Bool, func(r *GenerationPatch) bool { return r.JobID.Set }),
+				many.Column(in, many.Nullable(many.Int8), func(r *GenerationPatch) *int64 { return r.JobID.Value }),
+				ownerID,
+			}
+		},
+		Dest: generationDest,
 	}
-	defer rows.Close()
-	var i, zero dbsqlc.Generation
-	dest := []any{&i.ID, &i.OwnerID, &i.Agent, (*string)(&i.Status), &i.Input, &i.Output, &i.Model, &i.PromptTokens, &i.CompletionTokens, &i.LatencyMs, &i.Attempts, &i.Error, &i.JobID, &i.StartedAt, &i.FinishedAt, &i.CreatedAt, &i.UpdatedAt}
-	for rows.Next() {
-		i = zero
-		if err := rows.Scan(dest...); err != nil {
-			return nil, err
-		}
-		out = append(out, i)
-	}
-	return out, rows.Err()
 }
 
 // UpdateGenerations applies changes to rows of generations, keyed by their
@@ -229,9 +191,7 @@ func updateGenerations(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, i
 // together. A move to running stamps started_at; a move to succeeded or
 // failed stamps finished_at. Rows are locked in id order (see UpdateFoods).
 func UpdateGenerations(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, in []GenerationPatch) ([]dbsqlc.Generation, error) {
-	return many.Update(ctx, dbtx, "generations", in, func(r *GenerationPatch) uuid.UUID { return r.ID }, many.Key[dbsqlc.Generation, uuid.UUID]{Of: func(r *dbsqlc.Generation) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, func(ctx context.Context, dbtx many.DBTX, in []GenerationPatch, out []dbsqlc.Generation) ([]dbsqlc.Generation, error) {
-		return updateGenerations(ctx, dbtx, ownerID, in, out)
-	})
+	return many.Update(ctx, dbtx, "generations", in, func(r *GenerationPatch) uuid.UUID { return r.ID }, many.Key[dbsqlc.Generation, uuid.UUID]{Of: func(r *dbsqlc.Generation) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, updateGenerations(ownerID))
 }
 
 const finishGenerationRunsSQL = `-- name: FinishGenerationRuns :many
@@ -265,33 +225,26 @@ FROM locked AS i
 WHERE g.id = i.id AND g.status = 'running' AND g.attempts = i.attempt
 RETURNING g.id, g.owner_id, g.agent, g.status, g.input, g.output, g.model, g.prompt_tokens, g.completion_tokens, g.latency_ms, g.attempts, g.error, g.job_id, g.started_at, g.finished_at, g.created_at, g.updated_at`
 
-func finishGenerationRuns(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, in []GenerationOutcome, out []dbsqlc.Generation) ([]dbsqlc.Generation, error) {
-	rows, err := dbtx.Query(ctx, finishGenerationRunsSQL,
-		many.Column(in, many.UUID, func(r *GenerationOutcome) uuid.UUID { return r.ID }),
-		many.Column(in, many.Int4, func(r *GenerationOutcome) int32 { return r.Attempt }),
-		many.Column(in, many.Text, func(r *GenerationOutcome) string { return (string)(r.Status) }),
-		many.Column(in, many.JSONB, func(r *GenerationOutcome) json.RawMessage { return r.GenerationResult.Output }),
-		many.Column(in, many.Nullable(many.Text), func(r *GenerationOutcome) *string { return r.GenerationResult.Model }),
-		many.Column(in, many.Int4, func(r *GenerationOutcome) int32 { return r.GenerationResult.PromptTokens }),
-		many.Column(in, many.Int4, func(r *GenerationOutcome) int32 { return r.GenerationResult.CompletionTokens }),
-		many.Column(in, many.Int4, func(r *GenerationOutcome) int32 { return r.GenerationResult.LatencyMs }),
-		many.Column(in, many.Nullable(many.Text), func(r *GenerationOutcome) *string { return r.Error }),
-		ownerID,
-	)
-	if err != nil {
-		return nil, err
+// finishGenerationRuns is the statement of FinishGenerationRuns.
+func finishGenerationRuns(ownerID uuid.UUID) many.Statement[GenerationOutcome, dbsqlc.Generation] {
+	return many.Statement[GenerationOutcome, dbsqlc.Generation]{
+		SQL: finishGenerationRunsSQL,
+		Args: func(in []GenerationOutcome) []any {
+			return []any{
+				many.Column(in, many.UUID, func(r *GenerationOutcome) uuid.UUID { return r.ID }),
+				many.Column(in, many.Int4, func(r *GenerationOutcome) int32 { return r.Attempt }),
+				many.Column(in, many.Text, func(r *GenerationOutcome) string { return (string)(r.Status) }),
+				many.Column(in, many.JSONB, func(r *GenerationOutcome) json.RawMessage { return r.GenerationResult.Output }),
+				many.Column(in, many.Nullable(many.Text), func(r *GenerationOutcome) *string { return r.GenerationResult.Model }),
+				many.Column(in, many.Int4, func(r *GenerationOutcome) int32 { return r.GenerationResult.PromptTokens }),
+				many.Column(in, many.Int4, func(r *GenerationOutcome) int32 { return r.GenerationResult.CompletionTokens }),
+				many.Column(in, many.Int4, func(r *GenerationOutcome) int32 { return r.GenerationResult.LatencyMs }),
+				many.Column(in, many.Nullable(many.Text), func(r *GenerationOutcome) *string { return r.Error }),
+				ownerID,
+			}
+		},
+		Dest: generationDest,
 	}
-	defer rows.Close()
-	var i, zero dbsqlc.Generation
-	dest := []any{&i.ID, &i.OwnerID, &i.Agent, (*string)(&i.Status), &i.Input, &i.Output, &i.Model, &i.PromptTokens, &i.CompletionTokens, &i.LatencyMs, &i.Attempts, &i.Error, &i.JobID, &i.StartedAt, &i.FinishedAt, &i.CreatedAt, &i.UpdatedAt}
-	for rows.Next() {
-		i = zero
-		if err := rows.Scan(dest...); err != nil {
-			return nil, err
-		}
-		out = append(out, i)
-	}
-	return out, rows.Err()
 }
 
 // FinishGenerationRuns applies changes to rows of generations, keyed by
@@ -306,9 +259,7 @@ func finishGenerationRuns(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID
 // changes: a run that lost its job to another worker writes nothing (the
 // attempt count fences it off).
 func FinishGenerationRuns(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, in []GenerationOutcome) ([]dbsqlc.Generation, error) {
-	return many.Update(ctx, dbtx, "generations", in, func(r *GenerationOutcome) uuid.UUID { return r.ID }, many.Key[dbsqlc.Generation, uuid.UUID]{Of: func(r *dbsqlc.Generation) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, func(ctx context.Context, dbtx many.DBTX, in []GenerationOutcome, out []dbsqlc.Generation) ([]dbsqlc.Generation, error) {
-		return finishGenerationRuns(ctx, dbtx, ownerID, in, out)
-	})
+	return many.Update(ctx, dbtx, "generations", in, func(r *GenerationOutcome) uuid.UUID { return r.ID }, many.Key[dbsqlc.Generation, uuid.UUID]{Of: func(r *dbsqlc.Generation) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, finishGenerationRuns(ownerID))
 }
 
 const deleteGenerationsSQL = `-- name: DeleteGenerations :many
@@ -322,32 +273,23 @@ DELETE FROM generations AS g
 WHERE g.id = ANY(ARRAY(SELECT locked.id FROM locked))
 RETURNING g.id, g.owner_id, g.agent, g.status, g.input, g.output, g.model, g.prompt_tokens, g.completion_tokens, g.latency_ms, g.attempts, g.error, g.job_id, g.started_at, g.finished_at, g.created_at, g.updated_at`
 
-func deleteGenerations(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, ids []uuid.UUID, out []dbsqlc.Generation) ([]dbsqlc.Generation, error) {
-	rows, err := dbtx.Query(ctx, deleteGenerationsSQL,
-		ids,
-		ownerID,
-	)
-	if err != nil {
-		return nil, err
+// deleteGenerations is the statement of DeleteGenerations.
+func deleteGenerations(ownerID uuid.UUID) many.Statement[uuid.UUID, dbsqlc.Generation] {
+	return many.Statement[uuid.UUID, dbsqlc.Generation]{
+		SQL: deleteGenerationsSQL,
+		Args: func(ids []uuid.UUID) []any {
+			return []any{
+				ids,
+				ownerID,
+			}
+		},
+		Dest: generationDest,
 	}
-	defer rows.Close()
-	var i, zero dbsqlc.Generation
-	dest := []any{&i.ID, &i.OwnerID, &i.Agent, (*string)(&i.Status), &i.Input, &i.Output, &i.Model, &i.PromptTokens, &i.CompletionTokens, &i.LatencyMs, &i.Attempts, &i.Error, &i.JobID, &i.StartedAt, &i.FinishedAt, &i.CreatedAt, &i.UpdatedAt}
-	for rows.Next() {
-		i = zero
-		if err := rows.Scan(dest...); err != nil {
-			return nil, err
-		}
-		out = append(out, i)
-	}
-	return out, rows.Err()
 }
 
 // DeleteGenerations deletes and returns the rows of generations with the
 // given ids, in their order; those it may not see are left out
 // (many.Delete).
 func DeleteGenerations(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, ids []uuid.UUID) ([]dbsqlc.Generation, error) {
-	return many.Delete(ctx, dbtx, "generations", ids, many.Key[dbsqlc.Generation, uuid.UUID]{Of: func(r *dbsqlc.Generation) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, func(ctx context.Context, dbtx many.DBTX, ids []uuid.UUID, out []dbsqlc.Generation) ([]dbsqlc.Generation, error) {
-		return deleteGenerations(ctx, dbtx, ownerID, ids, out)
-	})
+	return many.Delete(ctx, dbtx, "generations", ids, many.Key[dbsqlc.Generation, uuid.UUID]{Of: func(r *dbsqlc.Generation) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, deleteGenerations(ownerID))
 }

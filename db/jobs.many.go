@@ -32,32 +32,25 @@ FROM (
 ) AS j
 RETURNING id, kind, queue, payload, priority, state, attempt, max_attempts, run_at, unique_key, timeout_ms, errors, attempted_at, attempted_by, lease_expires_at, cancel_requested_at, finished_at, created_at, updated_at`
 
-func insertJobs(ctx context.Context, dbtx many.DBTX, in []NewJob, out []dbsqlc.Job) ([]dbsqlc.Job, error) {
-	rows, err := dbtx.Query(ctx, insertJobsSQL,
-		many.Column(in, many.Text, func(r *NewJob) string { return r.Kind }),
-		many.Column(in, many.Text, func(r *NewJob) string { return r.Queue }),
-		many.Column(in, many.JSONB, func(r *NewJob) json.RawMessage { return r.Payload }),
-		many.Column(in, many.Int2, func(r *NewJob) int16 { return r.Priority }),
-		many.Column(in, many.Int4, func(r *NewJob) int32 { return r.MaxAttempts }),
-		many.Column(in, many.Nullable(many.Timestamptz), func(r *NewJob) *time.Time { return r.RunAt }),
-		many.Column(in, many.Int8, func(r *NewJob) int64 { return r.DelayMs }),
-		many.Column(in, many.Text, func(r *NewJob) string { return r.UniqueKey }),
-		many.Column(in, many.Int4, func(r *NewJob) int32 { return r.TimeoutMs }),
-	)
-	if err != nil {
-		return nil, err
+// insertJobs is the statement of InsertJobs.
+func insertJobs() many.Statement[NewJob, dbsqlc.Job] {
+	return many.Statement[NewJob, dbsqlc.Job]{
+		SQL: insertJobsSQL,
+		Args: func(in []NewJob) []any {
+			return []any{
+				many.Column(in, many.Text, func(r *NewJob) string { return r.Kind }),
+				many.Column(in, many.Text, func(r *NewJob) string { return r.Queue }),
+				many.Column(in, many.JSONB, func(r *NewJob) json.RawMessage { return r.Payload }),
+				many.Column(in, many.Int2, func(r *NewJob) int16 { return r.Priority }),
+				many.Column(in, many.Int4, func(r *NewJob) int32 { return r.MaxAttempts }),
+				many.Column(in, many.Nullable(many.Timestamptz), func(r *NewJob) *time.Time { return r.RunAt }),
+				many.Column(in, many.Int8, func(r *NewJob) int64 { return r.DelayMs }),
+				many.Column(in, many.Text, func(r *NewJob) string { return r.UniqueKey }),
+				many.Column(in, many.Int4, func(r *NewJob) int32 { return r.TimeoutMs }),
+			}
+		},
+		Dest: jobDest,
 	}
-	defer rows.Close()
-	var i, zero dbsqlc.Job
-	dest := []any{&i.ID, &i.Kind, &i.Queue, &i.Payload, &i.Priority, (*string)(&i.State), &i.Attempt, &i.MaxAttempts, &i.RunAt, &i.UniqueKey, &i.TimeoutMs, &i.Errors, &i.AttemptedAt, &i.AttemptedBy, &i.LeaseExpiresAt, &i.CancelRequestedAt, &i.FinishedAt, &i.CreatedAt, &i.UpdatedAt}
-	for rows.Next() {
-		i = zero
-		if err := rows.Scan(dest...); err != nil {
-			return nil, err
-		}
-		out = append(out, i)
-	}
-	return out, rows.Err()
 }
 
 // InsertJobs runs on rows of jobs and returns the rows in the order its
@@ -70,36 +63,29 @@ func insertJobs(ctx context.Context, dbtx many.DBTX, in []NewJob, out []dbsqlc.J
 // is now() plus delay_ms on the database's clock, the one every worker
 // compares run_at with.
 func InsertJobs(ctx context.Context, dbtx many.DBTX, in []NewJob) ([]dbsqlc.Job, error) {
-	return many.Run(ctx, dbtx, "insert", "jobs", in, nil, insertJobs)
+	return many.Run(ctx, dbtx, "insert", "jobs", in, nil, insertJobs())
 }
 
 const selectJobsSQL = `-- name: SelectJobs :many
 SELECT id, kind, queue, payload, priority, state, attempt, max_attempts, run_at, unique_key, timeout_ms, errors, attempted_at, attempted_by, lease_expires_at, cancel_requested_at, finished_at, created_at, updated_at FROM jobs WHERE id = ANY($1::bigint[])`
 
-func selectJobs(ctx context.Context, dbtx many.DBTX, ids []int64, out []dbsqlc.Job) ([]dbsqlc.Job, error) {
-	rows, err := dbtx.Query(ctx, selectJobsSQL,
-		ids,
-	)
-	if err != nil {
-		return nil, err
+// selectJobs is the statement of SelectJobs.
+func selectJobs() many.Statement[int64, dbsqlc.Job] {
+	return many.Statement[int64, dbsqlc.Job]{
+		SQL: selectJobsSQL,
+		Args: func(ids []int64) []any {
+			return []any{
+				ids,
+			}
+		},
+		Dest: jobDest,
 	}
-	defer rows.Close()
-	var i, zero dbsqlc.Job
-	dest := []any{&i.ID, &i.Kind, &i.Queue, &i.Payload, &i.Priority, (*string)(&i.State), &i.Attempt, &i.MaxAttempts, &i.RunAt, &i.UniqueKey, &i.TimeoutMs, &i.Errors, &i.AttemptedAt, &i.AttemptedBy, &i.LeaseExpiresAt, &i.CancelRequestedAt, &i.FinishedAt, &i.CreatedAt, &i.UpdatedAt}
-	for rows.Next() {
-		i = zero
-		if err := rows.Scan(dest...); err != nil {
-			return nil, err
-		}
-		out = append(out, i)
-	}
-	return out, rows.Err()
 }
 
 // SelectJobs returns the rows of jobs with the given ids, in their order;
 // those it may not see are left out (many.Select).
 func SelectJobs(ctx context.Context, dbtx many.DBTX, ids []int64) ([]dbsqlc.Job, error) {
-	return many.Select(ctx, dbtx, "jobs", ids, many.Key[dbsqlc.Job, int64]{Of: func(r *dbsqlc.Job) int64 { return r.ID }, Compare: cmp.Compare[int64]}, selectJobs)
+	return many.Select(ctx, dbtx, "jobs", ids, many.Key[dbsqlc.Job, int64]{Of: func(r *dbsqlc.Job) int64 { return r.ID }, Compare: cmp.Compare[int64]}, selectJobs())
 }
 
 const listJobsSQL = `-- name: ListJobs :many
@@ -112,28 +98,13 @@ ORDER BY id
 LIMIT $5`
 
 func listJobs(ctx context.Context, dbtx many.DBTX, queue *string, state *string, kind *string, after listJobsCursor, limit int32) ([]dbsqlc.Job, error) {
-	rows, err := dbtx.Query(ctx, listJobsSQL,
+	return many.Query(ctx, dbtx, listJobsSQL, jobDest, make([]dbsqlc.Job, 0, int(limit)),
 		queue,
 		state,
 		kind,
 		after.ID,
 		limit,
 	)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := make([]dbsqlc.Job, 0, int(limit))
-	var i, zero dbsqlc.Job
-	dest := []any{&i.ID, &i.Kind, &i.Queue, &i.Payload, &i.Priority, (*string)(&i.State), &i.Attempt, &i.MaxAttempts, &i.RunAt, &i.UniqueKey, &i.TimeoutMs, &i.Errors, &i.AttemptedAt, &i.AttemptedBy, &i.LeaseExpiresAt, &i.CancelRequestedAt, &i.FinishedAt, &i.CreatedAt, &i.UpdatedAt}
-	for rows.Next() {
-		i = zero
-		if err := rows.Scan(dest...); err != nil {
-			return nil, err
-		}
-		out = append(out, i)
-	}
-	return out, rows.Err()
 }
 
 // listJobsCursor is what a cursor of ListJobs holds: the key of the page's
@@ -187,30 +158,23 @@ FROM locked AS i
 WHERE j.id = i.id
 RETURNING j.id, j.kind, j.queue, j.payload, j.priority, j.state, j.attempt, j.max_attempts, j.run_at, j.unique_key, j.timeout_ms, j.errors, j.attempted_at, j.attempted_by, j.lease_expires_at, j.cancel_requested_at, j.finished_at, j.created_at, j.updated_at`
 
-func updateJobs(ctx context.Context, dbtx many.DBTX, in []JobPatch, out []dbsqlc.Job) ([]dbsqlc.Job, error) {
-	rows, err := dbtx.Query(ctx, updateJobsSQL,
-		many.Column(in, many.Int8, func(r *JobPatch) int64 { return r.ID }),
-		many.Column(in, many.Bool, func(r *JobPatch) bool { return r.Priority.Set }),
-		many.Column(in, many.Int2, func(r *JobPatch) int16 { return r.Priority.Value }),
-		many.Column(in, many.Bool, func(r *JobPatch) bool { return r.RunAt.Set }),
-		many.Column(in, many.Timestamptz, func(r *JobPatch) time.Time { return r.RunAt.Value }),
-		many.Column(in, many.Bool, func(r *JobPatch) bool { return r.MaxAttempts.Set }),
-		many.Column(in, many.Int4, func(r *JobPatch) int32 { return r.MaxAttempts.Value }),
-	)
-	if err != nil {
-		return nil, err
+// updateJobs is the statement of UpdateJobs.
+func updateJobs() many.Statement[JobPatch, dbsqlc.Job] {
+	return many.Statement[JobPatch, dbsqlc.Job]{
+		SQL: updateJobsSQL,
+		Args: func(in []JobPatch) []any {
+			return []any{
+				many.Column(in, many.Int8, func(r *JobPatch) int64 { return r.ID }),
+				many.Column(in, many.Bool, func(r *JobPatch) bool { return r.Priority.Set }),
+				many.Column(in, many.Int2, func(r *JobPatch) int16 { return r.Priority.Value }),
+				many.Column(in, many.Bool, func(r *JobPatch) bool { return r.RunAt.Set }),
+				many.Column(in, many.Timestamptz, func(r *JobPatch) time.Time { return r.RunAt.Value }),
+				many.Column(in, many.Bool, func(r *JobPatch) bool { return r.MaxAttempts.Set }),
+				many.Column(in, many.Int4, func(r *JobPatch) int32 { return r.MaxAttempts.Value }),
+			}
+		},
+		Dest: jobDest,
 	}
-	defer rows.Close()
-	var i, zero dbsqlc.Job
-	dest := []any{&i.ID, &i.Kind, &i.Queue, &i.Payload, &i.Priority, (*string)(&i.State), &i.Attempt, &i.MaxAttempts, &i.RunAt, &i.UniqueKey, &i.TimeoutMs, &i.Errors, &i.AttemptedAt, &i.AttemptedBy, &i.LeaseExpiresAt, &i.CancelRequestedAt, &i.FinishedAt, &i.CreatedAt, &i.UpdatedAt}
-	for rows.Next() {
-		i = zero
-		if err := rows.Scan(dest...); err != nil {
-			return nil, err
-		}
-		out = append(out, i)
-	}
-	return out, rows.Err()
 }
 
 // UpdateJobs applies changes to rows of jobs, keyed by their ID, and
@@ -221,7 +185,7 @@ func updateJobs(ctx context.Context, dbtx many.DBTX, in []JobPatch, out []dbsqlc
 // Reschedules or reprioritises pending jobs; jobs in any other state are
 // left alone (a worker owns a running job, finished jobs are history).
 func UpdateJobs(ctx context.Context, dbtx many.DBTX, in []JobPatch) ([]dbsqlc.Job, error) {
-	return many.Update(ctx, dbtx, "jobs", in, func(r *JobPatch) int64 { return r.ID }, many.Key[dbsqlc.Job, int64]{Of: func(r *dbsqlc.Job) int64 { return r.ID }, Compare: cmp.Compare[int64]}, updateJobs)
+	return many.Update(ctx, dbtx, "jobs", in, func(r *JobPatch) int64 { return r.ID }, many.Key[dbsqlc.Job, int64]{Of: func(r *dbsqlc.Job) int64 { return r.ID }, Compare: cmp.Compare[int64]}, updateJobs())
 }
 
 const deleteJobsSQL = `-- name: DeleteJobs :many
@@ -235,24 +199,17 @@ DELETE FROM jobs AS j
 WHERE j.id = ANY(ARRAY(SELECT locked.id FROM locked))
 RETURNING j.id, j.kind, j.queue, j.payload, j.priority, j.state, j.attempt, j.max_attempts, j.run_at, j.unique_key, j.timeout_ms, j.errors, j.attempted_at, j.attempted_by, j.lease_expires_at, j.cancel_requested_at, j.finished_at, j.created_at, j.updated_at`
 
-func deleteJobs(ctx context.Context, dbtx many.DBTX, ids []int64, out []dbsqlc.Job) ([]dbsqlc.Job, error) {
-	rows, err := dbtx.Query(ctx, deleteJobsSQL,
-		ids,
-	)
-	if err != nil {
-		return nil, err
+// deleteJobs is the statement of DeleteJobs.
+func deleteJobs() many.Statement[int64, dbsqlc.Job] {
+	return many.Statement[int64, dbsqlc.Job]{
+		SQL: deleteJobsSQL,
+		Args: func(ids []int64) []any {
+			return []any{
+				ids,
+			}
+		},
+		Dest: jobDest,
 	}
-	defer rows.Close()
-	var i, zero dbsqlc.Job
-	dest := []any{&i.ID, &i.Kind, &i.Queue, &i.Payload, &i.Priority, (*string)(&i.State), &i.Attempt, &i.MaxAttempts, &i.RunAt, &i.UniqueKey, &i.TimeoutMs, &i.Errors, &i.AttemptedAt, &i.AttemptedBy, &i.LeaseExpiresAt, &i.CancelRequestedAt, &i.FinishedAt, &i.CreatedAt, &i.UpdatedAt}
-	for rows.Next() {
-		i = zero
-		if err := rows.Scan(dest...); err != nil {
-			return nil, err
-		}
-		out = append(out, i)
-	}
-	return out, rows.Err()
 }
 
 // DeleteJobs deletes and returns the rows of jobs with the given ids, in
@@ -260,7 +217,7 @@ func deleteJobs(ctx context.Context, dbtx many.DBTX, ids []int64, out []dbsqlc.J
 //
 // Running jobs are not deleted: their worker still holds them.
 func DeleteJobs(ctx context.Context, dbtx many.DBTX, ids []int64) ([]dbsqlc.Job, error) {
-	return many.Delete(ctx, dbtx, "jobs", ids, many.Key[dbsqlc.Job, int64]{Of: func(r *dbsqlc.Job) int64 { return r.ID }, Compare: cmp.Compare[int64]}, deleteJobs)
+	return many.Delete(ctx, dbtx, "jobs", ids, many.Key[dbsqlc.Job, int64]{Of: func(r *dbsqlc.Job) int64 { return r.ID }, Compare: cmp.Compare[int64]}, deleteJobs())
 }
 
 const insertUniqueJobsSQL = `-- name: InsertUniqueJobs :many
@@ -292,32 +249,25 @@ WITH input AS (
 )
 SELECT inserted.id, inserted.kind, inserted.unique_key FROM inserted, notified`
 
-func insertUniqueJobs(ctx context.Context, dbtx many.DBTX, in []NewJob, out []dbsqlc.InsertUniqueJobsRow) ([]dbsqlc.InsertUniqueJobsRow, error) {
-	rows, err := dbtx.Query(ctx, insertUniqueJobsSQL,
-		many.Column(in, many.Text, func(r *NewJob) string { return r.Kind }),
-		many.Column(in, many.Text, func(r *NewJob) string { return r.Queue }),
-		many.Column(in, many.JSONB, func(r *NewJob) json.RawMessage { return r.Payload }),
-		many.Column(in, many.Int2, func(r *NewJob) int16 { return r.Priority }),
-		many.Column(in, many.Int4, func(r *NewJob) int32 { return r.MaxAttempts }),
-		many.Column(in, many.Nullable(many.Timestamptz), func(r *NewJob) *time.Time { return r.RunAt }),
-		many.Column(in, many.Int8, func(r *NewJob) int64 { return r.DelayMs }),
-		many.Column(in, many.Text, func(r *NewJob) string { return r.UniqueKey }),
-		many.Column(in, many.Int4, func(r *NewJob) int32 { return r.TimeoutMs }),
-	)
-	if err != nil {
-		return nil, err
+// insertUniqueJobs is the statement of InsertUniqueJobs.
+func insertUniqueJobs() many.Statement[NewJob, dbsqlc.InsertUniqueJobsRow] {
+	return many.Statement[NewJob, dbsqlc.InsertUniqueJobsRow]{
+		SQL: insertUniqueJobsSQL,
+		Args: func(in []NewJob) []any {
+			return []any{
+				many.Column(in, many.Text, func(r *NewJob) string { return r.Kind }),
+				many.Column(in, many.Text, func(r *NewJob) string { return r.Queue }),
+				many.Column(in, many.JSONB, func(r *NewJob) json.RawMessage { return r.Payload }),
+				many.Column(in, many.Int2, func(r *NewJob) int16 { return r.Priority }),
+				many.Column(in, many.Int4, func(r *NewJob) int32 { return r.MaxAttempts }),
+				many.Column(in, many.Nullable(many.Timestamptz), func(r *NewJob) *time.Time { return r.RunAt }),
+				many.Column(in, many.Int8, func(r *NewJob) int64 { return r.DelayMs }),
+				many.Column(in, many.Text, func(r *NewJob) string { return r.UniqueKey }),
+				many.Column(in, many.Int4, func(r *NewJob) int32 { return r.TimeoutMs }),
+			}
+		},
+		Dest: insertUniqueJobsRowDest,
 	}
-	defer rows.Close()
-	var i, zero dbsqlc.InsertUniqueJobsRow
-	dest := []any{&i.ID, &i.Kind, &i.UniqueKey}
-	for rows.Next() {
-		i = zero
-		if err := rows.Scan(dest...); err != nil {
-			return nil, err
-		}
-		out = append(out, i)
-	}
-	return out, rows.Err()
 }
 
 // InsertUniqueJobs runs on rows of inserted and returns the rows in the
@@ -330,7 +280,7 @@ func insertUniqueJobs(ctx context.Context, dbtx many.DBTX, in []NewJob, out []db
 // got jobs due now: pg_notify is sent at commit, so a rolled-back enqueue
 // wakes no one.
 func InsertUniqueJobs(ctx context.Context, dbtx many.DBTX, in []NewJob) ([]dbsqlc.InsertUniqueJobsRow, error) {
-	return many.Run(ctx, dbtx, "insert", "inserted", in, nil, insertUniqueJobs)
+	return many.Run(ctx, dbtx, "insert", "inserted", in, nil, insertUniqueJobs())
 }
 
 const selectUniqueJobsSQL = `-- name: SelectUniqueJobs :many
@@ -340,25 +290,18 @@ JOIN (SELECT unnest($1::text[]) AS kind, unnest($2::text[]) AS unique_key) AS wa
   ON jobs.kind = wanted.kind AND jobs.unique_key = wanted.unique_key
 WHERE jobs.unique_key IS NOT NULL AND jobs.state IN ('pending', 'running', 'completed')`
 
-func selectUniqueJobs(ctx context.Context, dbtx many.DBTX, in []JobKey, out []dbsqlc.SelectUniqueJobsRow) ([]dbsqlc.SelectUniqueJobsRow, error) {
-	rows, err := dbtx.Query(ctx, selectUniqueJobsSQL,
-		many.Column(in, many.Text, func(r *JobKey) string { return r.Kind }),
-		many.Column(in, many.Text, func(r *JobKey) string { return r.UniqueKey }),
-	)
-	if err != nil {
-		return nil, err
+// selectUniqueJobs is the statement of SelectUniqueJobs.
+func selectUniqueJobs() many.Statement[JobKey, dbsqlc.SelectUniqueJobsRow] {
+	return many.Statement[JobKey, dbsqlc.SelectUniqueJobsRow]{
+		SQL: selectUniqueJobsSQL,
+		Args: func(in []JobKey) []any {
+			return []any{
+				many.Column(in, many.Text, func(r *JobKey) string { return r.Kind }),
+				many.Column(in, many.Text, func(r *JobKey) string { return r.UniqueKey }),
+			}
+		},
+		Dest: selectUniqueJobsRowDest,
 	}
-	defer rows.Close()
-	var i, zero dbsqlc.SelectUniqueJobsRow
-	dest := []any{&i.ID, &i.Kind, &i.UniqueKey}
-	for rows.Next() {
-		i = zero
-		if err := rows.Scan(dest...); err != nil {
-			return nil, err
-		}
-		out = append(out, i)
-	}
-	return out, rows.Err()
 }
 
 // SelectUniqueJobs runs on rows of jobs and returns the rows in the order
@@ -367,7 +310,7 @@ func selectUniqueJobs(ctx context.Context, dbtx many.DBTX, in []JobKey, out []db
 // The pending, running or completed jobs that hold the given (kind,
 // unique_key) pairs, in no particular order.
 func SelectUniqueJobs(ctx context.Context, dbtx many.DBTX, in []JobKey) ([]dbsqlc.SelectUniqueJobsRow, error) {
-	return many.Run(ctx, dbtx, "select", "jobs", in, nil, selectUniqueJobs)
+	return many.Run(ctx, dbtx, "select", "jobs", in, nil, selectUniqueJobs())
 }
 
 const ensureJobSchedulesSQL = `-- name: EnsureJobSchedules :many
@@ -376,25 +319,18 @@ SELECT unnest($1::text[]), unnest($2::timestamptz[])
 ON CONFLICT (name) DO NOTHING
 RETURNING name`
 
-func ensureJobSchedules(ctx context.Context, dbtx many.DBTX, in []JobSchedule, out []string) ([]string, error) {
-	rows, err := dbtx.Query(ctx, ensureJobSchedulesSQL,
-		many.Column(in, many.Text, func(r *JobSchedule) string { return r.Name }),
-		many.Column(in, many.Timestamptz, func(r *JobSchedule) time.Time { return r.NextRunAt }),
-	)
-	if err != nil {
-		return nil, err
+// ensureJobSchedules is the statement of EnsureJobSchedules.
+func ensureJobSchedules() many.Statement[JobSchedule, string] {
+	return many.Statement[JobSchedule, string]{
+		SQL: ensureJobSchedulesSQL,
+		Args: func(in []JobSchedule) []any {
+			return []any{
+				many.Column(in, many.Text, func(r *JobSchedule) string { return r.Name }),
+				many.Column(in, many.Timestamptz, func(r *JobSchedule) time.Time { return r.NextRunAt }),
+			}
+		},
+		Dest: stringDest,
 	}
-	defer rows.Close()
-	var i, zero string
-	dest := []any{&i}
-	for rows.Next() {
-		i = zero
-		if err := rows.Scan(dest...); err != nil {
-			return nil, err
-		}
-		out = append(out, i)
-	}
-	return out, rows.Err()
 }
 
 // EnsureJobSchedules runs on rows of job_schedules and returns the rows in
@@ -403,7 +339,7 @@ func ensureJobSchedules(ctx context.Context, dbtx many.DBTX, in []JobSchedule, o
 // Adds the schedules the table does not have yet; existing ones keep their
 // next run.
 func EnsureJobSchedules(ctx context.Context, dbtx many.DBTX, in []JobSchedule) ([]string, error) {
-	return many.Run(ctx, dbtx, "ensure", "job_schedules", in, nil, ensureJobSchedules)
+	return many.Run(ctx, dbtx, "ensure", "job_schedules", in, nil, ensureJobSchedules())
 }
 
 const updateJobSchedulesSQL = `-- name: UpdateJobSchedules :many
@@ -412,25 +348,18 @@ FROM (SELECT unnest($1::text[]) AS name, unnest($2::timestamptz[]) AS next_run_a
 WHERE job_schedules.name = u.name
 RETURNING job_schedules.name`
 
-func updateJobSchedules(ctx context.Context, dbtx many.DBTX, in []JobSchedule, out []string) ([]string, error) {
-	rows, err := dbtx.Query(ctx, updateJobSchedulesSQL,
-		many.Column(in, many.Text, func(r *JobSchedule) string { return r.Name }),
-		many.Column(in, many.Timestamptz, func(r *JobSchedule) time.Time { return r.NextRunAt }),
-	)
-	if err != nil {
-		return nil, err
+// updateJobSchedules is the statement of UpdateJobSchedules.
+func updateJobSchedules() many.Statement[JobSchedule, string] {
+	return many.Statement[JobSchedule, string]{
+		SQL: updateJobSchedulesSQL,
+		Args: func(in []JobSchedule) []any {
+			return []any{
+				many.Column(in, many.Text, func(r *JobSchedule) string { return r.Name }),
+				many.Column(in, many.Timestamptz, func(r *JobSchedule) time.Time { return r.NextRunAt }),
+			}
+		},
+		Dest: stringDest,
 	}
-	defer rows.Close()
-	var i, zero string
-	dest := []any{&i}
-	for rows.Next() {
-		i = zero
-		if err := rows.Scan(dest...); err != nil {
-			return nil, err
-		}
-		out = append(out, i)
-	}
-	return out, rows.Err()
 }
 
 // UpdateJobSchedules runs on rows of job_schedules and returns the rows in
@@ -438,5 +367,5 @@ func updateJobSchedules(ctx context.Context, dbtx many.DBTX, in []JobSchedule, o
 //
 // Moves schedules to their next run.
 func UpdateJobSchedules(ctx context.Context, dbtx many.DBTX, in []JobSchedule) ([]string, error) {
-	return many.Run(ctx, dbtx, "update", "job_schedules", in, nil, updateJobSchedules)
+	return many.Run(ctx, dbtx, "update", "job_schedules", in, nil, updateJobSchedules())
 }

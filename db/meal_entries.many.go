@@ -24,31 +24,24 @@ SELECT unnest($1::uuid[]),
        unnest($8::numeric[])
 RETURNING id, owner_id, eaten_at, meal, food_id, grams, recipe_id, servings, created_at, updated_at`
 
-func insertMealEntries(ctx context.Context, dbtx many.DBTX, in []NewMealEntry, out []dbsqlc.MealEntry) ([]dbsqlc.MealEntry, error) {
-	rows, err := dbtx.Query(ctx, insertMealEntriesSQL,
-		many.Column(in, many.UUID, func(r *NewMealEntry) uuid.UUID { return r.ID }),
-		many.Column(in, many.UUID, func(r *NewMealEntry) uuid.UUID { return r.OwnerID }),
-		many.Column(in, many.Timestamptz, func(r *NewMealEntry) time.Time { return r.EatenAt }),
-		many.Column(in, many.Text, func(r *NewMealEntry) string { return (string)(r.Meal) }),
-		many.Column(in, many.Nullable(many.UUID), func(r *NewMealEntry) *uuid.UUID { return r.MealSource.FoodID }),
-		many.Column(in, many.Nullable(many.Numeric), func(r *NewMealEntry) *float64 { return r.MealSource.Grams }),
-		many.Column(in, many.Nullable(many.UUID), func(r *NewMealEntry) *uuid.UUID { return r.MealSource.RecipeID }),
-		many.Column(in, many.Nullable(many.Numeric), func(r *NewMealEntry) *float64 { return r.MealSource.Servings }),
-	)
-	if err != nil {
-		return nil, err
+// insertMealEntries is the statement of InsertMealEntries.
+func insertMealEntries() many.Statement[NewMealEntry, dbsqlc.MealEntry] {
+	return many.Statement[NewMealEntry, dbsqlc.MealEntry]{
+		SQL: insertMealEntriesSQL,
+		Args: func(in []NewMealEntry) []any {
+			return []any{
+				many.Column(in, many.UUID, func(r *NewMealEntry) uuid.UUID { return r.ID }),
+				many.Column(in, many.UUID, func(r *NewMealEntry) uuid.UUID { return r.OwnerID }),
+				many.Column(in, many.Timestamptz, func(r *NewMealEntry) time.Time { return r.EatenAt }),
+				many.Column(in, many.Text, func(r *NewMealEntry) string { return (string)(r.Meal) }),
+				many.Column(in, many.Nullable(many.UUID), func(r *NewMealEntry) *uuid.UUID { return r.MealSource.FoodID }),
+				many.Column(in, many.Nullable(many.Numeric), func(r *NewMealEntry) *float64 { return r.MealSource.Grams }),
+				many.Column(in, many.Nullable(many.UUID), func(r *NewMealEntry) *uuid.UUID { return r.MealSource.RecipeID }),
+				many.Column(in, many.Nullable(many.Numeric), func(r *NewMealEntry) *float64 { return r.MealSource.Servings }),
+			}
+		},
+		Dest: mealEntryDest,
 	}
-	defer rows.Close()
-	var i, zero dbsqlc.MealEntry
-	dest := []any{&i.ID, &i.OwnerID, &i.EatenAt, (*string)(&i.Meal), &i.FoodID, &i.Grams, &i.RecipeID, &i.Servings, &i.CreatedAt, &i.UpdatedAt}
-	for rows.Next() {
-		i = zero
-		if err := rows.Scan(dest...); err != nil {
-			return nil, err
-		}
-		out = append(out, i)
-	}
-	return out, rows.Err()
 }
 
 // InsertMealEntries inserts rows into meal_entries and returns them in
@@ -59,7 +52,7 @@ func insertMealEntries(ctx context.Context, dbtx many.DBTX, in []NewMealEntry, o
 // NULL. Like every insert, it does not check that the food or recipe is the
 // owner's; the caller (an action) does, in the same transaction.
 func InsertMealEntries(ctx context.Context, dbtx many.DBTX, in []NewMealEntry) ([]dbsqlc.MealEntry, error) {
-	return many.Insert(ctx, dbtx, "meal_entries", in, func(r *NewMealEntry) *uuid.UUID { return &r.ID }, func(r *dbsqlc.MealEntry) uuid.UUID { return r.ID }, insertMealEntries)
+	return many.Insert(ctx, dbtx, "meal_entries", in, func(r *NewMealEntry) *uuid.UUID { return &r.ID }, func(r *dbsqlc.MealEntry) uuid.UUID { return r.ID }, insertMealEntries())
 }
 
 const copyMealEntriesSQL = `-- name: CopyMealEntries :copyfrom
@@ -100,33 +93,24 @@ func CopyMealEntries(ctx context.Context, dbtx many.DBTX, in []NewMealEntry) (in
 const selectMealEntriesSQL = `-- name: SelectMealEntries :many
 SELECT id, owner_id, eaten_at, meal, food_id, grams, recipe_id, servings, created_at, updated_at FROM meal_entries WHERE id = ANY($1::uuid[]) AND owner_id = $2`
 
-func selectMealEntries(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, ids []uuid.UUID, out []dbsqlc.MealEntry) ([]dbsqlc.MealEntry, error) {
-	rows, err := dbtx.Query(ctx, selectMealEntriesSQL,
-		ids,
-		ownerID,
-	)
-	if err != nil {
-		return nil, err
+// selectMealEntries is the statement of SelectMealEntries.
+func selectMealEntries(ownerID uuid.UUID) many.Statement[uuid.UUID, dbsqlc.MealEntry] {
+	return many.Statement[uuid.UUID, dbsqlc.MealEntry]{
+		SQL: selectMealEntriesSQL,
+		Args: func(ids []uuid.UUID) []any {
+			return []any{
+				ids,
+				ownerID,
+			}
+		},
+		Dest: mealEntryDest,
 	}
-	defer rows.Close()
-	var i, zero dbsqlc.MealEntry
-	dest := []any{&i.ID, &i.OwnerID, &i.EatenAt, (*string)(&i.Meal), &i.FoodID, &i.Grams, &i.RecipeID, &i.Servings, &i.CreatedAt, &i.UpdatedAt}
-	for rows.Next() {
-		i = zero
-		if err := rows.Scan(dest...); err != nil {
-			return nil, err
-		}
-		out = append(out, i)
-	}
-	return out, rows.Err()
 }
 
 // SelectMealEntries returns the rows of meal_entries with the given ids, in
 // their order; those it may not see are left out (many.Select).
 func SelectMealEntries(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, ids []uuid.UUID) ([]dbsqlc.MealEntry, error) {
-	return many.Select(ctx, dbtx, "meal_entries", ids, many.Key[dbsqlc.MealEntry, uuid.UUID]{Of: func(r *dbsqlc.MealEntry) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, func(ctx context.Context, dbtx many.DBTX, ids []uuid.UUID, out []dbsqlc.MealEntry) ([]dbsqlc.MealEntry, error) {
-		return selectMealEntries(ctx, dbtx, ownerID, ids, out)
-	})
+	return many.Select(ctx, dbtx, "meal_entries", ids, many.Key[dbsqlc.MealEntry, uuid.UUID]{Of: func(r *dbsqlc.MealEntry) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, selectMealEntries(ownerID))
 }
 
 const listMealEntriesSQL = `-- name: ListMealEntries :many
@@ -140,7 +124,7 @@ ORDER BY eaten_at, id
 LIMIT $7`
 
 func listMealEntries(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, eatenFrom *time.Time, eatenBefore *time.Time, meal *string, after listMealEntriesCursor, limit int32) ([]dbsqlc.MealEntry, error) {
-	rows, err := dbtx.Query(ctx, listMealEntriesSQL,
+	return many.Query(ctx, dbtx, listMealEntriesSQL, mealEntryDest, make([]dbsqlc.MealEntry, 0, int(limit)),
 		ownerID,
 		eatenFrom,
 		eatenBefore,
@@ -149,21 +133,6 @@ func listMealEntries(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, eat
 		after.ID,
 		limit,
 	)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := make([]dbsqlc.MealEntry, 0, int(limit))
-	var i, zero dbsqlc.MealEntry
-	dest := []any{&i.ID, &i.OwnerID, &i.EatenAt, (*string)(&i.Meal), &i.FoodID, &i.Grams, &i.RecipeID, &i.Servings, &i.CreatedAt, &i.UpdatedAt}
-	for rows.Next() {
-		i = zero
-		if err := rows.Scan(dest...); err != nil {
-			return nil, err
-		}
-		out = append(out, i)
-	}
-	return out, rows.Err()
 }
 
 // listMealEntriesCursor is what a cursor of ListMealEntries holds: the key
@@ -228,34 +197,27 @@ FROM locked AS i
 WHERE m.id = i.id
 RETURNING m.id, m.owner_id, m.eaten_at, m.meal, m.food_id, m.grams, m.recipe_id, m.servings, m.created_at, m.updated_at`
 
-func updateMealEntries(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, in []MealEntryPatch, out []dbsqlc.MealEntry) ([]dbsqlc.MealEntry, error) {
-	rows, err := dbtx.Query(ctx, updateMealEntriesSQL,
-		many.Column(in, many.UUID, func(r *MealEntryPatch) uuid.UUID { return r.ID }),
-		many.Column(in, many.Bool, func(r *MealEntryPatch) bool { return r.EatenAt.Set }),
-		many.Column(in, many.Timestamptz, func(r *MealEntryPatch) time.Time { return r.EatenAt.Value }),
-		many.Column(in, many.Bool, func(r *MealEntryPatch) bool { return r.Meal.Set }),
-		many.Column(in, many.Text, func(r *MealEntryPatch) string { return (string)(r.Meal.Value) }),
-		many.Column(in, many.Bool, func(r *MealEntryPatch) bool { return r.MealSource.Set }),
-		many.Column(in, many.Nullable(many.UUID), func(r *MealEntryPatch) *uuid.UUID { return r.MealSource.Value.FoodID }),
-		many.Column(in, many.Nullable(many.Numeric), func(r *MealEntryPatch) *float64 { return r.MealSource.Value.Grams }),
-		many.Column(in, many.Nullable(many.UUID), func(r *MealEntryPatch) *uuid.UUID { return r.MealSource.Value.RecipeID }),
-		many.Column(in, many.Nullable(many.Numeric), func(r *MealEntryPatch) *float64 { return r.MealSource.Value.Servings }),
-		ownerID,
-	)
-	if err != nil {
-		return nil, err
+// updateMealEntries is the statement of UpdateMealEntries.
+func updateMealEntries(ownerID uuid.UUID) many.Statement[MealEntryPatch, dbsqlc.MealEntry] {
+	return many.Statement[MealEntryPatch, dbsqlc.MealEntry]{
+		SQL: updateMealEntriesSQL,
+		Args: func(in []MealEntryPatch) []any {
+			return []any{
+				many.Column(in, many.UUID, func(r *MealEntryPatch) uuid.UUID { return r.ID }),
+				many.Column(in, many.Bool, func(r *MealEntryPatch) bool { return r.EatenAt.Set }),
+				many.Column(in, many.Timestamptz, func(r *MealEntryPatch) time.Time { return r.EatenAt.Value }),
+				many.Column(in, many.Bool, func(r *MealEntryPatch) bool { return r.Meal.Set }),
+				many.Column(in, many.Text, func(r *MealEntryPatch) string { return (string)(r.Meal.Value) }),
+				many.Column(in, many.Bool, func(r *MealEntryPatch) bool { return r.MealSource.Set }),
+				many.Column(in, many.Nullable(many.UUID), func(r *MealEntryPatch) *uuid.UUID { return r.MealSource.Value.FoodID }),
+				many.Column(in, many.Nullable(many.Numeric), func(r *MealEntryPatch) *float64 { return r.MealSource.Value.Grams }),
+				many.Column(in, many.Nullable(many.UUID), func(r *MealEntryPatch) *uuid.UUID { return r.MealSource.Value.RecipeID }),
+				many.Column(in, many.Nullable(many.Numeric), func(r *MealEntryPatch) *float64 { return r.MealSource.Value.Servings }),
+				ownerID,
+			}
+		},
+		Dest: mealEntryDest,
 	}
-	defer rows.Close()
-	var i, zero dbsqlc.MealEntry
-	dest := []any{&i.ID, &i.OwnerID, &i.EatenAt, (*string)(&i.Meal), &i.FoodID, &i.Grams, &i.RecipeID, &i.Servings, &i.CreatedAt, &i.UpdatedAt}
-	for rows.Next() {
-		i = zero
-		if err := rows.Scan(dest...); err != nil {
-			return nil, err
-		}
-		out = append(out, i)
-	}
-	return out, rows.Err()
 }
 
 // UpdateMealEntries applies changes to rows of meal_entries, keyed by their
@@ -267,9 +229,7 @@ func updateMealEntries(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, i
 // group, so an entry switches between food and recipe in one step. Rows are
 // locked in id order (see UpdateFoods).
 func UpdateMealEntries(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, in []MealEntryPatch) ([]dbsqlc.MealEntry, error) {
-	return many.Update(ctx, dbtx, "meal_entries", in, func(r *MealEntryPatch) uuid.UUID { return r.ID }, many.Key[dbsqlc.MealEntry, uuid.UUID]{Of: func(r *dbsqlc.MealEntry) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, func(ctx context.Context, dbtx many.DBTX, in []MealEntryPatch, out []dbsqlc.MealEntry) ([]dbsqlc.MealEntry, error) {
-		return updateMealEntries(ctx, dbtx, ownerID, in, out)
-	})
+	return many.Update(ctx, dbtx, "meal_entries", in, func(r *MealEntryPatch) uuid.UUID { return r.ID }, many.Key[dbsqlc.MealEntry, uuid.UUID]{Of: func(r *dbsqlc.MealEntry) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, updateMealEntries(ownerID))
 }
 
 const deleteMealEntriesSQL = `-- name: DeleteMealEntries :many
@@ -283,32 +243,23 @@ DELETE FROM meal_entries AS m
 WHERE m.id = ANY(ARRAY(SELECT locked.id FROM locked))
 RETURNING m.id, m.owner_id, m.eaten_at, m.meal, m.food_id, m.grams, m.recipe_id, m.servings, m.created_at, m.updated_at`
 
-func deleteMealEntries(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, ids []uuid.UUID, out []dbsqlc.MealEntry) ([]dbsqlc.MealEntry, error) {
-	rows, err := dbtx.Query(ctx, deleteMealEntriesSQL,
-		ids,
-		ownerID,
-	)
-	if err != nil {
-		return nil, err
+// deleteMealEntries is the statement of DeleteMealEntries.
+func deleteMealEntries(ownerID uuid.UUID) many.Statement[uuid.UUID, dbsqlc.MealEntry] {
+	return many.Statement[uuid.UUID, dbsqlc.MealEntry]{
+		SQL: deleteMealEntriesSQL,
+		Args: func(ids []uuid.UUID) []any {
+			return []any{
+				ids,
+				ownerID,
+			}
+		},
+		Dest: mealEntryDest,
 	}
-	defer rows.Close()
-	var i, zero dbsqlc.MealEntry
-	dest := []any{&i.ID, &i.OwnerID, &i.EatenAt, (*string)(&i.Meal), &i.FoodID, &i.Grams, &i.RecipeID, &i.Servings, &i.CreatedAt, &i.UpdatedAt}
-	for rows.Next() {
-		i = zero
-		if err := rows.Scan(dest...); err != nil {
-			return nil, err
-		}
-		out = append(out, i)
-	}
-	return out, rows.Err()
 }
 
 // DeleteMealEntries deletes and returns the rows of meal_entries with the
 // given ids, in their order; those it may not see are left out
 // (many.Delete).
 func DeleteMealEntries(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, ids []uuid.UUID) ([]dbsqlc.MealEntry, error) {
-	return many.Delete(ctx, dbtx, "meal_entries", ids, many.Key[dbsqlc.MealEntry, uuid.UUID]{Of: func(r *dbsqlc.MealEntry) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, func(ctx context.Context, dbtx many.DBTX, ids []uuid.UUID, out []dbsqlc.MealEntry) ([]dbsqlc.MealEntry, error) {
-		return deleteMealEntries(ctx, dbtx, ownerID, ids, out)
-	})
+	return many.Delete(ctx, dbtx, "meal_entries", ids, many.Key[dbsqlc.MealEntry, uuid.UUID]{Of: func(r *dbsqlc.MealEntry) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, deleteMealEntries(ownerID))
 }

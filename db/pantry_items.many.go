@@ -21,29 +21,22 @@ SELECT unnest($1::uuid[]),
        unnest($6::date[])
 RETURNING id, owner_id, food_id, quantity, unit, expires_on, created_at, updated_at`
 
-func insertPantryItems(ctx context.Context, dbtx many.DBTX, in []NewPantryItem, out []dbsqlc.PantryItem) ([]dbsqlc.PantryItem, error) {
-	rows, err := dbtx.Query(ctx, insertPantryItemsSQL,
-		many.Column(in, many.UUID, func(r *NewPantryItem) uuid.UUID { return r.ID }),
-		many.Column(in, many.UUID, func(r *NewPantryItem) uuid.UUID { return r.OwnerID }),
-		many.Column(in, many.UUID, func(r *NewPantryItem) uuid.UUID { return r.FoodID }),
-		many.Column(in, many.Numeric, func(r *NewPantryItem) float64 { return r.Quantity }),
-		many.Column(in, many.Text, func(r *NewPantryItem) string { return (string)(r.Unit) }),
-		many.Column(in, many.Nullable(many.Date), func(r *NewPantryItem) *time.Time { return r.ExpiresOn }),
-	)
-	if err != nil {
-		return nil, err
+// insertPantryItems is the statement of InsertPantryItems.
+func insertPantryItems() many.Statement[NewPantryItem, dbsqlc.PantryItem] {
+	return many.Statement[NewPantryItem, dbsqlc.PantryItem]{
+		SQL: insertPantryItemsSQL,
+		Args: func(in []NewPantryItem) []any {
+			return []any{
+				many.Column(in, many.UUID, func(r *NewPantryItem) uuid.UUID { return r.ID }),
+				many.Column(in, many.UUID, func(r *NewPantryItem) uuid.UUID { return r.OwnerID }),
+				many.Column(in, many.UUID, func(r *NewPantryItem) uuid.UUID { return r.FoodID }),
+				many.Column(in, many.Numeric, func(r *NewPantryItem) float64 { return r.Quantity }),
+				many.Column(in, many.Text, func(r *NewPantryItem) string { return (string)(r.Unit) }),
+				many.Column(in, many.Nullable(many.Date), func(r *NewPantryItem) *time.Time { return r.ExpiresOn }),
+			}
+		},
+		Dest: pantryItemDest,
 	}
-	defer rows.Close()
-	var i, zero dbsqlc.PantryItem
-	dest := []any{&i.ID, &i.OwnerID, &i.FoodID, &i.Quantity, (*string)(&i.Unit), &i.ExpiresOn, &i.CreatedAt, &i.UpdatedAt}
-	for rows.Next() {
-		i = zero
-		if err := rows.Scan(dest...); err != nil {
-			return nil, err
-		}
-		out = append(out, i)
-	}
-	return out, rows.Err()
 }
 
 // InsertPantryItems inserts rows into pantry_items and returns them in
@@ -54,39 +47,30 @@ func insertPantryItems(ctx context.Context, dbtx many.DBTX, in []NewPantryItem, 
 // not check that the food is the owner's or shared; the caller (an action)
 // does, in the same transaction.
 func InsertPantryItems(ctx context.Context, dbtx many.DBTX, in []NewPantryItem) ([]dbsqlc.PantryItem, error) {
-	return many.Insert(ctx, dbtx, "pantry_items", in, func(r *NewPantryItem) *uuid.UUID { return &r.ID }, func(r *dbsqlc.PantryItem) uuid.UUID { return r.ID }, insertPantryItems)
+	return many.Insert(ctx, dbtx, "pantry_items", in, func(r *NewPantryItem) *uuid.UUID { return &r.ID }, func(r *dbsqlc.PantryItem) uuid.UUID { return r.ID }, insertPantryItems())
 }
 
 const selectPantryItemsSQL = `-- name: SelectPantryItems :many
 SELECT id, owner_id, food_id, quantity, unit, expires_on, created_at, updated_at FROM pantry_items WHERE id = ANY($1::uuid[]) AND owner_id = $2`
 
-func selectPantryItems(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, ids []uuid.UUID, out []dbsqlc.PantryItem) ([]dbsqlc.PantryItem, error) {
-	rows, err := dbtx.Query(ctx, selectPantryItemsSQL,
-		ids,
-		ownerID,
-	)
-	if err != nil {
-		return nil, err
+// selectPantryItems is the statement of SelectPantryItems.
+func selectPantryItems(ownerID uuid.UUID) many.Statement[uuid.UUID, dbsqlc.PantryItem] {
+	return many.Statement[uuid.UUID, dbsqlc.PantryItem]{
+		SQL: selectPantryItemsSQL,
+		Args: func(ids []uuid.UUID) []any {
+			return []any{
+				ids,
+				ownerID,
+			}
+		},
+		Dest: pantryItemDest,
 	}
-	defer rows.Close()
-	var i, zero dbsqlc.PantryItem
-	dest := []any{&i.ID, &i.OwnerID, &i.FoodID, &i.Quantity, (*string)(&i.Unit), &i.ExpiresOn, &i.CreatedAt, &i.UpdatedAt}
-	for rows.Next() {
-		i = zero
-		if err := rows.Scan(dest...); err != nil {
-			return nil, err
-		}
-		out = append(out, i)
-	}
-	return out, rows.Err()
 }
 
 // SelectPantryItems returns the rows of pantry_items with the given ids, in
 // their order; those it may not see are left out (many.Select).
 func SelectPantryItems(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, ids []uuid.UUID) ([]dbsqlc.PantryItem, error) {
-	return many.Select(ctx, dbtx, "pantry_items", ids, many.Key[dbsqlc.PantryItem, uuid.UUID]{Of: func(r *dbsqlc.PantryItem) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, func(ctx context.Context, dbtx many.DBTX, ids []uuid.UUID, out []dbsqlc.PantryItem) ([]dbsqlc.PantryItem, error) {
-		return selectPantryItems(ctx, dbtx, ownerID, ids, out)
-	})
+	return many.Select(ctx, dbtx, "pantry_items", ids, many.Key[dbsqlc.PantryItem, uuid.UUID]{Of: func(r *dbsqlc.PantryItem) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, selectPantryItems(ownerID))
 }
 
 const listPantryItemsSQL = `-- name: ListPantryItems :many
@@ -98,28 +82,13 @@ ORDER BY created_at, id
 LIMIT $5`
 
 func listPantryItems(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, foodID *uuid.UUID, after listPantryItemsCursor, limit int32) ([]dbsqlc.PantryItem, error) {
-	rows, err := dbtx.Query(ctx, listPantryItemsSQL,
+	return many.Query(ctx, dbtx, listPantryItemsSQL, pantryItemDest, make([]dbsqlc.PantryItem, 0, int(limit)),
 		ownerID,
 		foodID,
 		after.CreatedAt,
 		after.ID,
 		limit,
 	)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := make([]dbsqlc.PantryItem, 0, int(limit))
-	var i, zero dbsqlc.PantryItem
-	dest := []any{&i.ID, &i.OwnerID, &i.FoodID, &i.Quantity, (*string)(&i.Unit), &i.ExpiresOn, &i.CreatedAt, &i.UpdatedAt}
-	for rows.Next() {
-		i = zero
-		if err := rows.Scan(dest...); err != nil {
-			return nil, err
-		}
-		out = append(out, i)
-	}
-	return out, rows.Err()
 }
 
 // listPantryItemsCursor is what a cursor of ListPantryItems holds: the key
@@ -155,25 +124,18 @@ WHERE id = ANY($1::uuid[]) AND owner_id = $2
 ORDER BY id
 FOR UPDATE`
 
-func lockPantryItems(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, ids []uuid.UUID, out []dbsqlc.PantryItem) ([]dbsqlc.PantryItem, error) {
-	rows, err := dbtx.Query(ctx, lockPantryItemsSQL,
-		ids,
-		ownerID,
-	)
-	if err != nil {
-		return nil, err
+// lockPantryItems is the statement of LockPantryItems.
+func lockPantryItems(ownerID uuid.UUID) many.Statement[uuid.UUID, dbsqlc.PantryItem] {
+	return many.Statement[uuid.UUID, dbsqlc.PantryItem]{
+		SQL: lockPantryItemsSQL,
+		Args: func(ids []uuid.UUID) []any {
+			return []any{
+				ids,
+				ownerID,
+			}
+		},
+		Dest: pantryItemDest,
 	}
-	defer rows.Close()
-	var i, zero dbsqlc.PantryItem
-	dest := []any{&i.ID, &i.OwnerID, &i.FoodID, &i.Quantity, (*string)(&i.Unit), &i.ExpiresOn, &i.CreatedAt, &i.UpdatedAt}
-	for rows.Next() {
-		i = zero
-		if err := rows.Scan(dest...); err != nil {
-			return nil, err
-		}
-		out = append(out, i)
-	}
-	return out, rows.Err()
 }
 
 // LockPantryItems returns the rows of pantry_items with the given ids, in
@@ -183,9 +145,7 @@ func lockPantryItems(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, ids
 // order every batch write locks in), for read-modify-write in a
 // transaction.
 func LockPantryItems(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, ids []uuid.UUID) ([]dbsqlc.PantryItem, error) {
-	return many.Select(ctx, dbtx, "pantry_items", ids, many.Key[dbsqlc.PantryItem, uuid.UUID]{Of: func(r *dbsqlc.PantryItem) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, func(ctx context.Context, dbtx many.DBTX, ids []uuid.UUID, out []dbsqlc.PantryItem) ([]dbsqlc.PantryItem, error) {
-		return lockPantryItems(ctx, dbtx, ownerID, ids, out)
-	})
+	return many.Select(ctx, dbtx, "pantry_items", ids, many.Key[dbsqlc.PantryItem, uuid.UUID]{Of: func(r *dbsqlc.PantryItem) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, lockPantryItems(ownerID))
 }
 
 const updatePantryItemsSQL = `-- name: UpdatePantryItems :many
@@ -212,31 +172,24 @@ FROM locked AS i
 WHERE p.id = i.id
 RETURNING p.id, p.owner_id, p.food_id, p.quantity, p.unit, p.expires_on, p.created_at, p.updated_at`
 
-func updatePantryItems(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, in []PantryItemPatch, out []dbsqlc.PantryItem) ([]dbsqlc.PantryItem, error) {
-	rows, err := dbtx.Query(ctx, updatePantryItemsSQL,
-		many.Column(in, many.UUID, func(r *PantryItemPatch) uuid.UUID { return r.ID }),
-		many.Column(in, many.Bool, func(r *PantryItemPatch) bool { return r.Quantity.Set }),
-		many.Column(in, many.Numeric, func(r *PantryItemPatch) float64 { return r.Quantity.Value }),
-		many.Column(in, many.Bool, func(r *PantryItemPatch) bool { return r.Unit.Set }),
-		many.Column(in, many.Text, func(r *PantryItemPatch) string { return (string)(r.Unit.Value) }),
-		many.Column(in, many.Bool, func(r *PantryItemPatch) bool { return r.ExpiresOn.Set }),
-		many.Column(in, many.Nullable(many.Date), func(r *PantryItemPatch) *time.Time { return r.ExpiresOn.Value }),
-		ownerID,
-	)
-	if err != nil {
-		return nil, err
+// updatePantryItems is the statement of UpdatePantryItems.
+func updatePantryItems(ownerID uuid.UUID) many.Statement[PantryItemPatch, dbsqlc.PantryItem] {
+	return many.Statement[PantryItemPatch, dbsqlc.PantryItem]{
+		SQL: updatePantryItemsSQL,
+		Args: func(in []PantryItemPatch) []any {
+			return []any{
+				many.Column(in, many.UUID, func(r *PantryItemPatch) uuid.UUID { return r.ID }),
+				many.Column(in, many.Bool, func(r *PantryItemPatch) bool { return r.Quantity.Set }),
+				many.Column(in, many.Numeric, func(r *PantryItemPatch) float64 { return r.Quantity.Value }),
+				many.Column(in, many.Bool, func(r *PantryItemPatch) bool { return r.Unit.Set }),
+				many.Column(in, many.Text, func(r *PantryItemPatch) string { return (string)(r.Unit.Value) }),
+				many.Column(in, many.Bool, func(r *PantryItemPatch) bool { return r.ExpiresOn.Set }),
+				many.Column(in, many.Nullable(many.Date), func(r *PantryItemPatch) *time.Time { return r.ExpiresOn.Value }),
+				ownerID,
+			}
+		},
+		Dest: pantryItemDest,
 	}
-	defer rows.Close()
-	var i, zero dbsqlc.PantryItem
-	dest := []any{&i.ID, &i.OwnerID, &i.FoodID, &i.Quantity, (*string)(&i.Unit), &i.ExpiresOn, &i.CreatedAt, &i.UpdatedAt}
-	for rows.Next() {
-		i = zero
-		if err := rows.Scan(dest...); err != nil {
-			return nil, err
-		}
-		out = append(out, i)
-	}
-	return out, rows.Err()
 }
 
 // UpdatePantryItems applies changes to rows of pantry_items, keyed by their
@@ -247,9 +200,7 @@ func updatePantryItems(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, i
 // Each set_x array says whether row i changes column x; a NULL expiry date
 // clears it. Rows are locked in id order (see UpdateFoods).
 func UpdatePantryItems(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, in []PantryItemPatch) ([]dbsqlc.PantryItem, error) {
-	return many.Update(ctx, dbtx, "pantry_items", in, func(r *PantryItemPatch) uuid.UUID { return r.ID }, many.Key[dbsqlc.PantryItem, uuid.UUID]{Of: func(r *dbsqlc.PantryItem) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, func(ctx context.Context, dbtx many.DBTX, in []PantryItemPatch, out []dbsqlc.PantryItem) ([]dbsqlc.PantryItem, error) {
-		return updatePantryItems(ctx, dbtx, ownerID, in, out)
-	})
+	return many.Update(ctx, dbtx, "pantry_items", in, func(r *PantryItemPatch) uuid.UUID { return r.ID }, many.Key[dbsqlc.PantryItem, uuid.UUID]{Of: func(r *dbsqlc.PantryItem) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, updatePantryItems(ownerID))
 }
 
 const deletePantryItemsSQL = `-- name: DeletePantryItems :many
@@ -263,32 +214,23 @@ DELETE FROM pantry_items AS p
 WHERE p.id = ANY(ARRAY(SELECT locked.id FROM locked))
 RETURNING p.id, p.owner_id, p.food_id, p.quantity, p.unit, p.expires_on, p.created_at, p.updated_at`
 
-func deletePantryItems(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, ids []uuid.UUID, out []dbsqlc.PantryItem) ([]dbsqlc.PantryItem, error) {
-	rows, err := dbtx.Query(ctx, deletePantryItemsSQL,
-		ids,
-		ownerID,
-	)
-	if err != nil {
-		return nil, err
+// deletePantryItems is the statement of DeletePantryItems.
+func deletePantryItems(ownerID uuid.UUID) many.Statement[uuid.UUID, dbsqlc.PantryItem] {
+	return many.Statement[uuid.UUID, dbsqlc.PantryItem]{
+		SQL: deletePantryItemsSQL,
+		Args: func(ids []uuid.UUID) []any {
+			return []any{
+				ids,
+				ownerID,
+			}
+		},
+		Dest: pantryItemDest,
 	}
-	defer rows.Close()
-	var i, zero dbsqlc.PantryItem
-	dest := []any{&i.ID, &i.OwnerID, &i.FoodID, &i.Quantity, (*string)(&i.Unit), &i.ExpiresOn, &i.CreatedAt, &i.UpdatedAt}
-	for rows.Next() {
-		i = zero
-		if err := rows.Scan(dest...); err != nil {
-			return nil, err
-		}
-		out = append(out, i)
-	}
-	return out, rows.Err()
 }
 
 // DeletePantryItems deletes and returns the rows of pantry_items with the
 // given ids, in their order; those it may not see are left out
 // (many.Delete).
 func DeletePantryItems(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, ids []uuid.UUID) ([]dbsqlc.PantryItem, error) {
-	return many.Delete(ctx, dbtx, "pantry_items", ids, many.Key[dbsqlc.PantryItem, uuid.UUID]{Of: func(r *dbsqlc.PantryItem) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, func(ctx context.Context, dbtx many.DBTX, ids []uuid.UUID, out []dbsqlc.PantryItem) ([]dbsqlc.PantryItem, error) {
-		return deletePantryItems(ctx, dbtx, ownerID, ids, out)
-	})
+	return many.Delete(ctx, dbtx, "pantry_items", ids, many.Key[dbsqlc.PantryItem, uuid.UUID]{Of: func(r *dbsqlc.PantryItem) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, deletePantryItems(ownerID))
 }

@@ -17,66 +17,50 @@ SELECT unnest($1::uuid[]), unnest($2::uuid[]), unnest($3::text[]),
        unnest($4::int[]), unnest($5::text[])
 RETURNING id, owner_id, title, servings, instructions, created_at, updated_at, energy_kcal_per_serving, protein_g_per_serving, fat_g_per_serving, carbs_g_per_serving, nutrition_computed_at`
 
-func insertRecipes(ctx context.Context, dbtx many.DBTX, in []NewRecipe, out []dbsqlc.Recipe) ([]dbsqlc.Recipe, error) {
-	rows, err := dbtx.Query(ctx, insertRecipesSQL,
-		many.Column(in, many.UUID, func(r *NewRecipe) uuid.UUID { return r.ID }),
-		many.Column(in, many.UUID, func(r *NewRecipe) uuid.UUID { return r.OwnerID }),
-		many.Column(in, many.Text, func(r *NewRecipe) string { return r.Title }),
-		many.Column(in, many.Int4, func(r *NewRecipe) int32 { return r.Servings }),
-		many.Column(in, many.Text, func(r *NewRecipe) string { return r.Instructions }),
-	)
-	if err != nil {
-		return nil, err
+// insertRecipes is the statement of InsertRecipes.
+func insertRecipes() many.Statement[NewRecipe, dbsqlc.Recipe] {
+	return many.Statement[NewRecipe, dbsqlc.Recipe]{
+		SQL: insertRecipesSQL,
+		Args: func(in []NewRecipe) []any {
+			return []any{
+				many.Column(in, many.UUID, func(r *NewRecipe) uuid.UUID { return r.ID }),
+				many.Column(in, many.UUID, func(r *NewRecipe) uuid.UUID { return r.OwnerID }),
+				many.Column(in, many.Text, func(r *NewRecipe) string { return r.Title }),
+				many.Column(in, many.Int4, func(r *NewRecipe) int32 { return r.Servings }),
+				many.Column(in, many.Text, func(r *NewRecipe) string { return r.Instructions }),
+			}
+		},
+		Dest: recipeDest,
 	}
-	defer rows.Close()
-	var i, zero dbsqlc.Recipe
-	dest := []any{&i.ID, &i.OwnerID, &i.Title, &i.Servings, &i.Instructions, &i.CreatedAt, &i.UpdatedAt, &i.EnergyKcalPerServing, &i.ProteinGPerServing, &i.FatGPerServing, &i.CarbsGPerServing, &i.NutritionComputedAt}
-	for rows.Next() {
-		i = zero
-		if err := rows.Scan(dest...); err != nil {
-			return nil, err
-		}
-		out = append(out, i)
-	}
-	return out, rows.Err()
 }
 
 // InsertRecipes inserts rows into recipes and returns them in input order.
 // An input with a zero ID gets a new UUIDv7, written into in (many.Insert).
 func InsertRecipes(ctx context.Context, dbtx many.DBTX, in []NewRecipe) ([]dbsqlc.Recipe, error) {
-	return many.Insert(ctx, dbtx, "recipes", in, func(r *NewRecipe) *uuid.UUID { return &r.ID }, func(r *dbsqlc.Recipe) uuid.UUID { return r.ID }, insertRecipes)
+	return many.Insert(ctx, dbtx, "recipes", in, func(r *NewRecipe) *uuid.UUID { return &r.ID }, func(r *dbsqlc.Recipe) uuid.UUID { return r.ID }, insertRecipes())
 }
 
 const selectRecipesSQL = `-- name: SelectRecipes :many
 SELECT id, owner_id, title, servings, instructions, created_at, updated_at, energy_kcal_per_serving, protein_g_per_serving, fat_g_per_serving, carbs_g_per_serving, nutrition_computed_at FROM recipes WHERE id = ANY($1::uuid[]) AND owner_id = $2`
 
-func selectRecipes(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, ids []uuid.UUID, out []dbsqlc.Recipe) ([]dbsqlc.Recipe, error) {
-	rows, err := dbtx.Query(ctx, selectRecipesSQL,
-		ids,
-		ownerID,
-	)
-	if err != nil {
-		return nil, err
+// selectRecipes is the statement of SelectRecipes.
+func selectRecipes(ownerID uuid.UUID) many.Statement[uuid.UUID, dbsqlc.Recipe] {
+	return many.Statement[uuid.UUID, dbsqlc.Recipe]{
+		SQL: selectRecipesSQL,
+		Args: func(ids []uuid.UUID) []any {
+			return []any{
+				ids,
+				ownerID,
+			}
+		},
+		Dest: recipeDest,
 	}
-	defer rows.Close()
-	var i, zero dbsqlc.Recipe
-	dest := []any{&i.ID, &i.OwnerID, &i.Title, &i.Servings, &i.Instructions, &i.CreatedAt, &i.UpdatedAt, &i.EnergyKcalPerServing, &i.ProteinGPerServing, &i.FatGPerServing, &i.CarbsGPerServing, &i.NutritionComputedAt}
-	for rows.Next() {
-		i = zero
-		if err := rows.Scan(dest...); err != nil {
-			return nil, err
-		}
-		out = append(out, i)
-	}
-	return out, rows.Err()
 }
 
 // SelectRecipes returns the rows of recipes with the given ids, in their
 // order; those it may not see are left out (many.Select).
 func SelectRecipes(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, ids []uuid.UUID) ([]dbsqlc.Recipe, error) {
-	return many.Select(ctx, dbtx, "recipes", ids, many.Key[dbsqlc.Recipe, uuid.UUID]{Of: func(r *dbsqlc.Recipe) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, func(ctx context.Context, dbtx many.DBTX, ids []uuid.UUID, out []dbsqlc.Recipe) ([]dbsqlc.Recipe, error) {
-		return selectRecipes(ctx, dbtx, ownerID, ids, out)
-	})
+	return many.Select(ctx, dbtx, "recipes", ids, many.Key[dbsqlc.Recipe, uuid.UUID]{Of: func(r *dbsqlc.Recipe) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, selectRecipes(ownerID))
 }
 
 const listRecipesSQL = `-- name: ListRecipes :many
@@ -88,28 +72,13 @@ ORDER BY created_at, id
 LIMIT $5`
 
 func listRecipes(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, titleContains *string, after listRecipesCursor, limit int32) ([]dbsqlc.Recipe, error) {
-	rows, err := dbtx.Query(ctx, listRecipesSQL,
+	return many.Query(ctx, dbtx, listRecipesSQL, recipeDest, make([]dbsqlc.Recipe, 0, int(limit)),
 		ownerID,
 		titleContains,
 		after.CreatedAt,
 		after.ID,
 		limit,
 	)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := make([]dbsqlc.Recipe, 0, int(limit))
-	var i, zero dbsqlc.Recipe
-	dest := []any{&i.ID, &i.OwnerID, &i.Title, &i.Servings, &i.Instructions, &i.CreatedAt, &i.UpdatedAt, &i.EnergyKcalPerServing, &i.ProteinGPerServing, &i.FatGPerServing, &i.CarbsGPerServing, &i.NutritionComputedAt}
-	for rows.Next() {
-		i = zero
-		if err := rows.Scan(dest...); err != nil {
-			return nil, err
-		}
-		out = append(out, i)
-	}
-	return out, rows.Err()
 }
 
 // listRecipesCursor is what a cursor of ListRecipes holds: the key of the
@@ -161,31 +130,24 @@ FROM locked AS i
 WHERE r.id = i.id
 RETURNING r.id, r.owner_id, r.title, r.servings, r.instructions, r.created_at, r.updated_at, r.energy_kcal_per_serving, r.protein_g_per_serving, r.fat_g_per_serving, r.carbs_g_per_serving, r.nutrition_computed_at`
 
-func updateRecipes(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, in []RecipePatch, out []dbsqlc.Recipe) ([]dbsqlc.Recipe, error) {
-	rows, err := dbtx.Query(ctx, updateRecipesSQL,
-		many.Column(in, many.UUID, func(r *RecipePatch) uuid.UUID { return r.ID }),
-		many.Column(in, many.Bool, func(r *RecipePatch) bool { return r.Title.Set }),
-		many.Column(in, many.Text, func(r *RecipePatch) string { return r.Title.Value }),
-		many.Column(in, many.Bool, func(r *RecipePatch) bool { return r.Servings.Set }),
-		many.Column(in, many.Int4, func(r *RecipePatch) int32 { return r.Servings.Value }),
-		many.Column(in, many.Bool, func(r *RecipePatch) bool { return r.Instructions.Set }),
-		many.Column(in, many.Text, func(r *RecipePatch) string { return r.Instructions.Value }),
-		ownerID,
-	)
-	if err != nil {
-		return nil, err
+// updateRecipes is the statement of UpdateRecipes.
+func updateRecipes(ownerID uuid.UUID) many.Statement[RecipePatch, dbsqlc.Recipe] {
+	return many.Statement[RecipePatch, dbsqlc.Recipe]{
+		SQL: updateRecipesSQL,
+		Args: func(in []RecipePatch) []any {
+			return []any{
+				many.Column(in, many.UUID, func(r *RecipePatch) uuid.UUID { return r.ID }),
+				many.Column(in, many.Bool, func(r *RecipePatch) bool { return r.Title.Set }),
+				many.Column(in, many.Text, func(r *RecipePatch) string { return r.Title.Value }),
+				many.Column(in, many.Bool, func(r *RecipePatch) bool { return r.Servings.Set }),
+				many.Column(in, many.Int4, func(r *RecipePatch) int32 { return r.Servings.Value }),
+				many.Column(in, many.Bool, func(r *RecipePatch) bool { return r.Instructions.Set }),
+				many.Column(in, many.Text, func(r *RecipePatch) string { return r.Instructions.Value }),
+				ownerID,
+			}
+		},
+		Dest: recipeDest,
 	}
-	defer rows.Close()
-	var i, zero dbsqlc.Recipe
-	dest := []any{&i.ID, &i.OwnerID, &i.Title, &i.Servings, &i.Instructions, &i.CreatedAt, &i.UpdatedAt, &i.EnergyKcalPerServing, &i.ProteinGPerServing, &i.FatGPerServing, &i.CarbsGPerServing, &i.NutritionComputedAt}
-	for rows.Next() {
-		i = zero
-		if err := rows.Scan(dest...); err != nil {
-			return nil, err
-		}
-		out = append(out, i)
-	}
-	return out, rows.Err()
 }
 
 // UpdateRecipes applies changes to rows of recipes, keyed by their ID, and
@@ -196,9 +158,7 @@ func updateRecipes(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, in []
 // Each set_x array says whether row i changes column x. Rows are locked in
 // id order (see UpdateFoods).
 func UpdateRecipes(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, in []RecipePatch) ([]dbsqlc.Recipe, error) {
-	return many.Update(ctx, dbtx, "recipes", in, func(r *RecipePatch) uuid.UUID { return r.ID }, many.Key[dbsqlc.Recipe, uuid.UUID]{Of: func(r *dbsqlc.Recipe) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, func(ctx context.Context, dbtx many.DBTX, in []RecipePatch, out []dbsqlc.Recipe) ([]dbsqlc.Recipe, error) {
-		return updateRecipes(ctx, dbtx, ownerID, in, out)
-	})
+	return many.Update(ctx, dbtx, "recipes", in, func(r *RecipePatch) uuid.UUID { return r.ID }, many.Key[dbsqlc.Recipe, uuid.UUID]{Of: func(r *dbsqlc.Recipe) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, updateRecipes(ownerID))
 }
 
 const deleteRecipesSQL = `-- name: DeleteRecipes :many
@@ -212,25 +172,18 @@ DELETE FROM recipes AS r
 WHERE r.id = ANY(ARRAY(SELECT locked.id FROM locked))
 RETURNING r.id, r.owner_id, r.title, r.servings, r.instructions, r.created_at, r.updated_at, r.energy_kcal_per_serving, r.protein_g_per_serving, r.fat_g_per_serving, r.carbs_g_per_serving, r.nutrition_computed_at`
 
-func deleteRecipes(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, ids []uuid.UUID, out []dbsqlc.Recipe) ([]dbsqlc.Recipe, error) {
-	rows, err := dbtx.Query(ctx, deleteRecipesSQL,
-		ids,
-		ownerID,
-	)
-	if err != nil {
-		return nil, err
+// deleteRecipes is the statement of DeleteRecipes.
+func deleteRecipes(ownerID uuid.UUID) many.Statement[uuid.UUID, dbsqlc.Recipe] {
+	return many.Statement[uuid.UUID, dbsqlc.Recipe]{
+		SQL: deleteRecipesSQL,
+		Args: func(ids []uuid.UUID) []any {
+			return []any{
+				ids,
+				ownerID,
+			}
+		},
+		Dest: recipeDest,
 	}
-	defer rows.Close()
-	var i, zero dbsqlc.Recipe
-	dest := []any{&i.ID, &i.OwnerID, &i.Title, &i.Servings, &i.Instructions, &i.CreatedAt, &i.UpdatedAt, &i.EnergyKcalPerServing, &i.ProteinGPerServing, &i.FatGPerServing, &i.CarbsGPerServing, &i.NutritionComputedAt}
-	for rows.Next() {
-		i = zero
-		if err := rows.Scan(dest...); err != nil {
-			return nil, err
-		}
-		out = append(out, i)
-	}
-	return out, rows.Err()
 }
 
 // DeleteRecipes deletes and returns the rows of recipes with the given ids,
@@ -239,9 +192,7 @@ func deleteRecipes(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, ids [
 // Ingredients go with their recipe. A recipe the journal uses is not
 // deleted: many.ErrForeignKeyViolation, at commit.
 func DeleteRecipes(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, ids []uuid.UUID) ([]dbsqlc.Recipe, error) {
-	return many.Delete(ctx, dbtx, "recipes", ids, many.Key[dbsqlc.Recipe, uuid.UUID]{Of: func(r *dbsqlc.Recipe) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, func(ctx context.Context, dbtx many.DBTX, ids []uuid.UUID, out []dbsqlc.Recipe) ([]dbsqlc.Recipe, error) {
-		return deleteRecipes(ctx, dbtx, ownerID, ids, out)
-	})
+	return many.Delete(ctx, dbtx, "recipes", ids, many.Key[dbsqlc.Recipe, uuid.UUID]{Of: func(r *dbsqlc.Recipe) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, deleteRecipes(ownerID))
 }
 
 const insertRecipeIngredientsSQL = `-- name: InsertRecipeIngredients :many
@@ -250,28 +201,21 @@ SELECT unnest($1::uuid[]), unnest($2::uuid[]), unnest($3::int[]),
        unnest($4::uuid[]), unnest($5::numeric[])
 RETURNING id, recipe_id, position, food_id, grams, created_at, updated_at`
 
-func insertRecipeIngredients(ctx context.Context, dbtx many.DBTX, in []NewRecipeIngredient, out []dbsqlc.RecipeIngredient) ([]dbsqlc.RecipeIngredient, error) {
-	rows, err := dbtx.Query(ctx, insertRecipeIngredientsSQL,
-		many.Column(in, many.UUID, func(r *NewRecipeIngredient) uuid.UUID { return r.ID }),
-		many.Column(in, many.UUID, func(r *NewRecipeIngredient) uuid.UUID { return r.RecipeID }),
-		many.Column(in, many.Int4, func(r *NewRecipeIngredient) int32 { return r.Position }),
-		many.Column(in, many.UUID, func(r *NewRecipeIngredient) uuid.UUID { return r.FoodID }),
-		many.Column(in, many.Numeric, func(r *NewRecipeIngredient) float64 { return r.Grams }),
-	)
-	if err != nil {
-		return nil, err
+// insertRecipeIngredients is the statement of InsertRecipeIngredients.
+func insertRecipeIngredients() many.Statement[NewRecipeIngredient, dbsqlc.RecipeIngredient] {
+	return many.Statement[NewRecipeIngredient, dbsqlc.RecipeIngredient]{
+		SQL: insertRecipeIngredientsSQL,
+		Args: func(in []NewRecipeIngredient) []any {
+			return []any{
+				many.Column(in, many.UUID, func(r *NewRecipeIngredient) uuid.UUID { return r.ID }),
+				many.Column(in, many.UUID, func(r *NewRecipeIngredient) uuid.UUID { return r.RecipeID }),
+				many.Column(in, many.Int4, func(r *NewRecipeIngredient) int32 { return r.Position }),
+				many.Column(in, many.UUID, func(r *NewRecipeIngredient) uuid.UUID { return r.FoodID }),
+				many.Column(in, many.Numeric, func(r *NewRecipeIngredient) float64 { return r.Grams }),
+			}
+		},
+		Dest: recipeIngredientDest,
 	}
-	defer rows.Close()
-	var i, zero dbsqlc.RecipeIngredient
-	dest := []any{&i.ID, &i.RecipeID, &i.Position, &i.FoodID, &i.Grams, &i.CreatedAt, &i.UpdatedAt}
-	for rows.Next() {
-		i = zero
-		if err := rows.Scan(dest...); err != nil {
-			return nil, err
-		}
-		out = append(out, i)
-	}
-	return out, rows.Err()
 }
 
 // InsertRecipeIngredients inserts rows into recipe_ingredients and returns
@@ -281,7 +225,7 @@ func insertRecipeIngredients(ctx context.Context, dbtx many.DBTX, in []NewRecipe
 // Like every insert, it does not check that the recipe and food belong to
 // one user; the caller (an action) does, in the same transaction.
 func InsertRecipeIngredients(ctx context.Context, dbtx many.DBTX, in []NewRecipeIngredient) ([]dbsqlc.RecipeIngredient, error) {
-	return many.Insert(ctx, dbtx, "recipe_ingredients", in, func(r *NewRecipeIngredient) *uuid.UUID { return &r.ID }, func(r *dbsqlc.RecipeIngredient) uuid.UUID { return r.ID }, insertRecipeIngredients)
+	return many.Insert(ctx, dbtx, "recipe_ingredients", in, func(r *NewRecipeIngredient) *uuid.UUID { return &r.ID }, func(r *dbsqlc.RecipeIngredient) uuid.UUID { return r.ID }, insertRecipeIngredients())
 }
 
 const selectRecipeIngredientsSQL = `-- name: SelectRecipeIngredients :many
@@ -289,25 +233,18 @@ SELECT ri.id, ri.recipe_id, ri.position, ri.food_id, ri.grams, ri.created_at, ri
 JOIN recipes ON recipes.id = ri.recipe_id
 WHERE ri.id = ANY($1::uuid[]) AND recipes.owner_id = $2`
 
-func selectRecipeIngredients(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, ids []uuid.UUID, out []dbsqlc.RecipeIngredient) ([]dbsqlc.RecipeIngredient, error) {
-	rows, err := dbtx.Query(ctx, selectRecipeIngredientsSQL,
-		ids,
-		ownerID,
-	)
-	if err != nil {
-		return nil, err
+// selectRecipeIngredients is the statement of SelectRecipeIngredients.
+func selectRecipeIngredients(ownerID uuid.UUID) many.Statement[uuid.UUID, dbsqlc.RecipeIngredient] {
+	return many.Statement[uuid.UUID, dbsqlc.RecipeIngredient]{
+		SQL: selectRecipeIngredientsSQL,
+		Args: func(ids []uuid.UUID) []any {
+			return []any{
+				ids,
+				ownerID,
+			}
+		},
+		Dest: recipeIngredientDest,
 	}
-	defer rows.Close()
-	var i, zero dbsqlc.RecipeIngredient
-	dest := []any{&i.ID, &i.RecipeID, &i.Position, &i.FoodID, &i.Grams, &i.CreatedAt, &i.UpdatedAt}
-	for rows.Next() {
-		i = zero
-		if err := rows.Scan(dest...); err != nil {
-			return nil, err
-		}
-		out = append(out, i)
-	}
-	return out, rows.Err()
 }
 
 // SelectRecipeIngredients returns the rows of recipe_ingredients with the
@@ -316,9 +253,7 @@ func selectRecipeIngredients(ctx context.Context, dbtx many.DBTX, ownerID uuid.U
 //
 // Ingredients are owned through their recipe.
 func SelectRecipeIngredients(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, ids []uuid.UUID) ([]dbsqlc.RecipeIngredient, error) {
-	return many.Select(ctx, dbtx, "recipe_ingredients", ids, many.Key[dbsqlc.RecipeIngredient, uuid.UUID]{Of: func(r *dbsqlc.RecipeIngredient) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, func(ctx context.Context, dbtx many.DBTX, ids []uuid.UUID, out []dbsqlc.RecipeIngredient) ([]dbsqlc.RecipeIngredient, error) {
-		return selectRecipeIngredients(ctx, dbtx, ownerID, ids, out)
-	})
+	return many.Select(ctx, dbtx, "recipe_ingredients", ids, many.Key[dbsqlc.RecipeIngredient, uuid.UUID]{Of: func(r *dbsqlc.RecipeIngredient) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, selectRecipeIngredients(ownerID))
 }
 
 const listRecipeIngredientsSQL = `-- name: ListRecipeIngredients :many
@@ -330,28 +265,13 @@ ORDER BY ri.recipe_id, ri.position
 LIMIT $5`
 
 func listRecipeIngredients(ctx context.Context, dbtx many.DBTX, recipeIds []uuid.UUID, ownerID uuid.UUID, after listRecipeIngredientsCursor, limit int32) ([]dbsqlc.RecipeIngredient, error) {
-	rows, err := dbtx.Query(ctx, listRecipeIngredientsSQL,
+	return many.Query(ctx, dbtx, listRecipeIngredientsSQL, recipeIngredientDest, make([]dbsqlc.RecipeIngredient, 0, int(limit)),
 		recipeIds,
 		ownerID,
 		after.RecipeID,
 		after.Position,
 		limit,
 	)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := make([]dbsqlc.RecipeIngredient, 0, int(limit))
-	var i, zero dbsqlc.RecipeIngredient
-	dest := []any{&i.ID, &i.RecipeID, &i.Position, &i.FoodID, &i.Grams, &i.CreatedAt, &i.UpdatedAt}
-	for rows.Next() {
-		i = zero
-		if err := rows.Scan(dest...); err != nil {
-			return nil, err
-		}
-		out = append(out, i)
-	}
-	return out, rows.Err()
 }
 
 // listRecipeIngredientsCursor is what a cursor of ListRecipeIngredients
@@ -409,31 +329,24 @@ FROM locked AS i
 WHERE ri.id = i.id
 RETURNING ri.id, ri.recipe_id, ri.position, ri.food_id, ri.grams, ri.created_at, ri.updated_at`
 
-func updateRecipeIngredients(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, in []RecipeIngredientPatch, out []dbsqlc.RecipeIngredient) ([]dbsqlc.RecipeIngredient, error) {
-	rows, err := dbtx.Query(ctx, updateRecipeIngredientsSQL,
-		many.Column(in, many.UUID, func(r *RecipeIngredientPatch) uuid.UUID { return r.ID }),
-		many.Column(in, many.Bool, func(r *RecipeIngredientPatch) bool { return r.Position.Set }),
-		many.Column(in, many.Int4, func(r *RecipeIngredientPatch) int32 { return r.Position.Value }),
-		many.Column(in, many.Bool, func(r *RecipeIngredientPatch) bool { return r.FoodID.Set }),
-		many.Column(in, many.UUID, func(r *RecipeIngredientPatch) uuid.UUID { return r.FoodID.Value }),
-		many.Column(in, many.Bool, func(r *RecipeIngredientPatch) bool { return r.Grams.Set }),
-		many.Column(in, many.Numeric, func(r *RecipeIngredientPatch) float64 { return r.Grams.Value }),
-		ownerID,
-	)
-	if err != nil {
-		return nil, err
+// updateRecipeIngredients is the statement of UpdateRecipeIngredients.
+func updateRecipeIngredients(ownerID uuid.UUID) many.Statement[RecipeIngredientPatch, dbsqlc.RecipeIngredient] {
+	return many.Statement[RecipeIngredientPatch, dbsqlc.RecipeIngredient]{
+		SQL: updateRecipeIngredientsSQL,
+		Args: func(in []RecipeIngredientPatch) []any {
+			return []any{
+				many.Column(in, many.UUID, func(r *RecipeIngredientPatch) uuid.UUID { return r.ID }),
+				many.Column(in, many.Bool, func(r *RecipeIngredientPatch) bool { return r.Position.Set }),
+				many.Column(in, many.Int4, func(r *RecipeIngredientPatch) int32 { return r.Position.Value }),
+				many.Column(in, many.Bool, func(r *RecipeIngredientPatch) bool { return r.FoodID.Set }),
+				many.Column(in, many.UUID, func(r *RecipeIngredientPatch) uuid.UUID { return r.FoodID.Value }),
+				many.Column(in, many.Bool, func(r *RecipeIngredientPatch) bool { return r.Grams.Set }),
+				many.Column(in, many.Numeric, func(r *RecipeIngredientPatch) float64 { return r.Grams.Value }),
+				ownerID,
+			}
+		},
+		Dest: recipeIngredientDest,
 	}
-	defer rows.Close()
-	var i, zero dbsqlc.RecipeIngredient
-	dest := []any{&i.ID, &i.RecipeID, &i.Position, &i.FoodID, &i.Grams, &i.CreatedAt, &i.UpdatedAt}
-	for rows.Next() {
-		i = zero
-		if err := rows.Scan(dest...); err != nil {
-			return nil, err
-		}
-		out = append(out, i)
-	}
-	return out, rows.Err()
 }
 
 // UpdateRecipeIngredients applies changes to rows of recipe_ingredients,
@@ -444,9 +357,7 @@ func updateRecipeIngredients(ctx context.Context, dbtx many.DBTX, ownerID uuid.U
 // Each set_x array says whether row i changes column x. Rows are locked in
 // id order (see UpdateFoods).
 func UpdateRecipeIngredients(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, in []RecipeIngredientPatch) ([]dbsqlc.RecipeIngredient, error) {
-	return many.Update(ctx, dbtx, "recipe_ingredients", in, func(r *RecipeIngredientPatch) uuid.UUID { return r.ID }, many.Key[dbsqlc.RecipeIngredient, uuid.UUID]{Of: func(r *dbsqlc.RecipeIngredient) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, func(ctx context.Context, dbtx many.DBTX, in []RecipeIngredientPatch, out []dbsqlc.RecipeIngredient) ([]dbsqlc.RecipeIngredient, error) {
-		return updateRecipeIngredients(ctx, dbtx, ownerID, in, out)
-	})
+	return many.Update(ctx, dbtx, "recipe_ingredients", in, func(r *RecipeIngredientPatch) uuid.UUID { return r.ID }, many.Key[dbsqlc.RecipeIngredient, uuid.UUID]{Of: func(r *dbsqlc.RecipeIngredient) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, updateRecipeIngredients(ownerID))
 }
 
 const deleteRecipeIngredientsSQL = `-- name: DeleteRecipeIngredients :many
@@ -461,32 +372,23 @@ DELETE FROM recipe_ingredients AS ri
 WHERE ri.id = ANY(ARRAY(SELECT locked.id FROM locked))
 RETURNING ri.id, ri.recipe_id, ri.position, ri.food_id, ri.grams, ri.created_at, ri.updated_at`
 
-func deleteRecipeIngredients(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, ids []uuid.UUID, out []dbsqlc.RecipeIngredient) ([]dbsqlc.RecipeIngredient, error) {
-	rows, err := dbtx.Query(ctx, deleteRecipeIngredientsSQL,
-		ids,
-		ownerID,
-	)
-	if err != nil {
-		return nil, err
+// deleteRecipeIngredients is the statement of DeleteRecipeIngredients.
+func deleteRecipeIngredients(ownerID uuid.UUID) many.Statement[uuid.UUID, dbsqlc.RecipeIngredient] {
+	return many.Statement[uuid.UUID, dbsqlc.RecipeIngredient]{
+		SQL: deleteRecipeIngredientsSQL,
+		Args: func(ids []uuid.UUID) []any {
+			return []any{
+				ids,
+				ownerID,
+			}
+		},
+		Dest: recipeIngredientDest,
 	}
-	defer rows.Close()
-	var i, zero dbsqlc.RecipeIngredient
-	dest := []any{&i.ID, &i.RecipeID, &i.Position, &i.FoodID, &i.Grams, &i.CreatedAt, &i.UpdatedAt}
-	for rows.Next() {
-		i = zero
-		if err := rows.Scan(dest...); err != nil {
-			return nil, err
-		}
-		out = append(out, i)
-	}
-	return out, rows.Err()
 }
 
 // DeleteRecipeIngredients deletes and returns the rows of
 // recipe_ingredients with the given ids, in their order; those it may not
 // see are left out (many.Delete).
 func DeleteRecipeIngredients(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, ids []uuid.UUID) ([]dbsqlc.RecipeIngredient, error) {
-	return many.Delete(ctx, dbtx, "recipe_ingredients", ids, many.Key[dbsqlc.RecipeIngredient, uuid.UUID]{Of: func(r *dbsqlc.RecipeIngredient) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, func(ctx context.Context, dbtx many.DBTX, ids []uuid.UUID, out []dbsqlc.RecipeIngredient) ([]dbsqlc.RecipeIngredient, error) {
-		return deleteRecipeIngredients(ctx, dbtx, ownerID, ids, out)
-	})
+	return many.Delete(ctx, dbtx, "recipe_ingredients", ids, many.Key[dbsqlc.RecipeIngredient, uuid.UUID]{Of: func(r *dbsqlc.RecipeIngredient) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, deleteRecipeIngredients(ownerID))
 }

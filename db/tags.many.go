@@ -17,26 +17,19 @@ INSERT INTO tags (id, owner_id, name)
 SELECT unnest($1::uuid[]), unnest($2::uuid[]), unnest($3::text[])
 RETURNING id, owner_id, name, created_at, updated_at`
 
-func insertTags(ctx context.Context, dbtx many.DBTX, in []NewTag, out []dbsqlc.Tag) ([]dbsqlc.Tag, error) {
-	rows, err := dbtx.Query(ctx, insertTagsSQL,
-		many.Column(in, many.UUID, func(r *NewTag) uuid.UUID { return r.ID }),
-		many.Column(in, many.UUID, func(r *NewTag) uuid.UUID { return r.OwnerID }),
-		many.Column(in, many.Text, func(r *NewTag) string { return r.Name }),
-	)
-	if err != nil {
-		return nil, err
+// insertTags is the statement of InsertTags.
+func insertTags() many.Statement[NewTag, dbsqlc.Tag] {
+	return many.Statement[NewTag, dbsqlc.Tag]{
+		SQL: insertTagsSQL,
+		Args: func(in []NewTag) []any {
+			return []any{
+				many.Column(in, many.UUID, func(r *NewTag) uuid.UUID { return r.ID }),
+				many.Column(in, many.UUID, func(r *NewTag) uuid.UUID { return r.OwnerID }),
+				many.Column(in, many.Text, func(r *NewTag) string { return r.Name }),
+			}
+		},
+		Dest: tagDest,
 	}
-	defer rows.Close()
-	var i, zero dbsqlc.Tag
-	dest := []any{&i.ID, &i.OwnerID, &i.Name, &i.CreatedAt, &i.UpdatedAt}
-	for rows.Next() {
-		i = zero
-		if err := rows.Scan(dest...); err != nil {
-			return nil, err
-		}
-		out = append(out, i)
-	}
-	return out, rows.Err()
 }
 
 // InsertTags inserts rows into tags and returns them in input order. An
@@ -45,7 +38,7 @@ func insertTags(ctx context.Context, dbtx many.DBTX, in []NewTag, out []dbsqlc.T
 // A name the owner has already is a unique violation; UpsertTags takes it
 // instead.
 func InsertTags(ctx context.Context, dbtx many.DBTX, in []NewTag) ([]dbsqlc.Tag, error) {
-	return many.Insert(ctx, dbtx, "tags", in, func(r *NewTag) *uuid.UUID { return &r.ID }, func(r *dbsqlc.Tag) uuid.UUID { return r.ID }, insertTags)
+	return many.Insert(ctx, dbtx, "tags", in, func(r *NewTag) *uuid.UUID { return &r.ID }, func(r *dbsqlc.Tag) uuid.UUID { return r.ID }, insertTags())
 }
 
 const upsertTagNamesSQL = `-- name: UpsertTagNames :many
@@ -65,26 +58,19 @@ SELECT upserted.id, upserted.owner_id, upserted.name, upserted.created_at, upser
 FROM input JOIN upserted ON upserted.name = input.name
 ORDER BY input.ord`
 
-func upsertTagNames(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, in []TagName, out []dbsqlc.Tag) ([]dbsqlc.Tag, error) {
-	rows, err := dbtx.Query(ctx, upsertTagNamesSQL,
-		many.Column(in, many.Text, func(r *TagName) string { return r.Name }),
-		many.Column(in, many.UUID, func(r *TagName) uuid.UUID { return r.ID }),
-		ownerID,
-	)
-	if err != nil {
-		return nil, err
+// upsertTagNames is the statement of UpsertTagNames.
+func upsertTagNames(ownerID uuid.UUID) many.Statement[TagName, dbsqlc.Tag] {
+	return many.Statement[TagName, dbsqlc.Tag]{
+		SQL: upsertTagNamesSQL,
+		Args: func(in []TagName) []any {
+			return []any{
+				many.Column(in, many.Text, func(r *TagName) string { return r.Name }),
+				many.Column(in, many.UUID, func(r *TagName) uuid.UUID { return r.ID }),
+				ownerID,
+			}
+		},
+		Dest: tagDest,
 	}
-	defer rows.Close()
-	var i, zero dbsqlc.Tag
-	dest := []any{&i.ID, &i.OwnerID, &i.Name, &i.CreatedAt, &i.UpdatedAt}
-	for rows.Next() {
-		i = zero
-		if err := rows.Scan(dest...); err != nil {
-			return nil, err
-		}
-		out = append(out, i)
-	}
-	return out, rows.Err()
 }
 
 // UpsertTagNames runs on rows of upserted and returns the rows in the order
@@ -96,41 +82,30 @@ func upsertTagNames(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, in [
 // keeps a name repeated in one batch from hitting the same row twice (a new
 // tag takes the id sent with the name's first occurrence).
 func UpsertTagNames(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, in []TagName) ([]dbsqlc.Tag, error) {
-	return many.Run(ctx, dbtx, "upsert", "upserted", in, func(r *TagName) *uuid.UUID { return &r.ID }, func(ctx context.Context, dbtx many.DBTX, in []TagName, out []dbsqlc.Tag) ([]dbsqlc.Tag, error) {
-		return upsertTagNames(ctx, dbtx, ownerID, in, out)
-	})
+	return many.Run(ctx, dbtx, "upsert", "upserted", in, func(r *TagName) *uuid.UUID { return &r.ID }, upsertTagNames(ownerID))
 }
 
 const selectTagsSQL = `-- name: SelectTags :many
 SELECT id, owner_id, name, created_at, updated_at FROM tags WHERE id = ANY($1::uuid[]) AND owner_id = $2`
 
-func selectTags(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, ids []uuid.UUID, out []dbsqlc.Tag) ([]dbsqlc.Tag, error) {
-	rows, err := dbtx.Query(ctx, selectTagsSQL,
-		ids,
-		ownerID,
-	)
-	if err != nil {
-		return nil, err
+// selectTags is the statement of SelectTags.
+func selectTags(ownerID uuid.UUID) many.Statement[uuid.UUID, dbsqlc.Tag] {
+	return many.Statement[uuid.UUID, dbsqlc.Tag]{
+		SQL: selectTagsSQL,
+		Args: func(ids []uuid.UUID) []any {
+			return []any{
+				ids,
+				ownerID,
+			}
+		},
+		Dest: tagDest,
 	}
-	defer rows.Close()
-	var i, zero dbsqlc.Tag
-	dest := []any{&i.ID, &i.OwnerID, &i.Name, &i.CreatedAt, &i.UpdatedAt}
-	for rows.Next() {
-		i = zero
-		if err := rows.Scan(dest...); err != nil {
-			return nil, err
-		}
-		out = append(out, i)
-	}
-	return out, rows.Err()
 }
 
 // SelectTags returns the rows of tags with the given ids, in their order;
 // those it may not see are left out (many.Select).
 func SelectTags(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, ids []uuid.UUID) ([]dbsqlc.Tag, error) {
-	return many.Select(ctx, dbtx, "tags", ids, many.Key[dbsqlc.Tag, uuid.UUID]{Of: func(r *dbsqlc.Tag) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, func(ctx context.Context, dbtx many.DBTX, ids []uuid.UUID, out []dbsqlc.Tag) ([]dbsqlc.Tag, error) {
-		return selectTags(ctx, dbtx, ownerID, ids, out)
-	})
+	return many.Select(ctx, dbtx, "tags", ids, many.Key[dbsqlc.Tag, uuid.UUID]{Of: func(r *dbsqlc.Tag) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, selectTags(ownerID))
 }
 
 const listTagsSQL = `-- name: ListTags :many
@@ -145,28 +120,13 @@ ORDER BY tags.created_at, tags.id
 LIMIT $5`
 
 func listTags(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, nameContains *string, after listTagsCursor, limit int32) ([]dbsqlc.ListTagsRow, error) {
-	rows, err := dbtx.Query(ctx, listTagsSQL,
+	return many.Query(ctx, dbtx, listTagsSQL, listTagsRowDest, make([]dbsqlc.ListTagsRow, 0, int(limit)),
 		ownerID,
 		nameContains,
 		after.CreatedAt,
 		after.ID,
 		limit,
 	)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := make([]dbsqlc.ListTagsRow, 0, int(limit))
-	var i, zero dbsqlc.ListTagsRow
-	dest := []any{&i.Tag.ID, &i.Tag.OwnerID, &i.Tag.Name, &i.Tag.CreatedAt, &i.Tag.UpdatedAt, &i.FoodCount}
-	for rows.Next() {
-		i = zero
-		if err := rows.Scan(dest...); err != nil {
-			return nil, err
-		}
-		out = append(out, i)
-	}
-	return out, rows.Err()
 }
 
 // listTagsCursor is what a cursor of ListTags holds: the key of the page's
@@ -212,26 +172,19 @@ FROM locked AS i
 WHERE t.id = i.id
 RETURNING t.id, t.owner_id, t.name, t.created_at, t.updated_at`
 
-func updateTags(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, in []TagPatch, out []dbsqlc.Tag) ([]dbsqlc.Tag, error) {
-	rows, err := dbtx.Query(ctx, updateTagsSQL,
-		many.Column(in, many.UUID, func(r *TagPatch) uuid.UUID { return r.ID }),
-		many.Column(in, many.Text, func(r *TagPatch) string { return r.Name }),
-		ownerID,
-	)
-	if err != nil {
-		return nil, err
+// updateTags is the statement of UpdateTags.
+func updateTags(ownerID uuid.UUID) many.Statement[TagPatch, dbsqlc.Tag] {
+	return many.Statement[TagPatch, dbsqlc.Tag]{
+		SQL: updateTagsSQL,
+		Args: func(in []TagPatch) []any {
+			return []any{
+				many.Column(in, many.UUID, func(r *TagPatch) uuid.UUID { return r.ID }),
+				many.Column(in, many.Text, func(r *TagPatch) string { return r.Name }),
+				ownerID,
+			}
+		},
+		Dest: tagDest,
 	}
-	defer rows.Close()
-	var i, zero dbsqlc.Tag
-	dest := []any{&i.ID, &i.OwnerID, &i.Name, &i.CreatedAt, &i.UpdatedAt}
-	for rows.Next() {
-		i = zero
-		if err := rows.Scan(dest...); err != nil {
-			return nil, err
-		}
-		out = append(out, i)
-	}
-	return out, rows.Err()
 }
 
 // UpdateTags applies changes to rows of tags, keyed by their ID, and
@@ -241,9 +194,7 @@ func updateTags(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, in []Tag
 //
 // Renames tags; rows are locked in id order (see UpdateFoods).
 func UpdateTags(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, in []TagPatch) ([]dbsqlc.Tag, error) {
-	return many.Update(ctx, dbtx, "tags", in, func(r *TagPatch) uuid.UUID { return r.ID }, many.Key[dbsqlc.Tag, uuid.UUID]{Of: func(r *dbsqlc.Tag) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, func(ctx context.Context, dbtx many.DBTX, in []TagPatch, out []dbsqlc.Tag) ([]dbsqlc.Tag, error) {
-		return updateTags(ctx, dbtx, ownerID, in, out)
-	})
+	return many.Update(ctx, dbtx, "tags", in, func(r *TagPatch) uuid.UUID { return r.ID }, many.Key[dbsqlc.Tag, uuid.UUID]{Of: func(r *dbsqlc.Tag) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, updateTags(ownerID))
 }
 
 const deleteTagsSQL = `-- name: DeleteTags :many
@@ -257,25 +208,18 @@ DELETE FROM tags AS t
 WHERE t.id = ANY(ARRAY(SELECT locked.id FROM locked))
 RETURNING t.id, t.owner_id, t.name, t.created_at, t.updated_at`
 
-func deleteTags(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, ids []uuid.UUID, out []dbsqlc.Tag) ([]dbsqlc.Tag, error) {
-	rows, err := dbtx.Query(ctx, deleteTagsSQL,
-		ids,
-		ownerID,
-	)
-	if err != nil {
-		return nil, err
+// deleteTags is the statement of DeleteTags.
+func deleteTags(ownerID uuid.UUID) many.Statement[uuid.UUID, dbsqlc.Tag] {
+	return many.Statement[uuid.UUID, dbsqlc.Tag]{
+		SQL: deleteTagsSQL,
+		Args: func(ids []uuid.UUID) []any {
+			return []any{
+				ids,
+				ownerID,
+			}
+		},
+		Dest: tagDest,
 	}
-	defer rows.Close()
-	var i, zero dbsqlc.Tag
-	dest := []any{&i.ID, &i.OwnerID, &i.Name, &i.CreatedAt, &i.UpdatedAt}
-	for rows.Next() {
-		i = zero
-		if err := rows.Scan(dest...); err != nil {
-			return nil, err
-		}
-		out = append(out, i)
-	}
-	return out, rows.Err()
 }
 
 // DeleteTags deletes and returns the rows of tags with the given ids, in
@@ -283,9 +227,7 @@ func deleteTags(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, ids []uu
 //
 // The tags' foods are untagged.
 func DeleteTags(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, ids []uuid.UUID) ([]dbsqlc.Tag, error) {
-	return many.Delete(ctx, dbtx, "tags", ids, many.Key[dbsqlc.Tag, uuid.UUID]{Of: func(r *dbsqlc.Tag) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, func(ctx context.Context, dbtx many.DBTX, ids []uuid.UUID, out []dbsqlc.Tag) ([]dbsqlc.Tag, error) {
-		return deleteTags(ctx, dbtx, ownerID, ids, out)
-	})
+	return many.Delete(ctx, dbtx, "tags", ids, many.Key[dbsqlc.Tag, uuid.UUID]{Of: func(r *dbsqlc.Tag) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, deleteTags(ownerID))
 }
 
 const insertFoodTagsSQL = `-- name: InsertFoodTags :many
@@ -295,25 +237,18 @@ FROM (SELECT unnest($1::uuid[]) AS food_id, unnest($2::uuid[]) AS tag_id) AS p
 ON CONFLICT (food_id, tag_id) DO UPDATE SET created_at = food_tags.created_at
 RETURNING food_id, tag_id, created_at`
 
-func insertFoodTags(ctx context.Context, dbtx many.DBTX, in []FoodTagPair, out []dbsqlc.FoodTag) ([]dbsqlc.FoodTag, error) {
-	rows, err := dbtx.Query(ctx, insertFoodTagsSQL,
-		many.Column(in, many.UUID, func(r *FoodTagPair) uuid.UUID { return r.FoodID }),
-		many.Column(in, many.UUID, func(r *FoodTagPair) uuid.UUID { return r.TagID }),
-	)
-	if err != nil {
-		return nil, err
+// insertFoodTags is the statement of InsertFoodTags.
+func insertFoodTags() many.Statement[FoodTagPair, dbsqlc.FoodTag] {
+	return many.Statement[FoodTagPair, dbsqlc.FoodTag]{
+		SQL: insertFoodTagsSQL,
+		Args: func(in []FoodTagPair) []any {
+			return []any{
+				many.Column(in, many.UUID, func(r *FoodTagPair) uuid.UUID { return r.FoodID }),
+				many.Column(in, many.UUID, func(r *FoodTagPair) uuid.UUID { return r.TagID }),
+			}
+		},
+		Dest: foodTagDest,
 	}
-	defer rows.Close()
-	var i, zero dbsqlc.FoodTag
-	dest := []any{&i.FoodID, &i.TagID, &i.CreatedAt}
-	for rows.Next() {
-		i = zero
-		if err := rows.Scan(dest...); err != nil {
-			return nil, err
-		}
-		out = append(out, i)
-	}
-	return out, rows.Err()
 }
 
 // InsertFoodTags inserts rows into food_tags and returns a row per input,
@@ -326,7 +261,7 @@ func insertFoodTags(ctx context.Context, dbtx many.DBTX, in []FoodTagPair, out [
 func InsertFoodTags(ctx context.Context, dbtx many.DBTX, in []FoodTagPair) ([]dbsqlc.FoodTag, error) {
 	return many.ByKey(ctx, dbtx, "insert", "food_tags", in, many.Key[dbsqlc.FoodTag, FoodTagPair]{Of: func(r *dbsqlc.FoodTag) FoodTagPair { return FoodTagPair{FoodID: r.FoodID, TagID: r.TagID} }, Compare: func(a, b FoodTagPair) int {
 		return cmp.Or(many.CompareUUID(a.FoodID, b.FoodID), many.CompareUUID(a.TagID, b.TagID))
-	}}, insertFoodTags)
+	}}, insertFoodTags())
 }
 
 const listFoodTagsSQL = `-- name: ListFoodTags :many
@@ -339,28 +274,13 @@ ORDER BY food_tags.food_id, food_tags.tag_id
 LIMIT $5`
 
 func listFoodTags(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, tagID *uuid.UUID, after listFoodTagsCursor, limit int32) ([]dbsqlc.FoodTag, error) {
-	rows, err := dbtx.Query(ctx, listFoodTagsSQL,
+	return many.Query(ctx, dbtx, listFoodTagsSQL, foodTagDest, make([]dbsqlc.FoodTag, 0, int(limit)),
 		ownerID,
 		tagID,
 		after.FoodID,
 		after.TagID,
 		limit,
 	)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := make([]dbsqlc.FoodTag, 0, int(limit))
-	var i, zero dbsqlc.FoodTag
-	dest := []any{&i.FoodID, &i.TagID, &i.CreatedAt}
-	for rows.Next() {
-		i = zero
-		if err := rows.Scan(dest...); err != nil {
-			return nil, err
-		}
-		out = append(out, i)
-	}
-	return out, rows.Err()
 }
 
 // listFoodTagsCursor is what a cursor of ListFoodTags holds: the key of the
@@ -399,26 +319,19 @@ WHERE ft.food_id = p.food_id AND ft.tag_id = p.tag_id
   AND tags.id = ft.tag_id AND tags.owner_id = $3
 RETURNING ft.food_id, ft.tag_id, ft.created_at`
 
-func deleteFoodTags(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, in []FoodTagPair, out []dbsqlc.FoodTag) ([]dbsqlc.FoodTag, error) {
-	rows, err := dbtx.Query(ctx, deleteFoodTagsSQL,
-		many.Column(in, many.UUID, func(r *FoodTagPair) uuid.UUID { return r.FoodID }),
-		many.Column(in, many.UUID, func(r *FoodTagPair) uuid.UUID { return r.TagID }),
-		ownerID,
-	)
-	if err != nil {
-		return nil, err
+// deleteFoodTags is the statement of DeleteFoodTags.
+func deleteFoodTags(ownerID uuid.UUID) many.Statement[FoodTagPair, dbsqlc.FoodTag] {
+	return many.Statement[FoodTagPair, dbsqlc.FoodTag]{
+		SQL: deleteFoodTagsSQL,
+		Args: func(in []FoodTagPair) []any {
+			return []any{
+				many.Column(in, many.UUID, func(r *FoodTagPair) uuid.UUID { return r.FoodID }),
+				many.Column(in, many.UUID, func(r *FoodTagPair) uuid.UUID { return r.TagID }),
+				ownerID,
+			}
+		},
+		Dest: foodTagDest,
 	}
-	defer rows.Close()
-	var i, zero dbsqlc.FoodTag
-	dest := []any{&i.FoodID, &i.TagID, &i.CreatedAt}
-	for rows.Next() {
-		i = zero
-		if err := rows.Scan(dest...); err != nil {
-			return nil, err
-		}
-		out = append(out, i)
-	}
-	return out, rows.Err()
 }
 
 // DeleteFoodTags deletes and returns the rows of food_tags with the given
@@ -428,7 +341,5 @@ func deleteFoodTags(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, in [
 func DeleteFoodTags(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, in []FoodTagPair) ([]dbsqlc.FoodTag, error) {
 	return many.Delete(ctx, dbtx, "food_tags", in, many.Key[dbsqlc.FoodTag, FoodTagPair]{Of: func(r *dbsqlc.FoodTag) FoodTagPair { return FoodTagPair{FoodID: r.FoodID, TagID: r.TagID} }, Compare: func(a, b FoodTagPair) int {
 		return cmp.Or(many.CompareUUID(a.FoodID, b.FoodID), many.CompareUUID(a.TagID, b.TagID))
-	}}, func(ctx context.Context, dbtx many.DBTX, in []FoodTagPair, out []dbsqlc.FoodTag) ([]dbsqlc.FoodTag, error) {
-		return deleteFoodTags(ctx, dbtx, ownerID, in, out)
-	})
+	}}, deleteFoodTags(ownerID))
 }

@@ -16,61 +16,47 @@ INSERT INTO users (id, email, display_name)
 SELECT unnest($1::uuid[]), unnest($2::text[]), unnest($3::text[])
 RETURNING id, email, display_name, created_at, updated_at`
 
-func insertUsers(ctx context.Context, dbtx many.DBTX, in []NewUser, out []dbsqlc.User) ([]dbsqlc.User, error) {
-	rows, err := dbtx.Query(ctx, insertUsersSQL,
-		many.Column(in, many.UUID, func(r *NewUser) uuid.UUID { return r.ID }),
-		many.Column(in, many.Text, func(r *NewUser) string { return r.Email }),
-		many.Column(in, many.Text, func(r *NewUser) string { return r.DisplayName }),
-	)
-	if err != nil {
-		return nil, err
+// insertUsers is the statement of InsertUsers.
+func insertUsers() many.Statement[NewUser, dbsqlc.User] {
+	return many.Statement[NewUser, dbsqlc.User]{
+		SQL: insertUsersSQL,
+		Args: func(in []NewUser) []any {
+			return []any{
+				many.Column(in, many.UUID, func(r *NewUser) uuid.UUID { return r.ID }),
+				many.Column(in, many.Text, func(r *NewUser) string { return r.Email }),
+				many.Column(in, many.Text, func(r *NewUser) string { return r.DisplayName }),
+			}
+		},
+		Dest: userDest,
 	}
-	defer rows.Close()
-	var i, zero dbsqlc.User
-	dest := []any{&i.ID, &i.Email, &i.DisplayName, &i.CreatedAt, &i.UpdatedAt}
-	for rows.Next() {
-		i = zero
-		if err := rows.Scan(dest...); err != nil {
-			return nil, err
-		}
-		out = append(out, i)
-	}
-	return out, rows.Err()
 }
 
 // InsertUsers inserts rows into users and returns them in input order. An
 // input with a zero ID gets a new UUIDv7, written into in (many.Insert).
 func InsertUsers(ctx context.Context, dbtx many.DBTX, in []NewUser) ([]dbsqlc.User, error) {
-	return many.Insert(ctx, dbtx, "users", in, func(r *NewUser) *uuid.UUID { return &r.ID }, func(r *dbsqlc.User) uuid.UUID { return r.ID }, insertUsers)
+	return many.Insert(ctx, dbtx, "users", in, func(r *NewUser) *uuid.UUID { return &r.ID }, func(r *dbsqlc.User) uuid.UUID { return r.ID }, insertUsers())
 }
 
 const selectUsersSQL = `-- name: SelectUsers :many
 SELECT id, email, display_name, created_at, updated_at FROM users WHERE id = ANY($1::uuid[])`
 
-func selectUsers(ctx context.Context, dbtx many.DBTX, ids []uuid.UUID, out []dbsqlc.User) ([]dbsqlc.User, error) {
-	rows, err := dbtx.Query(ctx, selectUsersSQL,
-		ids,
-	)
-	if err != nil {
-		return nil, err
+// selectUsers is the statement of SelectUsers.
+func selectUsers() many.Statement[uuid.UUID, dbsqlc.User] {
+	return many.Statement[uuid.UUID, dbsqlc.User]{
+		SQL: selectUsersSQL,
+		Args: func(ids []uuid.UUID) []any {
+			return []any{
+				ids,
+			}
+		},
+		Dest: userDest,
 	}
-	defer rows.Close()
-	var i, zero dbsqlc.User
-	dest := []any{&i.ID, &i.Email, &i.DisplayName, &i.CreatedAt, &i.UpdatedAt}
-	for rows.Next() {
-		i = zero
-		if err := rows.Scan(dest...); err != nil {
-			return nil, err
-		}
-		out = append(out, i)
-	}
-	return out, rows.Err()
 }
 
 // SelectUsers returns the rows of users with the given ids, in their order;
 // those it may not see are left out (many.Select).
 func SelectUsers(ctx context.Context, dbtx many.DBTX, ids []uuid.UUID) ([]dbsqlc.User, error) {
-	return many.Select(ctx, dbtx, "users", ids, many.Key[dbsqlc.User, uuid.UUID]{Of: func(r *dbsqlc.User) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, selectUsers)
+	return many.Select(ctx, dbtx, "users", ids, many.Key[dbsqlc.User, uuid.UUID]{Of: func(r *dbsqlc.User) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, selectUsers())
 }
 
 const listUsersSQL = `-- name: ListUsers :many
@@ -81,27 +67,12 @@ ORDER BY created_at, id
 LIMIT $4`
 
 func listUsers(ctx context.Context, dbtx many.DBTX, emailContains *string, after listUsersCursor, limit int32) ([]dbsqlc.User, error) {
-	rows, err := dbtx.Query(ctx, listUsersSQL,
+	return many.Query(ctx, dbtx, listUsersSQL, userDest, make([]dbsqlc.User, 0, int(limit)),
 		emailContains,
 		after.CreatedAt,
 		after.ID,
 		limit,
 	)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := make([]dbsqlc.User, 0, int(limit))
-	var i, zero dbsqlc.User
-	dest := []any{&i.ID, &i.Email, &i.DisplayName, &i.CreatedAt, &i.UpdatedAt}
-	for rows.Next() {
-		i = zero
-		if err := rows.Scan(dest...); err != nil {
-			return nil, err
-		}
-		out = append(out, i)
-	}
-	return out, rows.Err()
 }
 
 // listUsersCursor is what a cursor of ListUsers holds: the key of the
@@ -149,28 +120,21 @@ FROM locked AS i
 WHERE u.id = i.id
 RETURNING u.id, u.email, u.display_name, u.created_at, u.updated_at`
 
-func updateUsers(ctx context.Context, dbtx many.DBTX, in []UserPatch, out []dbsqlc.User) ([]dbsqlc.User, error) {
-	rows, err := dbtx.Query(ctx, updateUsersSQL,
-		many.Column(in, many.UUID, func(r *UserPatch) uuid.UUID { return r.ID }),
-		many.Column(in, many.Bool, func(r *UserPatch) bool { return r.Email.Set }),
-		many.Column(in, many.Text, func(r *UserPatch) string { return r.Email.Value }),
-		many.Column(in, many.Bool, func(r *UserPatch) bool { return r.DisplayName.Set }),
-		many.Column(in, many.Text, func(r *UserPatch) string { return r.DisplayName.Value }),
-	)
-	if err != nil {
-		return nil, err
+// updateUsers is the statement of UpdateUsers.
+func updateUsers() many.Statement[UserPatch, dbsqlc.User] {
+	return many.Statement[UserPatch, dbsqlc.User]{
+		SQL: updateUsersSQL,
+		Args: func(in []UserPatch) []any {
+			return []any{
+				many.Column(in, many.UUID, func(r *UserPatch) uuid.UUID { return r.ID }),
+				many.Column(in, many.Bool, func(r *UserPatch) bool { return r.Email.Set }),
+				many.Column(in, many.Text, func(r *UserPatch) string { return r.Email.Value }),
+				many.Column(in, many.Bool, func(r *UserPatch) bool { return r.DisplayName.Set }),
+				many.Column(in, many.Text, func(r *UserPatch) string { return r.DisplayName.Value }),
+			}
+		},
+		Dest: userDest,
 	}
-	defer rows.Close()
-	var i, zero dbsqlc.User
-	dest := []any{&i.ID, &i.Email, &i.DisplayName, &i.CreatedAt, &i.UpdatedAt}
-	for rows.Next() {
-		i = zero
-		if err := rows.Scan(dest...); err != nil {
-			return nil, err
-		}
-		out = append(out, i)
-	}
-	return out, rows.Err()
 }
 
 // UpdateUsers applies changes to rows of users, keyed by their ID, and
@@ -181,7 +145,7 @@ func updateUsers(ctx context.Context, dbtx many.DBTX, in []UserPatch, out []dbsq
 // Each set_x array says whether row i changes column x. Rows are locked in
 // id order so that concurrent batches over overlapping ids cannot deadlock.
 func UpdateUsers(ctx context.Context, dbtx many.DBTX, in []UserPatch) ([]dbsqlc.User, error) {
-	return many.Update(ctx, dbtx, "users", in, func(r *UserPatch) uuid.UUID { return r.ID }, many.Key[dbsqlc.User, uuid.UUID]{Of: func(r *dbsqlc.User) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, updateUsers)
+	return many.Update(ctx, dbtx, "users", in, func(r *UserPatch) uuid.UUID { return r.ID }, many.Key[dbsqlc.User, uuid.UUID]{Of: func(r *dbsqlc.User) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, updateUsers())
 }
 
 const deletePurgedUsersSQL = `-- name: DeletePurgedUsers :many
@@ -192,24 +156,17 @@ DELETE FROM users AS u
 WHERE u.id = ANY(ARRAY(SELECT locked.id FROM locked))
 RETURNING u.id, u.email, u.display_name, u.created_at, u.updated_at`
 
-func deletePurgedUsers(ctx context.Context, dbtx many.DBTX, ids []uuid.UUID, out []dbsqlc.User) ([]dbsqlc.User, error) {
-	rows, err := dbtx.Query(ctx, deletePurgedUsersSQL,
-		ids,
-	)
-	if err != nil {
-		return nil, err
+// deletePurgedUsers is the statement of DeletePurgedUsers.
+func deletePurgedUsers() many.Statement[uuid.UUID, dbsqlc.User] {
+	return many.Statement[uuid.UUID, dbsqlc.User]{
+		SQL: deletePurgedUsersSQL,
+		Args: func(ids []uuid.UUID) []any {
+			return []any{
+				ids,
+			}
+		},
+		Dest: userDest,
 	}
-	defer rows.Close()
-	var i, zero dbsqlc.User
-	dest := []any{&i.ID, &i.Email, &i.DisplayName, &i.CreatedAt, &i.UpdatedAt}
-	for rows.Next() {
-		i = zero
-		if err := rows.Scan(dest...); err != nil {
-			return nil, err
-		}
-		out = append(out, i)
-	}
-	return out, rows.Err()
 }
 
 // DeletePurgedUsers deletes and returns the rows of users with the given
@@ -218,5 +175,5 @@ func deletePurgedUsers(ctx context.Context, dbtx many.DBTX, ids []uuid.UUID, out
 // The last step of DeleteUsers, after the purge below: the users, and what
 // the purge left (what was written meanwhile), by cascade.
 func DeletePurgedUsers(ctx context.Context, dbtx many.DBTX, ids []uuid.UUID) ([]dbsqlc.User, error) {
-	return many.Delete(ctx, dbtx, "users", ids, many.Key[dbsqlc.User, uuid.UUID]{Of: func(r *dbsqlc.User) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, deletePurgedUsers)
+	return many.Delete(ctx, dbtx, "users", ids, many.Key[dbsqlc.User, uuid.UUID]{Of: func(r *dbsqlc.User) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, deletePurgedUsers())
 }

@@ -12,32 +12,17 @@ import (
 
 // ChunkSize is the most rows one statement carries. Larger inputs run as
 // several statements inside one transaction, so they still write all or
-// nothing. Measured by BenchmarkInsertFoodsChunkSize (go test -run '^$'
-// -bench ChunkSize ./many/), insert throughput is flat from 500 to 20,000
-// rows per statement; the size therefore bounds what one statement holds
-// in memory (its arrays and its result, on the server and in Go) while
-// keeping round trips few.
-const ChunkSize = 5000
+// nothing, pipelined (Statement): while PostgreSQL runs one chunk, Go
+// encodes the next and reads the rows of the one before. Smaller chunks
+// overlap more of that work, and each costs a statement of its own;
+// BenchmarkInsertFoodsChunkSize (go test -run '^$' -bench ChunkSize
+// -benchtime 5x ./many/) inserts 10,000 foods fastest in chunks of 2,500,
+// ahead of 1,000 and 5,000, and one statement of 10,000 slowest. The size
+// also bounds what one statement holds in memory, on the server and in Go.
+const ChunkSize = 2500
 
 // chunkSize is ChunkSize; tests of the chunking itself change it.
 var chunkSize = ChunkSize
-
-// Statement runs one many-first statement on at most ChunkSize inputs and
-// appends its rows to out, which the engine gives with room for a row per
-// input of the whole call: the rows of every chunk land in one slice,
-// sized once. The plugin generates one per query; the engine's functions
-// run it chunk by chunk.
-type Statement[In, Row any] func(ctx context.Context, dbtx DBTX, in []In, out []Row) ([]Row, error)
-
-// Rows makes a Statement of a function that returns its rows in a slice
-// of its own, such as a method of sqlc's Queries: its rows are appended to
-// out.
-func Rows[In, Row any](run func(ctx context.Context, dbtx DBTX, in []In) ([]Row, error)) Statement[In, Row] {
-	return func(ctx context.Context, dbtx DBTX, in []In, out []Row) ([]Row, error) {
-		rows, err := run(ctx, dbtx, in)
-		return append(out, rows...), err
-	}
-}
 
 // Key is how the engine tells rows apart: the key of a row, and the order
 // of keys, which must be PostgreSQL's (it is the order rows are locked in).
@@ -187,27 +172,24 @@ func Run[In, Row any](ctx context.Context, dbtx DBTX, op, table string, in []In,
 }
 
 // inChunks runs stmt on consecutive chunks of at most ChunkSize of in,
-// their rows appended to one slice with room for a row per input. No input, no round trip (and no empty array
-// sent): the result is then empty, not nil, as every slice this package
-// returns is. One chunk runs on dbtx as it is; several run in one
-// transaction (a savepoint if dbtx is one already), so that a failing
-// chunk leaves nothing written.
+// their rows appended to one slice with room for a row per input. No
+// input, no round trip (and no empty array sent): the result is then
+// empty, not nil, as every slice this package returns is. One chunk runs
+// on dbtx as it is; several run in one transaction (a savepoint if dbtx
+// is one already), pipelined (Statement), so that a failing chunk leaves
+// nothing written.
 func inChunks[In, Row any](ctx context.Context, dbtx DBTX, in []In, stmt Statement[In, Row]) ([]Row, error) {
 	if len(in) == 0 {
 		return []Row{}, nil
 	}
 	rows := make([]Row, 0, len(in))
 	if len(in) <= chunkSize {
-		return stmt(ctx, dbtx, in, rows)
+		return stmt.once(ctx, dbtx, in, rows)
 	}
 	err := pgx.BeginFunc(ctx, dbtx, func(tx pgx.Tx) error {
-		for lo := 0; lo < len(in); lo += chunkSize {
-			var err error
-			if rows, err = stmt(ctx, tx, in[lo:min(lo+chunkSize, len(in))], rows); err != nil {
-				return err
-			}
-		}
-		return nil
+		var err error
+		rows, err = stmt.chunked(ctx, tx, in, rows)
+		return err
 	})
 	return rows, err
 }
@@ -250,11 +232,11 @@ func Copy[In any](ctx context.Context, dbtx DBTX, table string, in []In, id func
 		return 0, fail("copy", table, err)
 	}
 	var written int64
-	_, err := inChunks(ctx, dbtx, in, func(ctx context.Context, dbtx DBTX, in []In, out []struct{}) ([]struct{}, error) {
+	_, err := inChunks(ctx, dbtx, in, Rows(func(ctx context.Context, dbtx DBTX, in []In) ([]struct{}, error) {
 		n, err := stmt(ctx, dbtx, in)
 		written += n
-		return out, err
-	})
+		return nil, err
+	}))
 	if err != nil {
 		return 0, fail("copy", table, err)
 	}

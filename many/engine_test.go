@@ -74,13 +74,14 @@ var widgetKey = UUIDKey(func(w *widget) uuid.UUID { return w.ID })
 // echo is a statement that returns its input as rows, reversed (RETURNING
 // order is not promised), recording each chunk.
 func echo(chunks *[][]widget) Statement[widget, widget] {
-	return func(_ context.Context, _ DBTX, in []widget, out []widget) ([]widget, error) {
+	return Rows(func(_ context.Context, _ DBTX, in []widget) ([]widget, error) {
 		*chunks = append(*chunks, append([]widget(nil), in...))
+		out := make([]widget, 0, len(in))
 		for i := range in {
 			out = append(out, in[len(in)-1-i])
 		}
 		return out, nil
-	}
+	})
 }
 
 func TestInsertGivesEachNewRowAUUIDv7AndKeepsInputOrder(t *testing.T) {
@@ -103,14 +104,14 @@ func TestInsertGivesEachNewRowAUUIDv7AndKeepsInputOrder(t *testing.T) {
 func TestEmptyInputMakesNoRoundTrip(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	never := func(context.Context, DBTX, []widget, []widget) ([]widget, error) {
+	never := Rows(func(context.Context, DBTX, []widget) ([]widget, error) {
 		t.Error("a statement ran for empty input")
 		return nil, nil
-	}
-	neverKeys := func(context.Context, DBTX, []uuid.UUID, []widget) ([]widget, error) {
+	})
+	neverKeys := Rows(func(context.Context, DBTX, []uuid.UUID) ([]widget, error) {
 		t.Error("a statement ran for empty input")
 		return nil, nil
-	}
+	})
 	results := [][]widget{}
 	for _, run := range []func() ([]widget, error){
 		func() ([]widget, error) {
@@ -154,13 +155,14 @@ func TestKeysAreSentSorted(t *testing.T) {
 	ids, err := NewIDs(3)
 	require.NoError(t, err)
 	var sent [][]uuid.UUID
-	stmt := func(_ context.Context, _ DBTX, keys []uuid.UUID, out []widget) ([]widget, error) {
+	stmt := Rows(func(_ context.Context, _ DBTX, keys []uuid.UUID) ([]widget, error) {
 		sent = append(sent, keys)
+		var out []widget
 		for _, k := range keys {
 			out = append(out, widget{ID: k})
 		}
 		return out, nil
-	}
+	})
 	rows, err := Delete(context.Background(), nil, "widgets", []uuid.UUID{ids[2], ids[0], ids[1]}, widgetKey, stmt)
 	require.NoError(t, err)
 	require.Equal(t, [][]uuid.UUID{ids}, sent, "sorted, the lock order")
@@ -176,9 +178,9 @@ func TestOptional(t *testing.T) {
 func TestErrorsNameTheOperationAndTable(t *testing.T) {
 	t.Parallel()
 	boom := errors.New("boom")
-	_, err := Run(context.Background(), nil, "upsert", "tags", []widget{{}}, nil, func(context.Context, DBTX, []widget, []widget) ([]widget, error) {
+	_, err := Run(context.Background(), nil, "upsert", "tags", []widget{{}}, nil, Rows(func(context.Context, DBTX, []widget) ([]widget, error) {
 		return nil, boom
-	})
+	}))
 	require.ErrorIs(t, err, boom)
 	require.True(t, strings.HasPrefix(err.Error(), "upsert tags: "), err.Error())
 }

@@ -25,14 +25,15 @@ type Widget struct {
 	Name string
 }
 
-// insertWidgets stands for a generated statement: it appends a row per
-// input to out, here in reverse, as RETURNING may.
-func insertWidgets(_ context.Context, _ many.DBTX, in []NewWidget, out []Widget) ([]Widget, error) {
+// insertWidgets stands for a generated statement, without a database: it
+// returns a row per input, here in reverse, as RETURNING may.
+var insertWidgets = many.Rows(func(_ context.Context, _ many.DBTX, in []NewWidget) ([]Widget, error) {
+	var out []Widget
 	for _, w := range slices.Backward(in) {
 		out = append(out, Widget(w))
 	}
 	return out, nil
-}
+})
 
 // Insert gives each input without an id a new UUIDv7 and returns the rows
 // in input order, whatever order the statement returned them in.
@@ -82,9 +83,11 @@ func ExampleMapError() {
 	// unique violation on widgets: widgets_name_key
 }
 
-// Configure sets up a pool for many-first statements; Column is how a
-// generated statement sends each column of its rows as an array.
-func ExampleColumn() {
+// A Statement is what the plugin generates for a marked query: its SQL,
+// an array per column of a chunk of rows (Column sends each straight from
+// the rows), and where a returned row's columns are read into. Configure
+// sets up a pool for it.
+func ExampleStatement() {
 	config, err := pgxpool.ParseConfig("postgres://localhost/app")
 	if err != nil {
 		panic(err)
@@ -94,8 +97,18 @@ func ExampleColumn() {
 	if err != nil {
 		panic(err)
 	}
-	in := []NewWidget{{ID: uuid.New(), Name: "bolt"}}
-	_, _ = pool.Exec(context.Background(), "INSERT INTO widgets (id, name) SELECT unnest($1::uuid[]), unnest($2::text[])",
-		many.Column(in, many.UUID, func(w *NewWidget) uuid.UUID { return w.ID }),
-		many.Column(in, many.Text, func(w *NewWidget) string { return w.Name }))
+	insert := many.Statement[NewWidget, Widget]{
+		SQL: "INSERT INTO widgets (id, name) SELECT unnest($1::uuid[]), unnest($2::text[]) RETURNING id, name",
+		Args: func(in []NewWidget) []any {
+			return []any{
+				many.Column(in, many.UUID, func(w *NewWidget) uuid.UUID { return w.ID }),
+				many.Column(in, many.Text, func(w *NewWidget) string { return w.Name }),
+			}
+		},
+		Dest: func(w *Widget) []any { return []any{&w.ID, &w.Name} },
+	}
+	in := []NewWidget{{Name: "bolt"}, {Name: "nut"}}
+	rows, err := many.Insert(context.Background(), pool, "widgets", in,
+		func(w *NewWidget) *uuid.UUID { return &w.ID }, func(w *Widget) uuid.UUID { return w.ID }, insert)
+	fmt.Println(len(rows), err)
 }

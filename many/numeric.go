@@ -78,35 +78,15 @@ func appendNumeric(buf []byte, f float64) []byte {
 	case f == 0:
 		return header(0, 0, numericPositive, 0) // -0 too, as pgx sends it
 	}
-	// "-d.ddde±x": the sign, up to 17 significant digits, the decimal
-	// exponent of the first.
-	var text [32]byte
-	s := strconv.AppendFloat(text[:0], f, 'e', -1, 64)
 	sign := uint16(numericPositive)
-	if s[0] == '-' {
-		sign, s = numericNegative, s[1:]
+	if f < 0 {
+		sign, f = numericNegative, -f
 	}
 	var digits [17]byte
-	k, exp, expSign := 0, 0, 1
-	for i, c := range s {
-		if c == 'e' {
-			if s[i+1] == '-' {
-				expSign = -1
-			}
-			for _, c := range s[i+2:] {
-				exp = 10*exp + int(c-'0')
-			}
-			break
-		}
-		if c != '.' {
-			digits[k] = c - '0'
-			k++
-		}
-	}
+	k, first := shortestDigits(&digits, f)
 	// Digit i stands for 10^(first-i); base-10,000 digit g for 10,000^g,
 	// that is the decimal exponents 4g to 4g+3 (>> 2 rounds down, negative
 	// exponents included).
-	first := expSign * exp
 	last := first - (k - 1)
 	weight, lowest := first>>2, last>>2
 	var groups [6]uint16 // 17 decimal digits span at most 6 base-10,000 ones
@@ -119,6 +99,67 @@ func appendNumeric(buf []byte, f float64) []byte {
 		buf = binary.BigEndian.AppendUint16(buf, g)
 	}
 	return buf
+}
+
+// shortestDigits writes the digits of f's shortest decimal form (f > 0),
+// as strconv gives them, into digits, and returns how many there are and
+// the decimal exponent of the first. An amount (f < 2^50 with at most 15
+// decimals) takes a quick way: the least number of decimals s for which
+// round(f × 10^s) / 10^s is f again. Below 2^50 a float64 is finer than
+// the decimals tried, so that integer is the only candidate at its scale,
+// and the fewest decimals are the fewest digits: strconv's.
+func shortestDigits(digits *[17]byte, f float64) (k, first int) {
+	if f < 1<<50 {
+		for s := range 16 {
+			x := f * pow10[s]
+			if x >= 1<<50 {
+				break
+			}
+			if m := math.Round(x); m/pow10[s] == f && m > 0 {
+				return integerDigits(digits, uint64(m), -s)
+			}
+		}
+	}
+	// "d.ddde±x": up to 17 significant digits, the decimal exponent of
+	// the first.
+	var text [32]byte
+	b := strconv.AppendFloat(text[:0], f, 'e', -1, 64)
+	exp, expSign := 0, 1
+	for i, c := range b {
+		if c == 'e' {
+			if b[i+1] == '-' {
+				expSign = -1
+			}
+			for _, c := range b[i+2:] {
+				exp = 10*exp + int(c-'0')
+			}
+			break
+		}
+		if c != '.' {
+			digits[k] = c - '0'
+			k++
+		}
+	}
+	return k, expSign * exp
+}
+
+// integerDigits writes the digits of m × 10^exp (m > 0) into digits,
+// without m's trailing zeros, and returns how many there are and the
+// decimal exponent of the first.
+func integerDigits(digits *[17]byte, m uint64, exp int) (k, first int) {
+	for m%10 == 0 {
+		m /= 10
+		exp++
+	}
+	var rev [17]byte
+	for ; m > 0; m /= 10 {
+		rev[k] = byte(m % 10)
+		k++
+	}
+	for i := range k {
+		digits[i] = rev[k-1-i]
+	}
+	return k, exp + k - 1
 }
 
 func (c numericCodec) PlanScan(m *pgtype.Map, oid uint32, format int16, target any) pgtype.ScanPlan {

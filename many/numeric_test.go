@@ -5,6 +5,7 @@ import (
 	"math/big"
 	"math/rand/v2"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/jackc/pgx/v5/pgtype"
@@ -216,5 +217,38 @@ func BenchmarkWriteNumeric(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// TestShortestDigitsAreStrconvs checks the quick way for amounts against
+// strconv's shortest form, digit for digit: amounts with up to 15
+// decimals, any magnitude, and every bit pattern below 2^50.
+func TestShortestDigitsAreStrconvs(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(5, 6))
+	cases := []float64{1, 0.1, 0.3, 0.1 + 0.2, 12.3, 1200, 10000, 1e15, 1<<50 - 1, 1 << 49, 123456789.123456, 5e-324, 1e-16}
+	for range 100_000 {
+		cases = append(cases,
+			float64(rng.Int64N(1e12))/math.Pow(10, float64(rng.IntN(16))),
+			math.Abs(rng.NormFloat64())*math.Pow(10, float64(rng.IntN(40)-20)),
+			math.Float64frombits(rng.Uint64N(math.Float64bits(1<<50))),
+		)
+	}
+	for _, f := range cases {
+		if f <= 0 {
+			continue
+		}
+		var got [17]byte
+		k, first := shortestDigits(&got, f)
+		s := strconv.FormatFloat(f, 'e', -1, 64)
+		mantissa, exp, _ := strings.Cut(s, "e")
+		want := strings.ReplaceAll(mantissa, ".", "")
+		var gotText strings.Builder
+		for _, d := range got[:k] {
+			gotText.WriteByte('0' + d)
+		}
+		if wantFirst, _ := strconv.Atoi(exp); gotText.String() != want || first != wantFirst {
+			t.Fatalf("%v: digits %s, first %d; strconv %s", f, gotText.String(), first, s)
+		}
 	}
 }

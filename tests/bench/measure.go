@@ -15,10 +15,11 @@ type result struct {
 	Peak, Above   float64 // bytes: the heap's peak during the call, whole and above its size before; 0 when not measured
 }
 
-// reps is how many timed runs a size gets: more for quick ones. Five at
-// the largest sizes: with three, the fastest of one way at 100,000 rows
-// still moved by a fifth from one report to the next on a shared machine.
-// A per-row way runs once at 100,000 rows (it takes half a minute).
+// reps is how many timed runs a size gets: more for quick ones. Nine at
+// 10,000 rows, where the fastest of five still moved by a tenth from one
+// report to the next on a shared machine; five at 100,000: with three,
+// the fastest of one way still moved by a fifth. A per-row way runs once
+// at 100,000 rows (it takes half a minute).
 func reps(n int, perRow bool) int {
 	switch {
 	case perRow && n >= 100_000:
@@ -27,6 +28,8 @@ func reps(n int, perRow bool) int {
 		return 20
 	case n <= 1000:
 		return 10
+	case n <= 10_000:
+		return 9
 	}
 	return 5
 }

@@ -30,7 +30,7 @@ func TestAnAppAddsItsOwnTable(t *testing.T) {
 
 	run(t, dir, nil, "go", "build", "-o", "bin/", "github.com/larderhq/larder/tools/sqlc-gen-many")
 	run(t, dir, nil, tool(t, "sqlc"), "generate")
-	generated := []string{"store/inputs.many.go", "store/shopping_items.many.go",
+	generated := []string{"store/types.many.go", "store/shopping_items.many.go",
 		"store/dbsqlc/db.go", "store/dbsqlc/models.go", "store/dbsqlc/shopping_items.sql.go"}
 	for _, f := range generated {
 		require.Equal(t, readFile(t, filepath.Join(src, f)), readFile(t, filepath.Join(dir, f)), "examples/shop/%s is stale: run make generate", f)

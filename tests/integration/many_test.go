@@ -7,6 +7,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -48,6 +49,55 @@ func TestInsertTenThousandRowsInChunksAndInputOrder(t *testing.T) {
 	require.Equal(t, 1, stmts.count("COMMIT"))
 }
 
+// TestTheChunksOfACallArePipelined watches the chunks of one call
+// through the pool's tracer: each chunk after the first is sent before
+// the rows of the one before it are read, and each ends with its own
+// command tag.
+func TestTheChunksOfACallArePipelined(t *testing.T) {
+	t.Parallel()
+	tracer := &chunkEvents{}
+	pool := poolWithTracer(t, testdb.URL(t), tracer)
+
+	_, err := db.InsertFoods(t.Context(), pool, factories.Food().BuildMany(3*many.ChunkSize))
+	require.NoError(t, err)
+
+	want := []string{"send", "send", "read INSERT 0 2500", "send", "read INSERT 0 2500", "read INSERT 0 2500"}
+	require.Equal(t, want, tracer.all())
+}
+
+// chunkEvents records the sends and reads of INSERT statements.
+type chunkEvents struct {
+	mu     sync.Mutex
+	events []string
+}
+
+type insertKey struct{}
+
+func (c *chunkEvents) TraceQueryStart(ctx context.Context, _ *pgx.Conn, data pgx.TraceQueryStartData) context.Context {
+	if !strings.Contains(data.SQL, "INSERT INTO foods") {
+		return ctx
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.events = append(c.events, "send")
+	return context.WithValue(ctx, insertKey{}, true)
+}
+
+func (c *chunkEvents) TraceQueryEnd(ctx context.Context, _ *pgx.Conn, data pgx.TraceQueryEndData) {
+	if ctx.Value(insertKey{}) == nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.events = append(c.events, "read "+data.CommandTag.String())
+}
+
+func (c *chunkEvents) all() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return slices.Clone(c.events)
+}
+
 func TestBatchWithinChunkSizeIsOneStatement(t *testing.T) {
 	t.Parallel()
 	pool, stmts := tracedPool(t)
@@ -69,6 +119,33 @@ func TestFailingRowInALaterChunkLeavesNothingWritten(t *testing.T) {
 
 	require.ErrorIs(t, err, many.ErrCheckViolation)
 	require.Zero(t, count(t, b, "foods"), "the first chunk must be rolled back")
+}
+
+// TestAChunkFailingInThePipelineLeavesTheConnectionReady fails the
+// second of three chunks while the third is in flight: nothing is
+// written, and the pool's one connection runs the next call.
+func TestAChunkFailingInThePipelineLeavesTheConnectionReady(t *testing.T) {
+	t.Parallel()
+	config, err := pgxpool.ParseConfig(testdb.URL(t))
+	require.NoError(t, err)
+	db.Configure(config)
+	config.MaxConns = 1
+	pool, err := pgxpool.NewWithConfig(t.Context(), config)
+	require.NoError(t, err)
+	t.Cleanup(pool.Close)
+	b := bundle{ctx: t.Context(), pool: pool}
+	in := factories.Food().BuildMany(3 * many.ChunkSize)
+	in[many.ChunkSize+1].FatG = 101 // breaks foods_fat_g_check, in the second chunk
+
+	_, err = db.InsertFoods(b.ctx, pool, in)
+
+	var ce *many.ConstraintError
+	require.ErrorAs(t, err, &ce)
+	require.Equal(t, "foods_fat_g_check", ce.Constraint)
+	require.Zero(t, count(t, b, "foods"))
+	foods, err := db.InsertFoods(b.ctx, pool, factories.Food().BuildMany(many.ChunkSize+1))
+	require.NoError(t, err)
+	require.Len(t, foods, many.ChunkSize+1)
 }
 
 func TestFailingRowInOneStatementLeavesNothingWritten(t *testing.T) {

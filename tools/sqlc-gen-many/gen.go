@@ -6,9 +6,11 @@ import (
 	"context"
 	"fmt"
 	"go/format"
+	"maps"
 	"path"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 
 	pb "github.com/sqlc-dev/plugin-sdk-go/plugin"
@@ -23,6 +25,7 @@ type generator struct {
 	inputs   map[string]*inputType
 	order    []string // input types, in the order they were defined
 	groups   map[string]*group
+	dests    map[string]result // the functions that give a row's scan targets, by name
 }
 
 // generate is the plugin: the request's marked queries in, one Go file per
@@ -33,7 +36,7 @@ func generate(_ context.Context, req *pb.GenerateRequest) (*pb.GenerateResponse,
 		return nil, err
 	}
 	g := &generator{opts: opts, sqlcName: path.Base(opts.SqlcPackage), enums: map[string]bool{},
-		inputs: map[string]*inputType{}, groups: map[string]*group{}}
+		inputs: map[string]*inputType{}, groups: map[string]*group{}, dests: map[string]result{}}
 	for _, s := range req.Catalog.GetSchemas() {
 		if s.Name == "pg_catalog" || s.Name == "information_schema" {
 			continue
@@ -83,8 +86,8 @@ func generate(_ context.Context, req *pb.GenerateRequest) (*pb.GenerateResponse,
 		}
 		res.Files = append(res.Files, f)
 	}
-	if len(g.inputs)+len(g.groups) > 0 {
-		f, err := g.file("inputs.many.go", "the input types of the marked queries", g.emitTypes())
+	if len(g.inputs)+len(g.groups)+len(g.dests) > 0 {
+		f, err := g.file("types.many.go", "the input types of the marked queries and the scan targets of their rows", g.emitTypes())
 		if err != nil {
 			return nil, err
 		}
@@ -139,14 +142,7 @@ func (g *generator) file(name, what string, body []byte) (*pb.File, error) {
 // emitTypes writes the input types and the groups.
 func (g *generator) emitTypes() []byte {
 	var b bytes.Buffer
-	names := slices.Sorted(func(yield func(string) bool) {
-		for name := range g.groups {
-			if !yield(name) {
-				return
-			}
-		}
-	})
-	for _, name := range names {
+	for _, name := range slices.Sorted(maps.Keys(g.groups)) {
 		fmt.Fprintf(&b, "// %s gathers columns that travel together (the groups option).\ntype %s struct {\n", name, name)
 		writeFields(&b, g.groups[name].fields)
 		b.WriteString("}\n\n")
@@ -157,7 +153,30 @@ func (g *generator) emitTypes() []byte {
 		writeFields(&b, in.fields)
 		b.WriteString("}\n\n")
 	}
+	for _, name := range slices.Sorted(maps.Keys(g.dests)) {
+		r := g.dests[name]
+		fmt.Fprintf(&b, "// %s gives the scan targets of a row of %s: the address of\n// each field, in the order of the columns.\n", name, r.typ)
+		fmt.Fprintf(&b, "func %s(i *%s) []any {\n\treturn []any{%s}\n}\n\n", name, r.typ, strings.Join(r.destTargets(), ", "))
+	}
 	return b.Bytes()
+}
+
+// dest names the function that gives the scan targets of rows of r's
+// type, one for each row type and its columns.
+func (g *generator) dest(r result) string {
+	t := strings.TrimPrefix(r.typ, "*")
+	name := goLocal(t[strings.LastIndex(t, ".")+1:]) + "Dest"
+	if r.typ != t {
+		name = "nullable" + title(name)
+	}
+	for n := 2; ; n++ {
+		have, taken := g.dests[name]
+		if !taken || have.typ == r.typ {
+			g.dests[name] = r
+			return name
+		}
+		name = strings.TrimRight(name, "0123456789") + strconv.Itoa(n)
+	}
 }
 
 func writeFields(b *bytes.Buffer, fields []field) {
@@ -228,39 +247,34 @@ func (g *generator) emit(b *bytes.Buffer, q *query) error {
 			args = append(args, argName(p.name))
 		}
 	}
-	// A list's statement makes its page's slice; the others append to
-	// the engine's out (many.Statement).
-	params := append([]string{"ctx context.Context", "dbtx many.DBTX"}, sig...)
-	cursor, makeOut := "", ""
+	dest := g.dest(q.result)
+	cursor := lowerFirst(q.Name) + "Cursor" // a list's
+	var bound string                        // the statement, as the engine's call takes it
 	if q.op == opList {
-		cursor = lowerFirst(q.Name) + "Cursor"
-		params = append(params, "after "+cursor, "limit int32")
-		makeOut = fmt.Sprintf("\tout := make([]%s, 0, int(limit))\n", row)
-	} else {
-		params = append(params, inName+" "+inType, "out []"+row)
-	}
-	fmt.Fprintf(b, "func %s(%s) ([]%s, error) {\n", stmt, strings.Join(params, ", "), row)
-	fmt.Fprintf(b, "\trows, err := dbtx.Query(ctx, %s,\n", sqlName)
-	for _, a := range args {
-		fmt.Fprintf(b, "\t\t%s,\n", a)
-	}
-	fmt.Fprintf(b, "\t)\n\tif err != nil {\n\t\treturn nil, err\n\t}\n\tdefer rows.Close()\n")
-	// One row value and one list of scan targets for all rows: each row
-	// is read into i, zeroed first (pgx may reuse a slice it finds there),
-	// and copied into out.
-	fmt.Fprintf(b, "%s\tvar i, zero %s\n\tdest := []any{%s}\n", makeOut, row, strings.Join(q.result.targets, ", "))
-	fmt.Fprintf(b, "\tfor rows.Next() {\n\t\ti = zero\n")
-	fmt.Fprintf(b, "\t\tif err := rows.Scan(dest...); err != nil {\n\t\t\treturn nil, err\n\t\t}\n\t\tout = append(out, i)\n\t}\n\treturn out, rows.Err()\n}\n\n")
-
-	// The bound function.
-	bound := stmt
-	if len(scalars) > 0 {
-		inner := inName
-		if q.op == opList {
-			bound = fmt.Sprintf("func(ctx context.Context, dbtx many.DBTX, after %s, limit int32) ([]%s, error) {\n\t\treturn %s(ctx, dbtx, %s, after, limit)\n\t}", cursor, row, stmt, strings.Join(pass, ", "))
-		} else {
-			bound = fmt.Sprintf("func(ctx context.Context, dbtx many.DBTX, %s %s, out []%s) ([]%s, error) {\n\t\treturn %s(ctx, dbtx, %s, %s, out)\n\t}", inner, inType, row, row, stmt, strings.Join(pass, ", "), inner)
+		// A list's statement reads one page into a slice of its size.
+		params := append(append([]string{"ctx context.Context", "dbtx many.DBTX"}, sig...), "after "+cursor, "limit int32")
+		fmt.Fprintf(b, "func %s(%s) ([]%s, error) {\n", stmt, strings.Join(params, ", "), row)
+		fmt.Fprintf(b, "\treturn many.Query(ctx, dbtx, %s, %s, make([]%s, 0, int(limit)),\n", sqlName, dest, row)
+		for _, a := range args {
+			fmt.Fprintf(b, "\t\t%s,\n", a)
 		}
+		b.WriteString("\t)\n}\n\n")
+		bound = stmt
+		if len(scalars) > 0 {
+			bound = fmt.Sprintf("func(ctx context.Context, dbtx many.DBTX, after %s, limit int32) ([]%s, error) {\n\t\treturn %s(ctx, dbtx, %s, after, limit)\n\t}", cursor, row, stmt, strings.Join(pass, ", "))
+		}
+	} else {
+		// The others make a many.Statement, which the engine runs on
+		// each chunk of inputs.
+		statement := fmt.Sprintf("many.Statement[%s, %s]", strings.TrimPrefix(inType, "[]"), row)
+		doc(b, "%s is the statement of %s.", stmt, q.Name)
+		fmt.Fprintf(b, "func %s(%s) %s {\n\treturn %s{\n\t\tSQL: %s,\n", stmt, strings.Join(sig, ", "), statement, statement, sqlName)
+		fmt.Fprintf(b, "\t\tArgs: func(%s %s) []any {\n\t\t\treturn []any{\n", inName, inType)
+		for _, a := range args {
+			fmt.Fprintf(b, "\t\t\t\t%s,\n", a)
+		}
+		fmt.Fprintf(b, "\t\t\t}\n\t\t},\n\t\tDest: %s,\n\t}\n}\n\n", dest)
+		bound = stmt + "(" + strings.Join(pass, ", ") + ")"
 	}
 	public := append([]string{"ctx context.Context", "dbtx many.DBTX"}, sig...)
 	switch q.op {

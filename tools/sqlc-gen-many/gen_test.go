@@ -40,7 +40,7 @@ func TestGoldenOutput(t *testing.T) {
 
 	got, err := filepath.Glob(filepath.Join(dir, "out", "widgets", "*.go"))
 	if err != nil || len(got) != 2 {
-		t.Fatalf("the plugin wrote %v (%v), want widgets.many.go and inputs.many.go", got, err)
+		t.Fatalf("the plugin wrote %v (%v), want widgets.many.go and types.many.go", got, err)
 	}
 	for _, g := range got {
 		golden := filepath.Join(src, "golden", filepath.Base(g))

@@ -18,9 +18,11 @@
 //     Name string); sqlc.narg(x) makes a nullable field (*T), a set_x flag
 //     makes x a many.Optional, and the groups option gathers columns into
 //     an embedded struct;
-//   - a statement that sends each column straight from the input rows
-//     (many.Column: no slice per column) and reads its rows into a slice
-//     sized once, into sqlc's model or row types;
+//   - the query's many.Statement: its SQL, arguments that send each column
+//     straight from the input rows (many.Column: no slice per column), and
+//     the scan targets of a returned row, one function per sqlc model or
+//     row type (types.many.go), so that the engine reads the rows of every
+//     chunk into one slice, sized once, and can pipeline the chunks;
 //   - the exported function (InsertWidgets) that binds the statement to
 //     the engine of package many: chunks, input order, keys, lock order.
 //

@@ -108,6 +108,24 @@ func lowerFirst(s string) string {
 	return string(unicode.ToLower(r)) + s[n:]
 }
 
+// goLocal is a Go type name as a local identifier: its leading capitals
+// lower-cased, but for the first letter of the next word (Food: food,
+// UUID: uuid, UUIDKey: uuidKey).
+func goLocal(s string) string {
+	r := []rune(s)
+	n := 0
+	for n < len(r) && unicode.IsUpper(r[n]) {
+		n++
+	}
+	if n > 1 && n < len(r) {
+		n-- // the last capital starts the next word
+	}
+	for i := range n {
+		r[i] = unicode.ToLower(r[i])
+	}
+	return string(r)
+}
+
 // argName is the Go name of a parameter as a local: its first word lower
 // case, the others title-cased, "id" as ID (owner_id: ownerID), as sqlc
 // names its arguments.

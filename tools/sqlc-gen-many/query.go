@@ -283,5 +283,14 @@ func (q *query) keys() (param, bool) {
 	return param{}, false
 }
 
+// destTargets are the targets as a function of a row's address (i *T)
+// gives them: &i.ID as it is, and for a single column i, not &i.
+func (r result) destTargets() []string {
+	if len(r.fields) == 1 && r.fields[0] == "i" {
+		return []string{strings.Replace(r.targets[0], "&i", "i", 1)}
+	}
+	return r.targets
+}
+
 // column is the index of a result column, or -1.
 func (r result) column(name string) int { return slices.Index(r.columns, name) }

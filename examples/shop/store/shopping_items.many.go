@@ -16,66 +16,50 @@ INSERT INTO shopping_items (id, owner_id, name, quantity)
 SELECT unnest($1::uuid[]), unnest($2::uuid[]), unnest($3::text[]), unnest($4::int[])
 RETURNING id, owner_id, name, quantity, bought, created_at, updated_at`
 
-func insertShoppingItems(ctx context.Context, dbtx many.DBTX, in []NewShoppingItem, out []dbsqlc.ShoppingItem) ([]dbsqlc.ShoppingItem, error) {
-	rows, err := dbtx.Query(ctx, insertShoppingItemsSQL,
-		many.Column(in, many.UUID, func(r *NewShoppingItem) uuid.UUID { return r.ID }),
-		many.Column(in, many.UUID, func(r *NewShoppingItem) uuid.UUID { return r.OwnerID }),
-		many.Column(in, many.Text, func(r *NewShoppingItem) string { return r.Name }),
-		many.Column(in, many.Int4, func(r *NewShoppingItem) int32 { return r.Quantity }),
-	)
-	if err != nil {
-		return nil, err
+// insertShoppingItems is the statement of InsertShoppingItems.
+func insertShoppingItems() many.Statement[NewShoppingItem, dbsqlc.ShoppingItem] {
+	return many.Statement[NewShoppingItem, dbsqlc.ShoppingItem]{
+		SQL: insertShoppingItemsSQL,
+		Args: func(in []NewShoppingItem) []any {
+			return []any{
+				many.Column(in, many.UUID, func(r *NewShoppingItem) uuid.UUID { return r.ID }),
+				many.Column(in, many.UUID, func(r *NewShoppingItem) uuid.UUID { return r.OwnerID }),
+				many.Column(in, many.Text, func(r *NewShoppingItem) string { return r.Name }),
+				many.Column(in, many.Int4, func(r *NewShoppingItem) int32 { return r.Quantity }),
+			}
+		},
+		Dest: shoppingItemDest,
 	}
-	defer rows.Close()
-	var i, zero dbsqlc.ShoppingItem
-	dest := []any{&i.ID, &i.OwnerID, &i.Name, &i.Quantity, &i.Bought, &i.CreatedAt, &i.UpdatedAt}
-	for rows.Next() {
-		i = zero
-		if err := rows.Scan(dest...); err != nil {
-			return nil, err
-		}
-		out = append(out, i)
-	}
-	return out, rows.Err()
 }
 
 // InsertShoppingItems inserts rows into shopping_items and returns them in
 // input order. An input with a zero ID gets a new UUIDv7, written into in
 // (many.Insert).
 func InsertShoppingItems(ctx context.Context, dbtx many.DBTX, in []NewShoppingItem) ([]dbsqlc.ShoppingItem, error) {
-	return many.Insert(ctx, dbtx, "shopping_items", in, func(r *NewShoppingItem) *uuid.UUID { return &r.ID }, func(r *dbsqlc.ShoppingItem) uuid.UUID { return r.ID }, insertShoppingItems)
+	return many.Insert(ctx, dbtx, "shopping_items", in, func(r *NewShoppingItem) *uuid.UUID { return &r.ID }, func(r *dbsqlc.ShoppingItem) uuid.UUID { return r.ID }, insertShoppingItems())
 }
 
 const selectShoppingItemsSQL = `-- name: SelectShoppingItems :many
 SELECT id, owner_id, name, quantity, bought, created_at, updated_at FROM shopping_items WHERE id = ANY($1::uuid[]) AND owner_id = $2`
 
-func selectShoppingItems(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, ids []uuid.UUID, out []dbsqlc.ShoppingItem) ([]dbsqlc.ShoppingItem, error) {
-	rows, err := dbtx.Query(ctx, selectShoppingItemsSQL,
-		ids,
-		ownerID,
-	)
-	if err != nil {
-		return nil, err
+// selectShoppingItems is the statement of SelectShoppingItems.
+func selectShoppingItems(ownerID uuid.UUID) many.Statement[uuid.UUID, dbsqlc.ShoppingItem] {
+	return many.Statement[uuid.UUID, dbsqlc.ShoppingItem]{
+		SQL: selectShoppingItemsSQL,
+		Args: func(ids []uuid.UUID) []any {
+			return []any{
+				ids,
+				ownerID,
+			}
+		},
+		Dest: shoppingItemDest,
 	}
-	defer rows.Close()
-	var i, zero dbsqlc.ShoppingItem
-	dest := []any{&i.ID, &i.OwnerID, &i.Name, &i.Quantity, &i.Bought, &i.CreatedAt, &i.UpdatedAt}
-	for rows.Next() {
-		i = zero
-		if err := rows.Scan(dest...); err != nil {
-			return nil, err
-		}
-		out = append(out, i)
-	}
-	return out, rows.Err()
 }
 
 // SelectShoppingItems returns the rows of shopping_items with the given
 // ids, in their order; those it may not see are left out (many.Select).
 func SelectShoppingItems(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, ids []uuid.UUID) ([]dbsqlc.ShoppingItem, error) {
-	return many.Select(ctx, dbtx, "shopping_items", ids, many.Key[dbsqlc.ShoppingItem, uuid.UUID]{Of: func(r *dbsqlc.ShoppingItem) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, func(ctx context.Context, dbtx many.DBTX, ids []uuid.UUID, out []dbsqlc.ShoppingItem) ([]dbsqlc.ShoppingItem, error) {
-		return selectShoppingItems(ctx, dbtx, ownerID, ids, out)
-	})
+	return many.Select(ctx, dbtx, "shopping_items", ids, many.Key[dbsqlc.ShoppingItem, uuid.UUID]{Of: func(r *dbsqlc.ShoppingItem) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, selectShoppingItems(ownerID))
 }
 
 const listShoppingItemsSQL = `-- name: ListShoppingItems :many
@@ -87,28 +71,13 @@ ORDER BY created_at, id
 LIMIT $5`
 
 func listShoppingItems(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, bought *bool, after listShoppingItemsCursor, limit int32) ([]dbsqlc.ShoppingItem, error) {
-	rows, err := dbtx.Query(ctx, listShoppingItemsSQL,
+	return many.Query(ctx, dbtx, listShoppingItemsSQL, shoppingItemDest, make([]dbsqlc.ShoppingItem, 0, int(limit)),
 		ownerID,
 		bought,
 		after.CreatedAt,
 		after.ID,
 		limit,
 	)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := make([]dbsqlc.ShoppingItem, 0, int(limit))
-	var i, zero dbsqlc.ShoppingItem
-	dest := []any{&i.ID, &i.OwnerID, &i.Name, &i.Quantity, &i.Bought, &i.CreatedAt, &i.UpdatedAt}
-	for rows.Next() {
-		i = zero
-		if err := rows.Scan(dest...); err != nil {
-			return nil, err
-		}
-		out = append(out, i)
-	}
-	return out, rows.Err()
 }
 
 // listShoppingItemsCursor is what a cursor of ListShoppingItems holds: the
@@ -157,29 +126,22 @@ FROM locked AS i
 WHERE s.id = i.id
 RETURNING s.id, s.owner_id, s.name, s.quantity, s.bought, s.created_at, s.updated_at`
 
-func updateShoppingItems(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, in []ShoppingItemPatch, out []dbsqlc.ShoppingItem) ([]dbsqlc.ShoppingItem, error) {
-	rows, err := dbtx.Query(ctx, updateShoppingItemsSQL,
-		many.Column(in, many.UUID, func(r *ShoppingItemPatch) uuid.UUID { return r.ID }),
-		many.Column(in, many.Bool, func(r *ShoppingItemPatch) bool { return r.Quantity.Set }),
-		many.Column(in, many.Int4, func(r *ShoppingItemPatch) int32 { return r.Quantity.Value }),
-		many.Column(in, many.Bool, func(r *ShoppingItemPatch) bool { return r.Bought.Set }),
-		many.Column(in, many.Bool, func(r *ShoppingItemPatch) bool { return r.Bought.Value }),
-		ownerID,
-	)
-	if err != nil {
-		return nil, err
+// updateShoppingItems is the statement of UpdateShoppingItems.
+func updateShoppingItems(ownerID uuid.UUID) many.Statement[ShoppingItemPatch, dbsqlc.ShoppingItem] {
+	return many.Statement[ShoppingItemPatch, dbsqlc.ShoppingItem]{
+		SQL: updateShoppingItemsSQL,
+		Args: func(in []ShoppingItemPatch) []any {
+			return []any{
+				many.Column(in, many.UUID, func(r *ShoppingItemPatch) uuid.UUID { return r.ID }),
+				many.Column(in, many.Bool, func(r *ShoppingItemPatch) bool { return r.Quantity.Set }),
+				many.Column(in, many.Int4, func(r *ShoppingItemPatch) int32 { return r.Quantity.Value }),
+				many.Column(in, many.Bool, func(r *ShoppingItemPatch) bool { return r.Bought.Set }),
+				many.Column(in, many.Bool, func(r *ShoppingItemPatch) bool { return r.Bought.Value }),
+				ownerID,
+			}
+		},
+		Dest: shoppingItemDest,
 	}
-	defer rows.Close()
-	var i, zero dbsqlc.ShoppingItem
-	dest := []any{&i.ID, &i.OwnerID, &i.Name, &i.Quantity, &i.Bought, &i.CreatedAt, &i.UpdatedAt}
-	for rows.Next() {
-		i = zero
-		if err := rows.Scan(dest...); err != nil {
-			return nil, err
-		}
-		out = append(out, i)
-	}
-	return out, rows.Err()
 }
 
 // UpdateShoppingItems applies changes to rows of shopping_items, keyed by
@@ -187,40 +149,29 @@ func updateShoppingItems(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID,
 // may not touch are left out, and an ID given twice is many.ErrDuplicateKey
 // (many.Update).
 func UpdateShoppingItems(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, in []ShoppingItemPatch) ([]dbsqlc.ShoppingItem, error) {
-	return many.Update(ctx, dbtx, "shopping_items", in, func(r *ShoppingItemPatch) uuid.UUID { return r.ID }, many.Key[dbsqlc.ShoppingItem, uuid.UUID]{Of: func(r *dbsqlc.ShoppingItem) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, func(ctx context.Context, dbtx many.DBTX, in []ShoppingItemPatch, out []dbsqlc.ShoppingItem) ([]dbsqlc.ShoppingItem, error) {
-		return updateShoppingItems(ctx, dbtx, ownerID, in, out)
-	})
+	return many.Update(ctx, dbtx, "shopping_items", in, func(r *ShoppingItemPatch) uuid.UUID { return r.ID }, many.Key[dbsqlc.ShoppingItem, uuid.UUID]{Of: func(r *dbsqlc.ShoppingItem) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, updateShoppingItems(ownerID))
 }
 
 const deleteShoppingItemsSQL = `-- name: DeleteShoppingItems :many
 DELETE FROM shopping_items WHERE id = ANY($1::uuid[]) AND owner_id = $2 RETURNING id, owner_id, name, quantity, bought, created_at, updated_at`
 
-func deleteShoppingItems(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, ids []uuid.UUID, out []dbsqlc.ShoppingItem) ([]dbsqlc.ShoppingItem, error) {
-	rows, err := dbtx.Query(ctx, deleteShoppingItemsSQL,
-		ids,
-		ownerID,
-	)
-	if err != nil {
-		return nil, err
+// deleteShoppingItems is the statement of DeleteShoppingItems.
+func deleteShoppingItems(ownerID uuid.UUID) many.Statement[uuid.UUID, dbsqlc.ShoppingItem] {
+	return many.Statement[uuid.UUID, dbsqlc.ShoppingItem]{
+		SQL: deleteShoppingItemsSQL,
+		Args: func(ids []uuid.UUID) []any {
+			return []any{
+				ids,
+				ownerID,
+			}
+		},
+		Dest: shoppingItemDest,
 	}
-	defer rows.Close()
-	var i, zero dbsqlc.ShoppingItem
-	dest := []any{&i.ID, &i.OwnerID, &i.Name, &i.Quantity, &i.Bought, &i.CreatedAt, &i.UpdatedAt}
-	for rows.Next() {
-		i = zero
-		if err := rows.Scan(dest...); err != nil {
-			return nil, err
-		}
-		out = append(out, i)
-	}
-	return out, rows.Err()
 }
 
 // DeleteShoppingItems deletes and returns the rows of shopping_items with
 // the given ids, in their order; those it may not see are left out
 // (many.Delete).
 func DeleteShoppingItems(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, ids []uuid.UUID) ([]dbsqlc.ShoppingItem, error) {
-	return many.Delete(ctx, dbtx, "shopping_items", ids, many.Key[dbsqlc.ShoppingItem, uuid.UUID]{Of: func(r *dbsqlc.ShoppingItem) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, func(ctx context.Context, dbtx many.DBTX, ids []uuid.UUID, out []dbsqlc.ShoppingItem) ([]dbsqlc.ShoppingItem, error) {
-		return deleteShoppingItems(ctx, dbtx, ownerID, ids, out)
-	})
+	return many.Delete(ctx, dbtx, "shopping_items", ids, many.Key[dbsqlc.ShoppingItem, uuid.UUID]{Of: func(r *dbsqlc.ShoppingItem) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, deleteShoppingItems(ownerID))
 }

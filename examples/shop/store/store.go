@@ -1,6 +1,6 @@
 // Package store is the shop's data layer: the many-first functions that
 // Larder's sqlc-gen-many plugin generates from the marked queries in
-// queries/ (shopping_items.many.go, inputs.many.go), on sqlc's own code in
+// queries/ (shopping_items.many.go, types.many.go), on sqlc's own code in
 // store/dbsqlc. This file, which names the row type, is all of it that is
 // written by hand.
 package store

@@ -18,36 +18,29 @@ SELECT unnest($1::uuid[]), unnest($2::uuid[]), unnest($3::text[]), unnest($4::te
        unnest($5::numeric[]), unnest($6::numeric[]), unnest($7::date[])
 RETURNING id, owner_id, name, kind, weight_g, height_mm, made_on, created_at, updated_at`
 
-func insertWidgets(ctx context.Context, dbtx many.DBTX, in []NewWidget, out []dbsqlc.Widget) ([]dbsqlc.Widget, error) {
-	rows, err := dbtx.Query(ctx, insertWidgetsSQL,
-		many.Column(in, many.UUID, func(r *NewWidget) uuid.UUID { return r.ID }),
-		many.Column(in, many.Nullable(many.UUID), func(r *NewWidget) *uuid.UUID { return r.OwnerID }),
-		many.Column(in, many.Text, func(r *NewWidget) string { return r.Name }),
-		many.Column(in, many.Text, func(r *NewWidget) string { return (string)(r.Kind) }),
-		many.Column(in, many.Numeric, func(r *NewWidget) float64 { return r.Size.WeightG }),
-		many.Column(in, many.Numeric, func(r *NewWidget) float64 { return r.Size.HeightMm }),
-		many.Column(in, many.Nullable(many.Date), func(r *NewWidget) *time.Time { return r.MadeOn }),
-	)
-	if err != nil {
-		return nil, err
+// insertWidgets is the statement of InsertWidgets.
+func insertWidgets() many.Statement[NewWidget, dbsqlc.Widget] {
+	return many.Statement[NewWidget, dbsqlc.Widget]{
+		SQL: insertWidgetsSQL,
+		Args: func(in []NewWidget) []any {
+			return []any{
+				many.Column(in, many.UUID, func(r *NewWidget) uuid.UUID { return r.ID }),
+				many.Column(in, many.Nullable(many.UUID), func(r *NewWidget) *uuid.UUID { return r.OwnerID }),
+				many.Column(in, many.Text, func(r *NewWidget) string { return r.Name }),
+				many.Column(in, many.Text, func(r *NewWidget) string { return (string)(r.Kind) }),
+				many.Column(in, many.Numeric, func(r *NewWidget) float64 { return r.Size.WeightG }),
+				many.Column(in, many.Numeric, func(r *NewWidget) float64 { return r.Size.HeightMm }),
+				many.Column(in, many.Nullable(many.Date), func(r *NewWidget) *time.Time { return r.MadeOn }),
+			}
+		},
+		Dest: widgetDest,
 	}
-	defer rows.Close()
-	var i, zero dbsqlc.Widget
-	dest := []any{&i.ID, &i.OwnerID, &i.Name, (*string)(&i.Kind), &i.WeightG, &i.HeightMm, &i.MadeOn, &i.CreatedAt, &i.UpdatedAt}
-	for rows.Next() {
-		i = zero
-		if err := rows.Scan(dest...); err != nil {
-			return nil, err
-		}
-		out = append(out, i)
-	}
-	return out, rows.Err()
 }
 
 // InsertWidgets inserts rows into widgets and returns them in input order.
 // An input with a zero ID gets a new UUIDv7, written into in (many.Insert).
 func InsertWidgets(ctx context.Context, dbtx many.DBTX, in []NewWidget) ([]dbsqlc.Widget, error) {
-	return many.Insert(ctx, dbtx, "widgets", in, func(r *NewWidget) *uuid.UUID { return &r.ID }, func(r *dbsqlc.Widget) uuid.UUID { return r.ID }, insertWidgets)
+	return many.Insert(ctx, dbtx, "widgets", in, func(r *NewWidget) *uuid.UUID { return &r.ID }, func(r *dbsqlc.Widget) uuid.UUID { return r.ID }, insertWidgets())
 }
 
 const copyWidgetsSQL = `-- name: CopyWidgets :copyfrom
@@ -85,33 +78,24 @@ func CopyWidgets(ctx context.Context, dbtx many.DBTX, in []NewWidget) (int64, er
 const selectWidgetsSQL = `-- name: SelectWidgets :many
 SELECT id, owner_id, name, kind, weight_g, height_mm, made_on, created_at, updated_at FROM widgets WHERE id = ANY($1::uuid[]) AND owner_id IS NOT DISTINCT FROM $2::uuid`
 
-func selectWidgets(ctx context.Context, dbtx many.DBTX, ownerID *uuid.UUID, ids []uuid.UUID, out []dbsqlc.Widget) ([]dbsqlc.Widget, error) {
-	rows, err := dbtx.Query(ctx, selectWidgetsSQL,
-		ids,
-		ownerID,
-	)
-	if err != nil {
-		return nil, err
+// selectWidgets is the statement of SelectWidgets.
+func selectWidgets(ownerID *uuid.UUID) many.Statement[uuid.UUID, dbsqlc.Widget] {
+	return many.Statement[uuid.UUID, dbsqlc.Widget]{
+		SQL: selectWidgetsSQL,
+		Args: func(ids []uuid.UUID) []any {
+			return []any{
+				ids,
+				ownerID,
+			}
+		},
+		Dest: widgetDest,
 	}
-	defer rows.Close()
-	var i, zero dbsqlc.Widget
-	dest := []any{&i.ID, &i.OwnerID, &i.Name, (*string)(&i.Kind), &i.WeightG, &i.HeightMm, &i.MadeOn, &i.CreatedAt, &i.UpdatedAt}
-	for rows.Next() {
-		i = zero
-		if err := rows.Scan(dest...); err != nil {
-			return nil, err
-		}
-		out = append(out, i)
-	}
-	return out, rows.Err()
 }
 
 // SelectWidgets returns the rows of widgets with the given ids, in their
 // order; those it may not see are left out (many.Select).
 func SelectWidgets(ctx context.Context, dbtx many.DBTX, ownerID *uuid.UUID, ids []uuid.UUID) ([]dbsqlc.Widget, error) {
-	return many.Select(ctx, dbtx, "widgets", ids, many.Key[dbsqlc.Widget, uuid.UUID]{Of: func(r *dbsqlc.Widget) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, func(ctx context.Context, dbtx many.DBTX, ids []uuid.UUID, out []dbsqlc.Widget) ([]dbsqlc.Widget, error) {
-		return selectWidgets(ctx, dbtx, ownerID, ids, out)
-	})
+	return many.Select(ctx, dbtx, "widgets", ids, many.Key[dbsqlc.Widget, uuid.UUID]{Of: func(r *dbsqlc.Widget) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, selectWidgets(ownerID))
 }
 
 const listWidgetsSQL = `-- name: ListWidgets :many
@@ -122,27 +106,12 @@ ORDER BY created_at, id
 LIMIT $4`
 
 func listWidgets(ctx context.Context, dbtx many.DBTX, nameContains *string, after listWidgetsCursor, limit int32) ([]dbsqlc.Widget, error) {
-	rows, err := dbtx.Query(ctx, listWidgetsSQL,
+	return many.Query(ctx, dbtx, listWidgetsSQL, widgetDest, make([]dbsqlc.Widget, 0, int(limit)),
 		nameContains,
 		after.CreatedAt,
 		after.ID,
 		limit,
 	)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := make([]dbsqlc.Widget, 0, int(limit))
-	var i, zero dbsqlc.Widget
-	dest := []any{&i.ID, &i.OwnerID, &i.Name, (*string)(&i.Kind), &i.WeightG, &i.HeightMm, &i.MadeOn, &i.CreatedAt, &i.UpdatedAt}
-	for rows.Next() {
-		i = zero
-		if err := rows.Scan(dest...); err != nil {
-			return nil, err
-		}
-		out = append(out, i)
-	}
-	return out, rows.Err()
 }
 
 // listWidgetsCursor is what a cursor of ListWidgets holds: the key of the
@@ -184,29 +153,22 @@ FROM input AS i
 WHERE w.id = i.id
 RETURNING w.id, w.owner_id, w.name, w.kind, w.weight_g, w.height_mm, w.made_on, w.created_at, w.updated_at`
 
-func updateWidgets(ctx context.Context, dbtx many.DBTX, in []WidgetPatch, out []dbsqlc.Widget) ([]dbsqlc.Widget, error) {
-	rows, err := dbtx.Query(ctx, updateWidgetsSQL,
-		many.Column(in, many.UUID, func(r *WidgetPatch) uuid.UUID { return r.ID }),
-		many.Column(in, many.Bool, func(r *WidgetPatch) bool { return r.Name.Set }),
-		many.Column(in, many.Text, func(r *WidgetPatch) string { return r.Name.Value }),
-		many.Column(in, many.Bool, func(r *WidgetPatch) bool { return r.Size.Set }),
-		many.Column(in, many.Numeric, func(r *WidgetPatch) float64 { return r.Size.Value.WeightG }),
-		many.Column(in, many.Numeric, func(r *WidgetPatch) float64 { return r.Size.Value.HeightMm }),
-	)
-	if err != nil {
-		return nil, err
+// updateWidgets is the statement of UpdateWidgets.
+func updateWidgets() many.Statement[WidgetPatch, dbsqlc.Widget] {
+	return many.Statement[WidgetPatch, dbsqlc.Widget]{
+		SQL: updateWidgetsSQL,
+		Args: func(in []WidgetPatch) []any {
+			return []any{
+				many.Column(in, many.UUID, func(r *WidgetPatch) uuid.UUID { return r.ID }),
+				many.Column(in, many.Bool, func(r *WidgetPatch) bool { return r.Name.Set }),
+				many.Column(in, many.Text, func(r *WidgetPatch) string { return r.Name.Value }),
+				many.Column(in, many.Bool, func(r *WidgetPatch) bool { return r.Size.Set }),
+				many.Column(in, many.Numeric, func(r *WidgetPatch) float64 { return r.Size.Value.WeightG }),
+				many.Column(in, many.Numeric, func(r *WidgetPatch) float64 { return r.Size.Value.HeightMm }),
+			}
+		},
+		Dest: widgetDest,
 	}
-	defer rows.Close()
-	var i, zero dbsqlc.Widget
-	dest := []any{&i.ID, &i.OwnerID, &i.Name, (*string)(&i.Kind), &i.WeightG, &i.HeightMm, &i.MadeOn, &i.CreatedAt, &i.UpdatedAt}
-	for rows.Next() {
-		i = zero
-		if err := rows.Scan(dest...); err != nil {
-			return nil, err
-		}
-		out = append(out, i)
-	}
-	return out, rows.Err()
 }
 
 // UpdateWidgets applies changes to rows of widgets, keyed by their ID, and
@@ -214,34 +176,27 @@ func updateWidgets(ctx context.Context, dbtx many.DBTX, in []WidgetPatch, out []
 // are left out, and an ID given twice is many.ErrDuplicateKey
 // (many.Update).
 func UpdateWidgets(ctx context.Context, dbtx many.DBTX, in []WidgetPatch) ([]dbsqlc.Widget, error) {
-	return many.Update(ctx, dbtx, "widgets", in, func(r *WidgetPatch) uuid.UUID { return r.ID }, many.Key[dbsqlc.Widget, uuid.UUID]{Of: func(r *dbsqlc.Widget) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, updateWidgets)
+	return many.Update(ctx, dbtx, "widgets", in, func(r *WidgetPatch) uuid.UUID { return r.ID }, many.Key[dbsqlc.Widget, uuid.UUID]{Of: func(r *dbsqlc.Widget) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, updateWidgets())
 }
 
 const deleteWidgetsSQL = `-- name: DeleteWidgets :many
 DELETE FROM widgets WHERE id = ANY($1::uuid[]) RETURNING id, owner_id, name, kind, weight_g, height_mm, made_on, created_at, updated_at`
 
-func deleteWidgets(ctx context.Context, dbtx many.DBTX, ids []uuid.UUID, out []dbsqlc.Widget) ([]dbsqlc.Widget, error) {
-	rows, err := dbtx.Query(ctx, deleteWidgetsSQL,
-		ids,
-	)
-	if err != nil {
-		return nil, err
+// deleteWidgets is the statement of DeleteWidgets.
+func deleteWidgets() many.Statement[uuid.UUID, dbsqlc.Widget] {
+	return many.Statement[uuid.UUID, dbsqlc.Widget]{
+		SQL: deleteWidgetsSQL,
+		Args: func(ids []uuid.UUID) []any {
+			return []any{
+				ids,
+			}
+		},
+		Dest: widgetDest,
 	}
-	defer rows.Close()
-	var i, zero dbsqlc.Widget
-	dest := []any{&i.ID, &i.OwnerID, &i.Name, (*string)(&i.Kind), &i.WeightG, &i.HeightMm, &i.MadeOn, &i.CreatedAt, &i.UpdatedAt}
-	for rows.Next() {
-		i = zero
-		if err := rows.Scan(dest...); err != nil {
-			return nil, err
-		}
-		out = append(out, i)
-	}
-	return out, rows.Err()
 }
 
 // DeleteWidgets deletes and returns the rows of widgets with the given ids,
 // in their order; those it may not see are left out (many.Delete).
 func DeleteWidgets(ctx context.Context, dbtx many.DBTX, ids []uuid.UUID) ([]dbsqlc.Widget, error) {
-	return many.Delete(ctx, dbtx, "widgets", ids, many.Key[dbsqlc.Widget, uuid.UUID]{Of: func(r *dbsqlc.Widget) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, deleteWidgets)
+	return many.Delete(ctx, dbtx, "widgets", ids, many.Key[dbsqlc.Widget, uuid.UUID]{Of: func(r *dbsqlc.Widget) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, deleteWidgets())
 }
