@@ -7,9 +7,9 @@ import (
 	"time"
 )
 
-// Model answers chat completions. ChatModel is the one Larder ships (any
-// server of the OpenAI-compatible Chat Completions API); another provider
-// fits behind this interface.
+// Model answers chat completions. The one Larder ships is chat.Client
+// (package agents/chat: any server of the OpenAI-compatible Chat
+// Completions API); another provider fits behind this interface.
 type Model interface {
 	// Complete sends one request and returns the answer. Errors worth a
 	// retry are *ModelError with Temporary set.

@@ -28,6 +28,9 @@ const (
 	MaxAttempts = 10
 	// JobTimeout bounds one run: its model calls, repairs included.
 	JobTimeout = 10 * time.Minute
+	// MaxCallTimeout is the longest a model's call may take: a run's calls
+	// (one, and up to two repairs) must fit in JobTimeout.
+	MaxCallTimeout = JobTimeout / (defaultRepairs + 1) / 10 * 9
 )
 
 // jobPayload is a generation job's payload. The job finds its generation

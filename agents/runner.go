@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"reflect"
+	"strings"
 	"time"
 
 	"github.com/larderhq/larder/db"
@@ -200,4 +201,15 @@ func (r *Runner) finish(g db.Generation, status db.GenerationStatus, res db.Gene
 		r.log.Error("recording a generation's outcome failed", "generation", g.ID, "status", status, "error", err)
 	}
 	return err
+}
+
+// clip makes a model's or server's text fit for a generation's row: at
+// most 500 bytes of valid UTF-8 without NUL bytes.
+func clip(s string) string {
+	const limit = 500
+	s = strings.ReplaceAll(s, "\x00", "")
+	if len(s) <= limit {
+		return strings.ToValidUTF8(s, "")
+	}
+	return strings.ToValidUTF8(s[:limit], "") + "..."
 }

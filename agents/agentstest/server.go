@@ -1,7 +1,7 @@
 // Package agentstest runs an in-process server of the Chat Completions API
 // for tests of agents: it checks that each request is one the protocol
 // allows (and that a structured-output client sends), records it, and
-// answers as the test scripts. Point a ChatModel at it with Server.Model.
+// answers as the test scripts. Point a chat.Client at it with Server.Model.
 package agentstest
 
 import (
@@ -17,9 +17,10 @@ import (
 	"time"
 
 	"github.com/larderhq/larder/agents"
+	"github.com/larderhq/larder/agents/chat"
 )
 
-// ModelName is the model a Server's ChatModel asks for, and APIKey the key
+// ModelName is the model a Server's chat.Client asks for, and APIKey the key
 // it sends.
 const (
 	ModelName = "larder-test-model"
@@ -98,10 +99,10 @@ func NewServer(t testing.TB, answer func(Request) Answer) *Server {
 	return s
 }
 
-// Model returns a ChatModel pointed at the server, with a per-call timeout
+// Model returns a chat.Client pointed at the server, with a per-call timeout
 // (zero: the default).
-func (s *Server) Model(timeout time.Duration) *agents.ChatModel {
-	m, err := agents.NewChatModel(agents.ChatConfig{Model: ModelName, BaseURL: s.URL, APIKey: APIKey, Timeout: timeout})
+func (s *Server) Model(timeout time.Duration) *chat.Client {
+	m, err := chat.New(chat.Config{Model: ModelName, BaseURL: s.URL, APIKey: APIKey, Timeout: timeout})
 	if err != nil {
 		s.t.Fatalf("agentstest: %v", err)
 	}

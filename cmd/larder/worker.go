@@ -10,7 +10,9 @@ import (
 
 	"github.com/larderhq/larder/actions"
 	"github.com/larderhq/larder/agents"
+	"github.com/larderhq/larder/agents/chat"
 	"github.com/larderhq/larder/db"
+	"github.com/larderhq/larder/db/migrate"
 	"github.com/larderhq/larder/jobs"
 	"github.com/larderhq/larder/many"
 )
@@ -52,7 +54,7 @@ func runWorker(ctx context.Context, c *cli, args []string) error {
 	}
 	defer pool.Close()
 
-	model, err := agents.ModelFromEnv()
+	model, err := chat.FromEnv()
 	if err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
@@ -136,7 +138,7 @@ func parseQueues(s string) (map[string]int, error) {
 
 // migrated checks that the database has every migration.
 func migrated(url string) error {
-	status, err := db.Status(url, db.MigrateOptions{})
+	status, err := migrate.Status(url, migrate.Options{Table: migrationsTable()})
 	if err != nil {
 		return err
 	}

@@ -1,4 +1,4 @@
-package agents_test
+package chat_test
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 
 	"github.com/larderhq/larder/agents"
 	"github.com/larderhq/larder/agents/agentstest"
+	"github.com/larderhq/larder/agents/chat"
 )
 
 func completion() agents.Completion {
@@ -23,7 +24,7 @@ func completion() agents.Completion {
 	}
 }
 
-func TestChatModelSendsAStructuredOutputRequest(t *testing.T) {
+func TestClientSendsAStructuredOutputRequest(t *testing.T) {
 	srv := agentstest.NewServer(t, func(agentstest.Request) agentstest.Answer {
 		return agentstest.Answer{Content: `{"hello":"world"}`, Tokens: [2]int{42, 7}}
 	})
@@ -62,7 +63,7 @@ func TestChatModelSendsAStructuredOutputRequest(t *testing.T) {
 	}
 }
 
-func TestChatModelErrors(t *testing.T) {
+func TestClientErrors(t *testing.T) {
 	inAMinute := time.Now().Add(time.Minute).UTC().Format(http.TimeFormat)
 	tests := []struct {
 		name       string
@@ -104,7 +105,7 @@ func TestChatModelErrors(t *testing.T) {
 	}
 }
 
-func TestChatModelTimeouts(t *testing.T) {
+func TestClientTimeouts(t *testing.T) {
 	srv := agentstest.NewServer(t, func(agentstest.Request) agentstest.Answer {
 		return agentstest.Answer{Delay: 5 * time.Second, Content: "{}"}
 	})
@@ -123,8 +124,8 @@ func TestChatModelTimeouts(t *testing.T) {
 	}
 }
 
-func TestChatModelWithoutAServer(t *testing.T) {
-	m, err := agents.NewChatModel(agents.ChatConfig{Model: "m", BaseURL: "http://127.0.0.1:1/v1"})
+func TestClientWithoutAServer(t *testing.T) {
+	m, err := chat.New(chat.Config{Model: "m", BaseURL: "http://127.0.0.1:1/v1"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -133,24 +134,24 @@ func TestChatModelWithoutAServer(t *testing.T) {
 	if !errors.As(err, &me) || !me.Temporary || me.Status != 0 {
 		t.Errorf("no server: %v, want a temporary ModelError", err)
 	}
-	if _, err := agents.NewChatModel(agents.ChatConfig{}); err == nil {
-		t.Error("a ChatModel without a model name")
+	if _, err := chat.New(chat.Config{}); err == nil {
+		t.Error("a client without a model name")
 	}
 }
 
 func TestModelFromEnv(t *testing.T) {
-	t.Setenv(agents.EnvModel, "")
-	if m, err := agents.ModelFromEnv(); m != nil || err != nil {
+	t.Setenv(chat.EnvModel, "")
+	if m, err := chat.FromEnv(); m != nil || err != nil {
 		t.Errorf("unset: %v %v, want no model", m, err)
 	}
-	t.Setenv(agents.EnvModel, "llama3.1")
-	t.Setenv(agents.EnvBaseURL, "http://localhost:11434/v1")
-	if m, err := agents.ModelFromEnv(); m == nil || err != nil {
+	t.Setenv(chat.EnvModel, "llama3.1")
+	t.Setenv(chat.EnvBaseURL, "http://localhost:11434/v1")
+	if m, err := chat.FromEnv(); m == nil || err != nil {
 		t.Errorf("set: %v %v", m, err)
 	}
 	for _, bad := range []string{"soon", "-1s", "4m"} {
-		t.Setenv(agents.EnvTimeout, bad)
-		if _, err := agents.ModelFromEnv(); err == nil || !strings.Contains(err.Error(), "LARDER_MODEL_TIMEOUT") {
+		t.Setenv(chat.EnvTimeout, bad)
+		if _, err := chat.FromEnv(); err == nil || !strings.Contains(err.Error(), "LARDER_MODEL_TIMEOUT") {
 			t.Errorf("timeout %q: %v", bad, err)
 		}
 	}
