@@ -4,8 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"time"
-
-	"github.com/robfig/cron/v3"
 )
 
 // Periodic is a job enqueued once per period, however many workers run it:
@@ -29,16 +27,17 @@ func Every(d time.Duration, job Builder) Periodic {
 }
 
 // Cron enqueues job at the times of a standard five-field cron expression
-// ("0 6 * * *": 06:00 UTC each day; descriptors such as "@daily" too). The
-// schedule is named after the job's kind.
+// in UTC ("0 6 * * *": 06:00 each day; "*/15 9-17 * * mon-fri"; the
+// descriptors @hourly, @daily, @weekly, @monthly and @yearly too; cron.go
+// has the whole syntax). The schedule is named after the job's kind.
 func Cron(expr string, job Builder) Periodic {
 	p := Periodic{name: job.job.Kind, job: job}
-	sched, err := cron.ParseStandard(expr)
+	sched, err := parseCron(expr)
 	if err != nil {
 		p.err = fmt.Errorf("periodic %q: cron %q: %w", p.name, expr, err)
 		return p
 	}
-	p.next = func(after time.Time) time.Time { return sched.Next(after.UTC()) }
+	p.next = sched.next
 	return p
 }
 
