@@ -13,6 +13,7 @@ import (
 
 	"github.com/larderhq/larder/actions"
 	"github.com/larderhq/larder/db"
+	"github.com/larderhq/larder/db/migrate"
 	"github.com/larderhq/larder/jobs"
 )
 
@@ -36,10 +37,10 @@ func runDemo(ctx context.Context, c *cli, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := db.Migrate(url, db.MigrateOptions{}); err != nil {
+	if err := migrate.Up(url, migrate.Options{Table: migrationsTable()}); err != nil {
 		return err
 	}
-	status, err := db.Status(url, db.MigrateOptions{})
+	status, err := migrate.Status(url, migrate.Options{Table: migrationsTable()})
 	if err != nil {
 		return err
 	}

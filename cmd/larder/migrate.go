@@ -3,17 +3,33 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
 	"text/tabwriter"
 
-	"github.com/larderhq/larder/db"
+	"github.com/larderhq/larder/db/migrate"
 )
+
+// envMigrationsTable names the table that records Larder's migrations,
+// for an application whose own migrations keep dbmate's default table
+// (db/migrate.Options.Table). Every command that migrates or checks the
+// migrations reads it.
+const envMigrationsTable = "LARDER_MIGRATIONS_TABLE"
+
+// migrationsTable is the table that records Larder's migrations.
+func migrationsTable() string {
+	if t := os.Getenv(envMigrationsTable); t != "" {
+		return t
+	}
+	return migrate.DefaultTable
+}
 
 // runMigrate serves "larder migrate up|down|status" with the migrations
 // built into the binary.
 func runMigrate(ctx context.Context, c *cli, args []string) error {
 	stdout := c.stdout
-	fs := c.flags("migrate", "migrate [-strict] up|down|status")
+	fs := c.flags("migrate", "migrate [-strict] [-table name] up|down|status")
 	strict := fs.Bool("strict", false, "refuse migrations older than the newest applied one")
+	table := fs.String("table", migrationsTable(), "the table that records Larder's migrations (env "+envMigrationsTable+")")
 	if err := c.parse(fs, args); err != nil {
 		return err
 	}
@@ -25,14 +41,14 @@ func runMigrate(ctx context.Context, c *cli, args []string) error {
 	if err != nil {
 		return err
 	}
-	opts := db.MigrateOptions{Log: stdout, Strict: *strict}
+	opts := migrate.Options{Log: stdout, Strict: *strict, Table: *table}
 	switch action {
 	case "up":
-		return db.Migrate(url, opts)
+		return migrate.Up(url, opts)
 	case "down":
-		return db.Rollback(url, opts)
+		return migrate.Down(url, opts)
 	}
-	status, err := db.Status(url, db.MigrateOptions{})
+	status, err := migrate.Status(url, migrate.Options{Table: *table})
 	if err != nil {
 		return err
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/larderhq/larder/db"
+	"github.com/larderhq/larder/db/migrate"
 	"github.com/larderhq/larder/seed"
 )
 
@@ -39,7 +40,7 @@ func runSeed(ctx context.Context, c *cli, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := db.Migrate(url, db.MigrateOptions{}); err != nil {
+	if err := migrate.Up(url, migrate.Options{Table: migrationsTable()}); err != nil {
 		return err
 	}
 	pool, err := db.Open(ctx, url)

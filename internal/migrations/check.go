@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/larderhq/larder/db"
+	"github.com/larderhq/larder/db/migrate"
 )
 
 // OrderError is a migration that landed after one with a later version:
@@ -23,7 +23,7 @@ func (e *OrderError) Error() string {
 		e.File, e.Landing, e.Before, e.Before, e.Err)
 }
 
-func (e *OrderError) Unwrap() error { return db.ErrOutOfOrder }
+func (e *OrderError) Unwrap() error { return migrate.ErrOutOfOrder }
 
 // CheckOrder replays the migrations as they landed on the current
 // branch (its first-parent history, then uncommitted files) into a fresh
@@ -91,8 +91,8 @@ func CheckOrder(ctx context.Context, o Options) error {
 				return err
 			}
 		}
-		err := db.Migrate(url, db.MigrateOptions{Dir: st.dir, Strict: true})
-		if errors.Is(err, db.ErrOutOfOrder) {
+		err := migrate.Up(url, migrate.Options{Dir: st.dir, Strict: true})
+		if errors.Is(err, migrate.ErrOutOfOrder) {
 			return &OrderError{File: oldestOf(g.Files), Landing: describe(g), Before: newest, Err: err}
 		}
 		if err != nil {
@@ -145,18 +145,18 @@ func CheckReversible(ctx context.Context, o Options) error {
 	defer st.remove()
 	// dbmate makes its schema_migrations table before it finds there is
 	// nothing to roll back: the dump of "no migration applied".
-	if err := db.Rollback(url, db.MigrateOptions{Dir: st.dir}); err == nil {
+	if err := migrate.Down(url, migrate.Options{Dir: st.dir}); err == nil {
 		return errors.New("reversible: a fresh database had a migration to roll back")
 	}
 	first := make([][]byte, len(files)+1) // first[k]: the dump with k applied
-	if first[0], err = db.DumpSchema(url); err != nil {
+	if first[0], err = migrate.DumpSchema(url); err != nil {
 		return err
 	}
 	up := func(k int, pass string) error {
 		if err := st.add(o.path(o.Dir, files[k].Name), files[k].Name); err != nil {
 			return err
 		}
-		if err := db.Migrate(url, db.MigrateOptions{Dir: st.dir}); err != nil {
+		if err := migrate.Up(url, migrate.Options{Dir: st.dir}); err != nil {
 			return fmt.Errorf("reversible: %s up (%s): %w", files[k].Name, pass, err)
 		}
 		return nil
@@ -165,12 +165,12 @@ func CheckReversible(ctx context.Context, o Options) error {
 		if err := up(k, "first pass"); err != nil {
 			return err
 		}
-		if first[k+1], err = db.DumpSchema(url); err != nil {
+		if first[k+1], err = migrate.DumpSchema(url); err != nil {
 			return err
 		}
 	}
 	for k := len(files) - 1; k >= 0; k-- {
-		if err := db.Rollback(url, db.MigrateOptions{Dir: st.dir}); err != nil {
+		if err := migrate.Down(url, migrate.Options{Dir: st.dir}); err != nil {
 			return fmt.Errorf("reversible: %s down: %w", files[k].Name, err)
 		}
 		if err := sameDump(url, first[k], files[k].Name+" down does not restore the schema before its up"); err != nil {
@@ -194,7 +194,7 @@ func CheckReversible(ctx context.Context, o Options) error {
 
 // sameDump compares the database's dump with want.
 func sameDump(url string, want []byte, what string) error {
-	got, err := db.DumpSchema(url)
+	got, err := migrate.DumpSchema(url)
 	if err != nil {
 		return err
 	}

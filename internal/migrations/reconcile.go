@@ -13,7 +13,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/larderhq/larder/db"
+	"github.com/larderhq/larder/db/migrate"
 )
 
 // Options says where the workflow works. Zero fields take the defaults.
@@ -89,7 +89,7 @@ func Reconcile(ctx context.Context, o Options) error {
 	if err != nil {
 		return fmt.Errorf("reconcile: the history of %s: %w", o.Main, err)
 	}
-	applied, err := db.AppliedVersions(o.DatabaseURL)
+	applied, err := migrate.AppliedVersions(o.DatabaseURL)
 	if err != nil {
 		return err
 	}
@@ -122,7 +122,7 @@ func Reconcile(ctx context.Context, o Options) error {
 			versions[m.File.Version] = m.To[:len(m.File.Version)]
 		}
 	}
-	if err := db.RenameVersions(o.DatabaseURL, versions); err != nil {
+	if err := migrate.RenameVersions(o.DatabaseURL, versions); err != nil {
 		return err
 	}
 	for from, to := range versions {
@@ -211,14 +211,14 @@ func applyAll(ctx context.Context, o Options, sc *scratch, files []File, final m
 			return "", "", err
 		}
 		var log bytes.Buffer
-		if err := db.Migrate(url, db.MigrateOptions{Dir: st.dir, Log: &log}); err != nil {
+		if err := migrate.Up(url, migrate.Options{Dir: st.dir, Log: &log}); err != nil {
 			return "", lastApplying(log.String()), err
 		}
 		return url, "", nil
 	}
 	url, failingName, err := apply(order)
 	if err == nil {
-		return db.DumpSchema(url)
+		return migrate.DumpSchema(url)
 	}
 	failing := indexOfFinal(order, failingName)
 	if failing < 0 {

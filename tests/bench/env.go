@@ -18,6 +18,7 @@ import (
 
 	"github.com/larderhq/larder/actions"
 	"github.com/larderhq/larder/db"
+	"github.com/larderhq/larder/db/migrate"
 	"github.com/larderhq/larder/internal/pgserver"
 	"github.com/larderhq/larder/many"
 )
@@ -61,7 +62,7 @@ func newEnv(ctx context.Context, latency time.Duration) (*env, error) {
 // setUp migrates the database at url, opens the pools on it (through a
 // delayer when there is latency to add) and makes the bench user.
 func (e *env) setUp(ctx context.Context, url string) (err error) {
-	if err := db.Migrate(url, db.MigrateOptions{}); err != nil {
+	if err := migrate.Up(url, migrate.Options{}); err != nil {
 		return err
 	}
 	if e.latency > 0 {

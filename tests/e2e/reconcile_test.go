@@ -9,7 +9,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/larderhq/larder/db"
+	"github.com/larderhq/larder/db/migrate"
 )
 
 // The migration workflow on a scratch git repository: main with
@@ -101,8 +101,8 @@ func (r *repo) addMigration(name, sql string) {
 func (r *repo) freshDump() string {
 	r.t.Helper()
 	url := emptyDatabase(r.t)
-	require.NoError(r.t, db.Migrate(url, db.MigrateOptions{Dir: filepath.Join(r.dir, "db", "migrations")}))
-	dump, err := db.DumpSchema(url)
+	require.NoError(r.t, migrate.Up(url, migrate.Options{Dir: filepath.Join(r.dir, "db", "migrations")}))
+	dump, err := migrate.DumpSchema(url)
 	require.NoError(r.t, err)
 	return string(dump)
 }
@@ -149,7 +149,7 @@ func TestReconcileAfterMergingTheOlderMigrationLast(t *testing.T) {
 	require.Error(t, r.gitMayFail("merge", "--no-ff", "--no-edit", "c1"), "both changed db/schema.sql")
 	require.Contains(t, r.git("diff", "--name-only", "--diff-filter=U"), "db/schema.sql")
 	// The developer's database has everything applied (non-strict).
-	require.NoError(t, db.Migrate(r.env[0][len("DATABASE_URL="):], db.MigrateOptions{Dir: filepath.Join(r.dir, "db", "migrations")}))
+	require.NoError(t, migrate.Up(r.env[0][len("DATABASE_URL="):], migrate.Options{Dir: filepath.Join(r.dir, "db", "migrations")}))
 
 	out, stderr, err := r.larder("migrations", "-sqlc", tool(t, "sqlc"), "reconcile")
 	require.NoError(t, err, stderr)
@@ -164,7 +164,7 @@ func TestReconcileAfterMergingTheOlderMigrationLast(t *testing.T) {
 	require.Empty(t, r.git("diff", "--name-only", "--diff-filter=U"), "no conflict left")
 	require.Equal(t, normalizeDump(r.freshDump()), normalizeDump(r.read("db/schema.sql")))
 	require.Contains(t, r.read("db/dbsqlc/models.go"), "Note ", "sqlc saw the merged schema")
-	applied, err := db.AppliedVersions(r.env[0][len("DATABASE_URL="):])
+	applied, err := migrate.AppliedVersions(r.env[0][len("DATABASE_URL="):])
 	require.NoError(t, err)
 	require.True(t, applied[names[3][:14]])
 	require.False(t, applied["20260103000000"])

@@ -5,7 +5,7 @@
 // DATABASE_URL, else 127.0.0.1:5432, else a throwaway cluster it starts).
 // pgtestdb then makes, once per set of migrations and shared by every
 // process, a template database migrated with the embedded migrations
-// through dbmate (db.Migrate), and gives each test a clone of it (CREATE
+// through dbmate (migrate.Up), and gives each test a clone of it (CREATE
 // DATABASE ... TEMPLATE). A passing test's database is dropped; a failing
 // test's is kept, and its URL logged, for inspection.
 package testdb
@@ -25,6 +25,7 @@ import (
 	"github.com/peterldowns/pgtestdb"
 
 	"github.com/larderhq/larder/db"
+	"github.com/larderhq/larder/db/migrate"
 	"github.com/larderhq/larder/internal/pgserver"
 )
 
@@ -124,5 +125,5 @@ func (migrator) Hash() (string, error) {
 
 // Migrate applies the migrations to the new, empty template database.
 func (migrator) Migrate(_ context.Context, _ *sql.DB, conf pgtestdb.Config) error {
-	return db.Migrate(conf.URL(), db.MigrateOptions{})
+	return migrate.Up(conf.URL(), migrate.Options{})
 }

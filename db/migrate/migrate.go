@@ -1,37 +1,48 @@
-package db
+// Package migrate applies Larder's schema migrations (the dbmate files
+// of db/migrations, embedded in package db) to a database, through
+// dbmate's library: Up, Down and Status, as the dbmate command and
+// `larder migrate` do. It is a package of its own so that only programs
+// that migrate compile dbmate and its lib/pq driver.
+//
+// Larder records what it applied in schema_migrations, as dbmate does by
+// default. An application with migrations of its own can keep the two
+// histories apart: Options.Table names the table Larder's are recorded
+// in (say larder_migrations), and the application's dbmate keeps
+// schema_migrations (or its own --migrations-table).
+package migrate
 
 import (
 	"database/sql"
-	"embed"
 	"errors"
 	"fmt"
 	"io"
 	"net/url"
+	"regexp"
 	"strings"
 
 	"github.com/amacneil/dbmate/v2/pkg/dbmate"
 	_ "github.com/amacneil/dbmate/v2/pkg/driver/postgres" // dbmate's postgres driver
+
+	"github.com/larderhq/larder/db"
 )
 
-// migrationFiles are the dbmate migrations, built into every binary that
-// imports this package, so migrating needs no checkout.
-//
-//go:embed migrations/*.sql
-var migrationFiles embed.FS
-
-// Migrations returns the embedded migration files (the directory
-// "migrations"), for tools that read them.
-func Migrations() embed.FS { return migrationFiles }
-
-// MigrationStatus is one migration and whether the database has it.
-type MigrationStatus struct {
+// Migration is one migration and whether the database has it.
+type Migration struct {
 	Version string // the file name's timestamp
 	Name    string // the file name
 	Applied bool
 }
 
-// MigrateOptions tunes Migrate, Rollback and Status.
-type MigrateOptions struct {
+// DefaultTable is where dbmate, and Larder unless told otherwise, record
+// the migrations a database has.
+const DefaultTable = "schema_migrations"
+
+// Options tunes Up, Down and Status.
+type Options struct {
+	// Table is the table that records which migrations the database has
+	// (default DefaultTable). Give Larder's a table of their own when the
+	// database has an application's migrations too.
+	Table string
 	// Log receives dbmate's progress lines ("Applying: ..."); nil discards
 	// them.
 	Log io.Writer
@@ -48,9 +59,9 @@ type MigrateOptions struct {
 // newest applied one.
 var ErrOutOfOrder = errors.New("a migration is out of order: run make migration-reconcile to give the migrations of the branch merged last fresh timestamps")
 
-// Migrate applies every embedded migration the database at databaseURL
-// does not have yet, each in its own transaction.
-func Migrate(databaseURL string, opts MigrateOptions) error {
+// Up applies every migration the database at databaseURL does not have
+// yet, oldest first, each in its own transaction.
+func Up(databaseURL string, opts Options) error {
 	m, err := migrator(databaseURL, opts)
 	if err != nil {
 		return err
@@ -64,14 +75,14 @@ func Migrate(databaseURL string, opts MigrateOptions) error {
 	return nil
 }
 
-// Rollback reverts the newest applied migration.
-func Rollback(databaseURL string, opts MigrateOptions) error {
+// Down reverts the newest applied migration.
+func Down(databaseURL string, opts Options) error {
 	m, err := migrator(databaseURL, opts)
 	if err != nil {
 		return err
 	}
 	if err := m.Rollback(); err != nil {
-		return fmt.Errorf("rollback: %w", err)
+		return fmt.Errorf("migrate down: %w", err)
 	}
 	return nil
 }
@@ -79,7 +90,7 @@ func Rollback(databaseURL string, opts MigrateOptions) error {
 // Status lists the migrations (the embedded ones, or those in opts.Dir),
 // oldest first, and whether each is applied to the database at
 // databaseURL.
-func Status(databaseURL string, opts MigrateOptions) ([]MigrationStatus, error) {
+func Status(databaseURL string, opts Options) ([]Migration, error) {
 	m, err := migrator(databaseURL, opts)
 	if err != nil {
 		return nil, err
@@ -88,9 +99,9 @@ func Status(databaseURL string, opts MigrateOptions) ([]MigrationStatus, error) 
 	if err != nil {
 		return nil, fmt.Errorf("migration status: %w", err)
 	}
-	out := make([]MigrationStatus, len(found))
+	out := make([]Migration, len(found))
 	for i, f := range found {
-		out[i] = MigrationStatus{Version: f.Version, Name: f.FileName, Applied: f.Applied}
+		out[i] = Migration{Version: f.Version, Name: f.FileName, Applied: f.Applied}
 	}
 	return out, nil
 }
@@ -112,7 +123,7 @@ func DumpSchema(databaseURL string) ([]byte, error) {
 }
 
 // AppliedVersions returns the migration versions applied to the database
-// at databaseURL (none when it has no schema_migrations table).
+// at databaseURL (none when it has no schema_migrations table yet).
 func AppliedVersions(databaseURL string) (map[string]bool, error) {
 	var applied map[string]bool
 	err := withDriver(databaseURL, func(drv dbmate.Driver, conn *sql.DB) error {
@@ -162,7 +173,7 @@ func RenameVersions(databaseURL string, renames map[string]string) error {
 
 // withDriver runs fn with dbmate's driver for databaseURL and a connection.
 func withDriver(databaseURL string, fn func(drv dbmate.Driver, conn *sql.DB) error) error {
-	m, err := migrator(databaseURL, MigrateOptions{})
+	m, err := migrator(databaseURL, Options{})
 	if err != nil {
 		return err
 	}
@@ -178,9 +189,12 @@ func withDriver(databaseURL string, fn func(drv dbmate.Driver, conn *sql.DB) err
 	return fn(drv, conn)
 }
 
+// tableName is the names Options.Table takes: what needs no quoting.
+var tableName = regexp.MustCompile(`^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)?$`)
+
 // migrator configures dbmate to run the migrations against databaseURL,
 // without dumping a schema file.
-func migrator(databaseURL string, opts MigrateOptions) (*dbmate.DB, error) {
+func migrator(databaseURL string, opts Options) (*dbmate.DB, error) {
 	u, err := url.Parse(databaseURL)
 	if err != nil || u.Scheme == "" {
 		return nil, errors.New("migrate: the database URL must be a postgres:// URL")
@@ -192,10 +206,16 @@ func migrator(databaseURL string, opts MigrateOptions) (*dbmate.DB, error) {
 		u.RawQuery = q.Encode()
 	}
 	m := dbmate.New(u)
-	m.FS = migrationFiles
+	m.FS = db.Migrations()
 	m.MigrationsDir = []string{"migrations"}
 	if opts.Dir != "" {
 		m.FS, m.MigrationsDir = nil, []string{opts.Dir}
+	}
+	if opts.Table != "" {
+		if !tableName.MatchString(opts.Table) {
+			return nil, fmt.Errorf("migrate: the table %q is not a lower-case name, or schema.name, of letters, digits and _", opts.Table)
+		}
+		m.MigrationsTableName = opts.Table
 	}
 	m.AutoDumpSchema = false
 	m.Strict = opts.Strict
