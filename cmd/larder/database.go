@@ -11,13 +11,15 @@ import (
 // devDatabase is the database larder uses on the development server.
 const devDatabase = "larder"
 
-// databaseURL returns DATABASE_URL, or the development database's URL,
-// starting the development server and creating the database if needed.
+// databaseURL returns DATABASE_URL, or the development database's URL
+// (the database larder on the development server at 127.0.0.1:54329,
+// where .env points dbmate), starting the development server and
+// creating the database if needed.
 func databaseURL(ctx context.Context) (string, error) {
 	if env := os.Getenv("DATABASE_URL"); env != "" {
 		return env, nil
 	}
-	server, err := pgserver.URL(ctx)
+	server, err := pgserver.Dev(ctx)
 	if err != nil {
 		return "", err
 	}
@@ -25,11 +27,13 @@ func databaseURL(ctx context.Context) (string, error) {
 }
 
 // runDB serves "larder db url" (print the database URL, starting the
-// development server if needed) and "larder db stop" (stop the throwaway
+// development server if needed), "larder db server" (print the server the
+// tests make their databases on: DATABASE_URL, else 127.0.0.1:5432, else
+// the development server) and "larder db stop" (stop the throwaway
 // cluster, if larder started one).
 func runDB(ctx context.Context, c *cli, args []string) error {
 	stdout := c.stdout
-	fs := c.flags("db", "db url | db stop")
+	fs := c.flags("db", "db url | db server | db stop")
 	if err := c.parse(fs, args); err != nil {
 		return err
 	}
@@ -41,9 +45,16 @@ func runDB(ctx context.Context, c *cli, args []string) error {
 		}
 		fmt.Fprintln(stdout, u)
 		return nil
+	case "server":
+		u, err := pgserver.URL(ctx)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, u)
+		return nil
 	case "stop":
 		return pgserver.Stop(ctx)
 	default:
-		return fmt.Errorf("%w: want url or stop", errUsage)
+		return fmt.Errorf("%w: want url, server or stop", errUsage)
 	}
 }

@@ -34,11 +34,15 @@ Commands:
   worker      run the job queue and the AI generations until SIGINT/SIGTERM
   migrate     apply, roll back or list migrations: migrate up|down|status
   migrations  the migration workflow in a checkout: new | check | reconcile
-  db          the development database: db url | db stop
+  db          the development database: db url | db server | db stop
 
 The database is DATABASE_URL when set; otherwise the database "larder" on
-a development server found or started for you (see internal/pgserver).
-The worker's model is LARDER_MODEL, LARDER_MODEL_BASE_URL,
+the development server at 127.0.0.1:54329 (docker compose's, or a
+throwaway cluster started for you: see internal/pgserver), where .env
+points dbmate too.
+Larder's migrations are recorded in schema_migrations, or in the table
+LARDER_MIGRATIONS_TABLE names (an app whose own migrations keep dbmate's
+default). The worker's model is LARDER_MODEL, LARDER_MODEL_BASE_URL,
 LARDER_MODEL_API_KEY (see agents/README.md). Logs go to stderr, as text or
 as JSON (-log-format, or LARDER_LOG_FORMAT).
 Run "larder <command> -h" for a command's flags.

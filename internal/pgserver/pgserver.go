@@ -15,7 +15,11 @@
 //     tuned for tests (fsync off), and leaves it running for the next
 //     caller; Stop stops it.
 //
-// Several processes may call URL at once (go test runs packages in
+// Dev is the development server alone (steps 3 and 4): the larder
+// command's database lives there, where .env points dbmate, whatever else
+// runs on 5432.
+//
+// Several processes may call URL or Dev at once (go test runs packages in
 // parallel): starting the cluster is serialised by a file lock.
 package pgserver
 
@@ -57,6 +61,13 @@ func URL(ctx context.Context) (string, error) {
 	if Answers(ctx, LocalURL) {
 		return LocalURL, nil
 	}
+	return Dev(ctx)
+}
+
+// Dev returns the URL of the development server at 127.0.0.1:54329,
+// starting the throwaway cluster there when nothing answers (DATABASE_URL
+// is the caller's to check).
+func Dev(ctx context.Context) (string, error) {
 	if Answers(ctx, DevURL) {
 		return DevURL, nil
 	}

@@ -93,11 +93,17 @@ func run(t *testing.T, dir string, env []string, name string, args ...string) st
 	return stdout
 }
 
-// runCmd runs a command and returns what it printed and its error.
+// runCmd runs a command with extra environment and returns what it
+// printed and its error.
 func runCmd(dir string, env []string, name string, args ...string) (stdout, stderr string, err error) {
+	return runCmdEnv(dir, append(os.Environ(), env...), name, args...)
+}
+
+// runCmdEnv runs a command with exactly env.
+func runCmdEnv(dir string, env []string, name string, args ...string) (stdout, stderr string, err error) {
 	cmd := exec.Command(name, args...)
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), env...)
+	cmd.Env = env
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
 	err = cmd.Run()
