@@ -3,16 +3,25 @@
 // many-first models of package db, and returning a Result instead of
 // panicking or returning a bare error.
 //
-// Data flows in as plain input structs (ids, dates and times as text, so
-// that anything a client sends can be checked and reported field by
-// field), through validation (go-playground/validator with Larder's rules,
-// every element of a batch, then the rules across elements), into one
-// transaction per call when it writes more than one statement, and out as
-// a Result: the rows written or read, or an *Error with a code and, for
-// invalid input, the path of every broken rule ("items[2].quantity").
+// Data flows in as plain input structs, through validation
+// (go-playground/validator with Larder's rules, every element of a batch,
+// then the rules across elements), into one transaction per call when it
+// writes more than one statement, and out as a Result: the rows written or
+// read, or an *Error with a code and, for invalid input, the path of every
+// broken rule ("items[2].quantity").
+//
+// Ids are uuid.UUID in and out, so an id a call returns goes as it is into
+// the next. Where an id is required, the zero UUID is invalid ("is
+// required"); where one is optional (a meal entry's food_id or recipe_id,
+// a search's tag_id), uuid.Nil is none. Dates and times are text
+// (YYYY-MM-DD, RFC 3339), checked and reported field by field. Decode
+// reads a JSON document into an input and reports each value that does
+// not fit its field at its path, so that a client's text, ids included,
+// is reported as validation reports rules ("items[3].food_id: must be an
+// id (a UUID)").
 //
 //	acts := actions.New(pool)
-//	res := acts.AddPantryItems(ctx, user.ID, []actions.NewPantryItem{{FoodID: id, Quantity: 500, Unit: "g"}})
+//	res := acts.AddPantryItems(ctx, user.ID, []actions.NewPantryItem{{FoodID: food.ID, Quantity: 500, Unit: "g"}})
 //	if !res.Success { return res.Error }
 //
 // Actions on a user's rows take the acting user; rows of another user are
@@ -241,20 +250,50 @@ func visible[Row any](ids []uuid.UUID, rows []Row, id func(Row) uuid.UUID, at fu
 }
 
 // getByIDs is a read by ids of rows the acting user can see: the ids
-// validated at ids[i], the rows read with sel, in the order of ids, and an
+// checked at ids[i], the rows read with sel, in the order of ids, and an
 // id that found none not found (rule) at ids[i].
-func getByIDs[Row any](a *Actions, actor uuid.UUID, ids []string, sel func(ids []uuid.UUID) ([]Row, error), id func(Row) uuid.UUID, rule string) ([]Row, error) {
+func getByIDs[Row any](a *Actions, actor uuid.UUID, ids []uuid.UUID, sel func(ids []uuid.UUID) ([]Row, error), id func(Row) uuid.UUID, rule string) ([]Row, error) {
 	if err := acting(actor); err != nil {
 		return nil, err
 	}
 	f := fields{}
-	parsed := a.ids(f, "ids", ids)
+	checkIDs(f, "ids", ids)
 	if err := f.err(); err != nil {
 		return nil, err
 	}
-	rows, err := sel(parsed)
+	rows, err := sel(ids)
 	if err != nil {
 		return nil, err
 	}
-	return rows, visible(parsed, rows, id, idAt, rule)
+	return rows, visible(ids, rows, id, idAt, rule)
+}
+
+// deleteOwn deletes the acting user's rows ids with del, in one
+// transaction, and returns them in the order of ids. An id that deletes
+// no row (another user's, one that never was, one deleted meanwhile) is
+// not found (rule) at ids[i], and the whole call deletes nothing. No ids,
+// no round trip.
+func deleteOwn[Row any](ctx context.Context, a *Actions, actor uuid.UUID, ids []uuid.UUID,
+	del func(ctx context.Context, tx many.DBTX, owner uuid.UUID, ids []uuid.UUID) ([]Row, error), id func(Row) uuid.UUID, rule string,
+) ([]Row, error) {
+	if err := acting(actor); err != nil {
+		return nil, err
+	}
+	f := fields{}
+	checkIDs(f, "ids", ids)
+	if err := f.err(); err != nil {
+		return nil, err
+	}
+	if len(ids) == 0 {
+		return []Row{}, nil
+	}
+	var rows []Row
+	err := a.inTx(ctx, func(tx many.DBTX) error {
+		var err error
+		if rows, err = del(ctx, tx, actor, ids); err != nil {
+			return err
+		}
+		return visible(ids, rows, id, idAt, rule)
+	})
+	return rows, err
 }

@@ -24,7 +24,7 @@ var user = uuid.MustParse("0190c6c2-1f41-7000-8000-000000000001")
 // A Result marshals as it is: an HTTP handler can write it straight out.
 func ExampleActions_AddPantryItems() {
 	res := newActions().AddPantryItems(context.Background(), user, []actions.NewPantryItem{
-		{FoodID: "0190c6c2-1f41-7000-8000-0000000000f0", Quantity: 0, Unit: "cup"},
+		{FoodID: uuid.MustParse("0190c6c2-1f41-7000-8000-0000000000f0"), Quantity: 0, Unit: "cup"},
 	})
 	out, _ := json.MarshalIndent(res, "", "  ")
 	fmt.Println(string(out))
@@ -78,11 +78,41 @@ func ExampleActions_CreateTags() {
 // Ingredients take their position from the list unless they give one; two
 // at one place are invalid.
 func ExampleActions_CreateRecipes() {
-	food := "0190c6c2-1f41-7000-8000-0000000000f0"
+	food := uuid.MustParse("0190c6c2-1f41-7000-8000-0000000000f0")
 	res := newActions().CreateRecipes(context.Background(), user, []actions.NewRecipe{{
 		Title: "Porridge", Servings: 2,
 		Ingredients: []actions.NewIngredient{{FoodID: food, Grams: 80}, {FoodID: food, Grams: 250, Position: 1}},
 	}})
 	fmt.Println(res.Error)
 	// Output: invalid: recipes[0].ingredients[1].position repeats recipes[0].ingredients[0].position
+}
+
+// A JSON body decodes into an action's input with every value that does
+// not fit its field reported at its path, as validation reports rules.
+func ExampleDecode() {
+	body := []byte(`[
+		{"food_id": "0190c6c2-1f41-7000-8000-0000000000f0", "quantity": 500, "unit": "g"},
+		{"food_id": "0190C6C2-1F41-7000-8000-0000000000F1", "quantity": 6, "unit": "piece"},
+		{"food_id": "0190c6c2-1f41-7000-8000-0000000000f2", "quantity": "a lot", "unit": "g"},
+		{"food_id": "f3", "quantity": 1, "unit": "g"}
+	]`)
+	var items []actions.NewPantryItem
+	err := actions.Decode(body, "items", &items)
+	var e *actions.Error
+	if errors.As(err, &e) {
+		for _, p := range []string{"items[2].quantity", "items[3].food_id"} {
+			fmt.Printf("%s: %s\n", p, e.Fields[p])
+		}
+	}
+	// Output:
+	// items[2].quantity: must be a number
+	// items[3].food_id: must be an id (a UUID)
+}
+
+// Ids are uuid.UUID: what a call returns goes straight into the next.
+// The zero UUID where an id is required is invalid.
+func ExampleActions_GetRecipes() {
+	res := newActions().GetRecipes(context.Background(), user, []uuid.UUID{uuid.Nil})
+	fmt.Println(res.Error)
+	// Output: invalid: ids[0] is required
 }

@@ -25,7 +25,7 @@ type NewFood struct {
 // field set follows the rule of the same field of NewFood: Brand and
 // Barcode set to "" clear them; Nutrients replace all seven.
 type FoodChange struct {
-	ID        string        `json:"id" validate:"required,id"`
+	ID        uuid.UUID     `json:"id" validate:"required"`
 	Name      *string       `json:"name,omitempty"`
 	Brand     *string       `json:"brand,omitempty"`
 	Barcode   *string       `json:"barcode,omitempty"`
@@ -35,14 +35,14 @@ type FoodChange struct {
 }
 
 // FoodSearch selects a page of foods the acting user can see: their own
-// and the shared catalog. Empty fields do not filter.
+// and the shared catalog. Empty fields (TagID uuid.Nil) do not filter.
 type FoodSearch struct {
-	NameContains string `json:"name_contains,omitempty" validate:"text,max=200"`
-	Kind         string `json:"kind,omitempty" validate:"omitempty,food_kind"`
-	Category     string `json:"category,omitempty" validate:"omitempty,food_category"`
-	TagID        string `json:"tag_id,omitempty" validate:"omitempty,id"`
-	After        string `json:"after,omitempty" validate:"max=1000"`
-	Limit        int    `json:"limit,omitempty" validate:"gte=0,lte=1000"`
+	NameContains string    `json:"name_contains,omitempty" validate:"text,max=200"`
+	Kind         string    `json:"kind,omitempty" validate:"omitempty,food_kind"`
+	Category     string    `json:"category,omitempty" validate:"omitempty,food_category"`
+	TagID        uuid.UUID `json:"tag_id,omitzero"`
+	After        string    `json:"after,omitempty" validate:"max=1000"`
+	Limit        int       `json:"limit,omitempty" validate:"gte=0,lte=1000"`
 }
 
 // The unique indexes of barcodes: one within each owner's foods, one
@@ -184,15 +184,15 @@ func (a *Actions) ImportCatalog(ctx context.Context, in []NewFood) Result[Catalo
 // a KindRecomputeNutrition job for the recipes that use those foods.
 func (a *Actions) UpdateFoods(ctx context.Context, actor uuid.UUID, in []FoodChange) Result[[]db.Food] {
 	return run(ctx, a, "UpdateFoods", func() ([]db.Food, error) {
-		if err := acting(actor); err != nil {
-			return nil, err
+		if err := acting(actor); err != nil || len(in) == 0 {
+			return []db.Food{}, err
 		}
 		f := fields{}
 		f.batch("foods", len(in))
 		ids := make([]uuid.UUID, len(in))
 		for i := range in {
 			checkChange[NewFood](a, f, path("foods", i), in[i])
-			ids[i], _ = parseID(in[i].ID)
+			ids[i] = in[i].ID
 		}
 		duplicates(f, len(in), func(i int) uuid.UUID { return ids[i] }, func(i int) string { return path("foods", i, "id") })
 		duplicates(f, len(in), func(i int) string { return deref(in[i].Barcode) }, func(i int) string { return path("foods", i, "barcode") })
@@ -284,28 +284,31 @@ func ownFoods(ctx context.Context, tx many.DBTX, actor uuid.UUID, ids []uuid.UUI
 
 // DeleteFoods deletes the acting user's foods, all or none, and returns
 // them. A food a recipe or the journal uses is a conflict on its id.
-func (a *Actions) DeleteFoods(ctx context.Context, actor uuid.UUID, ids []string) Result[[]db.Food] {
+func (a *Actions) DeleteFoods(ctx context.Context, actor uuid.UUID, ids []uuid.UUID) Result[[]db.Food] {
 	return run(ctx, a, "DeleteFoods", func() ([]db.Food, error) {
 		if err := acting(actor); err != nil {
 			return nil, err
 		}
 		f := fields{}
-		parsed := a.ids(f, "ids", ids)
+		checkIDs(f, "ids", ids)
 		if err := f.err(); err != nil {
 			return nil, err
 		}
+		if len(ids) == 0 {
+			return []db.Food{}, nil
+		}
 		var foods []db.Food
 		err := a.inTx(ctx, func(tx many.DBTX) error {
-			if err := ownFoods(ctx, tx, actor, parsed, idAt); err != nil {
+			if err := ownFoods(ctx, tx, actor, ids, idAt); err != nil {
 				return err
 			}
 			var err error
-			if foods, err = db.DeleteFoods(ctx, tx, &actor, parsed); err != nil {
+			if foods, err = db.DeleteFoods(ctx, tx, &actor, ids); err != nil {
 				return err
 			}
-			return visible(parsed, foods, foodID, idAt, "no such food") // one deleted since ownFoods read it
+			return visible(ids, foods, foodID, idAt, "no such food") // one deleted since ownFoods read it
 		})
-		if e, ok := a.inUseAt(ctx, err, parsed, "is used by a recipe or the journal", db.FoodsInUse); ok {
+		if e, ok := a.inUseAt(ctx, err, ids, "is used by a recipe or the journal", db.FoodsInUse); ok {
 			return nil, e
 		}
 		return foods, err
@@ -332,7 +335,7 @@ func (a *Actions) SearchFoods(ctx context.Context, actor uuid.UUID, q FoodSearch
 
 // GetFoods returns the foods with the given ids, in their order; an id the
 // acting user cannot see is not found.
-func (a *Actions) GetFoods(ctx context.Context, actor uuid.UUID, ids []string) Result[[]db.Food] {
+func (a *Actions) GetFoods(ctx context.Context, actor uuid.UUID, ids []uuid.UUID) Result[[]db.Food] {
 	return run(ctx, a, "GetFoods", func() ([]db.Food, error) {
 		sel := func(ids []uuid.UUID) ([]db.Food, error) { return db.SelectFoods(ctx, a.pool, &actor, ids) }
 		return getByIDs(a, actor, ids, sel, foodID, "no such food")
@@ -393,12 +396,12 @@ func (a *Actions) barcodesOf(owner *uuid.UUID) func(ctx context.Context, codes [
 	}
 }
 
-// idOrNil is the validated id s, or nil for "" (none).
-func idOrNil(s string) *uuid.UUID {
-	if id, ok := parseID(s); ok {
-		return &id
+// idOrNil is id, or nil for uuid.Nil (none).
+func idOrNil(id uuid.UUID) *uuid.UUID {
+	if id == uuid.Nil {
+		return nil
 	}
-	return nil
+	return &id
 }
 
 // orNil is s, or nil for "" (none).

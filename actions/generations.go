@@ -28,14 +28,14 @@ type RecipeSuggestionRequest struct {
 
 // TagSuggestionRequest asks for tags for foods the acting user can see.
 type TagSuggestionRequest struct {
-	FoodIDs []string `json:"food_ids" validate:"required,min=1,max=100,dive,id"`
+	FoodIDs []uuid.UUID `json:"food_ids" validate:"required,min=1,max=100"`
 }
 
 // SuggestionChoice picks recipe Index (from 0) of a recipe-suggester
 // generation.
 type SuggestionChoice struct {
-	GenerationID string `json:"generation_id" validate:"required,id"`
-	Index        int    `json:"index" validate:"gte=0,lte=4"`
+	GenerationID uuid.UUID `json:"generation_id" validate:"required"`
+	Index        int       `json:"index" validate:"gte=0,lte=4"`
 }
 
 // GenerationSearch selects a page of the acting user's generations,
@@ -127,10 +127,9 @@ func (a *Actions) SuggestTags(ctx context.Context, actor uuid.UUID, in []TagSugg
 		}
 		f := fields{}
 		var wanted []uuid.UUID
-		parsed := make([][]uuid.UUID, len(in))
 		for i, r := range in {
-			parsed[i] = a.ids(f, path("requests", i, "food_ids"), r.FoodIDs)
-			wanted = append(wanted, parsed[i]...)
+			checkIDs(f, path("requests", i, "food_ids"), r.FoodIDs)
+			wanted = append(wanted, r.FoodIDs...)
 		}
 		f.carried("requests", "food ids", len(wanted))
 		if err := f.err(); err != nil {
@@ -152,7 +151,7 @@ func (a *Actions) SuggestTags(ctx context.Context, actor uuid.UUID, in []TagSugg
 		inputs := make([]agents.FoodsToTag, len(in))
 		for i := range in {
 			inputs[i].Tags = names
-			for j, id := range parsed[i] {
+			for j, id := range in[i].FoodIDs {
 				food, ok := foods[id]
 				if !ok {
 					missing[path(path("requests", i, "food_ids"), j)] = "no such food"
@@ -172,7 +171,7 @@ func (a *Actions) SuggestTags(ctx context.Context, actor uuid.UUID, in []TagSugg
 
 // GetGenerations returns the acting user's generations with the given
 // ids, in their order; another user's are not found.
-func (a *Actions) GetGenerations(ctx context.Context, actor uuid.UUID, ids []string) Result[[]db.Generation] {
+func (a *Actions) GetGenerations(ctx context.Context, actor uuid.UUID, ids []uuid.UUID) Result[[]db.Generation] {
 	return run(ctx, a, "GetGenerations", func() ([]db.Generation, error) { return a.generations(ctx, actor, ids) })
 }
 
@@ -197,7 +196,7 @@ func (a *Actions) ListGenerations(ctx context.Context, actor uuid.UUID, q Genera
 // CreateFoodsFromEstimates adds a food to the acting user's catalog per
 // nutrition-estimator generation, all or none. Each must have succeeded;
 // its errors are reported at ids[i] (and, from CreateFoods, foods[i]).
-func (a *Actions) CreateFoodsFromEstimates(ctx context.Context, actor uuid.UUID, ids []string) Result[[]db.Food] {
+func (a *Actions) CreateFoodsFromEstimates(ctx context.Context, actor uuid.UUID, ids []uuid.UUID) Result[[]db.Food] {
 	return run(ctx, a, "CreateFoodsFromEstimates", func() ([]db.Food, error) {
 		estimates, err := outputsOf(ctx, a, actor, agents.NutritionEstimator, ids)
 		if err != nil {
@@ -219,8 +218,8 @@ func (a *Actions) CreateFoodsFromEstimates(ctx context.Context, actor uuid.UUID,
 // recipes carry at most MaxBatch ingredients in all.
 func (a *Actions) SaveSuggestedRecipes(ctx context.Context, actor uuid.UUID, in []SuggestionChoice) Result[[]RecipeDetail] {
 	return run(ctx, a, "SaveSuggestedRecipes", func() ([]RecipeDetail, error) {
-		if err := checkBatch(a, actor, "choices", in); err != nil {
-			return nil, err
+		if err := checkBatch(a, actor, "choices", in); err != nil || len(in) == 0 {
+			return []RecipeDetail{}, err
 		}
 		// Several choices may pick from one generation: each is read once.
 		type choice struct {
@@ -229,14 +228,13 @@ func (a *Actions) SaveSuggestedRecipes(ctx context.Context, actor uuid.UUID, in 
 		}
 		f := fields{}
 		picked := make([]choice, len(in))
-		var ids []string
+		var ids []uuid.UUID
 		var firstChoice []int       // ids[k] is the generation of choices[firstChoice[k]]
 		from := map[uuid.UUID]int{} // generation -> its place in ids
 		for i, c := range in {
-			id, _ := parseID(c.GenerationID)
-			picked[i] = choice{id, c.Index}
-			if _, ok := from[id]; !ok {
-				from[id] = len(ids)
+			picked[i] = choice{c.GenerationID, c.Index}
+			if _, ok := from[c.GenerationID]; !ok {
+				from[c.GenerationID] = len(ids)
 				ids = append(ids, c.GenerationID)
 				firstChoice = append(firstChoice, i)
 			}
@@ -262,7 +260,8 @@ func (a *Actions) SaveSuggestedRecipes(ctx context.Context, actor uuid.UUID, in 
 			s := suggestions[i].Recipes[c.Index]
 			recipes[i] = NewRecipe{Title: s.Title, Servings: s.Servings, Instructions: s.Instructions}
 			for _, ing := range s.Ingredients {
-				recipes[i].Ingredients = append(recipes[i].Ingredients, NewIngredient{FoodID: ing.FoodID, Grams: ing.Grams})
+				food, _ := parseID(ing.FoodID) // the agent checked it is the id of a pantry item's food
+				recipes[i].Ingredients = append(recipes[i].Ingredients, NewIngredient{FoodID: food, Grams: ing.Grams})
 			}
 			ingredients += len(s.Ingredients)
 		}
@@ -280,7 +279,7 @@ func (a *Actions) SaveSuggestedRecipes(ctx context.Context, actor uuid.UUID, in 
 // in one transaction, and returns the pairs: at most MaxBatch of them
 // (distinct food and tag pairs) in all. Foods the user can no longer see
 // are not found.
-func (a *Actions) ApplySuggestedTags(ctx context.Context, actor uuid.UUID, ids []string) Result[[]db.FoodTag] {
+func (a *Actions) ApplySuggestedTags(ctx context.Context, actor uuid.UUID, ids []uuid.UUID) Result[[]db.FoodTag] {
 	return run(ctx, a, "ApplySuggestedTags", func() ([]db.FoodTag, error) {
 		suggested, err := outputsOf(ctx, a, actor, agents.AutoTagger, ids)
 		if err != nil {
@@ -312,6 +311,9 @@ func (a *Actions) ApplySuggestedTags(ctx context.Context, actor uuid.UUID, ids [
 		f.carried("ids", "tag pairs", len(wanted))
 		if err := f.err(); err != nil {
 			return nil, err
+		}
+		if len(wanted) == 0 {
+			return []db.FoodTag{}, nil
 		}
 		var tagged []db.FoodTag
 		err = a.inTx(ctx, func(tx many.DBTX) error {
@@ -350,7 +352,7 @@ func (a *Actions) ApplySuggestedTags(ctx context.Context, actor uuid.UUID, ids [
 }
 
 // generations reads the acting user's generations ids, in order.
-func (a *Actions) generations(ctx context.Context, actor uuid.UUID, ids []string) ([]db.Generation, error) {
+func (a *Actions) generations(ctx context.Context, actor uuid.UUID, ids []uuid.UUID) ([]db.Generation, error) {
 	sel := func(ids []uuid.UUID) ([]db.Generation, error) { return db.SelectGenerations(ctx, a.pool, actor, ids) }
 	return getByIDs(a, actor, ids, sel, func(g db.Generation) uuid.UUID { return g.ID }, "no such generation")
 }
@@ -358,7 +360,7 @@ func (a *Actions) generations(ctx context.Context, actor uuid.UUID, ids []string
 // outputsOf returns the outputs of the acting user's generations ids of
 // agent, in order. Each must exist (not found at ids[i]) and be a
 // generation of agent that succeeded (invalid at ids[i]).
-func outputsOf[In, Out any](ctx context.Context, a *Actions, actor uuid.UUID, agent *agents.Agent[In, Out], ids []string) ([]Out, error) {
+func outputsOf[In, Out any](ctx context.Context, a *Actions, actor uuid.UUID, agent *agents.Agent[In, Out], ids []uuid.UUID) ([]Out, error) {
 	gens, err := a.generations(ctx, actor, ids)
 	if err != nil {
 		return nil, err

@@ -50,8 +50,8 @@ func (l logDigests) SendExpiryDigest(ctx context.Context, user db.User, items []
 
 // DigestPayload is the payload of KindExpiryDigest.
 type DigestPayload struct {
-	UserID string `json:"user_id" validate:"required,id"`
-	Date   string `json:"date" validate:"required,date"` // the day the digest is for
+	UserID uuid.UUID `json:"user_id" validate:"required"`
+	Date   string    `json:"date" validate:"required,date"` // the day the digest is for
 }
 
 // RecomputePayload is the payload of KindRecomputeNutrition: the recipes,
@@ -89,7 +89,7 @@ func (a *Actions) fanOutDigests(ctx context.Context, job jobs.Job[struct{}]) err
 		digests := make([]jobs.Builder, len(page.Items))
 		for i, user := range page.Items {
 			digests[i] = a.jobs.Job(KindExpiryDigest).
-				Payload(DigestPayload{UserID: user.String(), Date: day}).
+				Payload(DigestPayload{UserID: user, Date: day}).
 				UniqueBy("digest:" + user.String() + ":" + day)
 		}
 		if _, err := a.jobs.EnqueueMany(ctx, a.pool, digests...); err != nil {
@@ -105,7 +105,7 @@ func (a *Actions) fanOutDigests(ctx context.Context, job jobs.Job[struct{}]) err
 // sendDigest sends one user the items that expire within DigestDays of the
 // digest's day (or already have). A user deleted since has no digest.
 func (a *Actions) sendDigest(ctx context.Context, job jobs.Job[DigestPayload]) error {
-	id, _ := parseID(job.Payload.UserID)
+	id := job.Payload.UserID
 	day, _ := parseDate(job.Payload.Date)
 	user, err := many.First(db.SelectUsers(ctx, a.pool, []uuid.UUID{id}))
 	if errors.Is(err, many.ErrNotFound) {

@@ -2,6 +2,7 @@ package actions
 
 import (
 	"context"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -10,14 +11,27 @@ import (
 )
 
 // NewMealEntry is a journal entry for the acting user: grams of a food they
-// can see, or servings of one of their recipes.
+// can see, or servings of one of their recipes. The source not given is
+// uuid.Nil (and 0).
 type NewMealEntry struct {
-	EatenAt  string  `json:"eaten_at" validate:"required,timestamp"`
-	Meal     string  `json:"meal" validate:"required,meal_kind"`
-	FoodID   string  `json:"food_id,omitempty" validate:"omitempty,id"`
-	Grams    float64 `json:"grams,omitempty" validate:"finite,omitempty,gte=0.01,lte=10000"`
-	RecipeID string  `json:"recipe_id,omitempty" validate:"omitempty,id"`
-	Servings float64 `json:"servings,omitempty" validate:"finite,omitempty,gte=0.01,lte=100"`
+	EatenAt  string    `json:"eaten_at" validate:"required,timestamp"`
+	Meal     string    `json:"meal" validate:"required,meal_kind"`
+	FoodID   uuid.UUID `json:"food_id,omitzero"`
+	Grams    float64   `json:"grams,omitempty" validate:"finite,omitempty,gte=0.01,lte=10000"`
+	RecipeID uuid.UUID `json:"recipe_id,omitzero"`
+	Servings float64   `json:"servings,omitempty" validate:"finite,omitempty,gte=0.01,lte=100"`
+}
+
+// MealEntrySearch selects a page of the acting user's journal, in eating
+// order. EatenFrom and EatenBefore (RFC 3339) bound the time eaten, from
+// EatenFrom inclusive to EatenBefore exclusive. Empty fields do not
+// filter.
+type MealEntrySearch struct {
+	EatenFrom   string `json:"eaten_from,omitempty" validate:"omitempty,timestamp"`
+	EatenBefore string `json:"eaten_before,omitempty" validate:"omitempty,timestamp"`
+	Meal        string `json:"meal,omitempty" validate:"omitempty,meal_kind"`
+	After       string `json:"after,omitempty" validate:"max=1000"`
+	Limit       int    `json:"limit,omitempty" validate:"gte=0,lte=1000"`
 }
 
 // DateRange asks for the days From to To (inclusive, YYYY-MM-DD), calendar
@@ -44,8 +58,8 @@ type DayTotal struct {
 // element's food_id or recipe_id.
 func (a *Actions) LogMeals(ctx context.Context, actor uuid.UUID, in []NewMealEntry) Result[[]db.MealEntry] {
 	return run(ctx, a, "LogMeals", func() ([]db.MealEntry, error) {
-		if err := acting(actor); err != nil {
-			return nil, err
+		if err := acting(actor); err != nil || len(in) == 0 {
+			return []db.MealEntry{}, err
 		}
 		f := fields{}
 		f.batch("entries", len(in))
@@ -54,7 +68,7 @@ func (a *Actions) LogMeals(ctx context.Context, actor uuid.UUID, in []NewMealEnt
 			a.check(f, path("entries", i), m)
 			eaten, _ := parseTime(m.EatenAt)
 			rows[i] = db.NewMealEntry{OwnerID: actor, EatenAt: eaten, Meal: db.MealKind(m.Meal)}
-			if m.RecipeID != "" {
+			if m.RecipeID != uuid.Nil {
 				rows[i].RecipeID, rows[i].Servings = idOrNil(m.RecipeID), &m.Servings
 			} else {
 				rows[i].FoodID, rows[i].Grams = idOrNil(m.FoodID), &m.Grams
@@ -114,26 +128,40 @@ func (a *Actions) checkSources(ctx context.Context, tx many.DBTX, actor uuid.UUI
 
 // DeleteMealEntries removes entries from the acting user's journal, all or
 // none; an entry that is not theirs is not found.
-func (a *Actions) DeleteMealEntries(ctx context.Context, actor uuid.UUID, ids []string) Result[[]db.MealEntry] {
+func (a *Actions) DeleteMealEntries(ctx context.Context, actor uuid.UUID, ids []uuid.UUID) Result[[]db.MealEntry] {
 	return run(ctx, a, "DeleteMealEntries", func() ([]db.MealEntry, error) {
+		return deleteOwn(ctx, a, actor, ids, db.DeleteMealEntries, func(m db.MealEntry) uuid.UUID { return m.ID }, "no such journal entry")
+	})
+}
+
+// ListMealEntries returns a page of the acting user's journal in the
+// order the entries were eaten, of the times and the meal q asks for.
+func (a *Actions) ListMealEntries(ctx context.Context, actor uuid.UUID, q MealEntrySearch) Result[many.Page[db.MealEntry]] {
+	return run(ctx, a, "ListMealEntries", func() (many.Page[db.MealEntry], error) {
 		if err := acting(actor); err != nil {
-			return nil, err
+			return many.Page[db.MealEntry]{}, err
 		}
 		f := fields{}
-		parsed := a.ids(f, "ids", ids)
-		if err := f.err(); err != nil {
-			return nil, err
+		a.check(f, "", q)
+		from, before := timePtr(q.EatenFrom), timePtr(q.EatenBefore)
+		if len(f) == 0 && from != nil && before != nil && !before.After(*from) {
+			f["eaten_before"] = "must be after eaten_from"
 		}
-		var entries []db.MealEntry
-		err := a.inTx(ctx, func(tx many.DBTX) error {
-			var err error
-			if entries, err = db.DeleteMealEntries(ctx, tx, actor, parsed); err != nil {
-				return err
-			}
-			return visible(parsed, entries, func(m db.MealEntry) uuid.UUID { return m.ID }, idAt, "no such journal entry")
+		if err := f.err(); err != nil {
+			return many.Page[db.MealEntry]{}, err
+		}
+		return db.ListMealEntries(ctx, a.pool, db.MealEntryFilter{
+			OwnerID: actor, EatenFrom: from, EatenBefore: before, Meal: orNil(q.Meal), After: many.Cursor(q.After), Limit: q.Limit,
 		})
-		return entries, err
 	})
+}
+
+// timePtr parses a validated time, "" being none.
+func timePtr(s string) *time.Time {
+	if t, ok := parseTime(s); ok {
+		return &t
+	}
+	return nil
 }
 
 // DailyTotals returns what the acting user ate on each day of the range:

@@ -14,26 +14,26 @@ import (
 // NewPantryItem is a quantity of a food for the acting user's pantry. The
 // food must be one they can see (theirs or the shared catalog's).
 type NewPantryItem struct {
-	FoodID    string  `json:"food_id" validate:"required,id"`
-	Quantity  float64 `json:"quantity" validate:"finite,gte=0.01,lte=1000000"`
-	Unit      string  `json:"unit" validate:"required,pantry_unit"`
-	ExpiresOn string  `json:"expires_on,omitempty" validate:"omitempty,date"`
+	FoodID    uuid.UUID `json:"food_id" validate:"required"`
+	Quantity  float64   `json:"quantity" validate:"finite,gte=0.01,lte=1000000"`
+	Unit      string    `json:"unit" validate:"required,pantry_unit"`
+	ExpiresOn string    `json:"expires_on,omitempty" validate:"omitempty,date"`
 }
 
 // PantryItemChange changes one item; nil fields stay. A field set
 // follows the rule of the same field of NewPantryItem: ExpiresOn set to ""
 // clears the date.
 type PantryItemChange struct {
-	ID        string   `json:"id" validate:"required,id"`
-	Quantity  *float64 `json:"quantity,omitempty"`
-	Unit      *string  `json:"unit,omitempty"`
-	ExpiresOn *string  `json:"expires_on,omitempty"`
+	ID        uuid.UUID `json:"id" validate:"required"`
+	Quantity  *float64  `json:"quantity,omitempty"`
+	Unit      *string   `json:"unit,omitempty"`
+	ExpiresOn *string   `json:"expires_on,omitempty"`
 }
 
 // Consumption takes an amount, in the item's unit, out of a pantry item.
 type Consumption struct {
-	ID       string  `json:"id" validate:"required,id"`
-	Quantity float64 `json:"quantity" validate:"finite,gte=0.01,lte=1000000"`
+	ID       uuid.UUID `json:"id" validate:"required"`
+	Quantity float64   `json:"quantity" validate:"finite,gte=0.01,lte=1000000"`
 }
 
 // Consumed is what ConsumePantryItems left: the items with some left, and
@@ -57,16 +57,15 @@ type PantrySearch struct {
 // user cannot see is invalid at that element's food_id.
 func (a *Actions) AddPantryItems(ctx context.Context, actor uuid.UUID, in []NewPantryItem) Result[[]db.PantryItem] {
 	return run(ctx, a, "AddPantryItems", func() ([]db.PantryItem, error) {
-		if err := acting(actor); err != nil {
-			return nil, err
+		if err := acting(actor); err != nil || len(in) == 0 {
+			return []db.PantryItem{}, err
 		}
 		f := fields{}
 		f.batch("items", len(in))
 		rows := make([]db.NewPantryItem, len(in))
 		for i, it := range in {
 			a.check(f, path("items", i), it)
-			food, _ := parseID(it.FoodID)
-			rows[i] = db.NewPantryItem{OwnerID: actor, FoodID: food, Quantity: it.Quantity, Unit: db.PantryUnit(it.Unit), ExpiresOn: datePtr(it.ExpiresOn)}
+			rows[i] = db.NewPantryItem{OwnerID: actor, FoodID: it.FoodID, Quantity: it.Quantity, Unit: db.PantryUnit(it.Unit), ExpiresOn: datePtr(it.ExpiresOn)}
 		}
 		if err := f.err(); err != nil {
 			return nil, err
@@ -117,8 +116,8 @@ func seeFoods(ctx context.Context, tx many.DBTX, actor uuid.UUID, n int, food fu
 // that is not theirs is not found.
 func (a *Actions) UpdatePantryItems(ctx context.Context, actor uuid.UUID, in []PantryItemChange) Result[[]db.PantryItem] {
 	return run(ctx, a, "UpdatePantryItems", func() ([]db.PantryItem, error) {
-		if err := acting(actor); err != nil {
-			return nil, err
+		if err := acting(actor); err != nil || len(in) == 0 {
+			return []db.PantryItem{}, err
 		}
 		f := fields{}
 		f.batch("items", len(in))
@@ -126,7 +125,7 @@ func (a *Actions) UpdatePantryItems(ctx context.Context, actor uuid.UUID, in []P
 		ids := make([]uuid.UUID, len(in))
 		for i, c := range in {
 			checkChange[NewPantryItem](a, f, path("items", i), c)
-			ids[i], _ = parseID(c.ID)
+			ids[i] = c.ID
 			patches[i] = db.PantryItemPatch{ID: ids[i]}
 			if c.Quantity != nil {
 				patches[i].Quantity = many.Set(*c.Quantity)
@@ -159,15 +158,15 @@ func (a *Actions) UpdatePantryItems(ctx context.Context, actor uuid.UUID, in []P
 // holds is invalid at that element's quantity.
 func (a *Actions) ConsumePantryItems(ctx context.Context, actor uuid.UUID, in []Consumption) Result[Consumed] {
 	return run(ctx, a, "ConsumePantryItems", func() (Consumed, error) {
-		if err := acting(actor); err != nil {
-			return Consumed{}, err
+		if err := acting(actor); err != nil || len(in) == 0 {
+			return Consumed{Remaining: []db.PantryItem{}, Removed: []db.PantryItem{}}, err
 		}
 		f := fields{}
 		f.batch("items", len(in))
 		ids := make([]uuid.UUID, len(in))
 		for i, c := range in {
 			a.check(f, path("items", i), c)
-			ids[i], _ = parseID(c.ID)
+			ids[i] = c.ID
 		}
 		duplicates(f, len(in), func(i int) uuid.UUID { return ids[i] }, func(i int) string { return path("items", i, "id") })
 		if err := f.err(); err != nil {
@@ -206,6 +205,15 @@ func (a *Actions) ConsumePantryItems(ctx context.Context, actor uuid.UUID, in []
 			return err
 		})
 		return out, err
+	})
+}
+
+// DeletePantryItems removes items from the acting user's pantry, all or
+// none, and returns them; an item that is not theirs is not found at its
+// id.
+func (a *Actions) DeletePantryItems(ctx context.Context, actor uuid.UUID, ids []uuid.UUID) Result[[]db.PantryItem] {
+	return run(ctx, a, "DeletePantryItems", func() ([]db.PantryItem, error) {
+		return deleteOwn(ctx, a, actor, ids, db.DeletePantryItems, func(p db.PantryItem) uuid.UUID { return p.ID }, "no such pantry item")
 	})
 }
 

@@ -3,6 +3,8 @@ package actions
 import (
 	"cmp"
 	"context"
+	"errors"
+	"fmt"
 	"slices"
 
 	"github.com/google/uuid"
@@ -22,20 +24,28 @@ type NewRecipe struct {
 // NewIngredient is grams of a food the acting user can see. Position is
 // its place in the recipe; 0 takes its place in the list (1, 2, ...).
 type NewIngredient struct {
-	FoodID   string  `json:"food_id" validate:"required,id"`
-	Grams    float64 `json:"grams" validate:"finite,gte=0.01,lte=100000"`
-	Position int32   `json:"position,omitempty" validate:"gte=0,lte=1000"`
+	FoodID   uuid.UUID `json:"food_id" validate:"required"`
+	Grams    float64   `json:"grams" validate:"finite,gte=0.01,lte=100000"`
+	Position int32     `json:"position,omitempty" validate:"gte=0,lte=1000"`
 }
 
 // RecipeChange changes one of the acting user's recipes; nil fields stay.
 // A field set follows the rule of the same field of NewRecipe.
 // Ingredients, when set, replace all of the recipe's ingredients.
 type RecipeChange struct {
-	ID           string           `json:"id" validate:"required,id"`
+	ID           uuid.UUID        `json:"id" validate:"required"`
 	Title        *string          `json:"title,omitempty"`
 	Servings     *int32           `json:"servings,omitempty"`
 	Instructions *string          `json:"instructions,omitempty"`
 	Ingredients  *[]NewIngredient `json:"ingredients,omitempty"`
+}
+
+// RecipeSearch selects a page of the acting user's recipes, oldest first.
+// Empty fields do not filter.
+type RecipeSearch struct {
+	TitleContains string `json:"title_contains,omitempty" validate:"text,max=200"`
+	After         string `json:"after,omitempty" validate:"max=1000"`
+	Limit         int    `json:"limit,omitempty" validate:"gte=0,lte=1000"`
 }
 
 // RecipeDetail is a recipe with its ingredients in position order.
@@ -60,8 +70,8 @@ type RecipeNutrition struct {
 // position are invalid.
 func (a *Actions) CreateRecipes(ctx context.Context, actor uuid.UUID, in []NewRecipe) Result[[]RecipeDetail] {
 	return run(ctx, a, "CreateRecipes", func() ([]RecipeDetail, error) {
-		if err := acting(actor); err != nil {
-			return nil, err
+		if err := acting(actor); err != nil || len(in) == 0 {
+			return []RecipeDetail{}, err
 		}
 		f := fields{}
 		f.batch("recipes", len(in))
@@ -120,8 +130,7 @@ func addIngredients(ctx context.Context, tx many.DBTX, actor uuid.UUID, recipes 
 	var where []string
 	for i, list := range lists {
 		for j, ing := range list {
-			food, _ := parseID(ing.FoodID)
-			rows = append(rows, db.NewRecipeIngredient{RecipeID: recipes[i].ID, Position: position(ing, j), FoodID: food, Grams: ing.Grams})
+			rows = append(rows, db.NewRecipeIngredient{RecipeID: recipes[i].ID, Position: position(ing, j), FoodID: ing.FoodID, Grams: ing.Grams})
 			where = append(where, path(at(i)+".ingredients", j, "food_id"))
 		}
 	}
@@ -159,8 +168,8 @@ func withIngredients(recipes []db.Recipe, ingredients []db.RecipeIngredient) []R
 // transaction (at most MaxBatch ingredients in all); a recipe that is not theirs is not found.
 func (a *Actions) UpdateRecipes(ctx context.Context, actor uuid.UUID, in []RecipeChange) Result[[]RecipeDetail] {
 	return run(ctx, a, "UpdateRecipes", func() ([]RecipeDetail, error) {
-		if err := acting(actor); err != nil {
-			return nil, err
+		if err := acting(actor); err != nil || len(in) == 0 {
+			return []RecipeDetail{}, err
 		}
 		f := fields{}
 		f.batch("recipes", len(in))
@@ -173,7 +182,7 @@ func (a *Actions) UpdateRecipes(ctx context.Context, actor uuid.UUID, in []Recip
 				checkPositions(f, path("recipes", i), *c.Ingredients)
 				ingredients += len(*c.Ingredients)
 			}
-			ids[i], _ = parseID(c.ID)
+			ids[i] = c.ID
 			patches[i] = db.RecipePatch{ID: ids[i]}
 			if c.Title != nil {
 				patches[i].Title = many.Set(*c.Title)
@@ -196,13 +205,13 @@ func (a *Actions) UpdateRecipes(ctx context.Context, actor uuid.UUID, in []Recip
 			if err != nil {
 				return err
 			}
-			if err := visible(ids, recipes, func(r db.Recipe) uuid.UUID { return r.ID }, func(i int) string { return path("recipes", i, "id") }, "no such recipe"); err != nil {
+			if err := visible(ids, recipes, recipeID, func(i int) string { return path("recipes", i, "id") }, "no such recipe"); err != nil {
 				return err
 			}
 			if err := replaceIngredients(ctx, tx, actor, recipes, in); err != nil {
 				return err
 			}
-			if out, err = recipeDetails(ctx, tx, actor, recipes); err != nil {
+			if out, err = recipeDetails(ctx, tx, actor, recipes, 0); err != nil {
 				return err
 			}
 			var changed []uuid.UUID // what a serving holds changed
@@ -231,7 +240,7 @@ func replaceIngredients(ctx context.Context, tx many.DBTX, actor uuid.UUID, reci
 	if len(replaced) == 0 {
 		return nil
 	}
-	old, err := listIngredients(ctx, tx, actor, replaced)
+	old, err := listIngredients(ctx, tx, actor, replaced, 0)
 	if err != nil {
 		return err
 	}
@@ -246,18 +255,24 @@ func replaceIngredients(ctx context.Context, tx many.DBTX, actor uuid.UUID, reci
 	return err
 }
 
-// recipeDetails returns recipes with their ingredients.
-func recipeDetails(ctx context.Context, tx many.DBTX, actor uuid.UUID, recipes []db.Recipe) ([]RecipeDetail, error) {
-	ingredients, err := listIngredients(ctx, tx, actor, recipes)
+// recipeDetails returns recipes with their ingredients: at most most
+// ingredients in all (0: no bound), else errTooManyIngredients.
+func recipeDetails(ctx context.Context, tx many.DBTX, actor uuid.UUID, recipes []db.Recipe, most int) ([]RecipeDetail, error) {
+	ingredients, err := listIngredients(ctx, tx, actor, recipes, most)
 	if err != nil {
 		return nil, err
 	}
 	return withIngredients(recipes, ingredients), nil
 }
 
+// errTooManyIngredients: the recipes a call reads carry more ingredients
+// than the call may return.
+var errTooManyIngredients = errors.New("too many ingredients")
+
 // listIngredients returns every ingredient of the recipes, walking the
-// pages of ListRecipeIngredients.
-func listIngredients(ctx context.Context, tx many.DBTX, actor uuid.UUID, recipes []db.Recipe) ([]db.RecipeIngredient, error) {
+// pages of ListRecipeIngredients. With most > 0, it stops at the page
+// that takes it past most ingredients, with errTooManyIngredients.
+func listIngredients(ctx context.Context, tx many.DBTX, actor uuid.UUID, recipes []db.Recipe, most int) ([]db.RecipeIngredient, error) {
 	ids := make([]uuid.UUID, len(recipes))
 	for i, r := range recipes {
 		ids[i] = r.ID
@@ -270,6 +285,9 @@ func listIngredients(ctx context.Context, tx many.DBTX, actor uuid.UUID, recipes
 			return nil, err
 		}
 		all = append(all, page.Items...)
+		if most > 0 && len(all) > most {
+			return nil, errTooManyIngredients
+		}
 		if page.Next == "" {
 			return all, nil
 		}
@@ -277,27 +295,50 @@ func listIngredients(ctx context.Context, tx many.DBTX, actor uuid.UUID, recipes
 	}
 }
 
-// DeleteRecipes deletes the acting user's recipes and their ingredients,
-// all or none. A recipe the journal uses is a conflict on its id.
-func (a *Actions) DeleteRecipes(ctx context.Context, actor uuid.UUID, ids []string) Result[[]db.Recipe] {
-	return run(ctx, a, "DeleteRecipes", func() ([]db.Recipe, error) {
-		if err := acting(actor); err != nil {
+// GetRecipes returns the acting user's recipes with the given ids, in
+// their order, each with its ingredients; a recipe that is not theirs is
+// not found at its id. The recipes carry at most MaxBatch ingredients in
+// all: more is invalid at ids (ask for fewer recipes).
+func (a *Actions) GetRecipes(ctx context.Context, actor uuid.UUID, ids []uuid.UUID) Result[[]RecipeDetail] {
+	return run(ctx, a, "GetRecipes", func() ([]RecipeDetail, error) {
+		sel := func(ids []uuid.UUID) ([]db.Recipe, error) { return db.SelectRecipes(ctx, a.pool, actor, ids) }
+		recipes, err := getByIDs(a, actor, ids, sel, recipeID, "no such recipe")
+		if err != nil {
 			return nil, err
+		}
+		if len(recipes) == 0 {
+			return []RecipeDetail{}, nil // no ingredients to read
+		}
+		out, err := recipeDetails(ctx, a.pool, actor, recipes, MaxBatch)
+		if errors.Is(err, errTooManyIngredients) {
+			return nil, invalid("ids", fmt.Sprintf("must carry at most %d ingredients in all: ask for fewer recipes", MaxBatch))
+		}
+		return out, err
+	})
+}
+
+// ListRecipes returns a page of the acting user's recipes, oldest first,
+// without their ingredients (GetRecipes has them).
+func (a *Actions) ListRecipes(ctx context.Context, actor uuid.UUID, q RecipeSearch) Result[many.Page[db.Recipe]] {
+	return run(ctx, a, "ListRecipes", func() (many.Page[db.Recipe], error) {
+		if err := acting(actor); err != nil {
+			return many.Page[db.Recipe]{}, err
 		}
 		f := fields{}
-		parsed := a.ids(f, "ids", ids)
+		a.check(f, "", q)
 		if err := f.err(); err != nil {
-			return nil, err
+			return many.Page[db.Recipe]{}, err
 		}
-		var recipes []db.Recipe
-		err := a.inTx(ctx, func(tx many.DBTX) error {
-			var err error
-			if recipes, err = db.DeleteRecipes(ctx, tx, actor, parsed); err != nil {
-				return err
-			}
-			return visible(parsed, recipes, func(r db.Recipe) uuid.UUID { return r.ID }, idAt, "no such recipe")
-		})
-		if e, ok := a.inUseAt(ctx, err, parsed, "is logged in the journal", db.RecipesInUse); ok {
+		return db.ListRecipes(ctx, a.pool, db.RecipeFilter{OwnerID: actor, TitleContains: orNil(q.TitleContains), After: many.Cursor(q.After), Limit: q.Limit})
+	})
+}
+
+// DeleteRecipes deletes the acting user's recipes and their ingredients,
+// all or none. A recipe the journal uses is a conflict on its id.
+func (a *Actions) DeleteRecipes(ctx context.Context, actor uuid.UUID, ids []uuid.UUID) Result[[]db.Recipe] {
+	return run(ctx, a, "DeleteRecipes", func() ([]db.Recipe, error) {
+		recipes, err := deleteOwn(ctx, a, actor, ids, db.DeleteRecipes, recipeID, "no such recipe")
+		if e, ok := a.inUseAt(ctx, err, ids, "is logged in the journal", db.RecipesInUse); ok {
 			return nil, e
 		}
 		return recipes, err
@@ -306,7 +347,7 @@ func (a *Actions) DeleteRecipes(ctx context.Context, actor uuid.UUID, ids []stri
 
 // RecipeNutrition returns the nutrients of the acting user's recipes, in
 // all and per serving.
-func (a *Actions) RecipeNutrition(ctx context.Context, actor uuid.UUID, ids []string) Result[[]RecipeNutrition] {
+func (a *Actions) RecipeNutrition(ctx context.Context, actor uuid.UUID, ids []uuid.UUID) Result[[]RecipeNutrition] {
 	return run(ctx, a, "RecipeNutrition", func() ([]RecipeNutrition, error) {
 		sel := func(ids []uuid.UUID) ([]db.RecipeNutrition, error) {
 			return db.SelectRecipeNutrition(ctx, a.pool, actor, ids)
@@ -322,6 +363,8 @@ func (a *Actions) RecipeNutrition(ctx context.Context, actor uuid.UUID, ids []st
 		return out, nil
 	})
 }
+
+func recipeID(r db.Recipe) uuid.UUID { return r.ID }
 
 func idsOfRecipes(recipes []db.Recipe) []uuid.UUID {
 	ids := make([]uuid.UUID, len(recipes))

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"net/http"
 	"slices"
 	"strings"
 )
@@ -69,6 +70,23 @@ const (
 	// logged, and its message says nothing of it.
 	CodeInternal Code = "internal"
 )
+
+// HTTPStatus is the HTTP status of a response that carries an Error of
+// code c: 422, 404, 409, 403, and 500 for internal and any code not
+// listed above.
+func (c Code) HTTPStatus() int {
+	switch c {
+	case CodeInvalid:
+		return http.StatusUnprocessableEntity
+	case CodeNotFound:
+		return http.StatusNotFound
+	case CodeConflict:
+		return http.StatusConflict
+	case CodeForbidden:
+		return http.StatusForbidden
+	}
+	return http.StatusInternalServerError
+}
 
 // Error is the one error type actions return: a code, a message meant for
 // people, and for invalid input (and field-level conflicts) the rule each

@@ -11,8 +11,8 @@ import (
 
 // FoodTag names a tag to put on, or take off, a food.
 type FoodTag struct {
-	FoodID string `json:"food_id" validate:"required,id"`
-	TagID  string `json:"tag_id" validate:"required,id"`
+	FoodID uuid.UUID `json:"food_id" validate:"required"`
+	TagID  uuid.UUID `json:"tag_id" validate:"required"`
 }
 
 // TagSearch selects a page of the acting user's tags.
@@ -48,8 +48,8 @@ func (a *Actions) CreateTags(ctx context.Context, actor uuid.UUID, names []strin
 func (a *Actions) TagFoods(ctx context.Context, actor uuid.UUID, in []FoodTag) Result[[]db.FoodTag] {
 	return run(ctx, a, "TagFoods", func() ([]db.FoodTag, error) {
 		pairs, err := a.foodTagPairs(actor, in)
-		if err != nil {
-			return nil, err
+		if err != nil || len(pairs) == 0 {
+			return []db.FoodTag{}, err
 		}
 		var tagged []db.FoodTag
 		err = a.inTx(ctx, func(tx many.DBTX) error {
@@ -76,7 +76,7 @@ func (a *Actions) UntagFoods(ctx context.Context, actor uuid.UUID, in []FoodTag)
 	})
 }
 
-// foodTagPairs validates a batch of pairs and parses their ids.
+// foodTagPairs validates a batch of pairs.
 func (a *Actions) foodTagPairs(actor uuid.UUID, in []FoodTag) ([]db.FoodTagPair, error) {
 	if err := acting(actor); err != nil {
 		return nil, err
@@ -86,8 +86,7 @@ func (a *Actions) foodTagPairs(actor uuid.UUID, in []FoodTag) ([]db.FoodTagPair,
 	pairs := make([]db.FoodTagPair, len(in))
 	for i, p := range in {
 		a.check(f, path("pairs", i), p)
-		pairs[i].FoodID, _ = parseID(p.FoodID)
-		pairs[i].TagID, _ = parseID(p.TagID)
+		pairs[i] = db.FoodTagPair{FoodID: p.FoodID, TagID: p.TagID}
 	}
 	duplicates(f, len(pairs), func(i int) db.FoodTagPair { return pairs[i] }, func(i int) string { return path("pairs", i) })
 	return pairs, f.err()
@@ -141,5 +140,14 @@ func (a *Actions) ListTags(ctx context.Context, actor uuid.UUID, q TagSearch) Re
 			return many.Page[db.TagWithCount]{}, err
 		}
 		return db.ListTags(ctx, a.pool, db.TagFilter{OwnerID: actor, NameContains: orNil(q.NameContains), After: many.Cursor(q.After), Limit: q.Limit})
+	})
+}
+
+// DeleteTags deletes the acting user's tags, all or none, and returns
+// them; the foods they were on stay, untagged. A tag that is not theirs is
+// not found at its id.
+func (a *Actions) DeleteTags(ctx context.Context, actor uuid.UUID, ids []uuid.UUID) Result[[]db.Tag] {
+	return run(ctx, a, "DeleteTags", func() ([]db.Tag, error) {
+		return deleteOwn(ctx, a, actor, ids, db.DeleteTags, func(t db.Tag) uuid.UUID { return t.ID }, "no such tag")
 	})
 }

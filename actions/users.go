@@ -3,6 +3,7 @@ package actions
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 
 	"github.com/google/uuid"
@@ -96,6 +97,20 @@ func (a *Actions) DeleteAccount(ctx context.Context, actor uuid.UUID) Result[db.
 			return db.User{}, notFound("user not found")
 		}
 		return user, err
+	})
+}
+
+// GetUsers returns the users with the given ids, in their order. A user
+// sees only their own account: any other id is not found, as an id no
+// account has is, so that no answer tells whether another account exists,
+// and no other account is read.
+func (a *Actions) GetUsers(ctx context.Context, actor uuid.UUID, ids []uuid.UUID) Result[[]db.User] {
+	return run(ctx, a, "GetUsers", func() ([]db.User, error) {
+		sel := func(ids []uuid.UUID) ([]db.User, error) {
+			own := slices.DeleteFunc(slices.Clone(ids), func(id uuid.UUID) bool { return id != actor })
+			return db.SelectUsers(ctx, a.pool, own)
+		}
+		return getByIDs(a, actor, ids, sel, func(u db.User) uuid.UUID { return u.ID }, "no such user")
 	})
 }
 

@@ -42,18 +42,18 @@ var ruleMessages = map[string]string{
 // servings.
 func mealSourceRule(sl validator.StructLevel) {
 	m := sl.Current().Interface().(NewMealEntry)
-	food := m.FoodID != "" || m.Grams != 0
-	recipe := m.RecipeID != "" || m.Servings != 0
+	food := m.FoodID != uuid.Nil || m.Grams != 0
+	recipe := m.RecipeID != uuid.Nil || m.Servings != 0
 	switch {
 	case food && recipe:
 		sl.ReportError(m.RecipeID, "recipe_id", "RecipeID", "one_source", "")
 	case !food && !recipe:
 		sl.ReportError(m.FoodID, "food_id", "FoodID", "one_source", "")
-	case food && m.FoodID == "":
+	case food && m.FoodID == uuid.Nil:
 		sl.ReportError(m.FoodID, "food_id", "FoodID", "required", "")
 	case food && m.Grams == 0:
 		sl.ReportError(m.Grams, "grams", "Grams", "required", "")
-	case recipe && m.RecipeID == "":
+	case recipe && m.RecipeID == uuid.Nil:
 		sl.ReportError(m.RecipeID, "recipe_id", "RecipeID", "required", "")
 	case recipe && m.Servings == 0:
 		sl.ReportError(m.Servings, "servings", "Servings", "required", "")
@@ -134,23 +134,23 @@ func (a *Actions) checkVar(f fields, path string, v any, tag string) {
 	}
 }
 
-// ids validates and parses a batch of ids: ids[i] must be a UUID, and
-// one that an earlier element names too, in any spelling, is a repeat.
-func (a *Actions) ids(f fields, root string, in []string) []uuid.UUID {
-	f.batch(root, len(in))
-	out := make([]uuid.UUID, len(in))
-	for i, s := range in {
-		a.checkVar(f, path(root, i), s, "id")
-		out[i], _ = parseID(s)
+// checkIDs checks a batch of ids at root: at most MaxBatch, none the
+// zero UUID (required: ids[2] "is required"), none that an earlier
+// element names too (a repeat).
+func checkIDs(f fields, root string, ids []uuid.UUID) {
+	f.batch(root, len(ids))
+	for i, id := range ids {
+		if id == uuid.Nil {
+			f[path(root, i)] = validation.RuleMessage("required")
+		}
 	}
-	duplicates(f, len(out), func(i int) uuid.UUID { return out[i] }, func(i int) string { return path(root, i) })
-	return out
+	duplicates(f, len(ids), func(i int) uuid.UUID { return ids[i] }, func(i int) string { return path(root, i) })
 }
 
 // duplicates marks the elements whose key an earlier element has, at(i)
 // being element i's path: "users[3].email": "repeats users[1].email". Keys
-// compare as values, so ids are compared parsed, whatever their spelling;
-// zero keys (an empty string, an id that did not parse) are skipped.
+// compare as values; zero keys (an empty string, the zero UUID) are
+// skipped.
 func duplicates[K comparable](f fields, n int, key func(i int) K, at func(i int) string) {
 	var zero K
 	first := make(map[K]int, n)

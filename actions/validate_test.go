@@ -85,7 +85,7 @@ func TestBatchRules(t *testing.T) {
 	require.Equal(t, map[string]string{"foods[1].barcode": "repeats foods[0].barcode"}, codes.Error.Fields)
 
 	positions := a.CreateRecipes(ctx, actor, []NewRecipe{{Title: "Soup", Servings: 2, Ingredients: []NewIngredient{
-		{FoodID: uuid.NewString(), Grams: 10}, {FoodID: uuid.NewString(), Grams: 10, Position: 1},
+		{FoodID: uuid.New(), Grams: 10}, {FoodID: uuid.New(), Grams: 10, Position: 1},
 	}}})
 	require.Equal(t, map[string]string{"recipes[0].ingredients[1].position": "repeats recipes[0].ingredients[0].position"}, positions.Error.Fields)
 }
@@ -106,13 +106,11 @@ func TestIDsAndDates(t *testing.T) {
 		field string
 		rule  string
 	}{
-		{"malformed id", NewPantryItem{FoodID: "not-a-uuid", Quantity: 1, Unit: "g"}, "items[0].food_id", msg("id")},
-		{"nil id", NewPantryItem{FoodID: uuid.Nil.String(), Quantity: 1, Unit: "g"}, "items[0].food_id", msg("id")},
-		{"non-canonical id", NewPantryItem{FoodID: "{" + uuid.NewString() + "}", Quantity: 1, Unit: "g"}, "items[0].food_id", msg("id")},
-		{"zero quantity", NewPantryItem{FoodID: uuid.NewString(), Quantity: 0, Unit: "g"}, "items[0].quantity", "must be at least 0.01"},
-		{"unknown unit", NewPantryItem{FoodID: uuid.NewString(), Quantity: 1, Unit: "cup"}, "items[0].unit", "must be one of: g, ml, piece"},
-		{"date out of range", NewPantryItem{FoodID: uuid.NewString(), Quantity: 1, Unit: "g", ExpiresOn: "1899-12-31"}, "items[0].expires_on", msg("date")},
-		{"date not a date", NewPantryItem{FoodID: uuid.NewString(), Quantity: 1, Unit: "g", ExpiresOn: "2026-02-30"}, "items[0].expires_on", msg("date")},
+		{"zero id", NewPantryItem{FoodID: uuid.Nil, Quantity: 1, Unit: "g"}, "items[0].food_id", "is required"},
+		{"zero quantity", NewPantryItem{FoodID: uuid.New(), Quantity: 0, Unit: "g"}, "items[0].quantity", "must be at least 0.01"},
+		{"unknown unit", NewPantryItem{FoodID: uuid.New(), Quantity: 1, Unit: "cup"}, "items[0].unit", "must be one of: g, ml, piece"},
+		{"date out of range", NewPantryItem{FoodID: uuid.New(), Quantity: 1, Unit: "g", ExpiresOn: "1899-12-31"}, "items[0].expires_on", msg("date")},
+		{"date not a date", NewPantryItem{FoodID: uuid.New(), Quantity: 1, Unit: "g", ExpiresOn: "2026-02-30"}, "items[0].expires_on", msg("date")},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -132,10 +130,11 @@ func TestMealEntryNeedsOneSource(t *testing.T) {
 		want map[string]string
 	}{
 		{"neither", NewMealEntry{EatenAt: at, Meal: "lunch"}, map[string]string{"entries[0].food_id": msg("one_source")}},
-		{"both", NewMealEntry{EatenAt: at, Meal: "lunch", FoodID: uuid.NewString(), Grams: 1, RecipeID: uuid.NewString(), Servings: 1},
+		{"both", NewMealEntry{EatenAt: at, Meal: "lunch", FoodID: uuid.New(), Grams: 1, RecipeID: uuid.New(), Servings: 1},
 			map[string]string{"entries[0].recipe_id": msg("one_source")}},
-		{"a food without grams", NewMealEntry{EatenAt: at, Meal: "lunch", FoodID: uuid.NewString()}, map[string]string{"entries[0].grams": "is required"}},
-		{"a time that is not RFC 3339", NewMealEntry{EatenAt: "yesterday", Meal: "lunch", FoodID: uuid.NewString(), Grams: 5},
+		{"a food without grams", NewMealEntry{EatenAt: at, Meal: "lunch", FoodID: uuid.New()}, map[string]string{"entries[0].grams": "is required"}},
+		{"grams without a food", NewMealEntry{EatenAt: at, Meal: "lunch", Grams: 5}, map[string]string{"entries[0].food_id": "is required"}},
+		{"a time that is not RFC 3339", NewMealEntry{EatenAt: "yesterday", Meal: "lunch", FoodID: uuid.New(), Grams: 5},
 			map[string]string{"entries[0].eaten_at": msg("timestamp")}},
 	}
 	for _, tt := range tests {
@@ -185,12 +184,12 @@ func TestResultJSON(t *testing.T) {
 	require.NoError(t, err)
 	require.JSONEq(t, `{"success": true, "data": [1, 2]}`, string(ok))
 
-	res := noDB().AddPantryItems(context.Background(), actor, []NewPantryItem{{FoodID: "x", Quantity: -1, Unit: "g"}})
+	res := noDB().AddPantryItems(context.Background(), actor, []NewPantryItem{{Quantity: -1, Unit: "g"}})
 	failed, err := json.Marshal(res)
 	require.NoError(t, err)
 	require.JSONEq(t, `{"success": false, "error": {"code": "invalid",
-		"message": "items[0].food_id must be a UUID (not the nil UUID) (and 1 more)",
-		"fields": {"items[0].food_id": "must be a UUID (not the nil UUID)", "items[0].quantity": "must be at least 0.01"}}}`, string(failed))
+		"message": "items[0].food_id is required (and 1 more)",
+		"fields": {"items[0].food_id": "is required", "items[0].quantity": "must be at least 0.01"}}}`, string(failed))
 }
 
 func TestErrorsMatchByCode(t *testing.T) {
@@ -225,12 +224,12 @@ func TestCreateAndChangeShareEachFieldsRule(t *testing.T) {
 		0.0, 0.001, 0.01, 1.0, -1.0, 1e6, 1e6 + 1, math.NaN(), math.Inf(1),
 		int32(0), int32(1), int32(100), int32(101), int32(-1),
 		db.Nutrients{EnergyKcal: 100, CarbsG: 10, SugarG: 20}, db.Nutrients{EnergyKcal: 901}, db.Nutrients{FatG: math.NaN()}, db.Nutrients{},
-		[]NewIngredient{}, []NewIngredient{{FoodID: uuid.NewString(), Grams: 0}}, []NewIngredient{{FoodID: "x", Grams: 10}},
+		[]NewIngredient{}, []NewIngredient{{FoodID: uuid.New(), Grams: 0}}, []NewIngredient{{FoodID: uuid.Nil, Grams: 10}},
 		make([]NewIngredient, 1001),
 	}
 	t.Run("foods", func(t *testing.T) { sameRules[NewFood, FoodChange](t, validFood(), candidates) })
 	t.Run("pantry items", func(t *testing.T) {
-		sameRules[NewPantryItem, PantryItemChange](t, NewPantryItem{FoodID: uuid.NewString(), Quantity: 1, Unit: "g"}, candidates)
+		sameRules[NewPantryItem, PantryItemChange](t, NewPantryItem{FoodID: uuid.New(), Quantity: 1, Unit: "g"}, candidates)
 	})
 	t.Run("recipes", func(t *testing.T) {
 		sameRules[NewRecipe, RecipeChange](t, NewRecipe{Title: "Soup", Servings: 2}, candidates)
@@ -267,7 +266,7 @@ func sameRules[New, Change any](t *testing.T, valid New, candidates []any) {
 			reflect.ValueOf(&create).Elem().FieldByName(field.Name).Set(v)
 			var change Change
 			if id := reflect.ValueOf(&change).Elem().FieldByName("ID"); id.IsValid() {
-				id.SetString(uuid.NewString())
+				id.Set(reflect.ValueOf(uuid.New()))
 			}
 			p := reflect.New(v.Type())
 			p.Elem().Set(v)
@@ -281,3 +280,47 @@ func sameRules[New, Change any](t *testing.T, valid New, candidates []any) {
 		require.NotZero(t, tried, "%s.%s: no candidate of type %s", ct.Name(), field.Name, field.Type.Elem())
 	}
 }
+
+// TestBatchesOfIDs gives every action that takes a batch of ids the zero
+// UUID, one id twice, too many ids and none, on actions without a
+// database: the first three are invalid at their paths and the last is an
+// empty success, all before any statement.
+func TestBatchesOfIDs(t *testing.T) {
+	t.Parallel()
+	a := noDB()
+	ctx := context.Background()
+	calls := []struct {
+		name string
+		call func(ids []uuid.UUID) (any, *Error)
+	}{
+		{"GetFoods", func(ids []uuid.UUID) (any, *Error) { return outcome(a.GetFoods(ctx, actor, ids)) }},
+		{"DeleteFoods", func(ids []uuid.UUID) (any, *Error) { return outcome(a.DeleteFoods(ctx, actor, ids)) }},
+		{"DeleteTags", func(ids []uuid.UUID) (any, *Error) { return outcome(a.DeleteTags(ctx, actor, ids)) }},
+		{"DeletePantryItems", func(ids []uuid.UUID) (any, *Error) { return outcome(a.DeletePantryItems(ctx, actor, ids)) }},
+		{"GetRecipes", func(ids []uuid.UUID) (any, *Error) { return outcome(a.GetRecipes(ctx, actor, ids)) }},
+		{"DeleteRecipes", func(ids []uuid.UUID) (any, *Error) { return outcome(a.DeleteRecipes(ctx, actor, ids)) }},
+		{"RecipeNutrition", func(ids []uuid.UUID) (any, *Error) { return outcome(a.RecipeNutrition(ctx, actor, ids)) }},
+		{"DeleteMealEntries", func(ids []uuid.UUID) (any, *Error) { return outcome(a.DeleteMealEntries(ctx, actor, ids)) }},
+		{"GetUsers", func(ids []uuid.UUID) (any, *Error) { return outcome(a.GetUsers(ctx, actor, ids)) }},
+		{"GetGenerations", func(ids []uuid.UUID) (any, *Error) { return outcome(a.GetGenerations(ctx, actor, ids)) }},
+		{"CreateFoodsFromEstimates", func(ids []uuid.UUID) (any, *Error) { return outcome(a.CreateFoodsFromEstimates(ctx, actor, ids)) }},
+		{"ApplySuggestedTags", func(ids []uuid.UUID) (any, *Error) { return outcome(a.ApplySuggestedTags(ctx, actor, ids)) }},
+	}
+	id := uuid.New()
+	for _, c := range calls {
+		t.Run(c.name, func(t *testing.T) {
+			_, e := c.call([]uuid.UUID{id, uuid.Nil, id})
+			require.Equal(t, map[string]string{"ids[1]": "is required", "ids[2]": "repeats ids[0]"}, e.Fields)
+			_, e = c.call(make([]uuid.UUID, MaxBatch+1))
+			require.Equal(t, "must have at most 10000 items, not 10001", e.Fields["ids"])
+			data, e := c.call(nil)
+			require.Nil(t, e, "no ids: a success without a database")
+			out, err := json.Marshal(data)
+			require.NoError(t, err)
+			require.Equal(t, "[]", string(out))
+		})
+	}
+}
+
+// outcome is a result's data and error, whatever its type.
+func outcome[T any](r Result[T]) (any, *Error) { return r.Data, r.Error }

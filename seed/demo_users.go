@@ -52,12 +52,12 @@ type meal struct {
 
 // seed writes a new demo user's rows through the actions.
 func (d demoUser) seed(ctx context.Context, acts *actions.Actions, user db.User, catalog map[string]db.Food, today time.Time, r *Report) error {
-	id := func(name string) (string, error) {
+	id := func(name string) (uuid.UUID, error) {
 		f, ok := catalog[strings.ToLower(name)]
 		if !ok {
-			return "", fmt.Errorf("the catalog has no food %q", name)
+			return uuid.Nil, fmt.Errorf("the catalog has no food %q", name)
 		}
-		return f.ID.String(), nil
+		return f.ID, nil
 	}
 	me := user.ID
 
@@ -93,7 +93,7 @@ func (d demoUser) seed(ctx context.Context, acts *actions.Actions, user db.User,
 			if err != nil {
 				return err
 			}
-			pairs = append(pairs, actions.FoodTag{FoodID: foodID, TagID: t.ID.String()})
+			pairs = append(pairs, actions.FoodTag{FoodID: foodID, TagID: t.ID})
 		}
 	}
 	if _, err := result(acts.TagFoods(ctx, me, pairs), "tag foods"); err != nil {
@@ -139,7 +139,7 @@ func (d demoUser) seed(ctx context.Context, acts *actions.Actions, user db.User,
 				if !ok {
 					return fmt.Errorf("no recipe %q", m.Recipe)
 				}
-				e.RecipeID, e.Servings = rid.String(), m.Servings
+				e.RecipeID, e.Servings = rid, m.Servings
 			} else {
 				if e.FoodID, err = id(m.Food); err != nil {
 					return err

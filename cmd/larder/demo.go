@@ -147,10 +147,10 @@ func (d *demo) walk() error {
 	today := time.Now().UTC()
 	in := func(days int) string { return today.AddDate(0, 0, days).Format(actions.DateLayout) }
 	if _, err := acts.AddPantryItems(ctx, me, []actions.NewPantryItem{
-		{FoodID: milk.ID.String(), Quantity: 1000, Unit: "ml", ExpiresOn: in(2)},
-		{FoodID: banana.ID.String(), Quantity: 5, Unit: "piece", ExpiresOn: in(4)},
-		{FoodID: chicken.ID.String(), Quantity: 600, Unit: "g", ExpiresOn: in(1)},
-		{FoodID: oats.ID.String(), Quantity: 1500, Unit: "g"},
+		{FoodID: milk.ID, Quantity: 1000, Unit: "ml", ExpiresOn: in(2)},
+		{FoodID: banana.ID, Quantity: 5, Unit: "piece", ExpiresOn: in(4)},
+		{FoodID: chicken.ID, Quantity: 600, Unit: "g", ExpiresOn: in(1)},
+		{FoodID: oats.ID, Quantity: 1500, Unit: "g"},
 	}).Get(); err != nil {
 		return err
 	}
@@ -173,14 +173,14 @@ func (d *demo) walk() error {
 	recipes, err := acts.CreateRecipes(ctx, me, []actions.NewRecipe{{
 		Title: "Overnight oats", Servings: 2, Instructions: "Soak the oats in the milk overnight; top with the banana.",
 		Ingredients: []actions.NewIngredient{
-			{FoodID: oats.ID.String(), Grams: 80}, {FoodID: milk.ID.String(), Grams: 250}, {FoodID: banana.ID.String(), Grams: 120},
+			{FoodID: oats.ID, Grams: 80}, {FoodID: milk.ID, Grams: 250}, {FoodID: banana.ID, Grams: 120},
 		},
 	}}).Get()
 	if err != nil {
 		return err
 	}
 	recipe := recipes[0]
-	nutrition, err := acts.RecipeNutrition(ctx, me, []string{recipe.ID.String()}).Get()
+	nutrition, err := acts.RecipeNutrition(ctx, me, []uuid.UUID{recipe.ID}).Get()
 	if err != nil {
 		return err
 	}
@@ -192,11 +192,11 @@ func (d *demo) walk() error {
 		return time.Date(today.Year(), today.Month(), today.Day(), hour, minute, 0, 0, time.UTC).Format(actions.TimeLayout)
 	}
 	meals, err := acts.LogMeals(ctx, me, []actions.NewMealEntry{
-		{EatenAt: at(8, 0), Meal: "breakfast", RecipeID: recipe.ID.String(), Servings: 1},
-		{EatenAt: at(12, 30), Meal: "lunch", FoodID: chicken.ID.String(), Grams: 180},
-		{EatenAt: at(12, 30), Meal: "lunch", FoodID: rice.ID.String(), Grams: 200},
-		{EatenAt: at(16, 0), Meal: "snack", FoodID: cookie.ID.String(), Grams: 30},
-		{EatenAt: at(19, 30), Meal: "dinner", RecipeID: recipe.ID.String(), Servings: 1},
+		{EatenAt: at(8, 0), Meal: "breakfast", RecipeID: recipe.ID, Servings: 1},
+		{EatenAt: at(12, 30), Meal: "lunch", FoodID: chicken.ID, Grams: 180},
+		{EatenAt: at(12, 30), Meal: "lunch", FoodID: rice.ID, Grams: 200},
+		{EatenAt: at(16, 0), Meal: "snack", FoodID: cookie.ID, Grams: 30},
+		{EatenAt: at(19, 30), Meal: "dinner", RecipeID: recipe.ID, Servings: 1},
 	}).Get()
 	if err != nil {
 		return err

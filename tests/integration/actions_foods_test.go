@@ -67,8 +67,8 @@ func TestUpdateFoods(t *testing.T) {
 	nutrients := db.Nutrients{EnergyKcal: 100, ProteinG: 5, FatG: 5, CarbsG: 8, SugarG: 2}
 
 	updated := ok(t, b.acts.UpdateFoods(b.ctx, me.ID, []actions.FoodChange{
-		{ID: foods[0].ID.String(), Name: &name, Brand: &empty},
-		{ID: foods[1].ID.String(), Kind: &kind, Nutrients: &nutrients},
+		{ID: foods[0].ID, Name: &name, Brand: &empty},
+		{ID: foods[1].ID, Kind: &kind, Nutrients: &nutrients},
 	}))
 
 	require.Equal(t, "Renamed", updated[0].Name)
@@ -91,7 +91,7 @@ func TestUpdateFoodsOfOthersAndOfTheCatalog(t *testing.T) {
 	change := func(ids ...uuid.UUID) []actions.FoodChange {
 		out := make([]actions.FoodChange, len(ids))
 		for i, id := range ids {
-			out[i] = actions.FoodChange{ID: id.String(), Name: &name}
+			out[i] = actions.FoodChange{ID: id, Name: &name}
 		}
 		return out
 	}
@@ -102,13 +102,13 @@ func TestUpdateFoodsOfOthersAndOfTheCatalog(t *testing.T) {
 	fields = failed(t, b.acts.UpdateFoods(b.ctx, me.ID, change(mine.ID, shared.ID)), actions.CodeForbidden)
 	require.Equal(t, map[string]string{"foods[1].id": "is in the shared catalog, which is read-only"}, fields)
 
-	still := ok(t, b.acts.GetFoods(b.ctx, me.ID, []string{mine.ID.String()}))
+	still := ok(t, b.acts.GetFoods(b.ctx, me.ID, []uuid.UUID{mine.ID}))
 	require.Equal(t, mine.Name, still[0].Name, "all or nothing")
 
-	fields = failed(t, b.acts.DeleteFoods(b.ctx, me.ID, []string{theirs.ID.String()}), actions.CodeNotFound)
+	fields = failed(t, b.acts.DeleteFoods(b.ctx, me.ID, []uuid.UUID{theirs.ID}), actions.CodeNotFound)
 	require.Equal(t, map[string]string{"ids[0]": "no such food"}, fields)
-	failed(t, b.acts.DeleteFoods(b.ctx, me.ID, []string{shared.ID.String()}), actions.CodeForbidden)
-	fields = failed(t, b.acts.GetFoods(b.ctx, me.ID, []string{shared.ID.String(), theirs.ID.String()}), actions.CodeNotFound)
+	failed(t, b.acts.DeleteFoods(b.ctx, me.ID, []uuid.UUID{shared.ID}), actions.CodeForbidden)
+	fields = failed(t, b.acts.GetFoods(b.ctx, me.ID, []uuid.UUID{shared.ID, theirs.ID}), actions.CodeNotFound)
 	require.Equal(t, map[string]string{"ids[1]": "no such food"}, fields)
 }
 
@@ -119,11 +119,11 @@ func TestDeleteFoodsInUseIsAConflict(t *testing.T) {
 	foods := factories.Food().OwnedBy(me).MustCreateMany(t, b.pool, 3)
 	factories.MealEntry().OwnedBy(me).OfFood(foods[2], 100).MustCreate(t, b.pool)
 
-	fields := failed(t, b.acts.DeleteFoods(b.ctx, me.ID, []string{foods[0].ID.String(), foods[2].ID.String()}), actions.CodeConflict)
+	fields := failed(t, b.acts.DeleteFoods(b.ctx, me.ID, []uuid.UUID{foods[0].ID, foods[2].ID}), actions.CodeConflict)
 
 	require.Equal(t, map[string]string{"ids[1]": "is used by a recipe or the journal"}, fields)
 	require.Equal(t, 3, count(t, b, "foods"), "all or nothing")
-	deleted := ok(t, b.acts.DeleteFoods(b.ctx, me.ID, []string{foods[1].ID.String()}))
+	deleted := ok(t, b.acts.DeleteFoods(b.ctx, me.ID, []uuid.UUID{foods[1].ID}))
 	require.Equal(t, foods[1].ID, deleted[0].ID)
 }
 
@@ -142,7 +142,7 @@ func TestSearchFoods(t *testing.T) {
 	}
 	require.Equal(t, []uuid.UUID{oats.ID, milk.ID}, search(actions.FoodSearch{NameContains: "oat"}), "mine and the catalog's, not others'")
 	require.Equal(t, []uuid.UUID{milk.ID}, search(actions.FoodSearch{NameContains: "oat", Kind: "processed"}))
-	require.Equal(t, []uuid.UUID{oats.ID}, search(actions.FoodSearch{TagID: tags.Items[0].Tag.ID.String()}))
+	require.Equal(t, []uuid.UUID{oats.ID}, search(actions.FoodSearch{TagID: tags.Items[0].Tag.ID}))
 
 	page := ok(t, b.acts.SearchFoods(b.ctx, me.ID, actions.FoodSearch{NameContains: "oat", Limit: 1}))
 	next := ok(t, b.acts.SearchFoods(b.ctx, me.ID, actions.FoodSearch{NameContains: "oat", Limit: 1, After: string(page.Next)}))

@@ -49,12 +49,12 @@ func TestSuggestedRecipesUseOnlyThePantrysFoods(t *testing.T) {
 	require.Less(t, strings.Index(prompt, milk.ID.String()), strings.Index(prompt, oats.ID.String()), "the item expiring soonest first")
 	require.Contains(t, srv.Requests()[1].LastUser(), theirs.ID.String()+" is not the food_id of a pantry item", "the foreign food was sent back")
 
-	saved := ok(t, b.acts.SaveSuggestedRecipes(b.ctx, me.ID, []actions.SuggestionChoice{{GenerationID: g.ID.String()}}))
+	saved := ok(t, b.acts.SaveSuggestedRecipes(b.ctx, me.ID, []actions.SuggestionChoice{{GenerationID: g.ID}}))
 	require.Equal(t, "Porridge", saved[0].Title)
 	require.Len(t, saved[0].Ingredients, 2)
 	require.Equal(t, milk.ID, saved[0].Ingredients[1].FoodID)
 
-	fields := failed(t, b.acts.SaveSuggestedRecipes(b.ctx, me.ID, []actions.SuggestionChoice{{GenerationID: g.ID.String(), Index: 1}}), actions.CodeInvalid)
+	fields := failed(t, b.acts.SaveSuggestedRecipes(b.ctx, me.ID, []actions.SuggestionChoice{{GenerationID: g.ID, Index: 1}}), actions.CodeInvalid)
 	require.Equal(t, map[string]string{"choices[0].index": "the generation has no recipe at this index"}, fields)
 }
 
@@ -75,7 +75,7 @@ func TestARecipeSuggestionThatKeepsUsingForeignFoodsFails(t *testing.T) {
 
 	require.Equal(t, db.GenerationStatusFailed, g.Status)
 	require.Contains(t, *g.Error, "is not the food_id of a pantry item")
-	fields := failed(t, b.acts.SaveSuggestedRecipes(b.ctx, me.ID, []actions.SuggestionChoice{{GenerationID: g.ID.String()}}), actions.CodeInvalid)
+	fields := failed(t, b.acts.SaveSuggestedRecipes(b.ctx, me.ID, []actions.SuggestionChoice{{GenerationID: g.ID}}), actions.CodeInvalid)
 	require.Equal(t, map[string]string{"choices[0].generation_id": "is failed, not succeeded"}, fields)
 }
 
@@ -94,10 +94,10 @@ func TestSuggestedTagsArePutOnTheFoods(t *testing.T) {
 		}})
 	})
 
-	fields := failed(t, b.acts.SuggestTags(b.ctx, me.ID, []actions.TagSuggestionRequest{{FoodIDs: []string{oats.ID.String(), apple.ID.String()}}}), actions.CodeNotFound)
+	fields := failed(t, b.acts.SuggestTags(b.ctx, me.ID, []actions.TagSuggestionRequest{{FoodIDs: []uuid.UUID{oats.ID, apple.ID}}}), actions.CodeNotFound)
 	require.Equal(t, map[string]string{"requests[0].food_ids[1]": "no such food"}, fields)
 
-	g := ok(t, b.acts.SuggestTags(b.ctx, me.ID, []actions.TagSuggestionRequest{{FoodIDs: []string{oats.ID.String(), catalog.ID.String()}}}))[0]
+	g := ok(t, b.acts.SuggestTags(b.ctx, me.ID, []actions.TagSuggestionRequest{{FoodIDs: []uuid.UUID{oats.ID, catalog.ID}}}))[0]
 	runAgents(t, b, srv.Model(0))
 	g = finished(t, b, me.ID, g.ID)[0]
 	require.Equal(t, db.GenerationStatusSucceeded, g.Status, "%v", g.Error)
@@ -105,7 +105,7 @@ func TestSuggestedTagsArePutOnTheFoods(t *testing.T) {
 	require.Contains(t, prompt, `Existing tags: ["Breakfast"]`)
 	require.Contains(t, prompt, oats.ID.String()+", Oats")
 
-	pairs := ok(t, b.acts.ApplySuggestedTags(b.ctx, me.ID, []string{g.ID.String()}))
+	pairs := ok(t, b.acts.ApplySuggestedTags(b.ctx, me.ID, []uuid.UUID{g.ID}))
 	require.Len(t, pairs, 4, "whole grain once, whatever its case")
 	tags := ok(t, b.acts.ListTags(b.ctx, me.ID, actions.TagSearch{}))
 	names := map[string]int64{}
@@ -115,11 +115,11 @@ func TestSuggestedTagsArePutOnTheFoods(t *testing.T) {
 	require.Equal(t, map[string]int64{"Breakfast": 1, "whole grain": 2, "high-protein": 1}, names, "the existing tag reused")
 	require.Contains(t, idsOf(pairs, func(p db.FoodTag) uuid.UUID { return p.TagID }), breakfast.ID)
 
-	again := ok(t, b.acts.ApplySuggestedTags(b.ctx, me.ID, []string{g.ID.String()}))
+	again := ok(t, b.acts.ApplySuggestedTags(b.ctx, me.ID, []uuid.UUID{g.ID}))
 	require.Len(t, again, 4, "applying twice is harmless")
 
-	ok(t, b.acts.DeleteFoods(b.ctx, me.ID, []string{oats.ID.String()}))
-	fields = failed(t, b.acts.ApplySuggestedTags(b.ctx, me.ID, []string{g.ID.String()}), actions.CodeNotFound)
+	ok(t, b.acts.DeleteFoods(b.ctx, me.ID, []uuid.UUID{oats.ID}))
+	fields = failed(t, b.acts.ApplySuggestedTags(b.ctx, me.ID, []uuid.UUID{g.ID}), actions.CodeNotFound)
 	require.Equal(t, map[string]string{"ids[0]": "tags a food that no longer exists or is not yours"}, fields, "at the id the caller sent")
 }
 
@@ -134,16 +134,16 @@ func TestCreateFoodsFromEstimatesChecksItsGenerations(t *testing.T) {
 	tags := factories.Generation().OwnedBy(me).ForAgent("auto-tagger").Succeeded(json.RawMessage(`{"foods":[]}`)).MustCreate(t, b.pool)
 	theirs := factories.Generation().Succeeded(out).MustCreate(t, b.pool)
 
-	fields := failed(t, b.acts.CreateFoodsFromEstimates(b.ctx, me.ID, []string{done.ID.String(), pending.ID.String(), tags.ID.String()}), actions.CodeInvalid)
+	fields := failed(t, b.acts.CreateFoodsFromEstimates(b.ctx, me.ID, []uuid.UUID{done.ID, pending.ID, tags.ID}), actions.CodeInvalid)
 	require.Equal(t, map[string]string{
 		"ids[1]": "is pending, not succeeded",
 		"ids[2]": "is a generation of auto-tagger, not nutrition-estimator",
 	}, fields)
-	fields = failed(t, b.acts.CreateFoodsFromEstimates(b.ctx, me.ID, []string{done.ID.String(), theirs.ID.String()}), actions.CodeNotFound)
+	fields = failed(t, b.acts.CreateFoodsFromEstimates(b.ctx, me.ID, []uuid.UUID{done.ID, theirs.ID}), actions.CodeNotFound)
 	require.Equal(t, map[string]string{"ids[1]": "no such generation"}, fields)
 	require.Zero(t, count(t, b, "foods"), "nothing written")
 
-	foods := ok(t, b.acts.CreateFoodsFromEstimates(b.ctx, me.ID, []string{done.ID.String()}))
+	foods := ok(t, b.acts.CreateFoodsFromEstimates(b.ctx, me.ID, []uuid.UUID{done.ID}))
 	require.Equal(t, "Banana", foods[0].Name)
 	require.Equal(t, &me.ID, foods[0].OwnerID)
 }
@@ -159,8 +159,8 @@ func TestGenerationActionsValidateTheirInput(t *testing.T) {
 	require.Equal(t, map[string]string{"requests": "the pantry is empty: add items to it first"}, fields)
 	fields = failed(t, b.acts.SuggestRecipes(b.ctx, me.ID, []actions.RecipeSuggestionRequest{{Count: 9}}), actions.CodeInvalid)
 	require.Equal(t, map[string]string{"requests[0].count": "must be at most 5"}, fields)
-	fields = failed(t, b.acts.SuggestTags(b.ctx, me.ID, []actions.TagSuggestionRequest{{FoodIDs: []string{"x"}}}), actions.CodeInvalid)
-	require.Equal(t, map[string]string{"requests[0].food_ids[0]": "must be a UUID (not the nil UUID)"}, fields)
+	fields = failed(t, b.acts.SuggestTags(b.ctx, me.ID, []actions.TagSuggestionRequest{{FoodIDs: []uuid.UUID{uuid.Nil}}}), actions.CodeInvalid)
+	require.Equal(t, map[string]string{"requests[0].food_ids[0]": "is required"}, fields)
 	failed(t, b.acts.EstimateNutrition(b.ctx, uuid.New(), []agents.FoodDescription{{Description: "x"}}), actions.CodeForbidden)
 	require.Zero(t, count(t, b, "generations"))
 	require.Zero(t, count(t, b, "jobs"), "nothing enqueued either")
@@ -181,9 +181,9 @@ func TestGenerationsAreReadByTheirOwner(t *testing.T) {
 	mine := ok(t, b.acts.EstimateNutrition(b.ctx, me.ID, []agents.FoodDescription{{Description: "apple"}, {Description: "pear"}}))
 	theirs := ok(t, b.acts.EstimateNutrition(b.ctx, other.ID, []agents.FoodDescription{{Description: "plum"}}))
 
-	got := ok(t, b.acts.GetGenerations(b.ctx, me.ID, []string{mine[1].ID.String(), mine[0].ID.String()}))
+	got := ok(t, b.acts.GetGenerations(b.ctx, me.ID, []uuid.UUID{mine[1].ID, mine[0].ID}))
 	require.Equal(t, []uuid.UUID{mine[1].ID, mine[0].ID}, generationIDs(got))
-	fields := failed(t, b.acts.GetGenerations(b.ctx, me.ID, []string{theirs[0].ID.String()}), actions.CodeNotFound)
+	fields := failed(t, b.acts.GetGenerations(b.ctx, me.ID, []uuid.UUID{theirs[0].ID}), actions.CodeNotFound)
 	require.Equal(t, map[string]string{"ids[0]": "no such generation"}, fields)
 
 	page := ok(t, b.acts.ListGenerations(b.ctx, me.ID, actions.GenerationSearch{Agent: "nutrition-estimator", Status: "pending"}))

@@ -35,15 +35,15 @@ func TestUpdateFoodsEnqueuesTheRecomputeInItsTransaction(t *testing.T) {
 	nutrients := db.Nutrients{EnergyKcal: 100, ProteinG: 10, CarbsG: 10}
 	name := "renamed"
 
-	ok(t, b.acts.UpdateFoods(b.ctx, me.ID, []actions.FoodChange{{ID: foods[1].ID.String(), Name: &name}}))
+	ok(t, b.acts.UpdateFoods(b.ctx, me.ID, []actions.FoodChange{{ID: foods[1].ID, Name: &name}}))
 	require.Zero(t, count(t, b, "jobs"), "a change of name changes no recipe")
 
 	failed(t, b.acts.UpdateFoods(b.ctx, me.ID, []actions.FoodChange{
-		{ID: foods[0].ID.String(), Nutrients: &nutrients}, {ID: uuid.NewString(), Nutrients: &nutrients},
+		{ID: foods[0].ID, Nutrients: &nutrients}, {ID: uuid.New(), Nutrients: &nutrients},
 	}), actions.CodeNotFound)
 	require.Zero(t, count(t, b, "jobs"), "a failed update enqueues nothing")
 
-	ok(t, b.acts.UpdateFoods(b.ctx, me.ID, []actions.FoodChange{{ID: foods[0].ID.String(), Nutrients: &nutrients}}))
+	ok(t, b.acts.UpdateFoods(b.ctx, me.ID, []actions.FoodChange{{ID: foods[0].ID, Nutrients: &nutrients}}))
 	page, err := db.ListJobs(b.ctx, b.pool, db.JobFilter{Kind: ptr(actions.KindRecomputeNutrition)})
 	require.NoError(t, err)
 	require.Len(t, page.Items, 1)
@@ -58,7 +58,7 @@ func TestRecipeNutritionIsRecomputedWhenItsFoodsChange(t *testing.T) {
 	me := factories.User().MustCreate(t, b.pool)
 	oats := factories.Food().OwnedBy(me).WithNutrients(db.Nutrients{EnergyKcal: 380, ProteinG: 13, FatG: 7, CarbsG: 68}).MustCreate(t, b.pool)
 	recipe := ok(t, b.acts.CreateRecipes(b.ctx, me.ID, []actions.NewRecipe{{
-		Title: "Porridge", Servings: 2, Ingredients: []actions.NewIngredient{{FoodID: oats.ID.String(), Grams: 100}},
+		Title: "Porridge", Servings: 2, Ingredients: []actions.NewIngredient{{FoodID: oats.ID, Grams: 100}},
 	}}))[0]
 	perServing := func() *float64 {
 		r, err := many.First(db.SelectRecipes(b.ctx, b.pool, me.ID, []uuid.UUID{recipe.ID}))
@@ -71,7 +71,7 @@ func TestRecipeNutritionIsRecomputedWhenItsFoodsChange(t *testing.T) {
 	testdb.Eventually(t, "the cache filled", func() bool { v := perServing(); return v != nil && *v == 190 })
 
 	richer := db.Nutrients{EnergyKcal: 400, ProteinG: 13, FatG: 7, CarbsG: 68}
-	ok(t, b.acts.UpdateFoods(b.ctx, me.ID, []actions.FoodChange{{ID: oats.ID.String(), Nutrients: &richer}}))
+	ok(t, b.acts.UpdateFoods(b.ctx, me.ID, []actions.FoodChange{{ID: oats.ID, Nutrients: &richer}}))
 	testdb.Eventually(t, "the cache refreshed", func() bool { return *perServing() == 200 })
 }
 

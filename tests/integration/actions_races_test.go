@@ -24,13 +24,6 @@ func TestABatchRacingADeleteIsWholeOrFails(t *testing.T) {
 	me := factories.User().MustCreate(t, b.pool)
 	name, q := "Raced", 1.0
 
-	ids := func(rows []uuid.UUID) []string {
-		out := make([]string, len(rows))
-		for i, id := range rows {
-			out[i] = id.String()
-		}
-		return out
-	}
 	foods := func() []uuid.UUID { return foodIDs(factories.Food().OwnedBy(me).MustCreateMany(t, b.pool, size)) }
 	items := func() []uuid.UUID {
 		return idsOf(factories.PantryItem().OwnedBy(me).Grams(10).MustCreateMany(t, b.pool, size), func(p db.PantryItem) uuid.UUID { return p.ID })
@@ -41,12 +34,16 @@ func TestABatchRacingADeleteIsWholeOrFails(t *testing.T) {
 	entries := func() []uuid.UUID {
 		return idsOf(factories.MealEntry().OwnedBy(me).MustCreateMany(t, b.pool, size), func(m db.MealEntry) uuid.UUID { return m.ID })
 	}
-	deleteFood := func(id uuid.UUID) { b.acts.DeleteFoods(b.ctx, me.ID, []string{id.String()}) }
-	useUp := func(id uuid.UUID) {
-		b.acts.ConsumePantryItems(b.ctx, me.ID, []actions.Consumption{{ID: id.String(), Quantity: 10}})
+	tags := func() []uuid.UUID {
+		return idsOf(factories.Tag().OwnedBy(me).MustCreateMany(t, b.pool, size), func(tag db.Tag) uuid.UUID { return tag.ID })
 	}
-	deleteRecipe := func(id uuid.UUID) { b.acts.DeleteRecipes(b.ctx, me.ID, []string{id.String()}) }
-	deleteEntry := func(id uuid.UUID) { b.acts.DeleteMealEntries(b.ctx, me.ID, []string{id.String()}) }
+	deleteFood := func(id uuid.UUID) { b.acts.DeleteFoods(b.ctx, me.ID, []uuid.UUID{id}) }
+	useUp := func(id uuid.UUID) {
+		b.acts.ConsumePantryItems(b.ctx, me.ID, []actions.Consumption{{ID: id, Quantity: 10}})
+	}
+	deleteRecipe := func(id uuid.UUID) { b.acts.DeleteRecipes(b.ctx, me.ID, []uuid.UUID{id}) }
+	deleteEntry := func(id uuid.UUID) { b.acts.DeleteMealEntries(b.ctx, me.ID, []uuid.UUID{id}) }
+	deleteTag := func(id uuid.UUID) { b.acts.DeleteTags(b.ctx, me.ID, []uuid.UUID{id}) }
 	rowIDs := func(n int, id func(i int) uuid.UUID) []uuid.UUID {
 		out := make([]uuid.UUID, n)
 		for i := range out {
@@ -65,19 +62,19 @@ func TestABatchRacingADeleteIsWholeOrFails(t *testing.T) {
 		{"UpdateFoods", foods, func(in []uuid.UUID) ([]uuid.UUID, *actions.Error) {
 			changes := make([]actions.FoodChange, len(in))
 			for i, id := range in {
-				changes[i] = actions.FoodChange{ID: id.String(), Name: &name}
+				changes[i] = actions.FoodChange{ID: id, Name: &name}
 			}
 			res := b.acts.UpdateFoods(b.ctx, me.ID, changes)
 			return foodIDs(res.Data), res.Error
 		}, deleteFood, "foods[%d].id"},
 		{"DeleteFoods", foods, func(in []uuid.UUID) ([]uuid.UUID, *actions.Error) {
-			res := b.acts.DeleteFoods(b.ctx, me.ID, ids(in))
+			res := b.acts.DeleteFoods(b.ctx, me.ID, in)
 			return foodIDs(res.Data), res.Error
 		}, deleteFood, "ids[%d]"},
 		{"UpdatePantryItems", items, func(in []uuid.UUID) ([]uuid.UUID, *actions.Error) {
 			changes := make([]actions.PantryItemChange, len(in))
 			for i, id := range in {
-				changes[i] = actions.PantryItemChange{ID: id.String(), Quantity: &q}
+				changes[i] = actions.PantryItemChange{ID: id, Quantity: &q}
 			}
 			res := b.acts.UpdatePantryItems(b.ctx, me.ID, changes)
 			return idsOf(res.Data, func(p db.PantryItem) uuid.UUID { return p.ID }), res.Error
@@ -85,27 +82,35 @@ func TestABatchRacingADeleteIsWholeOrFails(t *testing.T) {
 		{"ConsumePantryItems", items, func(in []uuid.UUID) ([]uuid.UUID, *actions.Error) {
 			takes := make([]actions.Consumption, len(in))
 			for i, id := range in {
-				takes[i] = actions.Consumption{ID: id.String(), Quantity: 1}
+				takes[i] = actions.Consumption{ID: id, Quantity: 1}
 			}
 			res := b.acts.ConsumePantryItems(b.ctx, me.ID, takes)
 			return idsOf(res.Data.Remaining, func(p db.PantryItem) uuid.UUID { return p.ID }), res.Error
 		}, useUp, "items[%d].id"},
+		{"DeletePantryItems", items, func(in []uuid.UUID) ([]uuid.UUID, *actions.Error) {
+			res := b.acts.DeletePantryItems(b.ctx, me.ID, in)
+			return idsOf(res.Data, func(p db.PantryItem) uuid.UUID { return p.ID }), res.Error
+		}, useUp, "ids[%d]"},
 		{"UpdateRecipes", recipes, func(in []uuid.UUID) ([]uuid.UUID, *actions.Error) {
 			changes := make([]actions.RecipeChange, len(in))
 			for i, id := range in {
-				changes[i] = actions.RecipeChange{ID: id.String(), Title: &name}
+				changes[i] = actions.RecipeChange{ID: id, Title: &name}
 			}
 			res := b.acts.UpdateRecipes(b.ctx, me.ID, changes)
 			return rowIDs(len(res.Data), func(i int) uuid.UUID { return res.Data[i].ID }), res.Error
 		}, deleteRecipe, "recipes[%d].id"},
 		{"DeleteRecipes", recipes, func(in []uuid.UUID) ([]uuid.UUID, *actions.Error) {
-			res := b.acts.DeleteRecipes(b.ctx, me.ID, ids(in))
+			res := b.acts.DeleteRecipes(b.ctx, me.ID, in)
 			return idsOf(res.Data, func(r db.Recipe) uuid.UUID { return r.ID }), res.Error
 		}, deleteRecipe, "ids[%d]"},
 		{"DeleteMealEntries", entries, func(in []uuid.UUID) ([]uuid.UUID, *actions.Error) {
-			res := b.acts.DeleteMealEntries(b.ctx, me.ID, ids(in))
+			res := b.acts.DeleteMealEntries(b.ctx, me.ID, in)
 			return idsOf(res.Data, func(m db.MealEntry) uuid.UUID { return m.ID }), res.Error
 		}, deleteEntry, "ids[%d]"},
+		{"DeleteTags", tags, func(in []uuid.UUID) ([]uuid.UUID, *actions.Error) {
+			res := b.acts.DeleteTags(b.ctx, me.ID, in)
+			return idsOf(res.Data, func(tag db.Tag) uuid.UUID { return tag.ID }), res.Error
+		}, deleteTag, "ids[%d]"},
 	}
 	for _, race := range races {
 		t.Run(race.name, func(t *testing.T) {

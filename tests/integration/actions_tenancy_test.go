@@ -3,6 +3,7 @@ package integration
 import (
 	"testing"
 
+	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 
 	"github.com/larderhq/larder/actions"
@@ -44,7 +45,7 @@ func TestAnotherUsersUniqueValuesAreInvisible(t *testing.T) {
 			return b.acts.CreateFoods(b.ctx, me.ID, withBarcode(code)).Error
 		}},
 		{name: "UpdateFoods barcode", call: func(code string) *actions.Error {
-			return b.acts.UpdateFoods(b.ctx, me.ID, []actions.FoodChange{{ID: mine.ID.String(), Barcode: &code}}).Error
+			return b.acts.UpdateFoods(b.ctx, me.ID, []actions.FoodChange{{ID: mine.ID, Barcode: &code}}).Error
 		}},
 		{name: "ImportCatalog barcode", call: func(code string) *actions.Error {
 			return b.acts.ImportCatalog(b.ctx, withBarcode(code)).Error
@@ -82,7 +83,7 @@ func TestAnotherUsersUniqueValuesAreInvisible(t *testing.T) {
 	}
 
 	// The other user's rows are untouched, and their tag is still theirs alone.
-	theirs := ok(t, b.acts.GetFoods(b.ctx, other.ID, []string{secret.ID.String()}))
+	theirs := ok(t, b.acts.GetFoods(b.ctx, other.ID, []uuid.UUID{secret.ID}))
 	require.Equal(t, secret.Barcode, theirs[0].Barcode)
 	tags := ok(t, b.acts.ListTags(b.ctx, other.ID, actions.TagSearch{}))
 	require.Len(t, tags.Items, 1)

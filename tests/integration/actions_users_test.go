@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/larderhq/larder/actions"
+	"github.com/larderhq/larder/db"
 	"github.com/larderhq/larder/factories"
 )
 
@@ -58,7 +59,7 @@ func TestValidTextIsStoredByteForByte(t *testing.T) {
 	food := ok(t, b.acts.CreateFoods(b.ctx, users[0].ID, []actions.NewFood{{
 		Name: names[3], Brand: names[1], Kind: "whole", Category: "other", Tags: names[:2],
 	}}))[0]
-	got := ok(t, b.acts.GetFoods(b.ctx, users[0].ID, []string{food.ID.String()}))
+	got := ok(t, b.acts.GetFoods(b.ctx, users[0].ID, []uuid.UUID{food.ID}))
 	require.Equal(t, names[3], got[0].Name)
 	require.Equal(t, names[1], *got[0].Brand)
 	tags := ok(t, b.acts.ListTags(b.ctx, users[0].ID, actions.TagSearch{}))
@@ -104,4 +105,37 @@ func TestDeleteAccountTakesEverything(t *testing.T) {
 		require.Zero(t, count(t, b, table), table)
 	}
 	failed(t, b.acts.DeleteAccount(b.ctx, me.ID), actions.CodeNotFound)
+}
+
+func TestGetUsers(t *testing.T) {
+	t.Parallel()
+	pool, statements := tracedPool(t)
+	ctx := t.Context()
+	acts := actions.New(pool, actions.WithLogger(testLogger(t)))
+	users := factories.User().MustCreateMany(t, pool, 2)
+	me, other := users[0], users[1]
+
+	got, err := acts.GetUsers(ctx, me.ID, []uuid.UUID{me.ID}).Get()
+	require.NoError(t, err)
+	require.Equal(t, []db.User{me}, got)
+
+	// Another user's id is not found, as an id no account has is, and
+	// nothing is read for it.
+	res := acts.GetUsers(ctx, me.ID, []uuid.UUID{me.ID, other.ID, uuid.New()})
+	require.ErrorIs(t, res.Err(), actions.ErrNotFound)
+	require.Equal(t, map[string]string{"ids[1]": "no such user", "ids[2]": "no such user"}, res.Error.Fields)
+	before := statements.all()
+	res = acts.GetUsers(ctx, me.ID, []uuid.UUID{other.ID})
+	require.Equal(t, map[string]string{"ids[0]": "no such user"}, res.Error.Fields)
+	require.Empty(t, statements.since(before), "no statement for another user's id")
+
+	theirs, err := acts.GetUsers(ctx, other.ID, []uuid.UUID{other.ID}).Get()
+	require.NoError(t, err)
+	require.Equal(t, []db.User{other}, theirs, "theirs untouched")
+
+	gone := factories.User().MustCreate(t, pool)
+	_, err = acts.DeleteAccount(ctx, gone.ID).Get()
+	require.NoError(t, err)
+	res = acts.GetUsers(ctx, gone.ID, []uuid.UUID{gone.ID})
+	require.Equal(t, map[string]string{"ids[0]": "no such user"}, res.Error.Fields, "a deleted account finds not even itself")
 }

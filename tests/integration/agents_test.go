@@ -170,7 +170,7 @@ func TestAnAnswerThatBreaksARuleIsRepaired(t *testing.T) {
 
 	require.Equal(t, db.GenerationStatusSucceeded, g.Status, "%v", g.Error)
 	require.Contains(t, srv.Requests()[1].LastUser(), "nutrients.sugar_g: must not exceed carbs_g")
-	foods := ok(t, b.acts.CreateFoodsFromEstimates(b.ctx, g.OwnerID, []string{g.ID.String()}))
+	foods := ok(t, b.acts.CreateFoodsFromEstimates(b.ctx, g.OwnerID, []uuid.UUID{g.ID}))
 	require.Equal(t, banana.Nutrients, db.NutrientsOf(foods[0]), "the estimate is a food, every CHECK holding")
 }
 

@@ -1,6 +1,8 @@
 package integration
 
 import (
+	"encoding/json"
+	"errors"
 	"math"
 	"testing"
 
@@ -11,10 +13,11 @@ import (
 )
 
 // FuzzFoodAndPantryInput sends arbitrary values through CreateFoods and
-// AddPantryItems on a real database. Whatever comes in, an action must end
-// in success or in a code the caller can act on: never a panic or a raw
-// database error, which actions report as internal. A stored name must
-// read back byte for byte.
+// AddPantryItems on a real database, the pantry item's food id as text
+// through Decode. Whatever comes in, an action must end in success or in a
+// code the caller can act on, and Decode in invalid at the food id: never
+// a panic or a raw database error, which actions report as internal. A
+// stored name must read back byte for byte.
 //
 //	go test -run '^$' -fuzz FuzzFoodAndPantryInput -fuzztime 60s ./tests/integration/
 func FuzzFoodAndPantryInput(f *testing.F) {
@@ -45,7 +48,21 @@ func FuzzFoodAndPantryInput(f *testing.F) {
 		if foodID == "" && foods.Success {
 			foodID = foods.Data[0].ID.String()
 		}
-		items := acts.AddPantryItems(ctx, user.ID, []actions.NewPantryItem{{FoodID: foodID, Quantity: quantity, Unit: unit, ExpiresOn: expires}})
+		// The food id comes as a client sends it, in a JSON document.
+		doc, err := json.Marshal([]map[string]string{{"food_id": foodID}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var in []actions.NewPantryItem
+		if err := actions.Decode(doc, "items", &in); err != nil {
+			var e *actions.Error
+			if !errors.As(err, &e) || e.Code != actions.CodeInvalid || e.Fields["items[0].food_id"] == "" {
+				t.Fatalf("food id %q: unexpected decode error %v", foodID, err)
+			}
+			return
+		}
+		in[0].Quantity, in[0].Unit, in[0].ExpiresOn = quantity, unit, expires
+		items := acts.AddPantryItems(ctx, user.ID, in)
 		expectHandled(t, items.Error, actions.CodeInvalid)
 	})
 }

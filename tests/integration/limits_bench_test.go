@@ -64,7 +64,7 @@ func BenchmarkLargestCalls(b *testing.B) {
 			nutrients := db.Nutrients{EnergyKcal: 10}
 			var in []actions.FoodChange
 			for _, f := range owned(me, 10_000) {
-				in = append(in, actions.FoodChange{ID: f.ID.String(), Nutrients: &nutrients})
+				in = append(in, actions.FoodChange{ID: f.ID, Nutrients: &nutrients})
 			}
 			return func() error { return acts.UpdateFoods(ctx, me.ID, in).Err() }
 		}},
@@ -72,7 +72,7 @@ func BenchmarkLargestCalls(b *testing.B) {
 			me := user()
 			var ingredients []actions.NewIngredient
 			for _, f := range owned(me, 1000) {
-				ingredients = append(ingredients, actions.NewIngredient{FoodID: f.ID.String(), Grams: 10})
+				ingredients = append(ingredients, actions.NewIngredient{FoodID: f.ID, Grams: 10})
 			}
 			in := make([]actions.NewRecipe, 10)
 			for i := range in {

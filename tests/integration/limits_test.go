@@ -36,7 +36,7 @@ func TestACallIsBoundedByItsWholeWork(t *testing.T) {
 	food := factories.Food().OwnedBy(me).MustCreate(t, b.pool)
 	ingredients := make([]actions.NewIngredient, 1000)
 	for i := range ingredients {
-		ingredients[i] = actions.NewIngredient{FoodID: food.ID.String(), Grams: 1}
+		ingredients[i] = actions.NewIngredient{FoodID: food.ID, Grams: 1}
 	}
 	recipes := make([]actions.NewRecipe, over/1000+1)
 	for i := range recipes {
@@ -45,21 +45,21 @@ func TestACallIsBoundedByItsWholeWork(t *testing.T) {
 	existing := factories.Recipe().OwnedBy(me).MustCreateMany(t, b.pool, len(recipes))
 	changes := make([]actions.RecipeChange, len(recipes))
 	for i := range changes {
-		changes[i] = actions.RecipeChange{ID: existing[i].ID.String(), Ingredients: &ingredients}
+		changes[i] = actions.RecipeChange{ID: existing[i].ID, Ingredients: &ingredients}
 	}
 	requests := make([]actions.TagSuggestionRequest, over/100+1)
 	for i := range requests {
 		for range 100 {
-			requests[i].FoodIDs = append(requests[i].FoodIDs, uuid.NewString())
+			requests[i].FoodIDs = append(requests[i].FoodIDs, uuid.New())
 		}
 	}
-	taggings := make([]string, over/500+1) // 100 foods x 5 tags each
+	taggings := make([]uuid.UUID, over/500+1) // 100 foods x 5 tags each
 	for i := range taggings {
 		var out agents.FoodTags
 		for range 100 {
 			out.Foods = append(out.Foods, agents.TaggedFood{FoodID: uuid.NewString(), Tags: []string{"a", "b", "c", "d", "e"}})
 		}
-		taggings[i] = succeeded(t, b, me, agents.AutoTagger.Name(), out).ID.String()
+		taggings[i] = succeeded(t, b, me, agents.AutoTagger.Name(), out).ID
 	}
 	var choices []actions.SuggestionChoice // 5 recipes of 50 ingredients per generation
 	for len(choices)*50 <= actions.MaxBatch {
@@ -73,7 +73,7 @@ func TestACallIsBoundedByItsWholeWork(t *testing.T) {
 		}
 		g := succeeded(t, b, me, agents.RecipeSuggester.Name(), out)
 		for i := range 5 {
-			choices = append(choices, actions.SuggestionChoice{GenerationID: g.ID.String(), Index: i})
+			choices = append(choices, actions.SuggestionChoice{GenerationID: g.ID, Index: i})
 		}
 	}
 
@@ -155,9 +155,9 @@ func TestStatementsAreBounded(t *testing.T) {
 	require.NoError(t, err)
 	name := "Renamed"
 	acts := actions.New(waiting, actions.WithLogger(testLogger(t)))
-	failed(t, acts.UpdateFoods(b.ctx, me.ID, []actions.FoodChange{{ID: food.ID.String(), Name: &name}}), actions.CodeInternal)
+	failed(t, acts.UpdateFoods(b.ctx, me.ID, []actions.FoodChange{{ID: food.ID, Name: &name}}), actions.CodeInternal)
 	require.NoError(t, holder.Rollback(b.ctx))
-	still := ok(t, b.acts.GetFoods(b.ctx, me.ID, []string{food.ID.String()}))
+	still := ok(t, b.acts.GetFoods(b.ctx, me.ID, []uuid.UUID{food.ID}))
 	require.Equal(t, food.Name, still[0].Name, "nothing written")
 }
 

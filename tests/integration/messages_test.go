@@ -76,7 +76,7 @@ func TestErrorsDoNotDependOnTheServersLanguage(t *testing.T) {
 
 	foods := factories.Food().OwnedBy(me).MustCreateMany(t, b.pool, 2)
 	factories.MealEntry().OwnedBy(me).OfFood(foods[1], 100).MustCreate(t, b.pool)
-	fields = failed(t, b.acts.DeleteFoods(b.ctx, me.ID, []string{foods[0].ID.String(), foods[1].ID.String()}), actions.CodeConflict)
+	fields = failed(t, b.acts.DeleteFoods(b.ctx, me.ID, []uuid.UUID{foods[0].ID, foods[1].ID}), actions.CodeConflict)
 	require.Equal(t, map[string]string{"ids[1]": "is used by a recipe or the journal"}, fields)
 
 	tag := factories.Tag().OwnedBy(me).MustCreate(t, b.pool)
