@@ -35,7 +35,7 @@ func WithLogger(log *slog.Logger) RunnerOption { return func(r *Runner) { r.log 
 // one name, is an error.
 func NewRunner(pool many.DBTX, model Model, agents []Definition, opts ...RunnerOption) (*Runner, error) {
 	if v := reflect.ValueOf(model); model != nil && v.Kind() == reflect.Pointer && v.IsNil() {
-		model = nil // a nil *ChatModel is no model, not one that panics
+		model = nil // a nil *chat.Client is no model, not one that panics
 	}
 	r := &Runner{pool: pool, model: model, agents: map[string]definition{}, log: slog.Default()}
 	for _, opt := range opts {
