@@ -94,43 +94,6 @@ type GenerationOutcome struct {
 	Error *string `json:"error"`
 }
 
-// NewJob is a row of InsertJobs: one element of each of its unnest
-// arrays.
-type NewJob struct {
-	Kind        string          `json:"kind"`
-	Queue       string          `json:"queue"`
-	Payload     json.RawMessage `json:"payload"`
-	Priority    int16           `json:"priority"`
-	MaxAttempts int32           `json:"max_attempts"`
-	RunAt       *time.Time      `json:"run_at"`
-	DelayMs     int64           `json:"delay_ms"`
-	UniqueKey   string          `json:"unique_key"`
-	TimeoutMs   int32           `json:"timeout_ms"`
-}
-
-// JobPatch is a row of UpdateJobs: one element of each of its unnest
-// arrays.
-type JobPatch struct {
-	ID          int64                    `json:"id"`
-	Priority    many.Optional[int16]     `json:"priority"`
-	RunAt       many.Optional[time.Time] `json:"run_at"`
-	MaxAttempts many.Optional[int32]     `json:"max_attempts"`
-}
-
-// JobKey is a row of SelectUniqueJobs: one element of each of its unnest
-// arrays.
-type JobKey struct {
-	Kind      string `json:"kind"`
-	UniqueKey string `json:"unique_key"`
-}
-
-// JobSchedule is a row of EnsureJobSchedules: one element of each of its unnest
-// arrays.
-type JobSchedule struct {
-	Name      string    `json:"name"`
-	NextRunAt time.Time `json:"next_run_at"`
-}
-
 // NewMealEntry is a row of InsertMealEntries: one element of each of its unnest
 // arrays.
 type NewMealEntry struct {
@@ -271,18 +234,6 @@ func generationDest(i *dbsqlc.Generation) []any {
 	return []any{&i.ID, &i.OwnerID, &i.Agent, (*string)(&i.Status), &i.Input, &i.Output, &i.Model, &i.PromptTokens, &i.CompletionTokens, &i.LatencyMs, &i.Attempts, &i.Error, &i.JobID, &i.StartedAt, &i.FinishedAt, &i.CreatedAt, &i.UpdatedAt}
 }
 
-// insertUniqueJobsRowDest gives the scan targets of a row of dbsqlc.InsertUniqueJobsRow: the address of
-// each field, in the order of the columns.
-func insertUniqueJobsRowDest(i *dbsqlc.InsertUniqueJobsRow) []any {
-	return []any{&i.ID, &i.Kind, &i.UniqueKey}
-}
-
-// jobDest gives the scan targets of a row of dbsqlc.Job: the address of
-// each field, in the order of the columns.
-func jobDest(i *dbsqlc.Job) []any {
-	return []any{&i.ID, &i.Kind, &i.Queue, &i.Payload, &i.Priority, (*string)(&i.State), &i.Attempt, &i.MaxAttempts, &i.RunAt, &i.UniqueKey, &i.TimeoutMs, &i.Errors, &i.AttemptedAt, &i.AttemptedBy, &i.LeaseExpiresAt, &i.CancelRequestedAt, &i.FinishedAt, &i.CreatedAt, &i.UpdatedAt}
-}
-
 // listTagsRowDest gives the scan targets of a row of dbsqlc.ListTagsRow: the address of
 // each field, in the order of the columns.
 func listTagsRowDest(i *dbsqlc.ListTagsRow) []any {
@@ -311,18 +262,6 @@ func recipeDest(i *dbsqlc.Recipe) []any {
 // each field, in the order of the columns.
 func recipeIngredientDest(i *dbsqlc.RecipeIngredient) []any {
 	return []any{&i.ID, &i.RecipeID, &i.Position, &i.FoodID, &i.Grams, &i.CreatedAt, &i.UpdatedAt}
-}
-
-// selectUniqueJobsRowDest gives the scan targets of a row of dbsqlc.SelectUniqueJobsRow: the address of
-// each field, in the order of the columns.
-func selectUniqueJobsRowDest(i *dbsqlc.SelectUniqueJobsRow) []any {
-	return []any{&i.ID, &i.Kind, &i.UniqueKey}
-}
-
-// stringDest gives the scan targets of a row of string: the address of
-// each field, in the order of the columns.
-func stringDest(i *string) []any {
-	return []any{i}
 }
 
 // tagDest gives the scan targets of a row of dbsqlc.Tag: the address of

@@ -7,7 +7,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/larderhq/larder/db"
+	"github.com/larderhq/larder/jobs/store"
 	"github.com/larderhq/larder/many"
 )
 
@@ -22,13 +22,13 @@ func NewClient() *Client { return &Client{} }
 // Job starts a job of kind, to build with the fluent methods and Enqueue.
 // Defaults: queue "default", priority 1 (runs first), 25 attempts, due now,
 // not unique, the worker's timeout.
-func (c *Client) Job(kind string) Builder { return Builder{client: c, job: db.NewJob{Kind: kind}} }
+func (c *Client) Job(kind string) Builder { return Builder{client: c, job: store.NewJob{Kind: kind}} }
 
 // Builder describes one job. Its methods return a changed copy, so a
 // Builder can be shared and varied.
 type Builder struct {
 	client  *Client
-	job     db.NewJob
+	job     store.NewJob
 	delay   time.Duration // In's, sent as the job's DelayMs
 	timeout time.Duration // sent as its TimeoutMs
 	err     error         // from Payload's marshalling
@@ -86,7 +86,7 @@ func (b Builder) Enqueue(ctx context.Context, dbtx many.DBTX) (Enqueued, error) 
 // returns what became of each, in order. A job that breaks a rule is
 // ErrInvalidJob, and nothing is written.
 func (c *Client) EnqueueMany(ctx context.Context, dbtx many.DBTX, jobs ...Builder) ([]Enqueued, error) {
-	in := make([]db.NewJob, len(jobs))
+	in := make([]store.NewJob, len(jobs))
 	for i, b := range jobs {
 		if err := b.check(); err != nil {
 			return nil, fmt.Errorf("enqueue: job %d (%q): %w", i, b.job.Kind, err)
@@ -94,7 +94,7 @@ func (c *Client) EnqueueMany(ctx context.Context, dbtx many.DBTX, jobs ...Builde
 		in[i] = b.job
 		in[i].DelayMs, in[i].TimeoutMs = b.delay.Milliseconds(), int32(b.timeout.Milliseconds()) // at most a day: check
 	}
-	return db.EnqueueJobs(ctx, dbtx, in)
+	return store.EnqueueJobs(ctx, dbtx, in)
 }
 
 // Job limits, as the jobs table's CHECKs have them.
@@ -136,11 +136,11 @@ func (b Builder) check() error {
 // Cancel cancels jobs: a pending one at once; a running one is asked to
 // stop, and its worker cancels the run's context and records it
 // cancelled. It returns the jobs it reached (finished ones are left out).
-func (c *Client) Cancel(ctx context.Context, dbtx many.DBTX, ids ...int64) ([]db.CancelledJob, error) {
-	return db.CancelJobs(ctx, dbtx, ids)
+func (c *Client) Cancel(ctx context.Context, dbtx many.DBTX, ids ...int64) ([]store.CancelledJob, error) {
+	return store.CancelJobs(ctx, dbtx, ids)
 }
 
 // Counts returns how many jobs each queue has in each state.
-func (c *Client) Counts(ctx context.Context, dbtx many.DBTX) ([]db.JobCount, error) {
-	return db.CountJobs(ctx, dbtx)
+func (c *Client) Counts(ctx context.Context, dbtx many.DBTX) ([]store.JobCount, error) {
+	return store.CountJobs(ctx, dbtx)
 }

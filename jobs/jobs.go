@@ -30,7 +30,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/larderhq/larder/db"
+	"github.com/larderhq/larder/jobs/store"
 )
 
 // Job is one run of a job, as its handler sees it: the payload decoded
@@ -48,7 +48,7 @@ type Job[P any] struct {
 
 // Enqueued is what became of a job given to Enqueue: written, or (with a
 // unique key a pending, running or completed job held) that job, Duplicate.
-type Enqueued = db.EnqueuedJob
+type Enqueued = store.EnqueuedJob
 
 // Cancel tells the worker to stop retrying: the job ends cancelled, with
 // err in its history.

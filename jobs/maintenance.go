@@ -6,7 +6,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/larderhq/larder/db"
+	"github.com/larderhq/larder/jobs/store"
 	"github.com/larderhq/larder/many"
 )
 
@@ -42,7 +42,7 @@ func (w *Worker) maintain(ctx context.Context) {
 // rescue puts back the jobs whose lease expired, batch by batch.
 func (w *Worker) rescue(ctx context.Context) {
 	for {
-		rescued, err := db.RescueJobs(ctx, w.queue, rescueBatch)
+		rescued, err := store.RescueJobs(ctx, w.bookkeeping, rescueBatch)
 		if err != nil {
 			if ctx.Err() == nil {
 				w.log.Error("rescuing jobs failed", "error", err)
@@ -63,7 +63,7 @@ func (w *Worker) rescue(ctx context.Context) {
 func (w *Worker) prune(ctx context.Context) {
 	before := time.Now().Add(-w.cfg.Retention)
 	for {
-		n, err := db.PruneJobs(ctx, w.queue, before, pruneBatch)
+		n, err := store.PruneJobs(ctx, w.bookkeeping, before, pruneBatch)
 		if err != nil {
 			if ctx.Err() == nil {
 				w.log.Error("pruning jobs failed", "error", err)
@@ -87,11 +87,11 @@ func (w *Worker) ensureSchedules(ctx context.Context) bool {
 		return true
 	}
 	now := time.Now()
-	in := make([]db.JobSchedule, 0, len(w.periodic))
+	in := make([]store.JobSchedule, 0, len(w.periodic))
 	for name, p := range w.periodic {
-		in = append(in, db.JobSchedule{Name: name, NextRunAt: p.next(now)})
+		in = append(in, store.JobSchedule{Name: name, NextRunAt: p.next(now)})
 	}
-	if _, err := db.EnsureJobSchedules(ctx, w.pool, in); err != nil {
+	if _, err := store.EnsureJobSchedules(ctx, w.pool, in); err != nil {
 		if ctx.Err() == nil {
 			w.log.Error("recording periodic schedules failed; retrying at the next tick", "error", err)
 		}
@@ -112,24 +112,24 @@ func (w *Worker) enqueuePeriodic(ctx context.Context) {
 		names = append(names, name)
 	}
 	err := many.WithTx(ctx, w.pool, func(tx pgx.Tx) error {
-		due, err := db.ClaimDueJobSchedules(ctx, tx, names)
+		due, err := store.ClaimDueJobSchedules(ctx, tx, names)
 		if err != nil || len(due) == 0 {
 			return err
 		}
 		jobs := make([]Builder, len(due))
-		moved := make([]db.JobSchedule, len(due))
+		moved := make([]store.JobSchedule, len(due))
 		for i, s := range due {
 			p := w.periodic[s.Name]
 			jobs[i] = p.job
 			if p.job.job.UniqueKey == "" {
 				jobs[i] = p.job.UniqueBy("period:" + s.NextRunAt.UTC().Format(time.RFC3339))
 			}
-			moved[i] = db.JobSchedule{Name: s.Name, NextRunAt: p.next(later(s.Now, s.NextRunAt))}
+			moved[i] = store.JobSchedule{Name: s.Name, NextRunAt: p.next(later(s.Now, s.NextRunAt))}
 		}
 		if _, err := NewClient().EnqueueMany(ctx, tx, jobs...); err != nil {
 			return err
 		}
-		_, err = db.UpdateJobSchedules(ctx, tx, moved)
+		_, err = store.UpdateJobSchedules(ctx, tx, moved)
 		return err
 	})
 	if err != nil && ctx.Err() == nil {

@@ -5,14 +5,14 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/larderhq/larder/db"
+	"github.com/larderhq/larder/jobs/store"
 )
 
 // complete records outcomes in batches: when finishBatch have gathered or
 // finishEvery has passed, whichever comes first. When Run closes closing,
 // it records the outcomes already sent, and returns.
 func (w *Worker) complete() {
-	batch := make([]db.JobOutcome, 0, finishBatch)
+	batch := make([]store.JobOutcome, 0, finishBatch)
 	tick := time.NewTicker(finishEvery)
 	defer tick.Stop()
 	flush := func() {
@@ -21,7 +21,7 @@ func (w *Worker) complete() {
 			batch = batch[:0]
 		}
 	}
-	add := func(o db.JobOutcome) {
+	add := func(o store.JobOutcome) {
 		if batch = append(batch, o); len(batch) == finishBatch {
 			flush()
 		}
@@ -50,11 +50,11 @@ func (w *Worker) complete() {
 // out of reach; the lease keeper renews the jobs' leases meanwhile. Outcomes
 // it cannot write are not lost work: their jobs' leases expire and the jobs
 // are rescued.
-func (w *Worker) finish(batch []db.JobOutcome) {
+func (w *Worker) finish(batch []store.JobOutcome) {
 	defer w.recorded(batch)
 	for attempt := 1; ; attempt++ {
 		ctx, cancel := context.WithTimeout(context.Background(), w.cfg.LeaseDuration)
-		_, err := db.FinishJobs(ctx, w.queue, batch)
+		_, err := store.FinishJobs(ctx, w.bookkeeping, batch)
 		cancel()
 		if err == nil {
 			return

@@ -12,8 +12,8 @@ import (
 
 	"github.com/go-playground/validator/v10"
 
-	"github.com/larderhq/larder/db"
 	"github.com/larderhq/larder/internal/validation"
+	"github.com/larderhq/larder/jobs/store"
 )
 
 // Registry maps job kinds to their handlers. Register handlers with Handle
@@ -26,7 +26,7 @@ type Registry struct {
 }
 
 // handler runs one job of a kind, its payload still JSON.
-type handler func(ctx context.Context, job db.FetchedJob) error
+type handler func(ctx context.Context, job store.FetchedJob) error
 
 // NewRegistry returns an empty Registry. Payloads are validated with
 // Larder's validator (internal/validation): validate tags on the payload
@@ -45,7 +45,7 @@ func Handle[P any](r *Registry, kind string, fn func(ctx context.Context, job Jo
 	if _, taken := r.handlers[kind]; taken {
 		r.problems = append(r.problems, fmt.Sprintf("kind %q is handled twice", kind))
 	}
-	r.handlers[kind] = func(ctx context.Context, row db.FetchedJob) error {
+	r.handlers[kind] = func(ctx context.Context, row store.FetchedJob) error {
 		var payload P
 		if err := json.Unmarshal(row.Payload, &payload); err != nil {
 			return &payloadError{fmt.Errorf("payload does not decode into %T: %w", payload, err)}

@@ -9,13 +9,13 @@ import (
 	"strings"
 	"time"
 
-	"github.com/larderhq/larder/db"
+	"github.com/larderhq/larder/jobs/store"
 )
 
 // execute runs one job under its timeout and decides its outcome; ok is
 // false when there is nothing to record (the job is no longer the
 // worker's).
-func (w *Worker) execute(ctx context.Context, job db.FetchedJob) (db.JobOutcome, bool) {
+func (w *Worker) execute(ctx context.Context, job store.FetchedJob) (store.JobOutcome, bool) {
 	timeout := w.cfg.JobTimeout
 	if job.TimeoutMs != nil {
 		timeout = time.Duration(*job.TimeoutMs) * time.Millisecond
@@ -33,7 +33,7 @@ func (w *Worker) execute(ctx context.Context, job db.FetchedJob) (db.JobOutcome,
 }
 
 // call runs a handler, turning a panic into an error with its stack.
-func call(ctx context.Context, h handler, job db.FetchedJob) (err error) {
+func call(ctx context.Context, h handler, job store.FetchedJob) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			err = &panicError{value: p, stack: string(debug.Stack())}
@@ -51,36 +51,36 @@ func (e *panicError) Error() string { return fmt.Sprintf("panic: %v", e.value) }
 
 // outcome turns how a run ended (its handler's error, and why its context
 // ended, if it did) into what the job becomes.
-func (w *Worker) outcome(job db.FetchedJob, err, cause error) (db.JobOutcome, bool) {
-	o := db.JobOutcome{ID: job.ID, Attempt: job.Attempt}
+func (w *Worker) outcome(job store.FetchedJob, err, cause error) (store.JobOutcome, bool) {
+	o := store.JobOutcome{ID: job.ID, Attempt: job.Attempt}
 	var snooze *snoozeError
 	var cancelled *cancelError
 	var payload *payloadError
 	switch {
 	case err == nil:
-		o.State = db.JobStateCompleted
+		o.State = store.JobStateCompleted
 		w.stats.completed.Add(1)
 		return o, true
 	case errors.Is(cause, ErrLeaseLost):
 		return o, false
 	case errors.Is(cause, ErrShutdown):
 		// Not the job's fault: back to the queue, the attempt given back.
-		o.State, o.Snoozed = db.JobStatePending, true
+		o.State, o.Snoozed = store.JobStatePending, true
 		return o, true
 	case errors.Is(cause, ErrCancelRequested):
-		o.State, o.Error = db.JobStateCancelled, attemptError(job, ErrCancelRequested)
+		o.State, o.Error = store.JobStateCancelled, attemptError(job, ErrCancelRequested)
 		w.stats.cancelled.Add(1)
 		return o, true
 	case errors.As(err, &snooze):
-		o.State, o.Delay, o.Snoozed = db.JobStatePending, snooze.d, true
+		o.State, o.Delay, o.Snoozed = store.JobStatePending, snooze.d, true
 		w.stats.snoozed.Add(1)
 		return o, true
 	case errors.As(err, &cancelled):
-		o.State, o.Error = db.JobStateCancelled, attemptError(job, err)
+		o.State, o.Error = store.JobStateCancelled, attemptError(job, err)
 		w.stats.cancelled.Add(1)
 		return o, true
 	case errors.As(err, &payload):
-		o.State, o.Error = db.JobStateDiscarded, attemptError(job, err)
+		o.State, o.Error = store.JobStateDiscarded, attemptError(job, err)
 		w.stats.discarded.Add(1)
 		w.log.Error("job discarded: its payload cannot be run", "job", job.ID, "kind", job.Kind, "error", err)
 		return o, true
@@ -90,12 +90,12 @@ func (w *Worker) outcome(job db.FetchedJob, err, cause error) (db.JobOutcome, bo
 	}
 	o.Error = attemptError(job, err)
 	if job.Attempt >= job.MaxAttempts {
-		o.State = db.JobStateDiscarded
+		o.State = store.JobStateDiscarded
 		w.stats.discarded.Add(1)
 		w.log.Error("job discarded after its last attempt", "job", job.ID, "kind", job.Kind, "attempt", job.Attempt, "error", err)
 		return o, true
 	}
-	o.State, o.Delay = db.JobStatePending, w.cfg.Backoff(job.Attempt)
+	o.State, o.Delay = store.JobStatePending, w.cfg.Backoff(job.Attempt)
 	var after *retryAfterError
 	if errors.As(err, &after) {
 		o.Delay = max(after.d, 0)
@@ -106,7 +106,7 @@ func (w *Worker) outcome(job db.FetchedJob, err, cause error) (db.JobOutcome, bo
 }
 
 // attemptError is an entry of a job's error history.
-func attemptError(job db.FetchedJob, err error) json.RawMessage {
+func attemptError(job store.FetchedJob, err error) json.RawMessage {
 	entry := struct {
 		Attempt int32     `json:"attempt"`
 		Error   string    `json:"error"`

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/larderhq/larder/db"
+	"github.com/larderhq/larder/jobs/store"
 )
 
 // A worker with no pool: enough to run handlers and decide outcomes.
@@ -46,25 +46,25 @@ func TestARunsOutcomeFollowsItsHandler(t *testing.T) {
 
 	for _, tc := range []struct {
 		name      string
-		job       db.FetchedJob
-		state     db.JobState
+		job       store.FetchedJob
+		state     store.JobState
 		delay     time.Duration
 		snoozed   bool
 		errorHave string // in the history entry; "" for none
 	}{
-		{"done", db.FetchedJob{Kind: "test.ok", Payload: good}, db.JobStateCompleted, 0, false, ""},
-		{"retried with backoff", db.FetchedJob{Kind: "test.fail", Payload: good}, db.JobStatePending, 2 * time.Minute, false, `"error":"boom"`},
-		{"last attempt", db.FetchedJob{Kind: "test.fail", Payload: good, Attempt: 3, MaxAttempts: 3}, db.JobStateDiscarded, 0, false, `"attempt":3`},
-		{"cancelled", db.FetchedJob{Kind: "test.cancel", Payload: good}, db.JobStateCancelled, 0, false, "cancelled: gone"},
-		{"retry after", db.FetchedJob{Kind: "test.later", Payload: good}, db.JobStatePending, 30 * time.Second, false, `"error":"busy (retry after 30s)"`},
-		{"retry after, last attempt", db.FetchedJob{Kind: "test.later", Payload: good, Attempt: 3, MaxAttempts: 3}, db.JobStateDiscarded, 0, false, "busy"},
-		{"snoozed", db.FetchedJob{Kind: "test.snooze", Payload: good}, db.JobStatePending, time.Hour, true, ""},
-		{"panic", db.FetchedJob{Kind: "test.panic", Payload: good}, db.JobStatePending, 2 * time.Minute, false, `"trace":"goroutine`},
-		{"timed out", db.FetchedJob{Kind: "test.slow", Payload: good, TimeoutMs: &ms}, db.JobStatePending, 2 * time.Minute, false, "timed out after 10ms"},
-		{"an error with a NUL", db.FetchedJob{Kind: "test.nul", Payload: good}, db.JobStatePending, 2 * time.Minute, false, `"error":"before after"`},
-		{"no handler", db.FetchedJob{Kind: "test.unknown", Payload: good}, db.JobStatePending, 2 * time.Minute, false, `no handler for kind \"test.unknown\"`},
-		{"payload does not decode", db.FetchedJob{Kind: "test.ok", Payload: json.RawMessage(`[1]`)}, db.JobStateDiscarded, 0, false, "does not decode into jobs.greeting"},
-		{"payload invalid", db.FetchedJob{Kind: "test.ok", Payload: json.RawMessage(`{}`)}, db.JobStateDiscarded, 0, false, "invalid payload: name"},
+		{"done", store.FetchedJob{Kind: "test.ok", Payload: good}, store.JobStateCompleted, 0, false, ""},
+		{"retried with backoff", store.FetchedJob{Kind: "test.fail", Payload: good}, store.JobStatePending, 2 * time.Minute, false, `"error":"boom"`},
+		{"last attempt", store.FetchedJob{Kind: "test.fail", Payload: good, Attempt: 3, MaxAttempts: 3}, store.JobStateDiscarded, 0, false, `"attempt":3`},
+		{"cancelled", store.FetchedJob{Kind: "test.cancel", Payload: good}, store.JobStateCancelled, 0, false, "cancelled: gone"},
+		{"retry after", store.FetchedJob{Kind: "test.later", Payload: good}, store.JobStatePending, 30 * time.Second, false, `"error":"busy (retry after 30s)"`},
+		{"retry after, last attempt", store.FetchedJob{Kind: "test.later", Payload: good, Attempt: 3, MaxAttempts: 3}, store.JobStateDiscarded, 0, false, "busy"},
+		{"snoozed", store.FetchedJob{Kind: "test.snooze", Payload: good}, store.JobStatePending, time.Hour, true, ""},
+		{"panic", store.FetchedJob{Kind: "test.panic", Payload: good}, store.JobStatePending, 2 * time.Minute, false, `"trace":"goroutine`},
+		{"timed out", store.FetchedJob{Kind: "test.slow", Payload: good, TimeoutMs: &ms}, store.JobStatePending, 2 * time.Minute, false, "timed out after 10ms"},
+		{"an error with a NUL", store.FetchedJob{Kind: "test.nul", Payload: good}, store.JobStatePending, 2 * time.Minute, false, `"error":"before after"`},
+		{"no handler", store.FetchedJob{Kind: "test.unknown", Payload: good}, store.JobStatePending, 2 * time.Minute, false, `no handler for kind \"test.unknown\"`},
+		{"payload does not decode", store.FetchedJob{Kind: "test.ok", Payload: json.RawMessage(`[1]`)}, store.JobStateDiscarded, 0, false, "does not decode into jobs.greeting"},
+		{"payload invalid", store.FetchedJob{Kind: "test.ok", Payload: json.RawMessage(`{}`)}, store.JobStateDiscarded, 0, false, "invalid payload: name"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			job := tc.job
@@ -88,19 +88,19 @@ func TestARunsOutcomeFollowsItsHandler(t *testing.T) {
 
 func TestARunCutShortByTheWorker(t *testing.T) {
 	w := testWorker(t, NewRegistry())
-	job := db.FetchedJob{ID: 7, Attempt: 1, MaxAttempts: 25}
+	job := store.FetchedJob{ID: 7, Attempt: 1, MaxAttempts: 25}
 	cut := context.Canceled
 
 	if _, ok := w.outcome(job, cut, ErrLeaseLost); ok {
 		t.Error("a job whose lease was lost is another worker's: nothing to record")
 	}
-	if o, _ := w.outcome(job, cut, ErrShutdown); o.State != db.JobStatePending || !o.Snoozed || o.Delay != 0 {
+	if o, _ := w.outcome(job, cut, ErrShutdown); o.State != store.JobStatePending || !o.Snoozed || o.Delay != 0 {
 		t.Errorf("shutdown: %+v, want pending at once with the attempt given back", o)
 	}
-	if o, _ := w.outcome(job, cut, ErrCancelRequested); o.State != db.JobStateCancelled || !strings.Contains(string(o.Error), "cancelled on request") {
+	if o, _ := w.outcome(job, cut, ErrCancelRequested); o.State != store.JobStateCancelled || !strings.Contains(string(o.Error), "cancelled on request") {
 		t.Errorf("cancel requested: %+v", o)
 	}
-	if o, _ := w.outcome(job, nil, ErrShutdown); o.State != db.JobStateCompleted {
+	if o, _ := w.outcome(job, nil, ErrShutdown); o.State != store.JobStateCompleted {
 		t.Errorf("a handler that finished anyway: %+v", o)
 	}
 }

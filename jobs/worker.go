@@ -16,7 +16,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/larderhq/larder/db"
+	"github.com/larderhq/larder/jobs/store"
 )
 
 // Config configures a Worker; zero fields take the defaults noted, which
@@ -85,30 +85,31 @@ var (
 
 // Worker runs jobs from a pool's jobs table with a Registry's handlers.
 type Worker struct {
-	pool     *pgxpool.Pool // the caller's: periodic enqueues, which are data
-	queue    *pgxpool.Pool // the worker's own, for its bookkeeping (see Run)
-	handlers map[string]handler
-	kinds    []string // of the handlers: the only kinds the worker claims
-	cfg      Config
-	log      *slog.Logger
-	queues   map[string]*queue
-	periodic map[string]Periodic
+	pool        *pgxpool.Pool // the caller's: periodic enqueues, which are data
+	bookkeeping *pgxpool.Pool // the worker's own, for its bookkeeping (see Run)
+	handlers    map[string]handler
+	kinds       []string // of the handlers: the only kinds the worker claims
+	cfg         Config
+	log         *slog.Logger
+	queues      map[string]*queueState
+	periodic    map[string]Periodic
 
 	runCtx    context.Context // parent of every run: cancelled at the end of a shutdown
 	cancelAll context.CancelCauseFunc
 	working   sync.WaitGroup // runs in progress
-	outcomes  chan db.JobOutcome
+	outcomes  chan store.JobOutcome
 	closing   chan struct{} // closed when Run stops taking outcomes
 	failure   chan error    // the database stayed out of reach: Run stops with it
 
 	mu   sync.Mutex
-	runs map[int64]*run // running jobs by id
+	held map[int64]*heldJob // the jobs the worker holds, by id
 
 	stats counters
 }
 
-// queue is one queue the worker runs.
-type queue struct {
+// queueState is the worker's state of one queue it runs: its concurrency
+// and the runs it has going.
+type queueState struct {
 	name   string
 	limit  int
 	active atomic.Int64
@@ -116,12 +117,13 @@ type queue struct {
 	freed  chan struct{} // a run ended: a slot is free
 }
 
-func (q *queue) free() int { return q.limit - int(q.active.Load()) }
+func (q *queueState) free() int { return q.limit - int(q.active.Load()) }
 
-// run is a job the worker holds: in progress, or ended with its outcome
-// not yet recorded (its lease is renewed until it is, so that a slow write
-// of outcomes does not get a finished job rescued and run again).
-type run struct {
+// heldJob is a job the worker holds: in progress, or ended with its
+// outcome not yet recorded (its lease is renewed until it is, so that a
+// slow write of outcomes does not get a finished job rescued and run
+// again).
+type heldJob struct {
 	attempt int32
 	cancel  context.CancelCauseFunc
 	ended   bool
@@ -147,7 +149,7 @@ func NewWorker(pool *pgxpool.Pool, reg *Registry, cfg Config) (*Worker, error) {
 	cfg = withDefaults(cfg)
 	w := &Worker{
 		pool: pool, cfg: cfg, log: cfg.Logger.With("worker", cfg.ID),
-		queues: map[string]*queue{}, periodic: map[string]Periodic{}, runs: map[int64]*run{},
+		queues: map[string]*queueState{}, periodic: map[string]Periodic{}, held: map[int64]*heldJob{},
 	}
 	reg.mu.Lock()
 	w.handlers = maps.Clone(reg.handlers) // frozen: no lock per run
@@ -158,7 +160,7 @@ func NewWorker(pool *pgxpool.Pool, reg *Registry, cfg Config) (*Worker, error) {
 		if name == "" || limit <= 0 {
 			return nil, fmt.Errorf("jobs worker: queue %q needs a name and a concurrency of 1 or more", name)
 		}
-		w.queues[name] = &queue{name: name, limit: limit, wake: make(chan struct{}, 1), freed: make(chan struct{}, 1)}
+		w.queues[name] = &queueState{name: name, limit: limit, wake: make(chan struct{}, 1), freed: make(chan struct{}, 1)}
 		total += limit
 	}
 	for _, p := range cfg.Periodic {
@@ -170,7 +172,7 @@ func NewWorker(pool *pgxpool.Pool, reg *Registry, cfg Config) (*Worker, error) {
 		}
 		w.periodic[p.name] = p
 	}
-	w.outcomes = make(chan db.JobOutcome, 2*total)
+	w.outcomes = make(chan store.JobOutcome, 2*total)
 	w.closing = make(chan struct{})
 	w.failure = make(chan error, 1)
 	return w, nil
@@ -178,7 +180,7 @@ func NewWorker(pool *pgxpool.Pool, reg *Registry, cfg Config) (*Worker, error) {
 
 func withDefaults(cfg Config) Config {
 	if len(cfg.Queues) == 0 {
-		cfg.Queues = map[string]int{db.DefaultJobQueue: 100}
+		cfg.Queues = map[string]int{store.DefaultJobQueue: 100}
 	}
 	if cfg.ID == "" {
 		host, _ := os.Hostname()
@@ -232,13 +234,13 @@ func (w *Worker) ID() string { return w.cfg.ID }
 // that way only means the job runs again (after its lease expires).
 // Enqueues, in the caller's transactions, are never asynchronous.
 func (w *Worker) Run(ctx context.Context) error {
-	queue, err := bookkeepingPool(ctx, w.pool, len(w.queues))
+	bookkeeping, err := bookkeepingPool(ctx, w.pool, len(w.queues))
 	if err != nil {
 		return fmt.Errorf("jobs worker: %w", err)
 	}
-	defer queue.Close()
-	w.queue = queue
-	if err := w.reach(ctx, w.pool, queue); err != nil || ctx.Err() != nil {
+	defer bookkeeping.Close()
+	w.bookkeeping = bookkeeping
+	if err := w.reach(ctx, w.pool, bookkeeping); err != nil || ctx.Err() != nil {
 		return err
 	}
 	// The worker's own goroutines outlive ctx: shutdown stops them in order.
@@ -347,14 +349,14 @@ func (w *Worker) wait(d time.Duration) bool {
 // produce keeps a queue's slots busy: it fetches when jobs may be due (a
 // notification, a poll, or the last fetch filling every free slot) and
 // slots are free.
-func (w *Worker) produce(ctx context.Context, q *queue) {
+func (w *Worker) produce(ctx context.Context, q *queueState) {
 	poll := time.NewTicker(w.cfg.PollInterval)
 	defer poll.Stop()
 	due := true
 	var failingSince time.Time // of the fetches failing in a row
 	for {
 		if free := q.free(); due && free > 0 {
-			fetched, err := db.FetchJobs(ctx, w.queue, q.name, w.cfg.ID, w.kinds, free, w.cfg.LeaseDuration)
+			fetched, err := store.FetchJobs(ctx, w.bookkeeping, q.name, w.cfg.ID, w.kinds, free, w.cfg.LeaseDuration)
 			switch {
 			case ctx.Err() != nil:
 				return
@@ -391,13 +393,13 @@ func (w *Worker) produce(ctx context.Context, q *queue) {
 }
 
 // start runs a claimed job in its own goroutine.
-func (w *Worker) start(q *queue, job db.FetchedJob) {
+func (w *Worker) start(q *queueState, job store.FetchedJob) {
 	q.active.Add(1)
 	w.working.Add(1)
 	ctx, cancel := context.WithCancelCause(w.runCtx)
-	r := &run{attempt: job.Attempt, cancel: cancel}
+	r := &heldJob{attempt: job.Attempt, cancel: cancel}
 	w.mu.Lock()
-	w.runs[job.ID] = r
+	w.held[job.ID] = r
 	w.mu.Unlock()
 	go func() {
 		defer w.working.Done()
@@ -411,11 +413,11 @@ func (w *Worker) start(q *queue, job db.FetchedJob) {
 		}
 		outcome, ok := w.execute(ctx, job)
 		w.mu.Lock()
-		if w.runs[job.ID] == r { // not a later run of the job, rescued and fetched again
+		if w.held[job.ID] == r { // not a later run of the job, rescued and fetched again
 			if ok {
 				r.ended = true
 			} else {
-				delete(w.runs, job.ID)
+				delete(w.held, job.ID)
 			}
 		}
 		w.mu.Unlock()
@@ -440,7 +442,7 @@ func (w *Worker) running() int {
 // cancelRun cancels a job in progress with cause.
 func (w *Worker) cancelRun(id int64, cause error) {
 	w.mu.Lock()
-	r, ok := w.runs[id]
+	r, ok := w.held[id]
 	ok = ok && !r.ended
 	w.mu.Unlock()
 	if ok {
@@ -450,12 +452,12 @@ func (w *Worker) cancelRun(id int64, cause error) {
 
 // recorded lets go of jobs whose outcomes were written (or given up on:
 // their leases then expire and the jobs are rescued).
-func (w *Worker) recorded(batch []db.JobOutcome) {
+func (w *Worker) recorded(batch []store.JobOutcome) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	for _, o := range batch {
-		if r, ok := w.runs[o.ID]; ok && r.ended && r.attempt == o.Attempt {
-			delete(w.runs, o.ID)
+		if r, ok := w.held[o.ID]; ok && r.ended && r.attempt == o.Attempt {
+			delete(w.held, o.ID)
 		}
 	}
 }

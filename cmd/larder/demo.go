@@ -15,6 +15,7 @@ import (
 	"github.com/larderhq/larder/db"
 	"github.com/larderhq/larder/db/migrate"
 	"github.com/larderhq/larder/jobs"
+	"github.com/larderhq/larder/jobs/store"
 )
 
 const demoSynopsis = `demo [-keep]
@@ -243,9 +244,9 @@ func (d *demo) runAJob(recipeID uuid.UUID) error {
 	defer stop()
 	stopped := make(chan error, 1)
 	go func() { stopped <- w.Run(runCtx) }()
-	var ran db.Job
+	var ran store.Job
 	deadline := time.Now().Add(30 * time.Second)
-	for ran.State != db.JobStateCompleted {
+	for ran.State != store.JobStateCompleted {
 		if time.Now().After(deadline) {
 			stop()
 			<-stopped
@@ -253,7 +254,7 @@ func (d *demo) runAJob(recipeID uuid.UUID) error {
 		}
 		time.Sleep(20 * time.Millisecond)
 		q, kind := queue, actions.KindRecomputeNutrition
-		page, err := db.ListJobs(ctx, d.pool, db.JobFilter{Queue: &q, Kind: &kind})
+		page, err := store.ListJobs(ctx, d.pool, store.JobFilter{Queue: &q, Kind: &kind})
 		if err != nil {
 			return err
 		}

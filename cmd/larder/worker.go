@@ -14,6 +14,7 @@ import (
 	"github.com/larderhq/larder/db"
 	"github.com/larderhq/larder/db/migrate"
 	"github.com/larderhq/larder/jobs"
+	"github.com/larderhq/larder/jobs/store"
 	"github.com/larderhq/larder/many"
 )
 
@@ -107,7 +108,7 @@ func logSummary(ctx context.Context, c *cli, pool many.DBTX, w *jobs.Worker) {
 	}
 	waiting := map[string]int64{}
 	for _, n := range counts {
-		if n.State == db.JobStatePending {
+		if n.State == store.JobStatePending {
 			waiting[n.Queue] += n.Jobs
 		}
 	}

@@ -217,73 +217,6 @@ func AllGenerationStatusValues() []GenerationStatus {
 	}
 }
 
-type JobState string
-
-const (
-	JobStatePending   JobState = "pending"
-	JobStateRunning   JobState = "running"
-	JobStateCompleted JobState = "completed"
-	JobStateCancelled JobState = "cancelled"
-	JobStateDiscarded JobState = "discarded"
-)
-
-func (e *JobState) Scan(src interface{}) error {
-	switch s := src.(type) {
-	case []byte:
-		*e = JobState(s)
-	case string:
-		*e = JobState(s)
-	default:
-		return fmt.Errorf("unsupported scan type for JobState: %T", src)
-	}
-	return nil
-}
-
-type NullJobState struct {
-	JobState JobState `json:"job_state"`
-	Valid    bool     `json:"valid"` // Valid is true if JobState is not NULL
-}
-
-// Scan implements the Scanner interface.
-func (ns *NullJobState) Scan(value interface{}) error {
-	if value == nil {
-		ns.JobState, ns.Valid = "", false
-		return nil
-	}
-	ns.Valid = true
-	return ns.JobState.Scan(value)
-}
-
-// Value implements the driver Valuer interface.
-func (ns NullJobState) Value() (driver.Value, error) {
-	if !ns.Valid {
-		return nil, nil
-	}
-	return string(ns.JobState), nil
-}
-
-func (e JobState) Valid() bool {
-	switch e {
-	case JobStatePending,
-		JobStateRunning,
-		JobStateCompleted,
-		JobStateCancelled,
-		JobStateDiscarded:
-		return true
-	}
-	return false
-}
-
-func AllJobStateValues() []JobState {
-	return []JobState{
-		JobStatePending,
-		JobStateRunning,
-		JobStateCompleted,
-		JobStateCancelled,
-		JobStateDiscarded,
-	}
-}
-
 type MealKind string
 
 const (
@@ -452,35 +385,6 @@ type Generation struct {
 	FinishedAt       *time.Time       `json:"finished_at"`
 	CreatedAt        time.Time        `json:"created_at"`
 	UpdatedAt        time.Time        `json:"updated_at"`
-}
-
-type Job struct {
-	ID                int64           `json:"id"`
-	Kind              string          `json:"kind"`
-	Queue             string          `json:"queue"`
-	Payload           json.RawMessage `json:"payload"`
-	Priority          int16           `json:"priority"`
-	State             JobState        `json:"state"`
-	Attempt           int32           `json:"attempt"`
-	MaxAttempts       int32           `json:"max_attempts"`
-	RunAt             time.Time       `json:"run_at"`
-	UniqueKey         *string         `json:"unique_key"`
-	TimeoutMs         *int32          `json:"timeout_ms"`
-	Errors            json.RawMessage `json:"errors"`
-	AttemptedAt       *time.Time      `json:"attempted_at"`
-	AttemptedBy       *string         `json:"attempted_by"`
-	LeaseExpiresAt    *time.Time      `json:"lease_expires_at"`
-	CancelRequestedAt *time.Time      `json:"cancel_requested_at"`
-	FinishedAt        *time.Time      `json:"finished_at"`
-	CreatedAt         time.Time       `json:"created_at"`
-	UpdatedAt         time.Time       `json:"updated_at"`
-}
-
-type JobSchedule struct {
-	Name      string    `json:"name"`
-	NextRunAt time.Time `json:"next_run_at"`
-	CreatedAt time.Time `json:"created_at"`
-	UpdatedAt time.Time `json:"updated_at"`
 }
 
 type MealEntry struct {

@@ -22,8 +22,9 @@ func TestSqlcVet(t *testing.T) {
 
 // TestSqlcGenerateIsCurrent runs sqlc generate (with the sqlc-gen-many
 // plugin) on a scratch copy of the configuration, migrations and queries
-// and compares its output with db/dbsqlc and db/*.many.go: generated code
-// is regenerated, never edited.
+// and compares its output with what is committed (db/dbsqlc, db/*.many.go,
+// and the same of jobs/store): generated code is regenerated, never
+// edited.
 func TestSqlcGenerateIsCurrent(t *testing.T) {
 	t.Parallel()
 	sqlc := tool(t, "sqlc")
@@ -33,7 +34,7 @@ func TestSqlcGenerateIsCurrent(t *testing.T) {
 	require.NoError(t, os.WriteFile(filepath.Join(scratch, "sqlc.yaml"), []byte(config), 0o644))
 	copyFile(t, tool(t, "sqlc-gen-many"), filepath.Join(scratch, "bin", "sqlc-gen-many"))
 	require.NoError(t, os.Chmod(filepath.Join(scratch, "bin", "sqlc-gen-many"), 0o755))
-	for _, dir := range []string{"db/migrations", "queries"} {
+	for _, dir := range []string{"db/migrations", "queries", "jobs/store"} {
 		files, err := filepath.Glob(filepath.Join(src, dir, "*.sql"))
 		require.NoError(t, err)
 		for _, f := range files {
@@ -43,7 +44,7 @@ func TestSqlcGenerateIsCurrent(t *testing.T) {
 
 	run(t, scratch, nil, sqlc, "generate")
 
-	for _, pattern := range []string{"db/dbsqlc/*.go", "db/*.many.go"} {
+	for _, pattern := range []string{"db/dbsqlc/*.go", "db/*.many.go", "jobs/store/dbsqlc/*.go", "jobs/store/*.many.go"} {
 		want, err := filepath.Glob(filepath.Join(src, pattern))
 		require.NoError(t, err)
 		got, err := filepath.Glob(filepath.Join(scratch, pattern))

@@ -17,6 +17,7 @@ import (
 
 	"github.com/larderhq/larder/db"
 	"github.com/larderhq/larder/jobs"
+	"github.com/larderhq/larder/jobs/store"
 	"github.com/larderhq/larder/tests/testdb"
 )
 
@@ -134,9 +135,9 @@ func TestWorkerKilledMidRunLosesNoJob(t *testing.T) {
 	require.NoError(t, worker.Process.Signal(syscall.SIGTERM))
 	require.NoError(t, worker.Wait(), "a clean stop exits 0")
 
-	counts, err := db.CountJobs(ctx, pool)
+	counts, err := store.CountJobs(ctx, pool)
 	require.NoError(t, err)
-	require.Equal(t, []db.JobCount{{Queue: "default", State: db.JobStateCompleted, Jobs: total}}, counts)
+	require.Equal(t, []store.JobCount{{Queue: "default", State: store.JobStateCompleted, Jobs: total}}, counts)
 	var neverRan int
 	require.NoError(t, pool.QueryRow(ctx, "SELECT count(*) FROM jobs WHERE NOT EXISTS (SELECT FROM e2e_runs WHERE job_id = jobs.id)").Scan(&neverRan))
 	require.Zero(t, neverRan, "every job's handler ran")

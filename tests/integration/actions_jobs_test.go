@@ -13,6 +13,7 @@ import (
 	"github.com/larderhq/larder/db"
 	"github.com/larderhq/larder/factories"
 	"github.com/larderhq/larder/jobs"
+	"github.com/larderhq/larder/jobs/store"
 	"github.com/larderhq/larder/many"
 	"github.com/larderhq/larder/tests/testdb"
 )
@@ -44,7 +45,7 @@ func TestUpdateFoodsEnqueuesTheRecomputeInItsTransaction(t *testing.T) {
 	require.Zero(t, count(t, b, "jobs"), "a failed update enqueues nothing")
 
 	ok(t, b.acts.UpdateFoods(b.ctx, me.ID, []actions.FoodChange{{ID: foods[0].ID, Nutrients: &nutrients}}))
-	page, err := db.ListJobs(b.ctx, b.pool, db.JobFilter{Kind: ptr(actions.KindRecomputeNutrition)})
+	page, err := store.ListJobs(b.ctx, b.pool, store.JobFilter{Kind: ptr(actions.KindRecomputeNutrition)})
 	require.NoError(t, err)
 	require.Len(t, page.Items, 1)
 	var p actions.RecomputePayload
@@ -121,10 +122,10 @@ func TestExpiryDigestsGoToUsersWithItemsExpiringSoon(t *testing.T) {
 
 // allDone reports whether no job is pending or running.
 func allDone(t *testing.T, b bundle) bool {
-	counts, err := db.CountJobs(b.ctx, b.pool)
+	counts, err := store.CountJobs(b.ctx, b.pool)
 	require.NoError(t, err)
 	for _, c := range counts {
-		if c.State == db.JobStatePending || c.State == db.JobStateRunning {
+		if c.State == store.JobStatePending || c.State == store.JobStateRunning {
 			return false
 		}
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/larderhq/larder/db"
 	"github.com/larderhq/larder/factories"
 	"github.com/larderhq/larder/jobs"
+	"github.com/larderhq/larder/jobs/store"
 	"github.com/larderhq/larder/many"
 	"github.com/larderhq/larder/tests/testdb"
 )
@@ -97,10 +98,10 @@ func firstThen(first agentstest.Answer) func(agentstest.Request) agentstest.Answ
 }
 
 // jobOf returns a generation's job.
-func jobOf(t *testing.T, b bundle, g db.Generation) db.Job {
+func jobOf(t *testing.T, b bundle, g db.Generation) store.Job {
 	t.Helper()
 	require.NotNil(t, g.JobID)
-	page, err := db.ListJobs(b.ctx, b.pool, db.JobFilter{Kind: ptr(agents.Kind)})
+	page, err := store.ListJobs(b.ctx, b.pool, store.JobFilter{Kind: ptr(agents.Kind)})
 	require.NoError(t, err)
 	for _, j := range page.Items {
 		if j.ID == *g.JobID {
@@ -108,7 +109,7 @@ func jobOf(t *testing.T, b bundle, g db.Generation) db.Job {
 		}
 	}
 	t.Fatalf("no job %d", *g.JobID)
-	return db.Job{}
+	return store.Job{}
 }
 
 func TestAGenerationSucceedsWithItsUsageAndLatency(t *testing.T) {
@@ -136,7 +137,7 @@ func TestAGenerationSucceedsWithItsUsageAndLatency(t *testing.T) {
 	require.Nil(t, g.Error)
 	require.NotNil(t, g.StartedAt)
 	require.NotNil(t, g.FinishedAt)
-	testdb.Eventually(t, "the job completed", func() bool { return jobOf(t, b, g).State == db.JobStateCompleted }) // recorded in the worker's next batch
+	testdb.Eventually(t, "the job completed", func() bool { return jobOf(t, b, g).State == store.JobStateCompleted }) // recorded in the worker's next batch
 
 	req := srv.Requests()[0]
 	require.Len(t, req.Messages, 2)
@@ -183,7 +184,7 @@ func TestAnswersThatNeverHoldFailTheGeneration(t *testing.T) {
 	require.Nil(t, g.Output)
 	require.Equal(t, 3, srv.Count(), "the answer and two repairs")
 	require.Equal(t, int32(30), *g.PromptTokens, "usage is kept for failures too")
-	testdb.Eventually(t, "the job cancelled", func() bool { return jobOf(t, b, g).State == db.JobStateCancelled })
+	testdb.Eventually(t, "the job cancelled", func() bool { return jobOf(t, b, g).State == store.JobStateCancelled })
 }
 
 func TestARateLimitIsRetriedAfterRetryAfter(t *testing.T) {
@@ -228,7 +229,7 @@ func TestARefusedRequestFailsAtOnce(t *testing.T) {
 	require.Equal(t, db.GenerationStatusFailed, g.Status)
 	require.Equal(t, "model call: HTTP 400 Bad Request", *g.Error, "the user sees the status, not the server's words")
 	require.Equal(t, 1, srv.Count(), "no retry can fix a bad request")
-	testdb.Eventually(t, "the job cancelled", func() bool { return jobOf(t, b, g).State == db.JobStateCancelled })
+	testdb.Eventually(t, "the job cancelled", func() bool { return jobOf(t, b, g).State == store.JobStateCancelled })
 	require.Contains(t, string(jobOf(t, b, g).Errors), "Invalid schema for response_format", "operators see the server's words")
 }
 
@@ -243,7 +244,7 @@ func TestWithoutAModelGenerationsFailClearly(t *testing.T) {
 	require.Equal(t, db.GenerationStatusFailed, g.Status)
 	require.Equal(t, agents.ErrNoModel.Error(), *g.Error)
 	require.Contains(t, *g.Error, "LARDER_MODEL")
-	testdb.Eventually(t, "the job cancelled", func() bool { return jobOf(t, b, g).State == db.JobStateCancelled })
+	testdb.Eventually(t, "the job cancelled", func() bool { return jobOf(t, b, g).State == store.JobStateCancelled })
 }
 
 func TestASucceededGenerationIsNeverSentAgain(t *testing.T) {
@@ -261,7 +262,7 @@ func TestASucceededGenerationIsNeverSentAgain(t *testing.T) {
 	require.NoError(t, err)
 	testdb.Eventually(t, "the job ran again", func() bool {
 		j := jobOf(t, b, g)
-		return j.State == db.JobStateCompleted && j.Attempt == 2
+		return j.State == store.JobStateCompleted && j.Attempt == 2
 	})
 
 	require.Equal(t, 1, srv.Count(), "no second model call")
@@ -335,7 +336,7 @@ func TestCancellingAGenerationsJobFailsIt(t *testing.T) {
 
 	require.Equal(t, db.GenerationStatusFailed, g.Status)
 	require.Equal(t, "cancelled: its job was cancelled", *g.Error)
-	testdb.Eventually(t, "the job cancelled", func() bool { return jobOf(t, b, g).State == db.JobStateCancelled })
+	testdb.Eventually(t, "the job cancelled", func() bool { return jobOf(t, b, g).State == store.JobStateCancelled })
 }
 
 func TestAGenerationCutShortByAShutdownRunsAgain(t *testing.T) {
@@ -405,7 +406,7 @@ func TestAWorkerThatDoesNotKnowTheAgentLeavesItToOthers(t *testing.T) {
 	cfg.Queues = map[string]int{agents.Queue: 1}
 	cfg.Backoff = func(int32) time.Duration { return time.Hour } // no second try here
 	_, stop := runWorker(t, b.pool, reg, cfg)
-	testdb.Eventually(t, "the first attempt", func() bool { return jobOf(t, b, g).Attempt == 1 && jobOf(t, b, g).State == db.JobStatePending })
+	testdb.Eventually(t, "the first attempt", func() bool { return jobOf(t, b, g).Attempt == 1 && jobOf(t, b, g).State == store.JobStatePending })
 	stop()
 
 	g, err = many.First(db.SelectGenerations(b.ctx, b.pool, me.ID, []uuid.UUID{g.ID}))

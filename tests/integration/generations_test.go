@@ -9,6 +9,7 @@ import (
 
 	"github.com/larderhq/larder/db"
 	"github.com/larderhq/larder/factories"
+	"github.com/larderhq/larder/jobs/store"
 	"github.com/larderhq/larder/many"
 )
 
@@ -54,7 +55,7 @@ func TestAGenerationMovesThroughItsStatuses(t *testing.T) {
 	require.NotNil(t, done.FinishedAt)
 
 	// Jobs are pruned; the generation keeps its result.
-	_, err = db.DeleteJobs(b.ctx, b.pool, []int64{job.ID})
+	_, err = store.DeleteJobs(b.ctx, b.pool, []int64{job.ID})
 	require.NoError(t, err)
 	kept, err := many.First(db.SelectGenerations(b.ctx, b.pool, owner.ID, []uuid.UUID{gen.ID}))
 	require.NoError(t, err)

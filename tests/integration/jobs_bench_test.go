@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/larderhq/larder/db"
 	"github.com/larderhq/larder/jobs"
+	"github.com/larderhq/larder/jobs/store"
 	"github.com/larderhq/larder/tests/testdb"
 )
 
@@ -69,8 +69,8 @@ func BenchmarkJobs(b *testing.B) {
 		if err := <-done; err != nil {
 			b.Fatal(err)
 		}
-		counts, err := db.CountJobs(ctx, pool)
-		if err != nil || len(counts) != 1 || counts[0].State != db.JobStateCompleted {
+		counts, err := store.CountJobs(ctx, pool)
+		if err != nil || len(counts) != 1 || counts[0].State != store.JobStateCompleted {
 			b.Fatalf("not all completed: %v %v", counts, err)
 		}
 	}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/larderhq/larder/db"
 	"github.com/larderhq/larder/jobs"
+	"github.com/larderhq/larder/jobs/store"
 	"github.com/larderhq/larder/many"
 	"github.com/larderhq/larder/tests/testdb"
 )
@@ -54,15 +55,15 @@ func runWorker(t *testing.T, pool *pgxpool.Pool, reg *jobs.Registry, cfg jobs.Co
 }
 
 // jobsIn returns the jobs with the given ids.
-func jobsIn(t *testing.T, b bundle, ids ...int64) []db.Job {
+func jobsIn(t *testing.T, b bundle, ids ...int64) []store.Job {
 	t.Helper()
-	got, err := db.SelectJobs(b.ctx, b.pool, ids)
+	got, err := store.SelectJobs(b.ctx, b.pool, ids)
 	require.NoError(t, err)
 	return got
 }
 
 // allIn reports whether every job with the given ids is in state.
-func allIn(t *testing.T, b bundle, state db.JobState, ids ...int64) bool {
+func allIn(t *testing.T, b bundle, state store.JobState, ids ...int64) bool {
 	for _, j := range jobsIn(t, b, ids...) {
 		if j.State != state {
 			return false
@@ -185,7 +186,7 @@ func TestRetriesThenDiscardsWithHistory(t *testing.T) {
 	require.NoError(t, err)
 	w, _ := runWorker(t, b.pool, reg, quick(t))
 
-	testdb.Eventually(t, "the job to be discarded", func() bool { return allIn(t, b, db.JobStateDiscarded, job.ID) })
+	testdb.Eventually(t, "the job to be discarded", func() bool { return allIn(t, b, store.JobStateDiscarded, job.ID) })
 
 	got := jobsIn(t, b, job.ID)[0]
 	require.Equal(t, int32(3), runs.Load())
@@ -226,8 +227,8 @@ func TestCancelAndSnoozeFromTheHandler(t *testing.T) {
 	require.NoError(t, err)
 	runWorker(t, b.pool, reg, quick(t))
 
-	testdb.Eventually(t, "cancelled", func() bool { return allIn(t, b, db.JobStateCancelled, got[0].ID) })
-	testdb.Eventually(t, "the snoozed job done", func() bool { return allIn(t, b, db.JobStateCompleted, got[1].ID) })
+	testdb.Eventually(t, "cancelled", func() bool { return allIn(t, b, store.JobStateCancelled, got[0].ID) })
+	testdb.Eventually(t, "the snoozed job done", func() bool { return allIn(t, b, store.JobStateCompleted, got[1].ID) })
 
 	require.Equal(t, int32(2), snoozedRuns.Load(), "with one attempt allowed, the snooze did not use it up")
 	require.Equal(t, int32(1), jobsIn(t, b, got[1].ID)[0].Attempt)
@@ -256,8 +257,8 @@ func TestCancelPendingAndRunningJobs(t *testing.T) {
 
 	require.NoError(t, err)
 	require.Len(t, cancelled, 2)
-	require.True(t, allIn(t, b, db.JobStateCancelled, later.ID), "a pending job is cancelled at once")
-	testdb.Eventually(t, "the running job cancelled", func() bool { return allIn(t, b, db.JobStateCancelled, long.ID) })
+	require.True(t, allIn(t, b, store.JobStateCancelled, later.ID), "a pending job is cancelled at once")
+	testdb.Eventually(t, "the running job cancelled", func() bool { return allIn(t, b, store.JobStateCancelled, long.ID) })
 	require.Contains(t, string(jobsIn(t, b, long.ID)[0].Errors), "cancelled on request")
 }
 
@@ -273,7 +274,7 @@ func TestTimeoutFailsTheAttempt(t *testing.T) {
 	require.NoError(t, err)
 	runWorker(t, b.pool, reg, quick(t))
 
-	testdb.Eventually(t, "discarded", func() bool { return allIn(t, b, db.JobStateDiscarded, job.ID) })
+	testdb.Eventually(t, "discarded", func() bool { return allIn(t, b, store.JobStateDiscarded, job.ID) })
 	require.Contains(t, string(jobsIn(t, b, job.ID)[0].Errors), "timed out after 50ms")
 }
 
@@ -302,7 +303,7 @@ func TestPayloadIsDecodedAndValidated(t *testing.T) {
 
 	require.Equal(t, good, <-got)
 	ids := enqueuedIDs(res)
-	testdb.Eventually(t, "bad payloads discarded", func() bool { return allIn(t, b, db.JobStateDiscarded, ids[1:]...) })
+	testdb.Eventually(t, "bad payloads discarded", func() bool { return allIn(t, b, store.JobStateDiscarded, ids[1:]...) })
 	history := string(jobsIn(t, b, ids[1])[0].Errors)
 	require.Contains(t, history, "invalid payload: days must be at least 1; user_id must be a UUID")
 	require.Equal(t, int32(1), jobsIn(t, b, ids[1])[0].Attempt, "no retry can fix a payload")
@@ -354,7 +355,7 @@ func TestACompletedJobKeepsItsUniqueKey(t *testing.T) {
 	first, err := client.Job("test.digest").UniqueBy("k").Enqueue(b.ctx, b.pool)
 	require.NoError(t, err)
 	runWorker(t, b.pool, reg, quick(t))
-	testdb.Eventually(t, "done", func() bool { return allIn(t, b, db.JobStateCompleted, first.ID) })
+	testdb.Eventually(t, "done", func() bool { return allIn(t, b, store.JobStateCompleted, first.ID) })
 
 	again, err := client.Job("test.digest").UniqueBy("k").Enqueue(b.ctx, b.pool)
 
@@ -385,7 +386,7 @@ func TestLeaseExpiryRescuesTheJobsOfADeadWorker(t *testing.T) {
 	got, err := client.EnqueueMany(b.ctx, b.pool, client.Job("test.work"), client.Job("test.work").MaxAttempts(1))
 	require.NoError(t, err)
 	// A worker claims both and dies without renewing its leases.
-	_, err = db.FetchJobs(b.ctx, b.pool, "default", "dead-worker", []string{"test.work"}, 10, time.Millisecond)
+	_, err = store.FetchJobs(b.ctx, b.pool, "default", "dead-worker", []string{"test.work"}, 10, time.Millisecond)
 	require.NoError(t, err)
 	time.Sleep(5 * time.Millisecond)
 	reg := jobs.NewRegistry()
@@ -393,11 +394,11 @@ func TestLeaseExpiryRescuesTheJobsOfADeadWorker(t *testing.T) {
 
 	runWorker(t, b.pool, reg, quick(t))
 
-	testdb.Eventually(t, "rescued and run", func() bool { return allIn(t, b, db.JobStateCompleted, got[0].ID) })
+	testdb.Eventually(t, "rescued and run", func() bool { return allIn(t, b, store.JobStateCompleted, got[0].ID) })
 	rescued := jobsIn(t, b, got[0].ID, got[1].ID)
 	require.Equal(t, int32(2), rescued[0].Attempt, "the lost run counted")
 	require.Contains(t, string(rescued[0].Errors), "lease expired: worker dead-worker stopped renewing it")
-	require.Equal(t, db.JobStateDiscarded, rescued[1].State, "out of attempts")
+	require.Equal(t, store.JobStateDiscarded, rescued[1].State, "out of attempts")
 }
 
 func TestGracefulShutdown(t *testing.T) {
@@ -427,14 +428,14 @@ func TestGracefulShutdown(t *testing.T) {
 	stop()
 
 	finished, stubborn := jobsIn(t, b, got[0].ID)[0], jobsIn(t, b, got[1].ID)[0]
-	require.Equal(t, db.JobStateCompleted, finished.State, "a job that finishes in time completes")
-	require.Equal(t, db.JobStatePending, stubborn.State, "a job cancelled by the shutdown goes back to the queue")
+	require.Equal(t, store.JobStateCompleted, finished.State, "a job that finishes in time completes")
+	require.Equal(t, store.JobStatePending, stubborn.State, "a job cancelled by the shutdown goes back to the queue")
 	require.Equal(t, int32(0), stubborn.Attempt, "without using an attempt")
 	require.Nil(t, stubborn.LeaseExpiresAt)
 	counts, err := client.Counts(b.ctx, b.pool)
 	require.NoError(t, err)
 	for _, c := range counts {
-		require.NotEqual(t, db.JobStateRunning, c.State, "nothing is left running")
+		require.NotEqual(t, store.JobStateRunning, c.State, "nothing is left running")
 	}
 }
 
@@ -464,7 +465,7 @@ func TestAJobThatOutlivesTheShutdownIsLeftToItsLease(t *testing.T) {
 
 	testdb.Eventually(t, "the run ended", func() bool { return w.Stats().Running == 0 })
 	job := jobsIn(t, b, got[0].ID)[0]
-	require.Equal(t, db.JobStateRunning, job.State, "its outcome came after Run returned: the lease decides")
+	require.Equal(t, store.JobStateRunning, job.State, "its outcome came after Run returned: the lease decides")
 	require.NotNil(t, job.LeaseExpiresAt)
 }
 
@@ -500,7 +501,7 @@ func TestOutcomesRecordedAtShutdownKeepTheirLeases(t *testing.T) {
 	close(release)
 	stopSlow() // records the outcome, slowly
 
-	testdb.Eventually(t, "completed", func() bool { return allIn(t, b, db.JobStateCompleted, got[0].ID) })
+	testdb.Eventually(t, "completed", func() bool { return allIn(t, b, store.JobStateCompleted, got[0].ID) })
 	job := jobsIn(t, b, got[0].ID)[0]
 	require.Equal(t, int32(1), runs.Load(), "the handler ran once")
 	require.Equal(t, int32(1), job.Attempt)
@@ -528,9 +529,9 @@ func TestTwoWorkersRunEachJobOnce(t *testing.T) {
 	second, _ := runWorker(t, b.pool, reg, quick(t))
 
 	testdb.Eventually(t, "every job done", func() bool {
-		counts, err := db.CountJobs(b.ctx, b.pool)
+		counts, err := store.CountJobs(b.ctx, b.pool)
 		require.NoError(t, err)
-		return len(counts) == 1 && counts[0].State == db.JobStateCompleted && counts[0].Jobs == n
+		return len(counts) == 1 && counts[0].State == store.JobStateCompleted && counts[0].Jobs == n
 	})
 	for _, e := range got {
 		c, ok := runs.Load(e.ID)
@@ -553,7 +554,7 @@ func TestPeriodicJobsAreEnqueuedOncePerPeriodAcrossWorkers(t *testing.T) {
 
 	testdb.Eventually(t, "three periods", func() bool { return count(t, b, "jobs") >= 3 })
 
-	page, err := db.ListJobs(b.ctx, b.pool, db.JobFilter{Kind: ptr("test.tick"), Limit: 100})
+	page, err := store.ListJobs(b.ctx, b.pool, store.JobFilter{Kind: ptr("test.tick"), Limit: 100})
 	require.NoError(t, err)
 	periods := map[string]int{}
 	for _, j := range page.Items {
@@ -571,15 +572,15 @@ func TestPruneDeletesOldFinishedJobs(t *testing.T) {
 	got, err := client.EnqueueMany(b.ctx, b.pool, client.Job("a"), client.Job("b"), client.Job("c"))
 	require.NoError(t, err)
 	ids := enqueuedIDs(got)
-	_, err = db.FetchJobs(b.ctx, b.pool, "default", "w", []string{"a", "b", "c"}, 3, time.Minute)
+	_, err = store.FetchJobs(b.ctx, b.pool, "default", "w", []string{"a", "b", "c"}, 3, time.Minute)
 	require.NoError(t, err)
-	_, err = db.FinishJobs(b.ctx, b.pool, []db.JobOutcome{
-		{ID: ids[0], Attempt: 1, State: db.JobStateCompleted},
-		{ID: ids[1], Attempt: 1, State: db.JobStateDiscarded},
+	_, err = store.FinishJobs(b.ctx, b.pool, []store.JobOutcome{
+		{ID: ids[0], Attempt: 1, State: store.JobStateCompleted},
+		{ID: ids[1], Attempt: 1, State: store.JobStateDiscarded},
 	})
 	require.NoError(t, err)
 
-	pruned, err := db.PruneJobs(b.ctx, b.pool, time.Now().Add(time.Minute), 10)
+	pruned, err := store.PruneJobs(b.ctx, b.pool, time.Now().Add(time.Minute), 10)
 
 	require.NoError(t, err)
 	require.Equal(t, 2, pruned)
@@ -617,7 +618,7 @@ func TestAJobWhoseOutcomeIsLateKeepsItsLease(t *testing.T) {
 
 	runWorker(t, pool, reg, cfg)
 
-	testdb.Eventually(t, "completed", func() bool { return allIn(t, b, db.JobStateCompleted, got[0].ID) })
+	testdb.Eventually(t, "completed", func() bool { return allIn(t, b, store.JobStateCompleted, got[0].ID) })
 	job := jobsIn(t, b, got[0].ID)[0]
 	require.Equal(t, int32(1), runs.Load(), "the handler ran once")
 	require.Equal(t, int32(1), job.Attempt)
@@ -658,9 +659,9 @@ func TestWorkersClaimOnlyTheKindsTheyHandle(t *testing.T) {
 	runWorker(t, b.pool, registry("new", "new.kind"), quick(t))
 
 	testdb.Eventually(t, "every job done", func() bool {
-		counts, err := db.CountJobs(b.ctx, b.pool)
+		counts, err := store.CountJobs(b.ctx, b.pool)
 		require.NoError(t, err)
-		return len(counts) == 1 && counts[0].State == db.JobStateCompleted && counts[0].Jobs == 2*perKind
+		return len(counts) == 1 && counts[0].State == store.JobStateCompleted && counts[0].Jobs == 2*perKind
 	})
 	mu.Lock()
 	defer mu.Unlock()

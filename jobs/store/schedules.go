@@ -1,9 +1,9 @@
-package db
+package store
 
 import (
 	"context"
 
-	"github.com/larderhq/larder/db/dbsqlc"
+	"github.com/larderhq/larder/jobs/store/dbsqlc"
 	"github.com/larderhq/larder/many"
 )
 

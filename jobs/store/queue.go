@@ -1,4 +1,4 @@
-package db
+package store
 
 import (
 	"cmp"
@@ -10,7 +10,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/larderhq/larder/db/dbsqlc"
+	"github.com/larderhq/larder/jobs/store/dbsqlc"
 	"github.com/larderhq/larder/many"
 )
 
