@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 
 	"github.com/larderhq/larder/db"
 	"github.com/larderhq/larder/jobs"
@@ -30,7 +31,9 @@ const (
 const DigestDays = 3
 
 // DigestSender delivers a user's expiry digest (by mail, push...). The
-// default logs it.
+// default logs it. It is called inside the transaction that records the
+// digest and completes its job: an error rolls both back, and the job is
+// retried.
 type DigestSender interface {
 	SendExpiryDigest(ctx context.Context, user db.User, items []db.PantryItem) error
 }
@@ -76,7 +79,8 @@ func (a *Actions) PeriodicJobs() []jobs.Periodic {
 
 // fanOutDigests enqueues a digest for each user with items expiring soon,
 // a page of users per statement. Each is unique per user and day, so a
-// retry of this job enqueues no digest twice.
+// retry of this job, or a second run after a rescue, enqueues no digest
+// twice.
 func (a *Actions) fanOutDigests(ctx context.Context, job jobs.Job[struct{}]) error {
 	day := time.Now().UTC().Format(DateLayout)
 	today, _ := parseDate(day)
@@ -103,7 +107,11 @@ func (a *Actions) fanOutDigests(ctx context.Context, job jobs.Job[struct{}]) err
 }
 
 // sendDigest sends one user the items that expire within DigestDays of the
-// digest's day (or already have). A user deleted since has no digest.
+// digest's day (or already have), once: in one transaction it records the
+// digest (expiry_digests), sends it, and completes its job
+// (jobs.CompleteTx). A run that finds the digest recorded (a retry after
+// the commit was lost) completes without sending; one that fails to send
+// writes nothing and is retried. A user deleted since has no digest.
 func (a *Actions) sendDigest(ctx context.Context, job jobs.Job[DigestPayload]) error {
 	id := job.Payload.UserID
 	day, _ := parseDate(job.Payload.Date)
@@ -118,10 +126,22 @@ func (a *Actions) sendDigest(ctx context.Context, job jobs.Job[DigestPayload]) e
 	if err != nil || len(page.Items) == 0 {
 		return err
 	}
-	return a.digests.SendExpiryDigest(ctx, user, page.Items)
+	return many.WithTx(ctx, a.pool, func(tx pgx.Tx) error {
+		recorded, err := db.InsertExpiryDigests(ctx, tx, []db.NewExpiryDigest{{OwnerID: id, Day: day, Items: int32(len(page.Items))}})
+		if err != nil {
+			return err
+		}
+		if len(recorded) == 1 {
+			if err := a.digests.SendExpiryDigest(ctx, user, page.Items); err != nil {
+				return err
+			}
+		}
+		return jobs.CompleteTx(ctx, tx, job)
+	})
 }
 
-// recomputeNutrition refreshes the cached nutrition of recipes.
+// recomputeNutrition refreshes the cached nutrition of recipes. It is
+// idempotent: run twice, it computes the same values.
 func (a *Actions) recomputeNutrition(ctx context.Context, job jobs.Job[RecomputePayload]) error {
 	_, err := db.RecomputeRecipeNutrition(ctx, a.pool, job.Payload.RecipeIDs, job.Payload.FoodIDs)
 	return err

@@ -234,3 +234,33 @@ func deletePantryItems(ownerID uuid.UUID) many.Statement[uuid.UUID, dbsqlc.Pantr
 func DeletePantryItems(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, ids []uuid.UUID) ([]dbsqlc.PantryItem, error) {
 	return many.Delete(ctx, dbtx, "pantry_items", ids, many.Key[dbsqlc.PantryItem, uuid.UUID]{Of: func(r *dbsqlc.PantryItem) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, deletePantryItems(ownerID))
 }
+
+const insertExpiryDigestsSQL = `-- name: InsertExpiryDigests :many
+INSERT INTO expiry_digests (owner_id, day, items)
+SELECT unnest($1::uuid[]), unnest($2::date[]), unnest($3::int[])
+ON CONFLICT (owner_id, day) DO NOTHING
+RETURNING owner_id, day, items, created_at`
+
+// insertExpiryDigests is the statement of InsertExpiryDigests.
+func insertExpiryDigests() many.Statement[NewExpiryDigest, dbsqlc.ExpiryDigest] {
+	return many.Statement[NewExpiryDigest, dbsqlc.ExpiryDigest]{
+		SQL: insertExpiryDigestsSQL,
+		Args: func(in []NewExpiryDigest) []any {
+			return []any{
+				many.Column(in, many.UUID, func(r *NewExpiryDigest) uuid.UUID { return r.OwnerID }),
+				many.Column(in, many.Date, func(r *NewExpiryDigest) time.Time { return r.Day }),
+				many.Column(in, many.Int4, func(r *NewExpiryDigest) int32 { return r.Items }),
+			}
+		},
+		Dest: expiryDigestDest,
+	}
+}
+
+// InsertExpiryDigests runs on rows of expiry_digests and returns the rows
+// in the order its statement does (many.Run).
+//
+// Records digests as sent; a digest a user already has for that day is
+// left out of the result (a retried job's), and sends nothing again.
+func InsertExpiryDigests(ctx context.Context, dbtx many.DBTX, in []NewExpiryDigest) ([]dbsqlc.ExpiryDigest, error) {
+	return many.Run(ctx, dbtx, "insert", "expiry_digests", in, nil, insertExpiryDigests())
+}

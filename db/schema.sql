@@ -146,6 +146,19 @@ SET default_tablespace = '';
 SET default_table_access_method = heap;
 
 --
+-- Name: expiry_digests; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.expiry_digests (
+    owner_id uuid NOT NULL,
+    day date NOT NULL,
+    items integer NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT expiry_digests_items_check CHECK ((items > 0))
+);
+
+
+--
 -- Name: food_tags; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -400,6 +413,14 @@ CREATE TABLE public.users (
     CONSTRAINT users_display_name_check CHECK (((char_length(display_name) >= 1) AND (char_length(display_name) <= 100))),
     CONSTRAINT users_email_check CHECK ((((char_length((email)::text) >= 3) AND (char_length((email)::text) <= 254)) AND (email OPERATOR(public.~~) '%_@_%'::public.citext)))
 );
+
+
+--
+-- Name: expiry_digests expiry_digests_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.expiry_digests
+    ADD CONSTRAINT expiry_digests_pkey PRIMARY KEY (owner_id, day);
 
 
 --
@@ -684,6 +705,14 @@ CREATE TRIGGER jobs_fail_generations_of_ended_job AFTER UPDATE OF state ON publi
 
 
 --
+-- Name: expiry_digests expiry_digests_owner_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.expiry_digests
+    ADD CONSTRAINT expiry_digests_owner_id_fkey FOREIGN KEY (owner_id) REFERENCES public.users(id) ON DELETE CASCADE;
+
+
+--
 -- Name: food_tags food_tags_food_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -818,4 +847,5 @@ INSERT INTO public.schema_migrations (version) VALUES
     ('20261125110000'),
     ('20261125110100'),
     ('20261125113535'),
-    ('20261203134659');
+    ('20261203134659'),
+    ('20261203231021');

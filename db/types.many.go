@@ -133,6 +133,14 @@ type PantryItemPatch struct {
 	ExpiresOn many.Optional[*time.Time]        `json:"expires_on"`
 }
 
+// NewExpiryDigest is a row of InsertExpiryDigests: one element of each of its unnest
+// arrays.
+type NewExpiryDigest struct {
+	OwnerID uuid.UUID `json:"owner_id"`
+	Day     time.Time `json:"day"`
+	Items   int32     `json:"items"`
+}
+
 // NewRecipe is a row of InsertRecipes: one element of each of its unnest
 // arrays.
 type NewRecipe struct {
@@ -214,6 +222,12 @@ type UserPatch struct {
 	ID          uuid.UUID             `json:"id"`
 	Email       many.Optional[string] `json:"email"`
 	DisplayName many.Optional[string] `json:"display_name"`
+}
+
+// expiryDigestDest gives the scan targets of a row of dbsqlc.ExpiryDigest: the address of
+// each field, in the order of the columns.
+func expiryDigestDest(i *dbsqlc.ExpiryDigest) []any {
+	return []any{&i.OwnerID, &i.Day, &i.Items, &i.CreatedAt}
 }
 
 // foodDest gives the scan targets of a row of dbsqlc.Food: the address of

@@ -93,3 +93,12 @@ SELECT DISTINCT pantry_items.owner_id FROM pantry_items
 WHERE pantry_items.expires_on <= @last_day::date AND pantry_items.owner_id > @after_owner_id::uuid
 ORDER BY pantry_items.owner_id
 LIMIT @row_limit;
+
+-- name: InsertExpiryDigests :many
+-- many: batch NewExpiryDigest
+-- Records digests as sent; a digest a user already has for that day is
+-- left out of the result (a retried job's), and sends nothing again.
+INSERT INTO expiry_digests (owner_id, day, items)
+SELECT unnest(@owner_id::uuid[]), unnest(@day::date[]), unnest(@items::int[])
+ON CONFLICT (owner_id, day) DO NOTHING
+RETURNING *;

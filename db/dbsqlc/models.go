@@ -342,6 +342,13 @@ func AllPantryUnitValues() []PantryUnit {
 	}
 }
 
+type ExpiryDigest struct {
+	OwnerID   uuid.UUID `json:"owner_id"`
+	Day       time.Time `json:"day"`
+	Items     int32     `json:"items"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
 type Food struct {
 	ID         uuid.UUID    `json:"id"`
 	OwnerID    *uuid.UUID   `json:"owner_id"`

@@ -59,6 +59,47 @@ func (q *Queries) DeletePantryItems(ctx context.Context, arg DeletePantryItemsPa
 	return items, nil
 }
 
+const insertExpiryDigests = `-- name: InsertExpiryDigests :many
+INSERT INTO expiry_digests (owner_id, day, items)
+SELECT unnest($1::uuid[]), unnest($2::date[]), unnest($3::int[])
+ON CONFLICT (owner_id, day) DO NOTHING
+RETURNING owner_id, day, items, created_at
+`
+
+type InsertExpiryDigestsParams struct {
+	OwnerID []uuid.UUID `json:"owner_id"`
+	Day     []time.Time `json:"day"`
+	Items   []int32     `json:"items"`
+}
+
+// many: batch NewExpiryDigest
+// Records digests as sent; a digest a user already has for that day is
+// left out of the result (a retried job's), and sends nothing again.
+func (q *Queries) InsertExpiryDigests(ctx context.Context, arg InsertExpiryDigestsParams) ([]ExpiryDigest, error) {
+	rows, err := q.db.Query(ctx, insertExpiryDigests, arg.OwnerID, arg.Day, arg.Items)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []ExpiryDigest{}
+	for rows.Next() {
+		var i ExpiryDigest
+		if err := rows.Scan(
+			&i.OwnerID,
+			&i.Day,
+			&i.Items,
+			&i.CreatedAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const insertPantryItems = `-- name: InsertPantryItems :many
 INSERT INTO pantry_items (id, owner_id, food_id, quantity, unit, expires_on)
 SELECT unnest($1::uuid[]),

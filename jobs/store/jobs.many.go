@@ -313,6 +313,49 @@ func SelectUniqueJobs(ctx context.Context, dbtx many.DBTX, in []JobKey) ([]dbsql
 	return many.Run(ctx, dbtx, "select", "jobs", in, nil, selectUniqueJobs())
 }
 
+const completeJobsSQL = `-- name: CompleteJobs :many
+WITH locked AS (
+    SELECT jobs.id, run.attempt
+    FROM jobs JOIN (SELECT unnest($1::bigint[]) AS id, unnest($2::int[]) AS attempt) AS run ON run.id = jobs.id
+    WHERE jobs.state = 'running'
+    ORDER BY jobs.id
+    FOR UPDATE OF jobs
+)
+UPDATE jobs SET
+    state = 'completed',
+    finished_at = now(),
+    lease_expires_at = NULL,
+    updated_at = now()
+FROM locked
+WHERE jobs.id = locked.id AND jobs.attempt = locked.attempt
+RETURNING jobs.id`
+
+// completeJobs is the statement of CompleteJobs.
+func completeJobs() many.Statement[JobRun, int64] {
+	return many.Statement[JobRun, int64]{
+		SQL: completeJobsSQL,
+		Args: func(in []JobRun) []any {
+			return []any{
+				many.Column(in, many.Int8, func(r *JobRun) int64 { return r.ID }),
+				many.Column(in, many.Int4, func(r *JobRun) int32 { return r.Attempt }),
+			}
+		},
+		Dest: int64Dest,
+	}
+}
+
+// CompleteJobs runs on rows of jobs and returns the rows in the order its
+// statement does (many.Run).
+//
+// Completes running jobs in the transaction of their handlers' own writes
+// (jobs.CompleteTx): a job is done exactly when those writes commit. Only
+// a run still holding its job counts (running, same attempt); the run's
+// outcome, recorded after, then finds the job no longer running and
+// changes nothing. Rows are locked in id order, as every batch write's.
+func CompleteJobs(ctx context.Context, dbtx many.DBTX, in []JobRun) ([]int64, error) {
+	return many.Run(ctx, dbtx, "complete", "jobs", in, nil, completeJobs())
+}
+
 const ensureJobSchedulesSQL = `-- name: EnsureJobSchedules :many
 INSERT INTO job_schedules (name, next_run_at)
 SELECT unnest($1::text[]), unnest($2::timestamptz[])

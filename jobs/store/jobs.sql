@@ -184,6 +184,29 @@ WHERE jobs.id = ANY(@ids::bigint[])
   AND jobs.attempt = (@outcomes::jsonb -> jobs.id::text ->> 'attempt')::int
 RETURNING jobs.id;
 
+-- name: CompleteJobs :many
+-- many: batch JobRun
+-- Completes running jobs in the transaction of their handlers' own writes
+-- (jobs.CompleteTx): a job is done exactly when those writes commit. Only
+-- a run still holding its job counts (running, same attempt); the run's
+-- outcome, recorded after, then finds the job no longer running and
+-- changes nothing. Rows are locked in id order, as every batch write's.
+WITH locked AS (
+    SELECT jobs.id, run.attempt
+    FROM jobs JOIN (SELECT unnest(@id::bigint[]) AS id, unnest(@attempt::int[]) AS attempt) AS run ON run.id = jobs.id
+    WHERE jobs.state = 'running'
+    ORDER BY jobs.id
+    FOR UPDATE OF jobs
+)
+UPDATE jobs SET
+    state = 'completed',
+    finished_at = now(),
+    lease_expires_at = NULL,
+    updated_at = now()
+FROM locked
+WHERE jobs.id = locked.id AND jobs.attempt = locked.attempt
+RETURNING jobs.id;
+
 -- name: RenewJobLeases :many
 -- Extends the leases of a worker's running jobs; a job missing from the
 -- result is no longer the worker's (rescued). cancel_requested tells the

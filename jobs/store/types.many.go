@@ -40,6 +40,13 @@ type JobKey struct {
 	UniqueKey string `json:"unique_key"`
 }
 
+// JobRun is a row of CompleteJobs: one element of each of its unnest
+// arrays.
+type JobRun struct {
+	ID      int64 `json:"id"`
+	Attempt int32 `json:"attempt"`
+}
+
 // JobSchedule is a row of EnsureJobSchedules: one element of each of its unnest
 // arrays.
 type JobSchedule struct {
@@ -51,6 +58,12 @@ type JobSchedule struct {
 // each field, in the order of the columns.
 func insertUniqueJobsRowDest(i *dbsqlc.InsertUniqueJobsRow) []any {
 	return []any{&i.ID, &i.Kind, &i.UniqueKey}
+}
+
+// int64Dest gives the scan targets of a row of int64: the address of
+// each field, in the order of the columns.
+func int64Dest(i *int64) []any {
+	return []any{i}
 }
 
 // jobDest gives the scan targets of a row of dbsqlc.Job: the address of

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
@@ -57,6 +58,22 @@ func crashWorker(url string) int {
 			return ctx.Err()
 		}
 	})
+	// The transactional kind writes its effect and completes its job in
+	// one transaction, and holds it open a while, so that kills find some
+	// mid-transaction.
+	jobs.Handle(reg, "e2e.work-tx", func(ctx context.Context, job jobs.Job[struct{}]) error {
+		return pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+			if _, err := tx.Exec(ctx, "INSERT INTO e2e_effects (job_id, attempt) VALUES ($1, $2)", job.ID, job.Attempt); err != nil {
+				return err
+			}
+			select {
+			case <-time.After(time.Duration(5+job.ID%20) * time.Millisecond):
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+			return jobs.CompleteTx(ctx, tx, job)
+		})
+	})
 	w, err := jobs.NewWorker(pool, reg, jobs.Config{
 		Queues: map[string]int{"default": 20}, LeaseDuration: time.Second, Logger: log,
 	})
@@ -82,12 +99,16 @@ func TestWorkerKilledMidRunLosesNoJob(t *testing.T) {
 	pool, err := db.Open(ctx, url+"&application_name="+testApp)
 	require.NoError(t, err)
 	t.Cleanup(pool.Close)
-	_, err = pool.Exec(ctx, "CREATE TABLE e2e_runs (job_id bigint NOT NULL, attempt int NOT NULL)")
+	_, err = pool.Exec(ctx, `CREATE TABLE e2e_runs (job_id bigint NOT NULL, attempt int NOT NULL);
+		CREATE TABLE e2e_effects (job_id bigint NOT NULL, attempt int NOT NULL)`)
 	require.NoError(t, err)
 	client := jobs.NewClient()
 	batch := make([]jobs.Builder, total)
 	for i := range batch {
-		batch[i] = client.Job("e2e.work")
+		batch[i] = client.Job("e2e.work") // every other job writes its effect in its completion's transaction
+		if i%2 == 1 {
+			batch[i] = client.Job("e2e.work-tx")
+		}
 	}
 	_, err = client.EnqueueMany(ctx, pool, batch...)
 	require.NoError(t, err)
@@ -139,8 +160,20 @@ func TestWorkerKilledMidRunLosesNoJob(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, []store.JobCount{{Queue: "default", State: store.JobStateCompleted, Jobs: total}}, counts)
 	var neverRan int
-	require.NoError(t, pool.QueryRow(ctx, "SELECT count(*) FROM jobs WHERE NOT EXISTS (SELECT FROM e2e_runs WHERE job_id = jobs.id)").Scan(&neverRan))
+	require.NoError(t, pool.QueryRow(ctx, `SELECT count(*) FROM jobs WHERE NOT EXISTS (SELECT FROM e2e_runs WHERE job_id = jobs.id)
+		AND NOT EXISTS (SELECT FROM e2e_effects WHERE job_id = jobs.id)`).Scan(&neverRan))
 	require.Zero(t, neverRan, "every job's handler ran")
+	// A plain handler's effect repeats when its run was killed after it;
+	// a transactional handler's effect exists exactly once, even for jobs
+	// that ran twice.
+	var effects, txJobs, txRanAgain, plainDuplicates int
+	require.NoError(t, pool.QueryRow(ctx, `SELECT
+		(SELECT count(*) FROM e2e_effects),
+		(SELECT count(*) FROM jobs WHERE kind = 'e2e.work-tx'),
+		(SELECT count(*) FROM jobs WHERE kind = 'e2e.work-tx' AND attempt > 1),
+		(SELECT count(*) - count(DISTINCT job_id) FROM e2e_runs)`).Scan(&effects, &txJobs, &txRanAgain, &plainDuplicates))
+	require.Equal(t, txJobs, effects, "no transactional effect is missing or twice")
+	require.Positive(t, txRanAgain, "the kills interrupted transactional runs too")
 	var ranAgain []int64
 	require.NoError(t, pool.QueryRow(ctx, "SELECT coalesce(array_agg(id), '{}') FROM jobs WHERE attempt > 1").Scan(&ranAgain))
 	require.NotEmpty(t, ranAgain, "the killed runs were rescued and run again")
@@ -148,7 +181,8 @@ func TestWorkerKilledMidRunLosesNoJob(t *testing.T) {
 	var lost int
 	require.NoError(t, pool.QueryRow(ctx, "SELECT count(*) FROM jobs WHERE errors::text LIKE '%lease expired%'").Scan(&lost))
 	require.Equal(t, len(ranAgain), lost, "each rescue is in the job's error history")
-	t.Logf("%d jobs completed across two kills; %d were running at a kill and ran again", total, len(ranAgain))
+	t.Logf("%d jobs completed across two kills; %d were running at a kill and ran again; duplicate effects: %d of plain handlers, 0 of %d transactional ones (%d of them ran again)",
+		total, len(ranAgain), plainDuplicates, txJobs, txRanAgain)
 }
 
 func completed(t *testing.T, pool *pgxpool.Pool) int {

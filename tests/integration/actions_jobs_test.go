@@ -3,8 +3,10 @@ package integration
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
@@ -76,15 +78,23 @@ func TestRecipeNutritionIsRecomputedWhenItsFoodsChange(t *testing.T) {
 	testdb.Eventually(t, "the cache refreshed", func() bool { return *perServing() == 200 })
 }
 
-// digests records the digests a worker sends.
+// digests records the digests a worker sends, and how many it was asked
+// to send; fail makes the next send fail.
 type digests struct {
 	mu    sync.Mutex
 	items map[uuid.UUID][]uuid.UUID
+	calls int
+	fail  bool
 }
 
 func (d *digests) SendExpiryDigest(_ context.Context, user db.User, items []db.PantryItem) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	d.calls++
+	if d.fail {
+		d.fail = false
+		return errors.New("the mail server is down")
+	}
 	d.items[user.ID] = pantryItemIDs(items)
 	return nil
 }
@@ -118,6 +128,43 @@ func TestExpiryDigestsGoToUsersWithItemsExpiringSoon(t *testing.T) {
 	_, err = jobs.NewClient().Job(actions.KindExpiryDigests).Enqueue(b.ctx, b.pool)
 	require.NoError(t, err)
 	testdb.Eventually(t, "the second fan-out done", func() bool { return count(t, b, "jobs") == before+1 && allDone(t, b) })
+}
+
+// TestAnExpiryDigestIsSentOnce runs digest jobs as retries and rescues
+// would: a send that fails records nothing and is retried; a job whose
+// digest is already recorded (its run committed, its outcome was lost)
+// completes without sending again.
+func TestAnExpiryDigestIsSentOnce(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	users := factories.User().MustCreateMany(t, b.pool, 2)
+	for _, u := range users {
+		factories.PantryItem().OwnedBy(u).ExpiringIn(1).MustCreate(t, b.pool)
+	}
+	day := time.Now().UTC().Format(actions.DateLayout)
+	today, err := time.Parse(actions.DateLayout, day)
+	require.NoError(t, err)
+	_, err = db.InsertExpiryDigests(b.ctx, b.pool, []db.NewExpiryDigest{{OwnerID: users[1].ID, Day: today, Items: 1}})
+	require.NoError(t, err)
+	sender := &digests{items: map[uuid.UUID][]uuid.UUID{}, fail: true}
+	acts := actions.New(b.pool, actions.WithLogger(testLogger(t)), actions.WithDigestSender(sender))
+	runLarderWorker(t, b, acts)
+
+	client := jobs.NewClient()
+	for _, u := range users {
+		_, err := client.Job(actions.KindExpiryDigest).Payload(actions.DigestPayload{UserID: u.ID, Date: day}).Enqueue(b.ctx, b.pool)
+		require.NoError(t, err)
+	}
+	testdb.Eventually(t, "both digest jobs done", func() bool { return allDone(t, b) })
+
+	require.Equal(t, 2, sender.calls, "one failed send and its retry; none for the digest already recorded")
+	require.Len(t, sender.sent(), 1)
+	var recorded int
+	require.NoError(t, b.pool.QueryRow(b.ctx, "SELECT count(*) FROM expiry_digests").Scan(&recorded))
+	require.Equal(t, 2, recorded)
+	counts, err := store.CountJobs(b.ctx, b.pool)
+	require.NoError(t, err)
+	require.Equal(t, []store.JobCount{{Queue: "default", State: store.JobStateCompleted, Jobs: 2}}, counts)
 }
 
 // allDone reports whether no job is pending or running.

@@ -97,6 +97,55 @@ func (q *Queries) ClaimDueJobSchedules(ctx context.Context, names []string) ([]C
 	return items, nil
 }
 
+const completeJobs = `-- name: CompleteJobs :many
+WITH locked AS (
+    SELECT jobs.id, run.attempt
+    FROM jobs JOIN (SELECT unnest($1::bigint[]) AS id, unnest($2::int[]) AS attempt) AS run ON run.id = jobs.id
+    WHERE jobs.state = 'running'
+    ORDER BY jobs.id
+    FOR UPDATE OF jobs
+)
+UPDATE jobs SET
+    state = 'completed',
+    finished_at = now(),
+    lease_expires_at = NULL,
+    updated_at = now()
+FROM locked
+WHERE jobs.id = locked.id AND jobs.attempt = locked.attempt
+RETURNING jobs.id
+`
+
+type CompleteJobsParams struct {
+	ID      []int64 `json:"id"`
+	Attempt []int32 `json:"attempt"`
+}
+
+// many: batch JobRun
+// Completes running jobs in the transaction of their handlers' own writes
+// (jobs.CompleteTx): a job is done exactly when those writes commit. Only
+// a run still holding its job counts (running, same attempt); the run's
+// outcome, recorded after, then finds the job no longer running and
+// changes nothing. Rows are locked in id order, as every batch write's.
+func (q *Queries) CompleteJobs(ctx context.Context, arg CompleteJobsParams) ([]int64, error) {
+	rows, err := q.db.Query(ctx, completeJobs, arg.ID, arg.Attempt)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []int64{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		items = append(items, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const countJobs = `-- name: CountJobs :many
 SELECT jobs.queue, jobs.state, count(*)::bigint AS jobs
 FROM jobs
