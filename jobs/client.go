@@ -11,9 +11,9 @@ import (
 	"github.com/larderhq/larder/many"
 )
 
-// Client enqueues, cancels and counts jobs. It holds no connection: every
-// call takes the pool or transaction to work in. The zero Client is ready
-// to use.
+// Client enqueues jobs, and reads, retries, cancels, reschedules and
+// deletes them (admin.go). It holds no connection: every call takes the
+// pool or transaction to work in. The zero Client is ready to use.
 type Client struct{}
 
 // NewClient returns a Client.
@@ -131,16 +131,4 @@ func (b Builder) check() error {
 		return bad("In needs a delay of zero or more, not %v", b.delay)
 	}
 	return nil
-}
-
-// Cancel cancels jobs: a pending one at once; a running one is asked to
-// stop, and its worker cancels the run's context and records it
-// cancelled. It returns the jobs it reached (finished ones are left out).
-func (c *Client) Cancel(ctx context.Context, dbtx many.DBTX, ids ...int64) ([]store.CancelledJob, error) {
-	return store.CancelJobs(ctx, dbtx, ids)
-}
-
-// Counts returns how many jobs each queue has in each state.
-func (c *Client) Counts(ctx context.Context, dbtx many.DBTX) ([]store.JobCount, error) {
-	return store.CountJobs(ctx, dbtx)
 }

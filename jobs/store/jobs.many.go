@@ -93,15 +93,19 @@ SELECT id, kind, queue, payload, priority, state, attempt, max_attempts, run_at,
 WHERE ($1::text IS NULL OR queue = $1::text)
   AND ($2::text IS NULL OR state = $2::text::job_state)
   AND ($3::text IS NULL OR kind = $3::text)
-  AND id > $4::bigint
+  AND ($4::timestamptz IS NULL OR created_at >= $4::timestamptz)
+  AND ($5::timestamptz IS NULL OR created_at < $5::timestamptz)
+  AND id > $6::bigint
 ORDER BY id
-LIMIT $5`
+LIMIT $7`
 
-func listJobs(ctx context.Context, dbtx many.DBTX, queue *string, state *string, kind *string, after listJobsCursor, limit int32) ([]dbsqlc.Job, error) {
+func listJobs(ctx context.Context, dbtx many.DBTX, queue *string, state *string, kind *string, createdFrom *time.Time, createdBefore *time.Time, after listJobsCursor, limit int32) ([]dbsqlc.Job, error) {
 	return many.Query(ctx, dbtx, listJobsSQL, jobDest, make([]dbsqlc.Job, 0, int(limit)),
 		queue,
 		state,
 		kind,
+		createdFrom,
+		createdBefore,
 		after.ID,
 		limit,
 	)
@@ -117,21 +121,76 @@ type listJobsCursor struct {
 // the cursor the page before gave (empty for the first page), Limit the
 // page size (many.List).
 type JobFilter struct {
-	Queue *string     `json:"queue"`
-	State *string     `json:"state"`
-	Kind  *string     `json:"kind"`
-	After many.Cursor `json:"after,omitempty"`
-	Limit int         `json:"limit,omitempty"`
+	Queue         *string     `json:"queue"`
+	State         *string     `json:"state"`
+	Kind          *string     `json:"kind"`
+	CreatedFrom   *time.Time  `json:"created_from"`
+	CreatedBefore *time.Time  `json:"created_before"`
+	After         many.Cursor `json:"after,omitempty"`
+	Limit         int         `json:"limit,omitempty"`
 }
 
 // ListJobs returns a page of rows of jobs, from the row after the one the
 // cursor marks (many.List).
 //
-// Jobs by id: the order they were enqueued in.
+// Jobs by id: the order they were enqueued in. A NULL filter selects all;
+// created_from and created_before bound when they were enqueued.
 func ListJobs(ctx context.Context, dbtx many.DBTX, f JobFilter) (many.Page[dbsqlc.Job], error) {
 	return many.List(ctx, dbtx, "jobs", f.After, f.Limit, func(r *dbsqlc.Job) listJobsCursor { return listJobsCursor{ID: r.ID} }, func(ctx context.Context, dbtx many.DBTX, after listJobsCursor, limit int32) ([]dbsqlc.Job, error) {
-		return listJobs(ctx, dbtx, f.Queue, f.State, f.Kind, after, limit)
+		return listJobs(ctx, dbtx, f.Queue, f.State, f.Kind, f.CreatedFrom, f.CreatedBefore, after, limit)
 	})
+}
+
+const retryJobsSQL = `-- name: RetryJobs :many
+WITH locked AS (
+    SELECT jobs.id FROM jobs
+    WHERE jobs.id = ANY($1::bigint[]) AND jobs.state IN ('discarded', 'cancelled', 'completed')
+      AND (jobs.unique_key IS NULL OR jobs.state = 'completed' OR NOT EXISTS (
+          SELECT FROM jobs AS holder
+          WHERE holder.kind = jobs.kind AND holder.unique_key = jobs.unique_key
+            AND holder.state IN ('pending', 'running', 'completed')))
+    ORDER BY jobs.id
+    FOR UPDATE
+), retried AS (
+    UPDATE jobs SET
+        state = 'pending',
+        run_at = now(),
+        max_attempts = greatest(jobs.max_attempts, jobs.attempt + 1),
+        finished_at = NULL,
+        cancel_requested_at = NULL,
+        lease_expires_at = NULL,
+        updated_at = now()
+    WHERE jobs.id = ANY(ARRAY(SELECT locked.id FROM locked))
+    RETURNING jobs.id, jobs.kind, jobs.queue, jobs.payload, jobs.priority, jobs.state, jobs.attempt, jobs.max_attempts, jobs.run_at, jobs.unique_key, jobs.timeout_ms, jobs.errors, jobs.attempted_at, jobs.attempted_by, jobs.lease_expires_at, jobs.cancel_requested_at, jobs.finished_at, jobs.created_at, jobs.updated_at
+), notified AS (
+    SELECT count(pg_notify('larder_jobs', queues.queue)) AS queues
+    FROM (SELECT DISTINCT retried.queue FROM retried) AS queues
+)
+SELECT retried.id, retried.kind, retried.queue, retried.payload, retried.priority, retried.state, retried.attempt, retried.max_attempts, retried.run_at, retried.unique_key, retried.timeout_ms, retried.errors, retried.attempted_at, retried.attempted_by, retried.lease_expires_at, retried.cancel_requested_at, retried.finished_at, retried.created_at, retried.updated_at FROM retried, notified`
+
+// retryJobs is the statement of RetryJobs.
+func retryJobs() many.Statement[int64, dbsqlc.Job] {
+	return many.Statement[int64, dbsqlc.Job]{
+		SQL: retryJobsSQL,
+		Args: func(ids []int64) []any {
+			return []any{
+				ids,
+			}
+		},
+		Dest: jobDest,
+	}
+}
+
+// RetryJobs returns the rows of retried with the given ids, in their order;
+// those it may not see are left out (many.Select).
+//
+// Puts finished jobs (discarded, cancelled, completed) back to pending, due
+// now, with their attempts and history kept and one attempt more allowed
+// when they had none left. A job whose unique key another job holds now
+// is left alone, as are pending and running jobs. Workers of the queues
+// hear of them at commit, as of an enqueue.
+func RetryJobs(ctx context.Context, dbtx many.DBTX, ids []int64) ([]dbsqlc.Job, error) {
+	return many.Select(ctx, dbtx, "retried", ids, many.Key[dbsqlc.Job, int64]{Of: func(r *dbsqlc.Job) int64 { return r.ID }, Compare: cmp.Compare[int64]}, retryJobs())
 }
 
 const updateJobsSQL = `-- name: UpdateJobs :many
@@ -354,6 +413,49 @@ func completeJobs() many.Statement[JobRun, int64] {
 // changes nothing. Rows are locked in id order, as every batch write's.
 func CompleteJobs(ctx context.Context, dbtx many.DBTX, in []JobRun) ([]int64, error) {
 	return many.Run(ctx, dbtx, "complete", "jobs", in, nil, completeJobs())
+}
+
+const cancelJobsSQL = `-- name: CancelJobs :many
+WITH locked AS (
+    SELECT jobs.id FROM jobs
+    WHERE jobs.id = ANY($1::bigint[]) AND jobs.state IN ('pending', 'running')
+    ORDER BY jobs.id
+    FOR UPDATE
+), updated AS (
+    UPDATE jobs SET
+        state = CASE WHEN jobs.state = 'pending' THEN 'cancelled'::job_state ELSE jobs.state END,
+        finished_at = CASE WHEN jobs.state = 'pending' THEN now() ELSE jobs.finished_at END,
+        cancel_requested_at = now(),
+        updated_at = now()
+    WHERE jobs.id = ANY(ARRAY(SELECT locked.id FROM locked))
+    RETURNING jobs.id, jobs.kind, jobs.queue, jobs.payload, jobs.priority, jobs.state, jobs.attempt, jobs.max_attempts, jobs.run_at, jobs.unique_key, jobs.timeout_ms, jobs.errors, jobs.attempted_at, jobs.attempted_by, jobs.lease_expires_at, jobs.cancel_requested_at, jobs.finished_at, jobs.created_at, jobs.updated_at
+), notified AS (
+    SELECT count(pg_notify('larder_jobs_cancel', updated.id::text)) AS jobs
+    FROM updated WHERE updated.state = 'running'
+)
+SELECT updated.id, updated.kind, updated.queue, updated.payload, updated.priority, updated.state, updated.attempt, updated.max_attempts, updated.run_at, updated.unique_key, updated.timeout_ms, updated.errors, updated.attempted_at, updated.attempted_by, updated.lease_expires_at, updated.cancel_requested_at, updated.finished_at, updated.created_at, updated.updated_at FROM updated, notified`
+
+// cancelJobs is the statement of CancelJobs.
+func cancelJobs() many.Statement[int64, dbsqlc.Job] {
+	return many.Statement[int64, dbsqlc.Job]{
+		SQL: cancelJobsSQL,
+		Args: func(ids []int64) []any {
+			return []any{
+				ids,
+			}
+		},
+		Dest: jobDest,
+	}
+}
+
+// CancelJobs returns the rows of updated with the given ids, in their
+// order; those it may not see are left out (many.Select).
+//
+// Cancels jobs: a pending one at once; a running one is asked to stop (its
+// worker hears it on larder_jobs_cancel, cancels the run and records it
+// cancelled). Finished jobs are left as they are.
+func CancelJobs(ctx context.Context, dbtx many.DBTX, ids []int64) ([]dbsqlc.Job, error) {
+	return many.Select(ctx, dbtx, "updated", ids, many.Key[dbsqlc.Job, int64]{Of: func(r *dbsqlc.Job) int64 { return r.ID }, Compare: cmp.Compare[int64]}, cancelJobs())
 }
 
 const ensureJobSchedulesSQL = `-- name: EnsureJobSchedules :many

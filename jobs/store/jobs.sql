@@ -31,14 +31,50 @@ SELECT * FROM jobs WHERE id = ANY(@ids::bigint[]);
 
 -- name: ListJobs :many
 -- many: list JobFilter
--- Jobs by id: the order they were enqueued in.
+-- Jobs by id: the order they were enqueued in. A NULL filter selects all;
+-- created_from and created_before bound when they were enqueued.
 SELECT * FROM jobs
 WHERE (sqlc.narg(queue)::text IS NULL OR queue = sqlc.narg(queue)::text)
   AND (sqlc.narg(state)::text IS NULL OR state = sqlc.narg(state)::text::job_state)
   AND (sqlc.narg(kind)::text IS NULL OR kind = sqlc.narg(kind)::text)
+  AND (sqlc.narg(created_from)::timestamptz IS NULL OR created_at >= sqlc.narg(created_from)::timestamptz)
+  AND (sqlc.narg(created_before)::timestamptz IS NULL OR created_at < sqlc.narg(created_before)::timestamptz)
   AND id > @after_id::bigint
 ORDER BY id
 LIMIT @row_limit;
+
+-- name: RetryJobs :many
+-- many: select
+-- Puts finished jobs (discarded, cancelled, completed) back to pending, due
+-- now, with their attempts and history kept and one attempt more allowed
+-- when they had none left. A job whose unique key another job holds now
+-- is left alone, as are pending and running jobs. Workers of the queues
+-- hear of them at commit, as of an enqueue.
+WITH locked AS (
+    SELECT jobs.id FROM jobs
+    WHERE jobs.id = ANY(@ids::bigint[]) AND jobs.state IN ('discarded', 'cancelled', 'completed')
+      AND (jobs.unique_key IS NULL OR jobs.state = 'completed' OR NOT EXISTS (
+          SELECT FROM jobs AS holder
+          WHERE holder.kind = jobs.kind AND holder.unique_key = jobs.unique_key
+            AND holder.state IN ('pending', 'running', 'completed')))
+    ORDER BY jobs.id
+    FOR UPDATE
+), retried AS (
+    UPDATE jobs SET
+        state = 'pending',
+        run_at = now(),
+        max_attempts = greatest(jobs.max_attempts, jobs.attempt + 1),
+        finished_at = NULL,
+        cancel_requested_at = NULL,
+        lease_expires_at = NULL,
+        updated_at = now()
+    WHERE jobs.id = ANY(ARRAY(SELECT locked.id FROM locked))
+    RETURNING jobs.*
+), notified AS (
+    SELECT count(pg_notify('larder_jobs', queues.queue)) AS queues
+    FROM (SELECT DISTINCT retried.queue FROM retried) AS queues
+)
+SELECT retried.* FROM retried, notified;
 
 -- name: UpdateJobs :many
 -- many: update JobPatch
@@ -243,6 +279,7 @@ WHERE jobs.id = ANY(ARRAY(SELECT expired.id FROM expired))
 RETURNING jobs.id, jobs.state;
 
 -- name: CancelJobs :many
+-- many: select
 -- Cancels jobs: a pending one at once; a running one is asked to stop (its
 -- worker hears it on larder_jobs_cancel, cancels the run and records it
 -- cancelled). Finished jobs are left as they are.
@@ -258,12 +295,12 @@ WITH locked AS (
         cancel_requested_at = now(),
         updated_at = now()
     WHERE jobs.id = ANY(ARRAY(SELECT locked.id FROM locked))
-    RETURNING jobs.id, jobs.state
+    RETURNING jobs.*
 ), notified AS (
     SELECT count(pg_notify('larder_jobs_cancel', updated.id::text)) AS jobs
     FROM updated WHERE updated.state = 'running'
 )
-SELECT updated.id, updated.state FROM updated, notified;
+SELECT updated.* FROM updated, notified;
 
 -- name: PruneJobs :many
 -- Deletes jobs that finished before @before, at most row_limit per
@@ -310,3 +347,22 @@ UPDATE job_schedules SET next_run_at = u.next_run_at, updated_at = now()
 FROM (SELECT unnest(@name::text[]) AS name, unnest(@next_run_at::timestamptz[]) AS next_run_at) AS u
 WHERE job_schedules.name = u.name
 RETURNING job_schedules.name;
+
+-- name: JobStats :many
+-- What each queue did in the last window_ms: jobs finished by state, and
+-- the median and 99th percentile of their queue latency (due to started)
+-- and run time (started to finished), in milliseconds. The finished_at
+-- index bounds the scan to the window.
+SELECT jobs.queue,
+       count(*) FILTER (WHERE jobs.state = 'completed')::bigint AS completed,
+       count(*) FILTER (WHERE jobs.state = 'discarded')::bigint AS discarded,
+       count(*) FILTER (WHERE jobs.state = 'cancelled')::bigint AS cancelled,
+       coalesce(percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM jobs.attempted_at - jobs.run_at) * 1000), 0)::float8 AS wait_p50_ms,
+       coalesce(percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM jobs.attempted_at - jobs.run_at) * 1000), 0)::float8 AS wait_p99_ms,
+       coalesce(percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM jobs.finished_at - jobs.attempted_at) * 1000), 0)::float8 AS run_p50_ms,
+       coalesce(percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM jobs.finished_at - jobs.attempted_at) * 1000), 0)::float8 AS run_p99_ms
+FROM jobs
+WHERE jobs.finished_at >= now() - '1 millisecond'::interval * @window_ms::bigint
+  AND jobs.attempted_at IS NOT NULL
+GROUP BY jobs.queue
+ORDER BY jobs.queue;

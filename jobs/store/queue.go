@@ -220,23 +220,6 @@ func RescueJobs(ctx context.Context, dbtx many.DBTX, limit int) ([]RescuedJob, e
 	return rows, nil
 }
 
-// CancelledJob is a job CancelJobs reached, with its state after: cancelled
-// (it was pending), or running with its worker asked to stop it.
-type CancelledJob = dbsqlc.CancelJobsRow
-
-// CancelJobs cancels pending jobs and asks the workers of running ones to
-// stop them; finished jobs are left out of the result.
-func CancelJobs(ctx context.Context, dbtx many.DBTX, ids []int64) ([]CancelledJob, error) {
-	if len(ids) == 0 {
-		return []CancelledJob{}, nil
-	}
-	rows, err := dbsqlc.New(dbtx).CancelJobs(ctx, ids)
-	if err != nil {
-		return nil, failJobs("cancel", err)
-	}
-	return rows, nil
-}
-
 // PruneJobs deletes up to limit jobs that finished before before and
 // returns how many it deleted.
 func PruneJobs(ctx context.Context, dbtx many.DBTX, before time.Time, limit int) (int, error) {
@@ -256,6 +239,20 @@ func CountJobs(ctx context.Context, dbtx many.DBTX) ([]JobCount, error) {
 	rows, err := dbsqlc.New(dbtx).CountJobs(ctx)
 	if err != nil {
 		return nil, failJobs("count", err)
+	}
+	return rows, nil
+}
+
+// QueueStats is what a queue did in a window of time (JobStats).
+type QueueStats = dbsqlc.JobStatsRow
+
+// JobStats returns, per queue, the jobs that finished in the last window
+// by state, and the median and 99th percentile of their queue latency and
+// run time.
+func JobStats(ctx context.Context, dbtx many.DBTX, window time.Duration) ([]QueueStats, error) {
+	rows, err := dbsqlc.New(dbtx).JobStats(ctx, window.Milliseconds())
+	if err != nil {
+		return nil, failJobs("stats of", err)
 	}
 	return rows, nil
 }

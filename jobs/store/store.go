@@ -35,3 +35,6 @@ const (
 	DefaultJobPriority    = 1
 	DefaultJobMaxAttempts = 25
 )
+
+// AllJobStates returns every state, in the order of a job's life.
+func AllJobStates() []JobState { return dbsqlc.AllJobStateValues() }

@@ -330,7 +330,7 @@ func TestCancellingAGenerationsJobFailsIt(t *testing.T) {
 	runAgents(t, b, srv.Model(0))
 	testdb.Eventually(t, "the model called", func() bool { return srv.Count() == 1 })
 
-	_, err := jobs.NewClient().Cancel(b.ctx, b.pool, *g.JobID)
+	_, err := jobs.NewClient().Cancel(b.ctx, b.pool, jobs.Filter{IDs: []int64{*g.JobID}})
 	require.NoError(t, err)
 	g = finished(t, b, me.ID, g.ID)[0]
 
@@ -366,7 +366,7 @@ func TestAGenerationWhoseJobIsCancelledBeforeItRunsFails(t *testing.T) {
 	me := factories.User().MustCreate(t, b.pool)
 	g := estimate(t, b, me.ID, "banana") // no worker: the job waits
 
-	_, err := jobs.NewClient().Cancel(b.ctx, b.pool, *g.JobID)
+	_, err := jobs.NewClient().Cancel(b.ctx, b.pool, jobs.Filter{IDs: []int64{*g.JobID}})
 	require.NoError(t, err)
 
 	g, err = many.First(db.SelectGenerations(b.ctx, b.pool, me.ID, []uuid.UUID{g.ID}))

@@ -253,7 +253,7 @@ func TestCancelPendingAndRunningJobs(t *testing.T) {
 	runWorker(t, b.pool, reg, quick(t))
 	<-started
 
-	cancelled, err := client.Cancel(b.ctx, b.pool, later.ID, long.ID)
+	cancelled, err := client.Cancel(b.ctx, b.pool, jobs.Filter{IDs: []int64{later.ID, long.ID}})
 
 	require.NoError(t, err)
 	require.Len(t, cancelled, 2)
@@ -369,7 +369,7 @@ func TestACancelledJobFreesItsUniqueKey(t *testing.T) {
 	client := jobs.NewClient()
 	first, err := client.Job("test.digest").UniqueBy("k").In(time.Hour).Enqueue(b.ctx, b.pool)
 	require.NoError(t, err)
-	_, err = client.Cancel(b.ctx, b.pool, first.ID)
+	_, err = client.Cancel(b.ctx, b.pool, jobs.Filter{IDs: []int64{first.ID}})
 	require.NoError(t, err)
 
 	second, err := client.Job("test.digest").UniqueBy("k").Enqueue(b.ctx, b.pool)

@@ -24,19 +24,37 @@ WITH locked AS (
         cancel_requested_at = now(),
         updated_at = now()
     WHERE jobs.id = ANY(ARRAY(SELECT locked.id FROM locked))
-    RETURNING jobs.id, jobs.state
+    RETURNING jobs.id, jobs.kind, jobs.queue, jobs.payload, jobs.priority, jobs.state, jobs.attempt, jobs.max_attempts, jobs.run_at, jobs.unique_key, jobs.timeout_ms, jobs.errors, jobs.attempted_at, jobs.attempted_by, jobs.lease_expires_at, jobs.cancel_requested_at, jobs.finished_at, jobs.created_at, jobs.updated_at
 ), notified AS (
     SELECT count(pg_notify('larder_jobs_cancel', updated.id::text)) AS jobs
     FROM updated WHERE updated.state = 'running'
 )
-SELECT updated.id, updated.state FROM updated, notified
+SELECT updated.id, updated.kind, updated.queue, updated.payload, updated.priority, updated.state, updated.attempt, updated.max_attempts, updated.run_at, updated.unique_key, updated.timeout_ms, updated.errors, updated.attempted_at, updated.attempted_by, updated.lease_expires_at, updated.cancel_requested_at, updated.finished_at, updated.created_at, updated.updated_at FROM updated, notified
 `
 
 type CancelJobsRow struct {
-	ID    int64    `json:"id"`
-	State JobState `json:"state"`
+	ID                int64           `json:"id"`
+	Kind              string          `json:"kind"`
+	Queue             string          `json:"queue"`
+	Payload           json.RawMessage `json:"payload"`
+	Priority          int16           `json:"priority"`
+	State             JobState        `json:"state"`
+	Attempt           int32           `json:"attempt"`
+	MaxAttempts       int32           `json:"max_attempts"`
+	RunAt             time.Time       `json:"run_at"`
+	UniqueKey         *string         `json:"unique_key"`
+	TimeoutMs         *int32          `json:"timeout_ms"`
+	Errors            json.RawMessage `json:"errors"`
+	AttemptedAt       *time.Time      `json:"attempted_at"`
+	AttemptedBy       *string         `json:"attempted_by"`
+	LeaseExpiresAt    *time.Time      `json:"lease_expires_at"`
+	CancelRequestedAt *time.Time      `json:"cancel_requested_at"`
+	FinishedAt        *time.Time      `json:"finished_at"`
+	CreatedAt         time.Time       `json:"created_at"`
+	UpdatedAt         time.Time       `json:"updated_at"`
 }
 
+// many: select
 // Cancels jobs: a pending one at once; a running one is asked to stop (its
 // worker hears it on larder_jobs_cancel, cancels the run and records it
 // cancelled). Finished jobs are left as they are.
@@ -49,7 +67,27 @@ func (q *Queries) CancelJobs(ctx context.Context, ids []int64) ([]CancelJobsRow,
 	items := []CancelJobsRow{}
 	for rows.Next() {
 		var i CancelJobsRow
-		if err := rows.Scan(&i.ID, &i.State); err != nil {
+		if err := rows.Scan(
+			&i.ID,
+			&i.Kind,
+			&i.Queue,
+			&i.Payload,
+			&i.Priority,
+			&i.State,
+			&i.Attempt,
+			&i.MaxAttempts,
+			&i.RunAt,
+			&i.UniqueKey,
+			&i.TimeoutMs,
+			&i.Errors,
+			&i.AttemptedAt,
+			&i.AttemptedBy,
+			&i.LeaseExpiresAt,
+			&i.CancelRequestedAt,
+			&i.FinishedAt,
+			&i.CreatedAt,
+			&i.UpdatedAt,
+		); err != nil {
 			return nil, err
 		}
 		items = append(items, i)
@@ -589,31 +627,98 @@ func (q *Queries) InsertUniqueJobs(ctx context.Context, arg InsertUniqueJobsPara
 	return items, nil
 }
 
+const jobStats = `-- name: JobStats :many
+SELECT jobs.queue,
+       count(*) FILTER (WHERE jobs.state = 'completed')::bigint AS completed,
+       count(*) FILTER (WHERE jobs.state = 'discarded')::bigint AS discarded,
+       count(*) FILTER (WHERE jobs.state = 'cancelled')::bigint AS cancelled,
+       coalesce(percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM jobs.attempted_at - jobs.run_at) * 1000), 0)::float8 AS wait_p50_ms,
+       coalesce(percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM jobs.attempted_at - jobs.run_at) * 1000), 0)::float8 AS wait_p99_ms,
+       coalesce(percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM jobs.finished_at - jobs.attempted_at) * 1000), 0)::float8 AS run_p50_ms,
+       coalesce(percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM jobs.finished_at - jobs.attempted_at) * 1000), 0)::float8 AS run_p99_ms
+FROM jobs
+WHERE jobs.finished_at >= now() - '1 millisecond'::interval * $1::bigint
+  AND jobs.attempted_at IS NOT NULL
+GROUP BY jobs.queue
+ORDER BY jobs.queue
+`
+
+type JobStatsRow struct {
+	Queue     string  `json:"queue"`
+	Completed int64   `json:"completed"`
+	Discarded int64   `json:"discarded"`
+	Cancelled int64   `json:"cancelled"`
+	WaitP50Ms float64 `json:"wait_p50_ms"`
+	WaitP99Ms float64 `json:"wait_p99_ms"`
+	RunP50Ms  float64 `json:"run_p50_ms"`
+	RunP99Ms  float64 `json:"run_p99_ms"`
+}
+
+// What each queue did in the last window_ms: jobs finished by state, and
+// the median and 99th percentile of their queue latency (due to started)
+// and run time (started to finished), in milliseconds. The finished_at
+// index bounds the scan to the window.
+func (q *Queries) JobStats(ctx context.Context, windowMs int64) ([]JobStatsRow, error) {
+	rows, err := q.db.Query(ctx, jobStats, windowMs)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []JobStatsRow{}
+	for rows.Next() {
+		var i JobStatsRow
+		if err := rows.Scan(
+			&i.Queue,
+			&i.Completed,
+			&i.Discarded,
+			&i.Cancelled,
+			&i.WaitP50Ms,
+			&i.WaitP99Ms,
+			&i.RunP50Ms,
+			&i.RunP99Ms,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const listJobs = `-- name: ListJobs :many
 SELECT id, kind, queue, payload, priority, state, attempt, max_attempts, run_at, unique_key, timeout_ms, errors, attempted_at, attempted_by, lease_expires_at, cancel_requested_at, finished_at, created_at, updated_at FROM jobs
 WHERE ($1::text IS NULL OR queue = $1::text)
   AND ($2::text IS NULL OR state = $2::text::job_state)
   AND ($3::text IS NULL OR kind = $3::text)
-  AND id > $4::bigint
+  AND ($4::timestamptz IS NULL OR created_at >= $4::timestamptz)
+  AND ($5::timestamptz IS NULL OR created_at < $5::timestamptz)
+  AND id > $6::bigint
 ORDER BY id
-LIMIT $5
+LIMIT $7
 `
 
 type ListJobsParams struct {
-	Queue    *string `json:"queue"`
-	State    *string `json:"state"`
-	Kind     *string `json:"kind"`
-	AfterID  int64   `json:"after_id"`
-	RowLimit int32   `json:"row_limit"`
+	Queue         *string    `json:"queue"`
+	State         *string    `json:"state"`
+	Kind          *string    `json:"kind"`
+	CreatedFrom   *time.Time `json:"created_from"`
+	CreatedBefore *time.Time `json:"created_before"`
+	AfterID       int64      `json:"after_id"`
+	RowLimit      int32      `json:"row_limit"`
 }
 
 // many: list JobFilter
-// Jobs by id: the order they were enqueued in.
+// Jobs by id: the order they were enqueued in. A NULL filter selects all;
+// created_from and created_before bound when they were enqueued.
 func (q *Queries) ListJobs(ctx context.Context, arg ListJobsParams) ([]Job, error) {
 	rows, err := q.db.Query(ctx, listJobs,
 		arg.Queue,
 		arg.State,
 		arg.Kind,
+		arg.CreatedFrom,
+		arg.CreatedBefore,
 		arg.AfterID,
 		arg.RowLimit,
 	)
@@ -776,6 +881,102 @@ func (q *Queries) RescueJobs(ctx context.Context, rowLimit int32) ([]RescueJobsR
 	for rows.Next() {
 		var i RescueJobsRow
 		if err := rows.Scan(&i.ID, &i.State); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const retryJobs = `-- name: RetryJobs :many
+WITH locked AS (
+    SELECT jobs.id FROM jobs
+    WHERE jobs.id = ANY($1::bigint[]) AND jobs.state IN ('discarded', 'cancelled', 'completed')
+      AND (jobs.unique_key IS NULL OR jobs.state = 'completed' OR NOT EXISTS (
+          SELECT FROM jobs AS holder
+          WHERE holder.kind = jobs.kind AND holder.unique_key = jobs.unique_key
+            AND holder.state IN ('pending', 'running', 'completed')))
+    ORDER BY jobs.id
+    FOR UPDATE
+), retried AS (
+    UPDATE jobs SET
+        state = 'pending',
+        run_at = now(),
+        max_attempts = greatest(jobs.max_attempts, jobs.attempt + 1),
+        finished_at = NULL,
+        cancel_requested_at = NULL,
+        lease_expires_at = NULL,
+        updated_at = now()
+    WHERE jobs.id = ANY(ARRAY(SELECT locked.id FROM locked))
+    RETURNING jobs.id, jobs.kind, jobs.queue, jobs.payload, jobs.priority, jobs.state, jobs.attempt, jobs.max_attempts, jobs.run_at, jobs.unique_key, jobs.timeout_ms, jobs.errors, jobs.attempted_at, jobs.attempted_by, jobs.lease_expires_at, jobs.cancel_requested_at, jobs.finished_at, jobs.created_at, jobs.updated_at
+), notified AS (
+    SELECT count(pg_notify('larder_jobs', queues.queue)) AS queues
+    FROM (SELECT DISTINCT retried.queue FROM retried) AS queues
+)
+SELECT retried.id, retried.kind, retried.queue, retried.payload, retried.priority, retried.state, retried.attempt, retried.max_attempts, retried.run_at, retried.unique_key, retried.timeout_ms, retried.errors, retried.attempted_at, retried.attempted_by, retried.lease_expires_at, retried.cancel_requested_at, retried.finished_at, retried.created_at, retried.updated_at FROM retried, notified
+`
+
+type RetryJobsRow struct {
+	ID                int64           `json:"id"`
+	Kind              string          `json:"kind"`
+	Queue             string          `json:"queue"`
+	Payload           json.RawMessage `json:"payload"`
+	Priority          int16           `json:"priority"`
+	State             JobState        `json:"state"`
+	Attempt           int32           `json:"attempt"`
+	MaxAttempts       int32           `json:"max_attempts"`
+	RunAt             time.Time       `json:"run_at"`
+	UniqueKey         *string         `json:"unique_key"`
+	TimeoutMs         *int32          `json:"timeout_ms"`
+	Errors            json.RawMessage `json:"errors"`
+	AttemptedAt       *time.Time      `json:"attempted_at"`
+	AttemptedBy       *string         `json:"attempted_by"`
+	LeaseExpiresAt    *time.Time      `json:"lease_expires_at"`
+	CancelRequestedAt *time.Time      `json:"cancel_requested_at"`
+	FinishedAt        *time.Time      `json:"finished_at"`
+	CreatedAt         time.Time       `json:"created_at"`
+	UpdatedAt         time.Time       `json:"updated_at"`
+}
+
+// many: select
+// Puts finished jobs (discarded, cancelled, completed) back to pending, due
+// now, with their attempts and history kept and one attempt more allowed
+// when they had none left. A job whose unique key another job holds now
+// is left alone, as are pending and running jobs. Workers of the queues
+// hear of them at commit, as of an enqueue.
+func (q *Queries) RetryJobs(ctx context.Context, ids []int64) ([]RetryJobsRow, error) {
+	rows, err := q.db.Query(ctx, retryJobs, ids)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []RetryJobsRow{}
+	for rows.Next() {
+		var i RetryJobsRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.Kind,
+			&i.Queue,
+			&i.Payload,
+			&i.Priority,
+			&i.State,
+			&i.Attempt,
+			&i.MaxAttempts,
+			&i.RunAt,
+			&i.UniqueKey,
+			&i.TimeoutMs,
+			&i.Errors,
+			&i.AttemptedAt,
+			&i.AttemptedBy,
+			&i.LeaseExpiresAt,
+			&i.CancelRequestedAt,
+			&i.FinishedAt,
+			&i.CreatedAt,
+			&i.UpdatedAt,
+		); err != nil {
 			return nil, err
 		}
 		items = append(items, i)
