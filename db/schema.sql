@@ -205,6 +205,13 @@ CREATE TABLE public.foods (
 
 
 --
+-- Name: COLUMN foods.owner_id; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.foods.owner_id IS 'lint: nullable-owner: a NULL owner is the shared catalog, which every user reads and only imports write';
+
+
+--
 -- Name: generations; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -372,6 +379,7 @@ CREATE TABLE public.recipes (
     carbs_g_per_serving numeric(8,2),
     nutrition_computed_at timestamp with time zone,
     CONSTRAINT recipes_instructions_check CHECK ((char_length(instructions) <= 20000)),
+    CONSTRAINT recipes_nutrition_check CHECK (((energy_kcal_per_serving >= (0)::numeric) AND (protein_g_per_serving >= (0)::numeric) AND (fat_g_per_serving >= (0)::numeric) AND (carbs_g_per_serving >= (0)::numeric))),
     CONSTRAINT recipes_servings_check CHECK (((servings >= 1) AND (servings <= 100))),
     CONSTRAINT recipes_title_check CHECK (((char_length(title) >= 1) AND (char_length(title) <= 200)))
 );
@@ -761,6 +769,13 @@ ALTER TABLE ONLY public.meal_entries
 
 
 --
+-- Name: CONSTRAINT meal_entries_food_id_fkey ON meal_entries; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON CONSTRAINT meal_entries_food_id_fkey ON public.meal_entries IS 'lint: no-action: a food the journal uses cannot be deleted, checked at commit so that deleting a user succeeds';
+
+
+--
 -- Name: meal_entries meal_entries_owner_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -774,6 +789,13 @@ ALTER TABLE ONLY public.meal_entries
 
 ALTER TABLE ONLY public.meal_entries
     ADD CONSTRAINT meal_entries_recipe_id_fkey FOREIGN KEY (recipe_id) REFERENCES public.recipes(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: CONSTRAINT meal_entries_recipe_id_fkey ON meal_entries; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON CONSTRAINT meal_entries_recipe_id_fkey ON public.meal_entries IS 'lint: no-action: a recipe the journal uses cannot be deleted, checked at commit so that deleting a user succeeds';
 
 
 --
@@ -798,6 +820,13 @@ ALTER TABLE ONLY public.pantry_items
 
 ALTER TABLE ONLY public.recipe_ingredients
     ADD CONSTRAINT recipe_ingredients_food_id_fkey FOREIGN KEY (food_id) REFERENCES public.foods(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: CONSTRAINT recipe_ingredients_food_id_fkey ON recipe_ingredients; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON CONSTRAINT recipe_ingredients_food_id_fkey ON public.recipe_ingredients IS 'lint: no-action: a food a recipe uses cannot be deleted, checked at commit so that deleting a user succeeds';
 
 
 --
@@ -848,4 +877,6 @@ INSERT INTO public.schema_migrations (version) VALUES
     ('20261125110100'),
     ('20261125113535'),
     ('20261203134659'),
-    ('20261203231021');
+    ('20261203231021'),
+    ('20261203232055'),
+    ('20261203232115');

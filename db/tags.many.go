@@ -313,10 +313,18 @@ func ListFoodTags(ctx context.Context, dbtx many.DBTX, f FoodTagFilter) (many.Pa
 }
 
 const deleteFoodTagsSQL = `-- name: DeleteFoodTags :many
+WITH locked AS (
+    SELECT ft.food_id, ft.tag_id FROM food_tags AS ft
+    JOIN (SELECT unnest($1::uuid[]) AS food_id, unnest($2::uuid[]) AS tag_id) AS p
+      ON p.food_id = ft.food_id AND p.tag_id = ft.tag_id
+    JOIN tags ON tags.id = ft.tag_id
+    WHERE tags.owner_id = $3
+    ORDER BY ft.food_id, ft.tag_id
+    FOR UPDATE OF ft
+)
 DELETE FROM food_tags AS ft
-USING (SELECT unnest($1::uuid[]) AS food_id, unnest($2::uuid[]) AS tag_id) AS p, tags
-WHERE ft.food_id = p.food_id AND ft.tag_id = p.tag_id
-  AND tags.id = ft.tag_id AND tags.owner_id = $3
+USING locked
+WHERE ft.food_id = locked.food_id AND ft.tag_id = locked.tag_id
 RETURNING ft.food_id, ft.tag_id, ft.created_at`
 
 // deleteFoodTags is the statement of DeleteFoodTags.
@@ -337,7 +345,8 @@ func deleteFoodTags(ownerID uuid.UUID) many.Statement[FoodTagPair, dbsqlc.FoodTa
 // DeleteFoodTags deletes and returns the rows of food_tags with the given
 // in, in their order; those it may not see are left out (many.Delete).
 //
-// Untags foods: removes the given pairs, among the owner's tags only.
+// Untags foods: removes the given pairs, among the owner's tags only. The
+// pairs are locked in primary key order (see UpdateFoods).
 func DeleteFoodTags(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, in []FoodTagPair) ([]dbsqlc.FoodTag, error) {
 	return many.Delete(ctx, dbtx, "food_tags", in, many.Key[dbsqlc.FoodTag, FoodTagPair]{Of: func(r *dbsqlc.FoodTag) FoodTagPair { return FoodTagPair{FoodID: r.FoodID, TagID: r.TagID} }, Compare: func(a, b FoodTagPair) int {
 		return cmp.Or(many.CompareUUID(a.FoodID, b.FoodID), many.CompareUUID(a.TagID, b.TagID))

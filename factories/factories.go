@@ -67,10 +67,10 @@ type Seq struct {
 
 // next returns the next sequence number and the random source of that
 // row's defaults.
-func next() Seq {
-	n := sequence.Add(1)
-	return Seq{n, rand.New(rand.NewPCG(seed, n))}
-}
+func next() Seq { return seqOf(sequence.Add(1)) }
+
+// seqOf is row n's Seq.
+func seqOf(n uint64) Seq { return Seq{n, rand.New(rand.NewPCG(seed, n))} }
 
 // between returns a value in [lo, hi) rounded to one decimal.
 func between(r *rand.Rand, lo, hi float64) float64 {

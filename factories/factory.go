@@ -24,6 +24,7 @@ type Factory[In, Row any] struct {
 	parents  []func(ctx context.Context, tx many.DBTX, in []In) error // fill in what the rows refer to
 	insert   func(ctx context.Context, tx many.DBTX, in []In) ([]Row, error)
 	after    []func(ctx context.Context, tx many.DBTX, rows []Row) error // rows of other tables that the rows need
+	first    uint64                                                      // the number of the first row built (Numbered), 0 for the sequence's
 }
 
 // New is the factory of a table with the given defaults and insert (a
@@ -67,24 +68,39 @@ func (f Factory[In, Row]) WithAfter(step func(ctx context.Context, tx many.DBTX,
 	return f
 }
 
+// Numbered returns the factory with the rows of each Build, BuildMany,
+// Create or CreateMany numbered n, n+1, ... instead of by the process-wide
+// sequence: the same numbers give the same defaults, so a test can see what
+// a trait changes. Rows numbered alike collide on unique columns; give each
+// such call a database or transaction of its own.
+func (f Factory[In, Row]) Numbered(n uint64) Factory[In, Row] {
+	f.first = n
+	return f
+}
+
 // Build returns a row to insert, without touching the database: the
 // defaults, then the traits. The ids of parents not given are zero.
-func (f Factory[In, Row]) Build() In {
-	s := next()
-	v := f.defaults(s)
-	for _, t := range f.traits {
-		t(&v, s.Rand)
-	}
-	return v
-}
+func (f Factory[In, Row]) Build() In { return f.BuildMany(1)[0] }
 
 // BuildMany returns n rows to insert, each built as Build does.
 func (f Factory[In, Row]) BuildMany(n int) []In {
 	out := make([]In, n)
 	for i := range out {
-		out[i] = f.Build()
+		s := f.seq(i)
+		out[i] = f.defaults(s)
+		for _, t := range f.traits {
+			t(&out[i], s.Rand)
+		}
 	}
 	return out
+}
+
+// seq is what the i-th row of a build comes from.
+func (f Factory[In, Row]) seq(i int) Seq {
+	if f.first == 0 {
+		return next()
+	}
+	return seqOf(f.first + uint64(i))
 }
 
 // Create inserts one row, with its parents and what it needs.

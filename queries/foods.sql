@@ -183,6 +183,8 @@ RETURNING f.*;
 -- Of the given foods, those that a recipe or the journal refers to: what
 -- keeps a delete of them from committing (the foreign key's error names no
 -- row in a form that does not depend on the server's language).
+-- lint: cross-owner: any user's recipe or journal keeps a food (a shared
+-- one is everyone's), as the foreign key does; only food ids come back.
 SELECT ri.food_id FROM recipe_ingredients AS ri WHERE ri.food_id = ANY(@ids::uuid[])
 UNION
 SELECT m.food_id::uuid FROM meal_entries AS m WHERE m.food_id = ANY(@ids::uuid[]);

@@ -89,6 +89,8 @@ RETURNING p.*;
 -- name: ListOwnersWithExpiringItems :many
 -- The users with an item that expires on or before last_day, by id, in
 -- keyset pages.
+-- lint: cross-owner: the digest job's fan-out over every user; only owner
+-- ids come back.
 SELECT DISTINCT pantry_items.owner_id FROM pantry_items
 WHERE pantry_items.expires_on <= @last_day::date AND pantry_items.owner_id > @after_owner_id::uuid
 ORDER BY pantry_items.owner_id

@@ -150,6 +150,8 @@ RETURNING ri.*;
 -- Stores the nutrients per serving of the given recipes and of every recipe
 -- that uses one of the given foods. Rows are locked in id order, as every
 -- batch write locks them.
+-- lint: cross-owner: a change to a shared food changes the recipes of every
+-- user that use it; the job that runs it is given ids by an action.
 WITH targets AS (
     SELECT recipes.id FROM recipes WHERE recipes.id = ANY(@recipe_ids::uuid[])
     UNION
@@ -181,4 +183,6 @@ RETURNING recipes.id;
 -- name: SelectRecipesInUse :many
 -- Of the given recipes, those the journal refers to (see
 -- SelectFoodsInUse).
+-- lint: cross-owner: any journal entry keeps a recipe, as the foreign key
+-- does; only recipe ids come back.
 SELECT DISTINCT m.recipe_id::uuid AS recipe_id FROM meal_entries AS m WHERE m.recipe_id = ANY(@ids::uuid[]);

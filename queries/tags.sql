@@ -106,9 +106,18 @@ LIMIT @row_limit;
 
 -- name: DeleteFoodTags :many
 -- many: delete FoodTagPair
--- Untags foods: removes the given pairs, among the owner's tags only.
+-- Untags foods: removes the given pairs, among the owner's tags only. The
+-- pairs are locked in primary key order (see UpdateFoods).
+WITH locked AS (
+    SELECT ft.food_id, ft.tag_id FROM food_tags AS ft
+    JOIN (SELECT unnest(@food_id::uuid[]) AS food_id, unnest(@tag_id::uuid[]) AS tag_id) AS p
+      ON p.food_id = ft.food_id AND p.tag_id = ft.tag_id
+    JOIN tags ON tags.id = ft.tag_id
+    WHERE tags.owner_id = @owner_id
+    ORDER BY ft.food_id, ft.tag_id
+    FOR UPDATE OF ft
+)
 DELETE FROM food_tags AS ft
-USING (SELECT unnest(@food_id::uuid[]) AS food_id, unnest(@tag_id::uuid[]) AS tag_id) AS p, tags
-WHERE ft.food_id = p.food_id AND ft.tag_id = p.tag_id
-  AND tags.id = ft.tag_id AND tags.owner_id = @owner_id
+USING locked
+WHERE ft.food_id = locked.food_id AND ft.tag_id = locked.tag_id
 RETURNING ft.*;

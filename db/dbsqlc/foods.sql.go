@@ -487,6 +487,8 @@ SELECT m.food_id::uuid FROM meal_entries AS m WHERE m.food_id = ANY($1::uuid[])
 // Of the given foods, those that a recipe or the journal refers to: what
 // keeps a delete of them from committing (the foreign key's error names no
 // row in a form that does not depend on the server's language).
+// lint: cross-owner: any user's recipe or journal keeps a food (a shared
+// one is everyone's), as the foreign key does; only food ids come back.
 func (q *Queries) SelectFoodsInUse(ctx context.Context, ids []uuid.UUID) ([]uuid.UUID, error) {
 	rows, err := q.db.Query(ctx, selectFoodsInUse, ids)
 	if err != nil {

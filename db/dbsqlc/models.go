@@ -350,7 +350,8 @@ type ExpiryDigest struct {
 }
 
 type Food struct {
-	ID         uuid.UUID    `json:"id"`
+	ID uuid.UUID `json:"id"`
+	// lint: nullable-owner: a NULL owner is the shared catalog, which every user reads and only imports write
 	OwnerID    *uuid.UUID   `json:"owner_id"`
 	Name       string       `json:"name"`
 	Brand      *string      `json:"brand"`

@@ -175,6 +175,8 @@ type ListOwnersWithExpiringItemsParams struct {
 
 // The users with an item that expires on or before last_day, by id, in
 // keyset pages.
+// lint: cross-owner: the digest job's fan-out over every user; only owner
+// ids come back.
 func (q *Queries) ListOwnersWithExpiringItems(ctx context.Context, arg ListOwnersWithExpiringItemsParams) ([]uuid.UUID, error) {
 	rows, err := q.db.Query(ctx, listOwnersWithExpiringItems, arg.LastDay, arg.AfterOwnerID, arg.RowLimit)
 	if err != nil {

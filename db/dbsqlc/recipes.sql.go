@@ -436,6 +436,8 @@ type RecomputeRecipeNutritionParams struct {
 // Stores the nutrients per serving of the given recipes and of every recipe
 // that uses one of the given foods. Rows are locked in id order, as every
 // batch write locks them.
+// lint: cross-owner: a change to a shared food changes the recipes of every
+// user that use it; the job that runs it is given ids by an action.
 func (q *Queries) RecomputeRecipeNutrition(ctx context.Context, arg RecomputeRecipeNutritionParams) ([]uuid.UUID, error) {
 	rows, err := q.db.Query(ctx, recomputeRecipeNutrition, arg.RecipeIDs, arg.FoodIDs)
 	if err != nil {
@@ -546,6 +548,8 @@ SELECT DISTINCT m.recipe_id::uuid AS recipe_id FROM meal_entries AS m WHERE m.re
 
 // Of the given recipes, those the journal refers to (see
 // SelectFoodsInUse).
+// lint: cross-owner: any journal entry keeps a recipe, as the foreign key
+// does; only recipe ids come back.
 func (q *Queries) SelectRecipesInUse(ctx context.Context, ids []uuid.UUID) ([]uuid.UUID, error) {
 	rows, err := q.db.Query(ctx, selectRecipesInUse, ids)
 	if err != nil {

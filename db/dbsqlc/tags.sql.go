@@ -13,10 +13,18 @@ import (
 )
 
 const deleteFoodTags = `-- name: DeleteFoodTags :many
+WITH locked AS (
+    SELECT ft.food_id, ft.tag_id FROM food_tags AS ft
+    JOIN (SELECT unnest($1::uuid[]) AS food_id, unnest($2::uuid[]) AS tag_id) AS p
+      ON p.food_id = ft.food_id AND p.tag_id = ft.tag_id
+    JOIN tags ON tags.id = ft.tag_id
+    WHERE tags.owner_id = $3
+    ORDER BY ft.food_id, ft.tag_id
+    FOR UPDATE OF ft
+)
 DELETE FROM food_tags AS ft
-USING (SELECT unnest($1::uuid[]) AS food_id, unnest($2::uuid[]) AS tag_id) AS p, tags
-WHERE ft.food_id = p.food_id AND ft.tag_id = p.tag_id
-  AND tags.id = ft.tag_id AND tags.owner_id = $3
+USING locked
+WHERE ft.food_id = locked.food_id AND ft.tag_id = locked.tag_id
 RETURNING ft.food_id, ft.tag_id, ft.created_at
 `
 
@@ -27,7 +35,8 @@ type DeleteFoodTagsParams struct {
 }
 
 // many: delete FoodTagPair
-// Untags foods: removes the given pairs, among the owner's tags only.
+// Untags foods: removes the given pairs, among the owner's tags only. The
+// pairs are locked in primary key order (see UpdateFoods).
 func (q *Queries) DeleteFoodTags(ctx context.Context, arg DeleteFoodTagsParams) ([]FoodTag, error) {
 	rows, err := q.db.Query(ctx, deleteFoodTags, arg.FoodID, arg.TagID, arg.OwnerID)
 	if err != nil {

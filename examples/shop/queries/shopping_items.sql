@@ -39,4 +39,14 @@ RETURNING s.*;
 
 -- name: DeleteShoppingItems :many
 -- many: delete
-DELETE FROM shopping_items WHERE id = ANY(@ids::uuid[]) AND owner_id = @owner_id RETURNING *;
+-- Rows are locked in id order, as the update locks them, so that two
+-- batches over the same rows cannot deadlock.
+WITH locked AS (
+    SELECT shopping_items.id FROM shopping_items
+    WHERE shopping_items.id = ANY(@ids::uuid[]) AND shopping_items.owner_id = @owner_id
+    ORDER BY shopping_items.id
+    FOR UPDATE
+)
+DELETE FROM shopping_items AS s
+WHERE s.id = ANY(ARRAY(SELECT locked.id FROM locked))
+RETURNING s.*;

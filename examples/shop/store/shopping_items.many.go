@@ -153,7 +153,15 @@ func UpdateShoppingItems(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID,
 }
 
 const deleteShoppingItemsSQL = `-- name: DeleteShoppingItems :many
-DELETE FROM shopping_items WHERE id = ANY($1::uuid[]) AND owner_id = $2 RETURNING id, owner_id, name, quantity, bought, created_at, updated_at`
+WITH locked AS (
+    SELECT shopping_items.id FROM shopping_items
+    WHERE shopping_items.id = ANY($1::uuid[]) AND shopping_items.owner_id = $2
+    ORDER BY shopping_items.id
+    FOR UPDATE
+)
+DELETE FROM shopping_items AS s
+WHERE s.id = ANY(ARRAY(SELECT locked.id FROM locked))
+RETURNING s.id, s.owner_id, s.name, s.quantity, s.bought, s.created_at, s.updated_at`
 
 // deleteShoppingItems is the statement of DeleteShoppingItems.
 func deleteShoppingItems(ownerID uuid.UUID) many.Statement[uuid.UUID, dbsqlc.ShoppingItem] {
@@ -172,6 +180,9 @@ func deleteShoppingItems(ownerID uuid.UUID) many.Statement[uuid.UUID, dbsqlc.Sho
 // DeleteShoppingItems deletes and returns the rows of shopping_items with
 // the given ids, in their order; those it may not see are left out
 // (many.Delete).
+//
+// Rows are locked in id order, as the update locks them, so that two
+// batches over the same rows cannot deadlock.
 func DeleteShoppingItems(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, ids []uuid.UUID) ([]dbsqlc.ShoppingItem, error) {
 	return many.Delete(ctx, dbtx, "shopping_items", ids, many.Key[dbsqlc.ShoppingItem, uuid.UUID]{Of: func(r *dbsqlc.ShoppingItem) uuid.UUID { return r.ID }, Compare: many.CompareUUID}, deleteShoppingItems(ownerID))
 }

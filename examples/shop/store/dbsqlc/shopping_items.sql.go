@@ -13,7 +13,15 @@ import (
 )
 
 const deleteShoppingItems = `-- name: DeleteShoppingItems :many
-DELETE FROM shopping_items WHERE id = ANY($1::uuid[]) AND owner_id = $2 RETURNING id, owner_id, name, quantity, bought, created_at, updated_at
+WITH locked AS (
+    SELECT shopping_items.id FROM shopping_items
+    WHERE shopping_items.id = ANY($1::uuid[]) AND shopping_items.owner_id = $2
+    ORDER BY shopping_items.id
+    FOR UPDATE
+)
+DELETE FROM shopping_items AS s
+WHERE s.id = ANY(ARRAY(SELECT locked.id FROM locked))
+RETURNING s.id, s.owner_id, s.name, s.quantity, s.bought, s.created_at, s.updated_at
 `
 
 type DeleteShoppingItemsParams struct {
@@ -22,6 +30,8 @@ type DeleteShoppingItemsParams struct {
 }
 
 // many: delete
+// Rows are locked in id order, as the update locks them, so that two
+// batches over the same rows cannot deadlock.
 func (q *Queries) DeleteShoppingItems(ctx context.Context, arg DeleteShoppingItemsParams) ([]ShoppingItem, error) {
 	rows, err := q.db.Query(ctx, deleteShoppingItems, arg.Ids, arg.OwnerID)
 	if err != nil {
