@@ -2,8 +2,13 @@ package jobs
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/larderhq/larder/many"
 )
 
 // Notification channels: enqueues notify larder_jobs (payload: the queue)
@@ -12,6 +17,10 @@ const (
 	notifyJobs   = "larder_jobs"
 	notifyCancel = "larder_jobs_cancel"
 )
+
+// errNoListener: the worker's connections go through a transaction
+// pooler and it has no ListenURL.
+var errNoListener = errors.New("no connection to listen on")
 
 // listen wakes queues when jobs are enqueued and cancels runs when asked,
 // over LISTEN/NOTIFY on a connection of its own, reconnecting after a
@@ -22,6 +31,11 @@ func (w *Worker) listen(ctx context.Context) {
 		if ctx.Err() != nil {
 			return
 		}
+		if errors.Is(err, errNoListener) {
+			w.log.Warn("the pool goes through a transaction pooler, which passes no notifications on, and Config.ListenURL (LARDER_LISTEN_URL) gives no direct connection: polling for jobs every PollInterval, cancellations seen at lease renewal",
+				"poll_interval", w.cfg.PollInterval)
+			return
+		}
 		w.log.Warn("listening for notifications failed; polling until it reconnects", "error", err)
 		if !sleep(ctx, time.Second) {
 			return
@@ -29,13 +43,29 @@ func (w *Worker) listen(ctx context.Context) {
 	}
 }
 
-func (w *Worker) listenOnce(ctx context.Context) error {
+// listener is the connection to LISTEN on: one to ListenURL, or one of
+// the bookkeeping pool's, taken out of it for good (it keeps LISTEN
+// state), unless those go through a transaction pooler.
+func (w *Worker) listener(ctx context.Context) (*pgx.Conn, error) {
+	if w.cfg.ListenURL != "" {
+		return pgx.Connect(ctx, w.cfg.ListenURL)
+	}
 	pooled, err := w.bookkeeping.Acquire(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if many.TransactionPooled(pooled.Conn()) {
+		pooled.Release()
+		return nil, errNoListener
+	}
+	return pooled.Hijack(), nil
+}
+
+func (w *Worker) listenOnce(ctx context.Context) error {
+	conn, err := w.listener(ctx)
 	if err != nil {
 		return err
 	}
-	// The connection keeps LISTEN state: take it out of the pool for good.
-	conn := pooled.Hijack()
 	defer conn.Close(context.WithoutCancel(ctx))
 	for _, channel := range []string{notifyJobs, notifyCancel} {
 		if _, err := conn.Exec(ctx, "LISTEN "+channel); err != nil {

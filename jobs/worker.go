@@ -14,9 +14,11 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/larderhq/larder/jobs/store"
+	"github.com/larderhq/larder/many"
 )
 
 // Config configures a Worker; zero fields take the defaults noted, which
@@ -31,6 +33,13 @@ type Config struct {
 	// notified (a scheduled job comes due without a notification).
 	// Default: 1s.
 	PollInterval time.Duration
+	// ListenURL is a connection straight to PostgreSQL for LISTEN, for a
+	// pool that reaches it through a connection pooler
+	// (many.TransactionPooled), which cannot pass notifications on in
+	// transaction mode. Without it such a worker polls (PollInterval) and
+	// says so in its log; a worker on a direct pool listens on one of its
+	// own connections.
+	ListenURL string
 	// LeaseDuration is how long a claimed job stays the worker's without
 	// renewal; the worker renews every third of it. A dead worker's jobs
 	// are rescued once their leases expire. Default: 30s.
@@ -56,6 +65,10 @@ type Config struct {
 	Periodic []Periodic
 	// Logger receives the worker's logs. Default: slog.Default().
 	Logger *slog.Logger
+	// Observer is told of each run's start and end, and of the periodic
+	// jobs the worker enqueues (package telemetry records them with
+	// OpenTelemetry). Default: none, at no cost.
+	Observer Observer
 }
 
 // Internal tuning, measured with the package's benchmarks.
@@ -323,14 +336,27 @@ func (w *Worker) giveUp(err error) {
 }
 
 // bookkeepingPool opens the worker's own pool: the caller's configuration
-// with synchronous_commit off, and a connection for each fetch loop, the
+// with synchronous_commit off (set once a connection is up: poolers refuse
+// it as a startup parameter; through a transaction pooler, where it would
+// not last, it is left on), and a connection for each fetch loop, the
 // listener, the recorder of outcomes, the lease keeper and maintenance.
 func bookkeepingPool(ctx context.Context, pool *pgxpool.Pool, queues int) (*pgxpool.Pool, error) {
 	cfg := pool.Config()
-	cfg.ConnConfig.RuntimeParams["synchronous_commit"] = "off"
 	cfg.ConnConfig.RuntimeParams["application_name"] = "larder-worker"
 	cfg.MaxConns = int32(queues + 4)
 	cfg.MinConns = 0
+	own := cfg.AfterConnect
+	cfg.AfterConnect = func(ctx context.Context, conn *pgx.Conn) error {
+		if own != nil {
+			if err := own(ctx, conn); err != nil {
+				return err
+			}
+		}
+		if many.TransactionPooled(conn) {
+			return nil
+		}
+		return store.CommitAsynchronously(ctx, conn)
+	}
 	return pgxpool.NewWithConfig(ctx, cfg)
 }
 

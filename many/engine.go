@@ -186,7 +186,7 @@ func inChunks[In, Row any](ctx context.Context, dbtx DBTX, in []In, stmt Stateme
 	if len(in) <= chunkSize {
 		return stmt.once(ctx, dbtx, in, rows)
 	}
-	err := pgx.BeginFunc(ctx, dbtx, func(tx pgx.Tx) error {
+	err := beginFunc(ctx, dbtx, func(tx pgx.Tx) error {
 		var err error
 		rows, err = stmt.chunked(ctx, tx, in, rows)
 		return err

@@ -8,35 +8,32 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 )
 
-// enumTypes lists the database's enum types; its first line names it in
-// logs and traces.
-const enumTypes = "-- many: enum types, for a new connection\nSELECT oid, typname FROM pg_type WHERE typtype = 'e'"
+// connectionFacts asks a new connection, in one round trip, for the
+// database's enum types and for the process id of the server connection
+// it reached; its first line names it in logs and traces.
+const connectionFacts = "-- many: enum types and backend, for a new connection\n" +
+	"SELECT pg_backend_pid(), coalesce(array_agg(oid), '{}'), coalesce(array_agg(typname::text), '{}') FROM pg_type WHERE typtype = 'e'"
 
-// registerEnums registers the database's enum types in conn's type map,
-// so that their values are read as the strings they are, each label
-// allocated once per connection (pgtype.EnumCodec's cache) instead of once
-// per row. pgx knows nothing of a type it has not been told about: it
-// asks for such a column as text and copies every value into a new string.
-// An enum created after the connection opened is read the plain way.
-func registerEnums(ctx context.Context, conn *pgx.Conn) error {
-	rows, err := conn.Query(ctx, enumTypes, pgx.QueryExecModeSimpleProtocol)
+// setUp registers the database's enum types in conn's type map, so that
+// their values are read as the strings they are, each label allocated
+// once per connection (pgtype.EnumCodec's cache) instead of once per row
+// (pgx knows nothing of a type it has not been told about: it asks for
+// such a column as text and copies every value into a new string; an enum
+// created after the connection opened is read the plain way). And it marks
+// conn TransactionPooled when a connection pooler is in the way: the
+// server process answering is not the one the connection's start named (a
+// pooler makes up the process id and cancel key it gives a client).
+func setUp(ctx context.Context, conn *pgx.Conn) error {
+	var pid uint32
+	var oids []uint32
+	var names []string
+	err := conn.QueryRow(ctx, connectionFacts, pgx.QueryExecModeSimpleProtocol).Scan(&pid, &oids, &names)
 	if err != nil {
-		return fmt.Errorf("many: list enum types: %w", err)
+		return fmt.Errorf("many: set up a new connection: %w", err)
 	}
-	var types []*pgtype.Type
-	for rows.Next() {
-		var oid uint32
-		var name string
-		if err := rows.Scan(&oid, &name); err != nil {
-			return fmt.Errorf("many: list enum types: %w", err)
-		}
-		types = append(types, &pgtype.Type{Name: name, OID: oid, Codec: enumCodec{&pgtype.EnumCodec{}}})
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("many: list enum types: %w", err)
-	}
-	for _, t := range types {
-		conn.TypeMap().RegisterType(t)
+	conn.PgConn().CustomData()[pooledKey] = pid != conn.PgConn().PID()
+	for i, oid := range oids {
+		conn.TypeMap().RegisterType(&pgtype.Type{Name: names[i], OID: oid, Codec: enumCodec{&pgtype.EnumCodec{}}})
 	}
 	return nil
 }

@@ -50,11 +50,12 @@ var (
 
 // WithTx runs fn in a transaction on dbtx and commits it when fn returns
 // nil; otherwise, or if fn panics, it rolls back. Inside a transaction
-// dbtx, it runs fn in a savepoint. Errors come back mapped like every
-// error of this package, including those PostgreSQL reports only at
-// commit (deferred foreign keys).
+// dbtx, it runs fn in a savepoint. A transaction runs its connection's
+// OnBegin hook first. Errors come back mapped like every error of this
+// package, including those PostgreSQL reports only at commit (deferred
+// foreign keys).
 func WithTx(ctx context.Context, dbtx DBTX, fn func(tx pgx.Tx) error) error {
-	return mapError(pgx.BeginFunc(ctx, dbtx, fn))
+	return mapError(beginFunc(ctx, dbtx, fn))
 }
 
 // First returns the first of rows: the many-first way to ask for one row,

@@ -37,6 +37,11 @@ func Register(m *pgtype.Map) {
 // default_query_exec_mode=cache_statement in the URL cannot be told from
 // the default, and is replaced too).
 //
+// A connection that reaches PostgreSQL through a connection pooler is
+// marked TransactionPooled (pooler.go). Unnamed statements, described per
+// client connection, work through a pooler in transaction mode, which
+// does not keep named ones from one transaction to the next.
+//
 // Unnamed statements are planned for the arrays they carry on every run.
 // A named prepared statement (pgx's default) switches, after five runs, to
 // a generic plan that guesses every array's length (for a large batch
@@ -50,7 +55,7 @@ func Configure(config *pgxpool.Config) {
 	own := config.AfterConnect
 	config.AfterConnect = func(ctx context.Context, conn *pgx.Conn) error {
 		Register(conn.TypeMap())
-		if err := registerEnums(ctx, conn); err != nil {
+		if err := setUp(ctx, conn); err != nil {
 			return err
 		}
 		if own == nil {

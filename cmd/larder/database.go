@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 
@@ -29,11 +30,13 @@ func databaseURL(ctx context.Context) (string, error) {
 // runDB serves "larder db url" (print the database URL, starting the
 // development server if needed), "larder db server" (print the server the
 // tests make their databases on: DATABASE_URL, else 127.0.0.1:5432, else
-// the development server) and "larder db stop" (stop the throwaway
-// cluster, if larder started one).
+// the development server), "larder db pooler" (start PgBouncer in
+// transaction mode in front of that server, for the tests' run through a
+// pooler, and print its address) and "larder db stop" (stop the pooler
+// and the throwaway cluster, if larder started them).
 func runDB(ctx context.Context, c *cli, args []string) error {
 	stdout := c.stdout
-	fs := c.flags("db", "db url | db server | db stop")
+	fs := c.flags("db", "db url | db server | db pooler | db stop")
 	if err := c.parse(fs, args); err != nil {
 		return err
 	}
@@ -52,9 +55,20 @@ func runDB(ctx context.Context, c *cli, args []string) error {
 		}
 		fmt.Fprintln(stdout, u)
 		return nil
+	case "pooler":
+		server, err := pgserver.URL(ctx)
+		if err != nil {
+			return err
+		}
+		addr, err := pgserver.Pooler(ctx, server)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, addr)
+		return nil
 	case "stop":
-		return pgserver.Stop(ctx)
+		return errors.Join(pgserver.StopPooler(ctx), pgserver.Stop(ctx))
 	default:
-		return fmt.Errorf("%w: want url, server or stop", errUsage)
+		return fmt.Errorf("%w: want url, server, pooler or stop", errUsage)
 	}
 }

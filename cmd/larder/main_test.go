@@ -19,7 +19,7 @@ func TestRunExitCodes(t *testing.T) {
 		{name: "help", args: []string{"help"}, code: 0, want: "Commands:"},
 		{name: "a command's help", args: []string{"migrate", "-h"}, code: 0, want: "Usage: larder migrate"},
 		{name: "unknown command", args: []string{"nope"}, code: 2, want: `unknown command "nope"`},
-		{name: "bad subcommand", args: []string{"db", "drop"}, code: 2, want: "want url, server or stop"},
+		{name: "bad subcommand", args: []string{"db", "drop"}, code: 2, want: "want url, server, pooler or stop"},
 		{name: "every command explains itself", args: []string{"worker", "-h"}, code: 0, want: "Runs Larder's jobs until SIGINT or SIGTERM"},
 		{name: "seed's help", args: []string{"seed", "-help"}, code: 0, want: "-scale N adds"},
 		{name: "a bad log format", args: []string{"demo", "-log-format", "xml"}, code: 2, want: "-log-format is text or json"},

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
 	"sort"
 	"strconv"
 	"strings"
@@ -27,7 +28,9 @@ digests at 06:00 UTC) and the AI generations (queue agents; the model from
 LARDER_MODEL, LARDER_MODEL_BASE_URL, LARDER_MODEL_API_KEY: without one,
 generations fail with a clear error). Every -summary it logs one line:
 jobs done and failed since it started, running, and waiting per queue.
-The database must be migrated (larder migrate up).`
+The database must be migrated (larder migrate up). Behind a connection
+pooler such as PgBouncer (found when connecting), it listens for new jobs
+on LARDER_LISTEN_URL, a direct connection to PostgreSQL, or else polls.`
 
 // runWorker serves "larder worker".
 func runWorker(ctx context.Context, c *cli, args []string) error {
@@ -72,6 +75,7 @@ func runWorker(ctx context.Context, c *cli, args []string) error {
 	runner.RegisterJobs(reg)
 	w, err := jobs.NewWorker(pool, reg, jobs.Config{
 		Queues: q, ShutdownTimeout: *shutdown, Periodic: acts.PeriodicJobs(), Logger: c.log,
+		ListenURL: os.Getenv("LARDER_LISTEN_URL"),
 	})
 	if err != nil {
 		return err

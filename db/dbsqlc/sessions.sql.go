@@ -9,20 +9,22 @@ import (
 	"context"
 )
 
-const setSessionSettings = `-- name: SetSessionSettings :exec
-SELECT set_config(s.name, s.value, false)
-FROM (SELECT unnest($1::text[]) AS name, unnest($2::text[]) AS value) AS s
+const setSettings = `-- name: SetSettings :exec
+SELECT set_config(s.name, s.value, $1::bool)
+FROM (SELECT unnest($2::text[]) AS name, unnest($3::text[]) AS value) AS s
 `
 
-type SetSessionSettingsParams struct {
+type SetSettingsParams struct {
+	Local  bool     `json:"local"`
 	Names  []string `json:"names"`
 	Values []string `json:"values"`
 }
 
-// Sets run-time settings (statement_timeout, lock_timeout) for the rest of
-// a connection's session, all in one round trip. set_config, unlike SET,
+// Sets run-time settings (statement_timeout, lock_timeout...) for the rest
+// of a connection's session, or with local for the rest of the
+// transaction (SET LOCAL), all in one round trip. set_config, unlike SET,
 // takes its name and value as parameters.
-func (q *Queries) SetSessionSettings(ctx context.Context, arg SetSessionSettingsParams) error {
-	_, err := q.db.Exec(ctx, setSessionSettings, arg.Names, arg.Values)
+func (q *Queries) SetSettings(ctx context.Context, arg SetSettingsParams) error {
+	_, err := q.db.Exec(ctx, setSettings, arg.Local, arg.Names, arg.Values)
 	return err
 }

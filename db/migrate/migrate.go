@@ -189,6 +189,14 @@ func withDriver(databaseURL string, fn func(drv dbmate.Driver, conn *sql.DB) err
 	return fn(drv, conn)
 }
 
+// larderParams are the URL parameters of Larder's pools (db.Configure, and
+// pgx's own) that are not PostgreSQL's startup parameters; pool_* are pgx's
+// pool settings.
+var larderParams = map[string]bool{
+	"statement_timeout": true, "lock_timeout": true, "idle_in_transaction_session_timeout": true,
+	"default_query_exec_mode": true, "statement_cache_capacity": true, "description_cache_capacity": true,
+}
+
 // tableName is the names Options.Table takes: what needs no quoting.
 var tableName = regexp.MustCompile(`^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)?$`)
 
@@ -201,10 +209,18 @@ func migrator(databaseURL string, opts Options) (*dbmate.DB, error) {
 	}
 	// dbmate connects through lib/pq, whose default sslmode is "require";
 	// pgx's (and libpq's) is "prefer". Make one URL mean the same to both.
-	if q := u.Query(); q.Get("sslmode") == "" {
+	// lib/pq would send the parameters pgx and Larder read themselves as
+	// startup parameters, which a connection pooler refuses: they go.
+	q := u.Query()
+	if q.Get("sslmode") == "" {
 		q.Set("sslmode", "prefer")
-		u.RawQuery = q.Encode()
 	}
+	for name := range q {
+		if strings.HasPrefix(name, "pool_") || larderParams[name] {
+			q.Del(name)
+		}
+	}
+	u.RawQuery = q.Encode()
 	m := dbmate.New(u)
 	m.FS = db.Migrations()
 	m.MigrationsDir = []string{"migrations"}

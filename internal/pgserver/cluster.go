@@ -122,27 +122,35 @@ func portFree(port int) error {
 func Stop(ctx context.Context) error { return devCluster().stop(ctx, "fast") }
 
 // initCluster creates a cluster in dir owned by owner, with trust
-// authentication for user postgres.
-func initCluster(ctx context.Context, bin, dir string, owner *user.User) error {
+// authentication for user postgres, passing initdb the options extra.
+func initCluster(ctx context.Context, bin, dir string, owner *user.User, extra ...string) error {
+	if err := ownedDir(dir, owner); err != nil {
+		return err
+	}
+	args := append([]string{filepath.Join(bin, "initdb"),
+		"-D", dir, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"}, extra...)
+	err := run(ctx, owner, args...)
+	if err != nil {
+		return fmt.Errorf("initdb: %w", err)
+	}
+	return nil
+}
+
+// ownedDir makes dir, empty, owned by owner when owner is not nil, as a
+// cluster's data directory must be.
+func ownedDir(dir string, owner *user.User) error {
 	if err := os.RemoveAll(dir); err != nil {
 		return err
 	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err
 	}
-	if owner != nil {
-		uid, _ := strconv.Atoi(owner.Uid)
-		gid, _ := strconv.Atoi(owner.Gid)
-		if err := os.Chown(dir, uid, gid); err != nil {
-			return err
-		}
+	if owner == nil {
+		return nil
 	}
-	err := run(ctx, owner, filepath.Join(bin, "initdb"),
-		"-D", dir, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8")
-	if err != nil {
-		return fmt.Errorf("initdb: %w", err)
-	}
-	return nil
+	uid, _ := strconv.Atoi(owner.Uid)
+	gid, _ := strconv.Atoi(owner.Gid)
+	return os.Chown(dir, uid, gid)
 }
 
 // clusterOwner is the user the cluster runs as: the current user, unless

@@ -21,6 +21,10 @@
 //
 // Several processes may call URL or Dev at once (go test runs packages in
 // parallel): starting the cluster is serialised by a file lock.
+//
+// StartReplicaPair starts, for one test, a primary and a streaming replica
+// of it, each a throwaway cluster on a free port, for tests of reads from
+// a replica.
 package pgserver
 
 import (

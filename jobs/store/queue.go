@@ -264,3 +264,12 @@ func deref(p *string) string {
 	}
 	return *p
 }
+
+// CommitAsynchronously makes conn's session commit without waiting for
+// the WAL to reach disk: the worker's bookkeeping.
+func CommitAsynchronously(ctx context.Context, dbtx many.DBTX) error {
+	if err := dbsqlc.New(dbtx).CommitAsynchronously(ctx); err != nil {
+		return fmt.Errorf("commit asynchronously: %w", err)
+	}
+	return nil
+}

@@ -81,7 +81,7 @@ func emptyDatabase(t *testing.T) string {
 			t.Error(err)
 		}
 	})
-	return url
+	return testdb.Pooled(t, url)
 }
 
 // run runs a command in dir with extra environment, and returns its

@@ -16,6 +16,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
 
+	"github.com/larderhq/larder/db"
 	"github.com/larderhq/larder/tests/testdb"
 )
 
@@ -128,9 +129,9 @@ func TestLarderSeedTwiceAddsNothingTheSecondTime(t *testing.T) {
 // tableCounts counts the rows of tables.
 func tableCounts(t *testing.T, url string, tables ...string) map[string]int {
 	t.Helper()
-	conn, err := pgx.Connect(t.Context(), url)
+	conn, err := db.Open(t.Context(), url)
 	require.NoError(t, err)
-	defer conn.Close(t.Context())
+	defer conn.Close()
 	out := map[string]int{}
 	for _, table := range tables {
 		var n int
@@ -146,9 +147,9 @@ func TestLarderWorkerRunsJobsAndStopsCleanlyOnSIGTERM(t *testing.T) {
 	url := emptyDatabase(t)
 	env := []string{"DATABASE_URL=" + url}
 	run(t, "", env, bin, "migrate", "up")
-	conn, err := pgx.Connect(t.Context(), url)
+	conn, err := db.Open(t.Context(), url)
 	require.NoError(t, err)
-	defer conn.Close(t.Context())
+	defer conn.Close()
 	_, err = conn.Exec(t.Context(), `INSERT INTO jobs (kind, payload) SELECT 'recipes.recompute-nutrition', '{}' FROM generate_series(1, 200)`)
 	require.NoError(t, err)
 

@@ -110,7 +110,7 @@ func (s *statements) TraceQueryStart(ctx context.Context, _ *pgx.Conn, data pgx.
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	sql := strings.TrimSpace(data.SQL)
-	if strings.HasPrefix(sql, "-- name: SetSessionSettings ") || strings.HasPrefix(sql, "-- many: enum types") {
+	if strings.HasPrefix(sql, "-- name: SetSettings ") || strings.HasPrefix(sql, "-- many: enum types") {
 		return ctx // a new connection's setup, not a statement of the test
 	}
 	// sqlc prefixes its queries with "-- name: X :many".

@@ -4,9 +4,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/stretchr/testify/require"
 
@@ -118,29 +122,48 @@ func succeeded(t *testing.T, b bundle, owner db.User, agent string, output any) 
 	return factories.Generation().OwnedBy(owner).ForAgent(agent).Succeeded(out).MustCreate(t, b.pool)
 }
 
-// TestStatementsAreBounded: Larder's pools give every statement a time
-// limit and a limit on waiting for a lock, which the URL can change (0 is
-// none); a call past one fails as internal and writes nothing.
+// TestStatementsAreBounded: Larder's pools give every transaction a time
+// limit per statement, a limit on waiting for a lock and one on idling,
+// which the URL can change (0 is none): straight to PostgreSQL as the
+// session's settings, through a connection pooler (make test-pooled) as
+// each transaction's. A call past one fails as internal, with a log line,
+// and writes nothing.
 func TestStatementsAreBounded(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	show := func(dbtx many.DBTX, setting string) string {
-		var v string
-		require.NoError(t, dbtx.QueryRow(b.ctx, "SHOW "+setting).Scan(&v))
-		return v
+	settings := func(pool many.DBTX) []string {
+		var got []string
+		require.NoError(t, many.WithTx(b.ctx, pool, func(tx pgx.Tx) error {
+			for _, name := range []string{"statement_timeout", "lock_timeout", "idle_in_transaction_session_timeout"} {
+				var v string
+				if err := tx.QueryRow(b.ctx, "SELECT current_setting($1)", name).Scan(&v); err != nil {
+					return err
+				}
+				got = append(got, v)
+			}
+			return nil
+		}))
+		return got
 	}
-	require.Equal(t, "5s", show(b.pool, "statement_timeout"))
-	require.Equal(t, "2s", show(b.pool, "lock_timeout"))
+	require.Equal(t, []string{"5s", "2s", "30s"}, settings(b.pool))
 
-	tight, err := db.Open(b.ctx, poolURL(t, b)+"&statement_timeout=50ms&lock_timeout=0")
+	tight, err := db.Open(b.ctx, poolURL(t, b)+"&statement_timeout=50ms&lock_timeout=0&idle_in_transaction_session_timeout=100ms")
 	require.NoError(t, err)
 	t.Cleanup(tight.Close)
-	require.Equal(t, "50ms", show(tight, "statement_timeout"))
-	require.Equal(t, "0", show(tight, "lock_timeout"))
-	_, err = tight.Exec(b.ctx, "SELECT pg_sleep(1)")
+	require.Equal(t, []string{"50ms", "0", "100ms"}, settings(tight))
+	err = many.WithTx(b.ctx, tight, func(tx pgx.Tx) error {
+		_, err := tx.Exec(b.ctx, "SELECT pg_sleep(1)")
+		return err
+	})
 	var pgErr *pgconn.PgError
 	require.True(t, errors.As(err, &pgErr), "%v", err)
 	require.Equal(t, "57014", pgErr.Code, "cancelled by the statement timeout")
+	err = many.WithTx(b.ctx, tight, func(tx pgx.Tx) error {
+		time.Sleep(300 * time.Millisecond) // idle in the transaction
+		_, err := tx.Exec(b.ctx, "SELECT 1")
+		return err
+	})
+	require.Error(t, err, "a transaction idle past its limit is ended")
 
 	// A row another transaction holds: the wait for it ends at lock_timeout.
 	waiting, err := db.Open(b.ctx, poolURL(t, b)+"&lock_timeout=100ms")
@@ -154,8 +177,10 @@ func TestStatementsAreBounded(t *testing.T) {
 	_, err = holder.Exec(b.ctx, "SELECT 1 FROM foods WHERE id = $1 FOR UPDATE", food.ID)
 	require.NoError(t, err)
 	name := "Renamed"
-	acts := actions.New(waiting, actions.WithLogger(testLogger(t)))
+	var logged strings.Builder
+	acts := actions.New(waiting, actions.WithLogger(slog.New(slog.NewTextHandler(&logged, nil))))
 	failed(t, acts.UpdateFoods(b.ctx, me.ID, []actions.FoodChange{{ID: food.ID, Name: &name}}), actions.CodeInternal)
+	require.Contains(t, logged.String(), "lock timeout", "the log says what the caller is not told")
 	require.NoError(t, holder.Rollback(b.ctx))
 	still := ok(t, b.acts.GetFoods(b.ctx, me.ID, []uuid.UUID{food.ID}))
 	require.Equal(t, food.Name, still[0].Name, "nothing written")

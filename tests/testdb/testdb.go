@@ -2,7 +2,9 @@
 // and empty, in tens of milliseconds.
 //
 // The first call in a test binary finds a server (internal/pgserver:
-// DATABASE_URL, else 127.0.0.1:5432, else a throwaway cluster it starts).
+// DATABASE_URL, else 127.0.0.1:5432, else a throwaway cluster it starts);
+// with LARDER_TEST_POOLER set, tests reach their databases through that
+// connection pooler in transaction mode.
 // pgtestdb then makes, once per set of migrations and shared by every
 // process, a template database migrated with the embedded migrations
 // through dbmate (migrate.Up), and gives each test a clone of it (CREATE
@@ -17,6 +19,7 @@ import (
 	"encoding/hex"
 	"io/fs"
 	"net/url"
+	"os"
 	"sync"
 	"testing"
 
@@ -45,14 +48,53 @@ func New(t testing.TB) *pgxpool.Pool {
 	return pool
 }
 
-// URL creates a fresh, migrated database for the test and returns its URL.
+// URL creates a fresh, migrated database for the test and returns its URL:
+// straight to the server, or through the pooler LARDER_TEST_POOLER names.
 func URL(t testing.TB) string {
 	t.Helper()
 	conf, err := config()
 	if err != nil {
 		t.Fatalf("testdb: %v", err)
 	}
-	return pgtestdb.Custom(t, conf, migrator{}).URL()
+	return Pooled(t, pgtestdb.Custom(t, conf, migrator{}).URL())
+}
+
+// PoolerEnv names the connection pooler in transaction mode (host:port)
+// that tests reach their databases through, when set: `make test-pooled`
+// starts one (larder db pooler) and runs the integration and e2e tiers
+// with it. Databases are still made and dropped straight on the server.
+const PoolerEnv = "LARDER_TEST_POOLER"
+
+// Pooled returns databaseURL through the pooler PoolerEnv names, or as it
+// is when there is none.
+func Pooled(t testing.TB, databaseURL string) string {
+	t.Helper()
+	addr := os.Getenv(PoolerEnv)
+	if addr == "" {
+		return databaseURL
+	}
+	u, err := pgserver.ThroughPooler(databaseURL, addr)
+	if err != nil {
+		t.Fatalf("testdb: %v", err)
+	}
+	return u
+}
+
+// Direct returns databaseURL straight to the server: a URL of a database
+// of the tests, without the pooler, for what a pooler cannot pass on
+// (LISTEN) or hides (the server's sessions).
+func Direct(t testing.TB, databaseURL string) string {
+	t.Helper()
+	u, err := url.Parse(databaseURL)
+	if err != nil {
+		t.Fatalf("testdb: %v", err)
+	}
+	server, err := url.Parse(ServerURL(t))
+	if err != nil {
+		t.Fatalf("testdb: %v", err)
+	}
+	u.Host = server.Host
+	return u.String()
 }
 
 // ServerURL returns the URL of the server the test databases live on (its
