@@ -29,6 +29,11 @@
 // validated before anything is written, and a failure in the database rolls
 // the whole call back. Database errors reach callers only as codes with
 // safe messages; anything unexpected is logged and reported as internal.
+//
+// With WithReplica, the read-only actions (Get*, List*, SearchFoods,
+// RecipeNutrition, DailyTotals) read from a read replica, falling back to
+// the pool while it cannot be reached; every other action, each of its
+// reads included, runs on the pool.
 package actions
 
 import (
@@ -52,6 +57,7 @@ import (
 // they are safe for concurrent use.
 type Actions struct {
 	pool     many.DBTX
+	replica  *replicaState // reads of the read-only actions (WithReplica); nil: the pool
 	validate *validator.Validate
 	log      *slog.Logger
 	jobs     *jobs.Client
@@ -68,11 +74,15 @@ func WithLogger(log *slog.Logger) Option {
 }
 
 // New returns the actions working on pool (a pool, usually; a
-// transaction works too, the actions then using savepoints).
+// transaction works too, the actions then using savepoints, and reading
+// in it even WithReplica).
 func New(pool many.DBTX, opts ...Option) *Actions {
 	a := &Actions{pool: pool, validate: newValidator(), log: slog.Default(), jobs: jobs.NewClient()}
 	for _, opt := range opts {
 		opt(a)
+	}
+	if _, inTx := pool.(pgx.Tx); inTx {
+		a.replica = nil // what the transaction wrote is in it alone
 	}
 	if a.digests == nil {
 		a.digests = logDigests{a.log}

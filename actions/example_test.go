@@ -6,11 +6,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log"
 	"log/slog"
+	"os"
 
 	"github.com/google/uuid"
 
 	"github.com/larderhq/larder/actions"
+	"github.com/larderhq/larder/db"
 )
 
 // These examples stop at validation, which runs before any statement, so
@@ -115,4 +118,27 @@ func ExampleActions_GetRecipes() {
 	res := newActions().GetRecipes(context.Background(), user, []uuid.UUID{uuid.Nil})
 	fmt.Println(res.Error)
 	// Output: invalid: ids[0] is required
+}
+
+// With a read replica, the read-only actions read it; the writes, and
+// every read of an action that writes, go to the primary. (Not run: it
+// needs a primary and a replica.)
+func ExampleWithReplica() {
+	ctx := context.Background()
+	pool, err := db.Open(ctx, os.Getenv("DATABASE_URL"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer pool.Close()
+	replica, err := db.OpenReplica(ctx, os.Getenv("REPLICA_URL")) // does not wait for it to answer
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer replica.Close()
+	acts := actions.New(pool, actions.WithReplica(replica))
+
+	created := acts.CreateFoods(ctx, user, []actions.NewFood{{Name: "Oats", Kind: "whole", Category: "grain"}}) // the primary
+	ids := []uuid.UUID{created.Data[0].ID}
+	_ = acts.GetFoods(ctx, user, ids)                      // the replica, which may not have the food yet
+	_ = acts.GetFoods(actions.FromPrimary(ctx), user, ids) // the primary, which has it
 }

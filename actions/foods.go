@@ -317,7 +317,7 @@ func (a *Actions) DeleteFoods(ctx context.Context, actor uuid.UUID, ids []uuid.U
 
 // SearchFoods returns a page of the foods the acting user can see.
 func (a *Actions) SearchFoods(ctx context.Context, actor uuid.UUID, q FoodSearch) Result[many.Page[db.Food]] {
-	return run(ctx, a, "SearchFoods", func() (many.Page[db.Food], error) {
+	return read(ctx, a, "SearchFoods", func(dbtx many.DBTX) (many.Page[db.Food], error) {
 		if err := acting(actor); err != nil {
 			return many.Page[db.Food]{}, err
 		}
@@ -326,7 +326,7 @@ func (a *Actions) SearchFoods(ctx context.Context, actor uuid.UUID, q FoodSearch
 		if err := f.err(); err != nil {
 			return many.Page[db.Food]{}, err
 		}
-		return db.ListFoods(ctx, a.pool, db.FoodFilter{
+		return db.ListFoods(ctx, dbtx, db.FoodFilter{
 			ViewerID: &actor, NameContains: orNil(q.NameContains), Kind: orNil(q.Kind), Category: orNil(q.Category),
 			TagID: idOrNil(q.TagID), After: many.Cursor(q.After), Limit: q.Limit,
 		})
@@ -336,8 +336,8 @@ func (a *Actions) SearchFoods(ctx context.Context, actor uuid.UUID, q FoodSearch
 // GetFoods returns the foods with the given ids, in their order; an id the
 // acting user cannot see is not found.
 func (a *Actions) GetFoods(ctx context.Context, actor uuid.UUID, ids []uuid.UUID) Result[[]db.Food] {
-	return run(ctx, a, "GetFoods", func() ([]db.Food, error) {
-		sel := func(ids []uuid.UUID) ([]db.Food, error) { return db.SelectFoods(ctx, a.pool, &actor, ids) }
+	return read(ctx, a, "GetFoods", func(dbtx many.DBTX) ([]db.Food, error) {
+		sel := func(ids []uuid.UUID) ([]db.Food, error) { return db.SelectFoods(ctx, dbtx, &actor, ids) }
 		return getByIDs(a, actor, ids, sel, foodID, "no such food")
 	})
 }
@@ -348,7 +348,7 @@ func (a *Actions) GetFoods(ctx context.Context, actor uuid.UUID, ids []uuid.UUID
 // Another user's foods are never found; a barcode neither has is not
 // found at barcodes[i].
 func (a *Actions) GetFoodsByBarcode(ctx context.Context, actor uuid.UUID, barcodes []string) Result[[]db.Food] {
-	return run(ctx, a, "GetFoodsByBarcode", func() ([]db.Food, error) {
+	return read(ctx, a, "GetFoodsByBarcode", func(dbtx many.DBTX) ([]db.Food, error) {
 		if err := acting(actor); err != nil {
 			return nil, err
 		}
@@ -361,7 +361,7 @@ func (a *Actions) GetFoodsByBarcode(ctx context.Context, actor uuid.UUID, barcod
 		if err := f.err(); err != nil {
 			return nil, err
 		}
-		foods, err := db.SelectFoodsByBarcode(ctx, a.pool, &actor, barcodes)
+		foods, err := db.SelectFoodsByBarcode(ctx, dbtx, &actor, barcodes)
 		if err != nil {
 			return nil, err
 		}

@@ -172,13 +172,13 @@ func (a *Actions) SuggestTags(ctx context.Context, actor uuid.UUID, in []TagSugg
 // GetGenerations returns the acting user's generations with the given
 // ids, in their order; another user's are not found.
 func (a *Actions) GetGenerations(ctx context.Context, actor uuid.UUID, ids []uuid.UUID) Result[[]db.Generation] {
-	return run(ctx, a, "GetGenerations", func() ([]db.Generation, error) { return a.generations(ctx, actor, ids) })
+	return read(ctx, a, "GetGenerations", func(dbtx many.DBTX) ([]db.Generation, error) { return a.generations(ctx, dbtx, actor, ids) })
 }
 
 // ListGenerations returns a page of the acting user's generations, oldest
 // first, by agent and status.
 func (a *Actions) ListGenerations(ctx context.Context, actor uuid.UUID, q GenerationSearch) Result[many.Page[db.Generation]] {
-	return run(ctx, a, "ListGenerations", func() (many.Page[db.Generation], error) {
+	return read(ctx, a, "ListGenerations", func(dbtx many.DBTX) (many.Page[db.Generation], error) {
 		if err := acting(actor); err != nil {
 			return many.Page[db.Generation]{}, err
 		}
@@ -187,7 +187,7 @@ func (a *Actions) ListGenerations(ctx context.Context, actor uuid.UUID, q Genera
 		if err := f.err(); err != nil {
 			return many.Page[db.Generation]{}, err
 		}
-		return db.ListGenerations(ctx, a.pool, db.GenerationFilter{
+		return db.ListGenerations(ctx, dbtx, db.GenerationFilter{
 			OwnerID: actor, Agent: orNil(q.Agent), Status: orNil(q.Status), After: many.Cursor(q.After), Limit: q.Limit,
 		})
 	})
@@ -351,9 +351,10 @@ func (a *Actions) ApplySuggestedTags(ctx context.Context, actor uuid.UUID, ids [
 	})
 }
 
-// generations reads the acting user's generations ids, in order.
-func (a *Actions) generations(ctx context.Context, actor uuid.UUID, ids []uuid.UUID) ([]db.Generation, error) {
-	sel := func(ids []uuid.UUID) ([]db.Generation, error) { return db.SelectGenerations(ctx, a.pool, actor, ids) }
+// generations reads the acting user's generations ids, in order, through
+// dbtx.
+func (a *Actions) generations(ctx context.Context, dbtx many.DBTX, actor uuid.UUID, ids []uuid.UUID) ([]db.Generation, error) {
+	sel := func(ids []uuid.UUID) ([]db.Generation, error) { return db.SelectGenerations(ctx, dbtx, actor, ids) }
 	return getByIDs(a, actor, ids, sel, func(g db.Generation) uuid.UUID { return g.ID }, "no such generation")
 }
 
@@ -361,7 +362,7 @@ func (a *Actions) generations(ctx context.Context, actor uuid.UUID, ids []uuid.U
 // agent, in order. Each must exist (not found at ids[i]) and be a
 // generation of agent that succeeded (invalid at ids[i]).
 func outputsOf[In, Out any](ctx context.Context, a *Actions, actor uuid.UUID, agent *agents.Agent[In, Out], ids []uuid.UUID) ([]Out, error) {
-	gens, err := a.generations(ctx, actor, ids)
+	gens, err := a.generations(ctx, a.pool, actor, ids) // the primary: a write follows
 	if err != nil {
 		return nil, err
 	}

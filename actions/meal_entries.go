@@ -137,7 +137,7 @@ func (a *Actions) DeleteMealEntries(ctx context.Context, actor uuid.UUID, ids []
 // ListMealEntries returns a page of the acting user's journal in the
 // order the entries were eaten, of the times and the meal q asks for.
 func (a *Actions) ListMealEntries(ctx context.Context, actor uuid.UUID, q MealEntrySearch) Result[many.Page[db.MealEntry]] {
-	return run(ctx, a, "ListMealEntries", func() (many.Page[db.MealEntry], error) {
+	return read(ctx, a, "ListMealEntries", func(dbtx many.DBTX) (many.Page[db.MealEntry], error) {
 		if err := acting(actor); err != nil {
 			return many.Page[db.MealEntry]{}, err
 		}
@@ -150,7 +150,7 @@ func (a *Actions) ListMealEntries(ctx context.Context, actor uuid.UUID, q MealEn
 		if err := f.err(); err != nil {
 			return many.Page[db.MealEntry]{}, err
 		}
-		return db.ListMealEntries(ctx, a.pool, db.MealEntryFilter{
+		return db.ListMealEntries(ctx, dbtx, db.MealEntryFilter{
 			OwnerID: actor, EatenFrom: from, EatenBefore: before, Meal: orNil(q.Meal), After: many.Cursor(q.After), Limit: q.Limit,
 		})
 	})
@@ -168,7 +168,7 @@ func timePtr(s string) *time.Time {
 // kcal, protein, fat, carbs and the rest, one element per day, days without
 // entries included (as zeros).
 func (a *Actions) DailyTotals(ctx context.Context, actor uuid.UUID, r DateRange) Result[[]DayTotal] {
-	return run(ctx, a, "DailyTotals", func() ([]DayTotal, error) {
+	return read(ctx, a, "DailyTotals", func(dbtx many.DBTX) ([]DayTotal, error) {
 		if err := acting(actor); err != nil {
 			return nil, err
 		}
@@ -187,7 +187,7 @@ func (a *Actions) DailyTotals(ctx context.Context, actor uuid.UUID, r DateRange)
 		if err := f.err(); err != nil {
 			return nil, err
 		}
-		totals, err := db.DailyTotals(ctx, a.pool, db.DailyTotalsRange{OwnerID: actor, FirstDay: from, LastDay: to, TimeZone: r.TimeZone})
+		totals, err := db.DailyTotals(ctx, dbtx, db.DailyTotalsRange{OwnerID: actor, FirstDay: from, LastDay: to, TimeZone: r.TimeZone})
 		if err != nil {
 			return nil, err
 		}

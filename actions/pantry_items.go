@@ -226,7 +226,7 @@ func roundCents(q float64) float64 { return math.Round(q*100) / 100 }
 // ListPantryItems returns a page of the acting user's pantry, soonest
 // expiry first.
 func (a *Actions) ListPantryItems(ctx context.Context, actor uuid.UUID, q PantrySearch) Result[many.Page[db.PantryItem]] {
-	return run(ctx, a, "ListPantryItems", func() (many.Page[db.PantryItem], error) {
+	return read(ctx, a, "ListPantryItems", func(dbtx many.DBTX) (many.Page[db.PantryItem], error) {
 		if err := acting(actor); err != nil {
 			return many.Page[db.PantryItem]{}, err
 		}
@@ -239,7 +239,7 @@ func (a *Actions) ListPantryItems(ctx context.Context, actor uuid.UUID, q Pantry
 		if q.ExpiringWithinDays != nil {
 			filter.Until = db.ExpiringWithin(time.Now().UTC(), *q.ExpiringWithinDays)
 		}
-		return db.ListPantryItemsByExpiry(ctx, a.pool, filter)
+		return db.ListPantryItemsByExpiry(ctx, dbtx, filter)
 	})
 }
 

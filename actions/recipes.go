@@ -300,8 +300,8 @@ func listIngredients(ctx context.Context, tx many.DBTX, actor uuid.UUID, recipes
 // not found at its id. The recipes carry at most MaxBatch ingredients in
 // all: more is invalid at ids (ask for fewer recipes).
 func (a *Actions) GetRecipes(ctx context.Context, actor uuid.UUID, ids []uuid.UUID) Result[[]RecipeDetail] {
-	return run(ctx, a, "GetRecipes", func() ([]RecipeDetail, error) {
-		sel := func(ids []uuid.UUID) ([]db.Recipe, error) { return db.SelectRecipes(ctx, a.pool, actor, ids) }
+	return read(ctx, a, "GetRecipes", func(dbtx many.DBTX) ([]RecipeDetail, error) {
+		sel := func(ids []uuid.UUID) ([]db.Recipe, error) { return db.SelectRecipes(ctx, dbtx, actor, ids) }
 		recipes, err := getByIDs(a, actor, ids, sel, recipeID, "no such recipe")
 		if err != nil {
 			return nil, err
@@ -309,7 +309,7 @@ func (a *Actions) GetRecipes(ctx context.Context, actor uuid.UUID, ids []uuid.UU
 		if len(recipes) == 0 {
 			return []RecipeDetail{}, nil // no ingredients to read
 		}
-		out, err := recipeDetails(ctx, a.pool, actor, recipes, MaxBatch)
+		out, err := recipeDetails(ctx, dbtx, actor, recipes, MaxBatch)
 		if errors.Is(err, errTooManyIngredients) {
 			return nil, invalid("ids", fmt.Sprintf("must carry at most %d ingredients in all: ask for fewer recipes", MaxBatch))
 		}
@@ -320,7 +320,7 @@ func (a *Actions) GetRecipes(ctx context.Context, actor uuid.UUID, ids []uuid.UU
 // ListRecipes returns a page of the acting user's recipes, oldest first,
 // without their ingredients (GetRecipes has them).
 func (a *Actions) ListRecipes(ctx context.Context, actor uuid.UUID, q RecipeSearch) Result[many.Page[db.Recipe]] {
-	return run(ctx, a, "ListRecipes", func() (many.Page[db.Recipe], error) {
+	return read(ctx, a, "ListRecipes", func(dbtx many.DBTX) (many.Page[db.Recipe], error) {
 		if err := acting(actor); err != nil {
 			return many.Page[db.Recipe]{}, err
 		}
@@ -329,7 +329,7 @@ func (a *Actions) ListRecipes(ctx context.Context, actor uuid.UUID, q RecipeSear
 		if err := f.err(); err != nil {
 			return many.Page[db.Recipe]{}, err
 		}
-		return db.ListRecipes(ctx, a.pool, db.RecipeFilter{OwnerID: actor, TitleContains: orNil(q.TitleContains), After: many.Cursor(q.After), Limit: q.Limit})
+		return db.ListRecipes(ctx, dbtx, db.RecipeFilter{OwnerID: actor, TitleContains: orNil(q.TitleContains), After: many.Cursor(q.After), Limit: q.Limit})
 	})
 }
 
@@ -348,9 +348,9 @@ func (a *Actions) DeleteRecipes(ctx context.Context, actor uuid.UUID, ids []uuid
 // RecipeNutrition returns the nutrients of the acting user's recipes, in
 // all and per serving.
 func (a *Actions) RecipeNutrition(ctx context.Context, actor uuid.UUID, ids []uuid.UUID) Result[[]RecipeNutrition] {
-	return run(ctx, a, "RecipeNutrition", func() ([]RecipeNutrition, error) {
+	return read(ctx, a, "RecipeNutrition", func(dbtx many.DBTX) ([]RecipeNutrition, error) {
 		sel := func(ids []uuid.UUID) ([]db.RecipeNutrition, error) {
-			return db.SelectRecipeNutrition(ctx, a.pool, actor, ids)
+			return db.SelectRecipeNutrition(ctx, dbtx, actor, ids)
 		}
 		rows, err := getByIDs(a, actor, ids, sel, func(r db.RecipeNutrition) uuid.UUID { return r.RecipeID }, "no such recipe")
 		if err != nil {

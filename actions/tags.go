@@ -130,7 +130,7 @@ func (a *Actions) checkFoodTags(ctx context.Context, tx many.DBTX, actor uuid.UU
 // ListTags returns a page of the acting user's tags, each with the number
 // of foods it is on.
 func (a *Actions) ListTags(ctx context.Context, actor uuid.UUID, q TagSearch) Result[many.Page[db.TagWithCount]] {
-	return run(ctx, a, "ListTags", func() (many.Page[db.TagWithCount], error) {
+	return read(ctx, a, "ListTags", func(dbtx many.DBTX) (many.Page[db.TagWithCount], error) {
 		if err := acting(actor); err != nil {
 			return many.Page[db.TagWithCount]{}, err
 		}
@@ -139,7 +139,7 @@ func (a *Actions) ListTags(ctx context.Context, actor uuid.UUID, q TagSearch) Re
 		if err := f.err(); err != nil {
 			return many.Page[db.TagWithCount]{}, err
 		}
-		return db.ListTags(ctx, a.pool, db.TagFilter{OwnerID: actor, NameContains: orNil(q.NameContains), After: many.Cursor(q.After), Limit: q.Limit})
+		return db.ListTags(ctx, dbtx, db.TagFilter{OwnerID: actor, NameContains: orNil(q.NameContains), After: many.Cursor(q.After), Limit: q.Limit})
 	})
 }
 

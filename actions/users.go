@@ -105,10 +105,10 @@ func (a *Actions) DeleteAccount(ctx context.Context, actor uuid.UUID) Result[db.
 // account has is, so that no answer tells whether another account exists,
 // and no other account is read.
 func (a *Actions) GetUsers(ctx context.Context, actor uuid.UUID, ids []uuid.UUID) Result[[]db.User] {
-	return run(ctx, a, "GetUsers", func() ([]db.User, error) {
+	return read(ctx, a, "GetUsers", func(dbtx many.DBTX) ([]db.User, error) {
 		sel := func(ids []uuid.UUID) ([]db.User, error) {
 			own := slices.DeleteFunc(slices.Clone(ids), func(id uuid.UUID) bool { return id != actor })
-			return db.SelectUsers(ctx, a.pool, own)
+			return db.SelectUsers(ctx, dbtx, own)
 		}
 		return getByIDs(a, actor, ids, sel, func(u db.User) uuid.UUID { return u.ID }, "no such user")
 	})
