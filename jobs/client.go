@@ -14,10 +14,24 @@ import (
 // Client enqueues jobs, and reads, retries, cancels, reschedules and
 // deletes them (admin.go). It holds no connection: every call takes the
 // pool or transaction to work in. The zero Client is ready to use.
-type Client struct{}
+type Client struct {
+	observer Observer // nil for none
+}
 
-// NewClient returns a Client.
-func NewClient() *Client { return &Client{} }
+// NewClient returns a Client with the options given.
+func NewClient(options ...ClientOption) *Client {
+	c := &Client{}
+	for _, option := range options {
+		option(c)
+	}
+	return c
+}
+
+// A ClientOption changes a Client NewClient makes.
+type ClientOption func(*Client)
+
+// WithObserver tells o of the jobs the Client enqueues (nil: none).
+func WithObserver(o Observer) ClientOption { return func(c *Client) { c.observer = o } }
 
 // Job starts a job of kind, to build with the fluent methods and Enqueue.
 // Defaults: queue "default", priority 1 (runs first), 25 attempts, due now,
@@ -94,7 +108,11 @@ func (c *Client) EnqueueMany(ctx context.Context, dbtx many.DBTX, jobs ...Builde
 		in[i] = b.job
 		in[i].DelayMs, in[i].TimeoutMs = b.delay.Milliseconds(), int32(b.timeout.Milliseconds()) // at most a day: check
 	}
-	return store.EnqueueJobs(ctx, dbtx, in)
+	out, err := store.EnqueueJobs(ctx, dbtx, in)
+	if err == nil && c != nil && c.observer != nil {
+		enqueued(ctx, c.observer, in, out)
+	}
+	return out, err
 }
 
 // Job limits, as the jobs table's CHECKs have them.

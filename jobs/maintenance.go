@@ -126,7 +126,7 @@ func (w *Worker) enqueuePeriodic(ctx context.Context) {
 			}
 			moved[i] = store.JobSchedule{Name: s.Name, NextRunAt: p.next(later(s.Now, s.NextRunAt))}
 		}
-		if _, err := NewClient().EnqueueMany(ctx, tx, jobs...); err != nil {
+		if _, err := NewClient(WithObserver(w.cfg.Observer)).EnqueueMany(ctx, tx, jobs...); err != nil {
 			return err
 		}
 		_, err = store.UpdateJobSchedules(ctx, tx, moved)

@@ -14,8 +14,27 @@ import (
 
 // execute runs one job under its timeout and decides its outcome; ok is
 // false when there is nothing to record (the job is no longer the
-// worker's).
+// worker's). The Observer, if any, is told of the run's start and end.
 func (w *Worker) execute(ctx context.Context, job store.FetchedJob) (store.JobOutcome, bool) {
+	if w.cfg.Observer != nil {
+		return w.observed(ctx, job)
+	}
+	outcome, end := w.timed(ctx, job)
+	return outcome, end.Outcome != OutcomeLeaseLost
+}
+
+// observed is execute with an Observer.
+func (w *Worker) observed(ctx context.Context, job store.FetchedJob) (store.JobOutcome, bool) {
+	run := runOf(job, time.Now())
+	ctx = w.cfg.Observer.RunStarted(ctx, run)
+	outcome, end := w.timed(ctx, job)
+	end.Duration = time.Since(run.StartedAt)
+	w.cfg.Observer.RunEnded(ctx, run, end)
+	return outcome, end.Outcome != OutcomeLeaseLost
+}
+
+// timed runs one job under its timeout.
+func (w *Worker) timed(ctx context.Context, job store.FetchedJob) (store.JobOutcome, RunEnd) {
 	timeout := w.cfg.JobTimeout
 	if job.TimeoutMs != nil {
 		timeout = time.Duration(*job.TimeoutMs) * time.Millisecond
@@ -50,8 +69,9 @@ type panicError struct {
 func (e *panicError) Error() string { return fmt.Sprintf("panic: %v", e.value) }
 
 // outcome turns how a run ended (its handler's error, and why its context
-// ended, if it did) into what the job becomes.
-func (w *Worker) outcome(job store.FetchedJob, err, cause error) (store.JobOutcome, bool) {
+// ended, if it did) into what the job becomes, and into how the run ended
+// for Stats and the Observer (with no Duration).
+func (w *Worker) outcome(job store.FetchedJob, err, cause error) (store.JobOutcome, RunEnd) {
 	o := store.JobOutcome{ID: job.ID, Attempt: job.Attempt}
 	var snooze *snoozeError
 	var cancelled *cancelError
@@ -60,30 +80,30 @@ func (w *Worker) outcome(job store.FetchedJob, err, cause error) (store.JobOutco
 	case err == nil:
 		o.State = store.JobStateCompleted
 		w.stats.completed.Add(1)
-		return o, true
+		return o, RunEnd{Outcome: OutcomeCompleted}
 	case errors.Is(cause, ErrLeaseLost):
-		return o, false
+		return o, RunEnd{Outcome: OutcomeLeaseLost, Err: cause}
 	case errors.Is(cause, ErrShutdown):
 		// Not the job's fault: back to the queue, the attempt given back.
 		o.State, o.Snoozed = store.JobStatePending, true
-		return o, true
+		return o, RunEnd{Outcome: OutcomeShutdown, Err: cause}
 	case errors.Is(cause, ErrCancelRequested):
 		o.State, o.Error = store.JobStateCancelled, attemptError(job, ErrCancelRequested)
 		w.stats.cancelled.Add(1)
-		return o, true
+		return o, RunEnd{Outcome: OutcomeCancelled, Err: ErrCancelRequested}
 	case errors.As(err, &snooze):
 		o.State, o.Delay, o.Snoozed = store.JobStatePending, snooze.d, true
 		w.stats.snoozed.Add(1)
-		return o, true
+		return o, RunEnd{Outcome: OutcomeSnoozed}
 	case errors.As(err, &cancelled):
 		o.State, o.Error = store.JobStateCancelled, attemptError(job, err)
 		w.stats.cancelled.Add(1)
-		return o, true
+		return o, RunEnd{Outcome: OutcomeCancelled, Err: err}
 	case errors.As(err, &payload):
 		o.State, o.Error = store.JobStateDiscarded, attemptError(job, err)
 		w.stats.discarded.Add(1)
 		w.log.Error("job discarded: its payload cannot be run", "job", job.ID, "kind", job.Kind, "error", err)
-		return o, true
+		return o, RunEnd{Outcome: OutcomeDiscarded, Err: err}
 	}
 	if cause != nil && !errors.Is(err, cause) {
 		err = fmt.Errorf("%w: %w", cause, err) // a timeout, say
@@ -93,7 +113,7 @@ func (w *Worker) outcome(job store.FetchedJob, err, cause error) (store.JobOutco
 		o.State = store.JobStateDiscarded
 		w.stats.discarded.Add(1)
 		w.log.Error("job discarded after its last attempt", "job", job.ID, "kind", job.Kind, "attempt", job.Attempt, "error", err)
-		return o, true
+		return o, RunEnd{Outcome: OutcomeDiscarded, Err: err}
 	}
 	o.State, o.Delay = store.JobStatePending, w.cfg.Backoff(job.Attempt)
 	var after *retryAfterError
@@ -102,7 +122,7 @@ func (w *Worker) outcome(job store.FetchedJob, err, cause error) (store.JobOutco
 	}
 	w.stats.retried.Add(1)
 	w.log.Warn("job failed; it will be retried", "job", job.ID, "kind", job.Kind, "attempt", job.Attempt, "retry_in", o.Delay, "error", err)
-	return o, true
+	return o, RunEnd{Outcome: OutcomeRetried, Err: err}
 }
 
 // attemptError is an entry of a job's error history.

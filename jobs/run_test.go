@@ -14,7 +14,7 @@ import (
 )
 
 // A worker with no pool: enough to run handlers and decide outcomes.
-func testWorker(t *testing.T, reg *Registry) *Worker {
+func testWorker(t testing.TB, reg *Registry) *Worker {
 	t.Helper()
 	w, err := NewWorker(nil, reg, Config{
 		Logger:  slog.New(slog.NewTextHandler(io.Discard, nil)),
@@ -91,17 +91,17 @@ func TestARunCutShortByTheWorker(t *testing.T) {
 	job := store.FetchedJob{ID: 7, Attempt: 1, MaxAttempts: 25}
 	cut := context.Canceled
 
-	if _, ok := w.outcome(job, cut, ErrLeaseLost); ok {
+	if _, end := w.outcome(job, cut, ErrLeaseLost); end.Outcome != OutcomeLeaseLost {
 		t.Error("a job whose lease was lost is another worker's: nothing to record")
 	}
-	if o, _ := w.outcome(job, cut, ErrShutdown); o.State != store.JobStatePending || !o.Snoozed || o.Delay != 0 {
-		t.Errorf("shutdown: %+v, want pending at once with the attempt given back", o)
+	if o, end := w.outcome(job, cut, ErrShutdown); o.State != store.JobStatePending || !o.Snoozed || o.Delay != 0 || end.Outcome != OutcomeShutdown {
+		t.Errorf("shutdown: %+v (%v), want pending at once with the attempt given back", o, end.Outcome)
 	}
-	if o, _ := w.outcome(job, cut, ErrCancelRequested); o.State != store.JobStateCancelled || !strings.Contains(string(o.Error), "cancelled on request") {
-		t.Errorf("cancel requested: %+v", o)
+	if o, end := w.outcome(job, cut, ErrCancelRequested); o.State != store.JobStateCancelled || !strings.Contains(string(o.Error), "cancelled on request") || end.Outcome != OutcomeCancelled {
+		t.Errorf("cancel requested: %+v (%v)", o, end.Outcome)
 	}
-	if o, _ := w.outcome(job, nil, ErrShutdown); o.State != store.JobStateCompleted {
-		t.Errorf("a handler that finished anyway: %+v", o)
+	if o, end := w.outcome(job, nil, ErrShutdown); o.State != store.JobStateCompleted || end.Outcome != OutcomeCompleted {
+		t.Errorf("a handler that finished anyway: %+v (%v)", o, end.Outcome)
 	}
 }
 
