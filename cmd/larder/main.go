@@ -1,6 +1,7 @@
 // Command larder runs Larder's main jobs against a PostgreSQL database:
-// migrating it, seeding it, running the job worker, showing Larder at
-// work, and the migration workflow in a checkout.
+// migrating it, seeding it, running the job worker, operating the job
+// queue (listing, retrying and cancelling jobs, its dashboard), showing
+// Larder at work, and the migration workflow in a checkout.
 //
 // The database is DATABASE_URL when set. Otherwise larder uses (and creates
 // if needed) the database "larder" on the development server that
@@ -32,9 +33,10 @@ Commands:
   demo        migrate the database, then walk through Larder as a new user
   seed        load the sample catalog and demo users (-scale N: load-test rows)
   worker      run the job queue and the AI generations until SIGINT/SIGTERM
+  jobs        operate the job queue: jobs list|show|retry|cancel|stats|serve
   migrate     apply, roll back or list migrations: migrate up|down|status
   migrations  the migration workflow in a checkout: new | check | reconcile
-  db          the development database: db url | db server | db stop
+  db          the development database: db url | db server | db pooler | db stop
 
 The database is DATABASE_URL when set; otherwise the database "larder" on
 the development server at 127.0.0.1:54329 (docker compose's, or a
@@ -43,8 +45,9 @@ points dbmate too.
 Larder's migrations are recorded in schema_migrations, or in the table
 LARDER_MIGRATIONS_TABLE names (an app whose own migrations keep dbmate's
 default). The worker's model is LARDER_MODEL, LARDER_MODEL_BASE_URL,
-LARDER_MODEL_API_KEY (see agents/README.md). Logs go to stderr, as text or
-as JSON (-log-format, or LARDER_LOG_FORMAT).
+LARDER_MODEL_API_KEY (see agents/README.md). The job queue's dashboard
+(larder jobs serve) takes its token from LARDER_JOBS_TOKEN. Logs go to
+stderr, as text or as JSON (-log-format, or LARDER_LOG_FORMAT).
 Run "larder <command> -h" for a command's flags.
 
 Exit codes: 0 success, 1 failure, 2 bad usage.
@@ -61,6 +64,7 @@ var commands = map[string]command{
 	"demo":       runDemo,
 	"seed":       runSeed,
 	"worker":     runWorker,
+	"jobs":       runJobs,
 	"migrate":    runMigrate,
 	"migrations": runMigrations,
 	"db":         runDB,

@@ -366,3 +366,31 @@ WHERE jobs.finished_at >= now() - '1 millisecond'::interval * @window_ms::bigint
   AND jobs.attempted_at IS NOT NULL
 GROUP BY jobs.queue
 ORDER BY jobs.queue;
+
+-- name: CommitAsynchronously :exec
+-- The worker's bookkeeping session commits without waiting for the WAL to
+-- reach disk (jobs.Worker.Run says why that is safe). Through a
+-- transaction pooler a session's settings do not last: the worker then
+-- does not ask.
+SELECT set_config('synchronous_commit', 'off', false);
+
+-- name: SelectFailedJobs :many
+-- The newest failures, at most row_limit, newest first, in two bounded
+-- scans: the finished ones (discarded, cancelled) walk
+-- jobs_finished_at_idx backwards; the retrying ones (pending or running
+-- with errors; no index covers errors, as pruning and the workers keep
+-- those few) by when they last ran.
+SELECT jobs.* FROM jobs
+JOIN (
+    (SELECT f.id, f.finished_at AS failed_at FROM jobs AS f
+     WHERE f.finished_at IS NOT NULL AND f.state IN ('discarded', 'cancelled')
+     ORDER BY f.finished_at DESC
+     LIMIT @row_limit)
+    UNION ALL
+    (SELECT r.id, r.attempted_at FROM jobs AS r
+     WHERE r.state IN ('pending', 'running') AND r.errors <> '[]'::jsonb
+     ORDER BY r.attempted_at DESC NULLS LAST
+     LIMIT @row_limit)
+) AS failed ON failed.id = jobs.id
+ORDER BY failed.failed_at DESC NULLS LAST, jobs.id DESC
+LIMIT @row_limit;

@@ -12,8 +12,11 @@ import (
 // TestPackagesCompileOnlyWhatTheirJobNeeds lists, with go list -deps, the
 // modules each of Larder's library packages brings into a program that
 // imports it, and fails on any beyond its job: the data layer needs pgx
-// and uuid; actions, jobs and agents add the validator. The OpenAI SDK
-// comes only with agents/chat, dbmate and lib/pq only with db/migrate.
+// and uuid; actions, jobs (and its dashboard) and agents add the
+// validator. The OpenAI SDK
+// comes only with agents/chat, dbmate and lib/pq only with db/migrate,
+// OpenTelemetry only with telemetry, and there its API alone: no SDK, no
+// exporter.
 func TestPackagesCompileOnlyWhatTheirJobNeeds(t *testing.T) {
 	t.Parallel()
 	data := []string{
@@ -25,9 +28,14 @@ func TestPackagesCompileOnlyWhatTheirJobNeeds(t *testing.T) {
 	validation := append(slices.Clone(data),
 		"github.com/go-playground/validator/v10", "github.com/go-playground/locales", "github.com/go-playground/universal-translator",
 		"github.com/gabriel-vasile/mimetype", "github.com/leodido/go-urn")
+	openTelemetry := append(slices.Clone(validation),
+		"go.opentelemetry.io/otel", "go.opentelemetry.io/otel/metric", "go.opentelemetry.io/otel/trace",
+		"go.opentelemetry.io/otel/log", "go.opentelemetry.io/auto/sdk",
+		"github.com/go-logr/logr", "github.com/go-logr/stdr", "github.com/cespare/xxhash/v2")
 	allowed := map[string][]string{
 		"./many": data, "./db": data,
-		"./actions": validation, "./jobs": validation, "./agents": validation, "./factories": validation,
+		"./actions": validation, "./jobs": validation, "./jobs/dashboard": validation, "./agents": validation, "./factories": validation,
+		"./telemetry": openTelemetry,
 	}
 	for pkg, ok := range allowed {
 		t.Run(strings.TrimPrefix(pkg, "./"), func(t *testing.T) {

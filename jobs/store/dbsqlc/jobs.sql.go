@@ -135,6 +135,19 @@ func (q *Queries) ClaimDueJobSchedules(ctx context.Context, names []string) ([]C
 	return items, nil
 }
 
+const commitAsynchronously = `-- name: CommitAsynchronously :exec
+SELECT set_config('synchronous_commit', 'off', false)
+`
+
+// The worker's bookkeeping session commits without waiting for the WAL to
+// reach disk (jobs.Worker.Run says why that is safe). Through a
+// transaction pooler a session's settings do not last: the worker then
+// does not ask.
+func (q *Queries) CommitAsynchronously(ctx context.Context) error {
+	_, err := q.db.Exec(ctx, commitAsynchronously)
+	return err
+}
+
 const completeJobs = `-- name: CompleteJobs :many
 WITH locked AS (
     SELECT jobs.id, run.attempt
@@ -956,6 +969,68 @@ func (q *Queries) RetryJobs(ctx context.Context, ids []int64) ([]RetryJobsRow, e
 	items := []RetryJobsRow{}
 	for rows.Next() {
 		var i RetryJobsRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.Kind,
+			&i.Queue,
+			&i.Payload,
+			&i.Priority,
+			&i.State,
+			&i.Attempt,
+			&i.MaxAttempts,
+			&i.RunAt,
+			&i.UniqueKey,
+			&i.TimeoutMs,
+			&i.Errors,
+			&i.AttemptedAt,
+			&i.AttemptedBy,
+			&i.LeaseExpiresAt,
+			&i.CancelRequestedAt,
+			&i.FinishedAt,
+			&i.CreatedAt,
+			&i.UpdatedAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const selectFailedJobs = `-- name: SelectFailedJobs :many
+SELECT jobs.id, jobs.kind, jobs.queue, jobs.payload, jobs.priority, jobs.state, jobs.attempt, jobs.max_attempts, jobs.run_at, jobs.unique_key, jobs.timeout_ms, jobs.errors, jobs.attempted_at, jobs.attempted_by, jobs.lease_expires_at, jobs.cancel_requested_at, jobs.finished_at, jobs.created_at, jobs.updated_at FROM jobs
+JOIN (
+    (SELECT f.id, f.finished_at AS failed_at FROM jobs AS f
+     WHERE f.finished_at IS NOT NULL AND f.state IN ('discarded', 'cancelled')
+     ORDER BY f.finished_at DESC
+     LIMIT $1)
+    UNION ALL
+    (SELECT r.id, r.attempted_at FROM jobs AS r
+     WHERE r.state IN ('pending', 'running') AND r.errors <> '[]'::jsonb
+     ORDER BY r.attempted_at DESC NULLS LAST
+     LIMIT $1)
+) AS failed ON failed.id = jobs.id
+ORDER BY failed.failed_at DESC NULLS LAST, jobs.id DESC
+LIMIT $1
+`
+
+// The newest failures, at most row_limit, newest first, in two bounded
+// scans: the finished ones (discarded, cancelled) walk
+// jobs_finished_at_idx backwards; the retrying ones (pending or running
+// with errors; no index covers errors, as pruning and the workers keep
+// those few) by when they last ran.
+func (q *Queries) SelectFailedJobs(ctx context.Context, rowLimit int32) ([]Job, error) {
+	rows, err := q.db.Query(ctx, selectFailedJobs, rowLimit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []Job{}
+	for rows.Next() {
+		var i Job
 		if err := rows.Scan(
 			&i.ID,
 			&i.Kind,
