@@ -88,13 +88,18 @@ migration-status: $(DBMATE) ## list migrations and whether the dev database has 
 test: test-unit test-integration test-e2e ## run every test tier
 
 .PHONY: test-unit
-test-unit: ## unit tests beside the code, and the bench tool's: no database
+test-unit: ## unit tests beside the code, and the bench tools': no database
 	$(GO) test -count=1 $$($(GO) list ./... | grep -v '/tests/') ./tests/bench/
+	$(GO) -C tests/jobsbench test -count=1 ./...
 	$(GO) -C tools test -count=1 ./sqlc-gen-many/
 
 .PHONY: test-integration
 test-integration: ## tests/integration: real PostgreSQL, a fresh database per test
 	$(GO) test -count=1 ./tests/integration/...
+
+.PHONY: test-pooled
+test-pooled: tools ## the integration and e2e tiers again, through PgBouncer in transaction mode (larder db pooler)
+	LARDER_TEST_POOLER=$$($(GO) run ./cmd/larder db pooler) $(MAKE) --no-print-directory test-integration test-e2e
 
 .PHONY: test-e2e
 test-e2e: tools ## tests/e2e: dbmate, sqlc and the larder command run as a user runs them
@@ -106,9 +111,15 @@ FUZZTIME ?= 60s
 fuzz: ## fuzz the food and pantry actions against a real database (FUZZTIME, default 60s)
 	$(GO) test -run '^$$' -fuzz FuzzFoodAndPantryInput -fuzztime $(FUZZTIME) ./tests/integration/
 
+# tests/jobsbench is a module of its own: River is the benchmark's
+# dependency, never Larder's. It finds the server as the tests do.
 .PHONY: bench-jobs
-bench-jobs: ## the job queue's throughput (jobs/s): enqueue, burn-down, continuous
-	$(GO) test -run '^$$' -bench 'BenchmarkJobs$$' -benchtime 3x ./tests/integration/
+bench-jobs: ## the job queue against River, side by side: enqueue and burn-down jobs/s, enqueue→start latency (a Markdown report, several minutes)
+	$(GO) -C tests/jobsbench run .
+
+.PHONY: bench-jobs-doc
+bench-jobs-doc: ## run bench-jobs and write docs/BENCHMARKS-jobs.md
+	$(GO) -C tests/jobsbench run . -out $(CURDIR)/docs/BENCHMARKS-jobs.md
 
 .PHONY: bench
 bench: ## the data layer against a per-row loop, pgx Batch, VALUES and COPY at 100 to 100,000 rows (a Markdown report)
@@ -122,13 +133,15 @@ bench-doc: ## run the benchmarks and write docs/BENCHMARKS.md, and docs/BENCHMAR
 # --- checks ----------------------------------------------------------------
 
 .PHONY: lint
-lint: tools migration-check ## go vet, gofmt, sqlc diff and vet, schema.sql drift, migration order and reversibility
+lint: tools migration-check ## go vet, gofmt, sqlc diff and vet, schema.sql drift, migration order and reversibility, the schema, query and README rules
 	$(GO) vet ./...
 	$(GO) -C tools vet ./sqlc-gen-many/
 	$(GO) -C examples/shop vet ./...
+	$(GO) -C tests/jobsbench vet ./...
 	@unformatted=$$(gofmt -l $(GO_FILES)); if [ -n "$$unformatted" ]; then echo "gofmt would change: $$unformatted (run make format)" >&2; exit 1; fi
 	@$(SQLC) diff && $(SQLC) diff -f examples/shop/sqlc.yaml || { echo "generated code is stale: run make generate" >&2; exit 1; }
 	$(GO) test -count=1 -run 'TestSqlcVet|TestSchemaDumpIsCurrent' ./tests/e2e/
+	$(GO) test -count=1 ./tests/rules/
 
 .PHONY: format
 format: ## gofmt every Go file

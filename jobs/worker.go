@@ -25,7 +25,8 @@ import (
 // are the settings the package's benchmarks run with.
 type Config struct {
 	// Queues maps each queue the worker runs to how many of its jobs may run
-	// at once. Default: {"default": 100}.
+	// at once. Default: {"default": 100}; jobs/README.md says why, and
+	// when to raise it.
 	Queues map[string]int
 	// ID names the worker in the jobs it claims. Default: host-pid-random.
 	ID string
