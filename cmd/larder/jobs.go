@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -17,6 +16,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/larderhq/larder/db"
+	"github.com/larderhq/larder/internal/jobtext"
 	"github.com/larderhq/larder/jobs"
 	"github.com/larderhq/larder/many"
 )
@@ -256,7 +256,7 @@ func writeJobsTable(out io.Writer, rows []jobs.Row) error {
 		r := &rows[i]
 		last := ""
 		if e, ok := jobs.LastError(r); ok {
-			last = oneLine(e.Error, 60)
+			last = jobtext.FirstLine(e.Error, 60)
 		}
 		fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%d/%d\t%s\t%s\t%s\n", r.ID, r.Kind, r.Queue, r.State, r.Attempt, r.MaxAttempts,
 			formatTime(r.RunAt), formatTimePtr(r.FinishedAt), last)
@@ -338,7 +338,7 @@ func writeJob(out io.Writer, r *jobs.Row) error {
 	if err := w.Flush(); err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "\npayload:\n%s\n", indent(indentedJSON(r.Payload), "  "))
+	fmt.Fprintf(out, "\npayload:\n%s\n", indent(jobtext.IndentJSON(r.Payload), "  "))
 	if len(history) == 0 {
 		fmt.Fprintln(out, "\nerrors: none")
 		return nil
@@ -578,7 +578,7 @@ func writeStats(out io.Writer, window time.Duration, report statsReport) error {
 	fmt.Fprintln(w, "queue\tfinished\tcompleted\tdiscarded\tcancelled\tjobs/s\twait p50\twait p99\trun p50\trun p99\t")
 	for _, q := range report.Queues {
 		fmt.Fprintf(w, "%s\t%d\t%d\t%d\t%d\t%.2f\t%s\t%s\t%s\t%s\t\n", q.Queue, q.Finished, q.Completed, q.Discarded, q.Cancelled,
-			q.JobsPerSecond, formatMs(q.WaitP50Ms), formatMs(q.WaitP99Ms), formatMs(q.RunP50Ms), formatMs(q.RunP99Ms))
+			q.JobsPerSecond, jobtext.Millis(q.WaitP50Ms), jobtext.Millis(q.WaitP99Ms), jobtext.Millis(q.RunP50Ms), jobtext.Millis(q.RunP99Ms))
 	}
 	return w.Flush()
 }
@@ -602,47 +602,9 @@ func formatTimePtr(t *time.Time) string {
 	return formatTime(*t)
 }
 
-// formatMs writes milliseconds as a duration of a few significant digits:
-// 420µs, 12.5ms, 1.25s, 2m3s.
-func formatMs(ms float64) string {
-	d := time.Duration(ms * float64(time.Millisecond))
-	switch {
-	case d >= time.Minute:
-		d = d.Round(time.Second)
-	case d >= time.Second:
-		d = d.Round(10 * time.Millisecond)
-	case d >= time.Millisecond:
-		d = d.Round(10 * time.Microsecond)
-	default:
-		d = d.Round(time.Microsecond)
-	}
-	return d.String()
-}
-
-// oneLine is s's first line, cut to at most n characters.
-func oneLine(s string, n int) string {
-	line, _, more := strings.Cut(s, "\n")
-	if r := []rune(line); len(r) > n {
-		line, more = string(r[:n]), true
-	}
-	if more {
-		line += "…"
-	}
-	return line
-}
-
 // indent puts prefix before every line of s.
 func indent(s, prefix string) string {
 	return prefix + strings.ReplaceAll(s, "\n", "\n"+prefix)
-}
-
-// indentedJSON indents a JSON document; what is not JSON stays as it is.
-func indentedJSON(raw json.RawMessage) string {
-	var b bytes.Buffer
-	if err := json.Indent(&b, raw, "", "  "); err != nil {
-		return string(raw)
-	}
-	return b.String()
 }
 
 // plural writes n and a noun, with an s unless n is 1.

@@ -32,6 +32,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/larderhq/larder/internal/jobtext"
 	"github.com/larderhq/larder/jobs"
 	"github.com/larderhq/larder/many"
 )
@@ -372,7 +373,7 @@ func (d *dashboard) job(w http.ResponseWriter, r *http.Request) {
 		d.fail(w, r, http.StatusInternalServerError, err)
 		return
 	}
-	data := jobData{Job: row, Payload: indentJSON(row.Payload), History: history,
+	data := jobData{Job: row, Payload: jobtext.IndentJSON(row.Payload), History: history,
 		CanRetry:  row.State == jobs.StateDiscarded || row.State == jobs.StateCancelled || row.State == jobs.StateCompleted,
 		CanCancel: (row.State == jobs.StatePending || row.State == jobs.StateRunning) && row.CancelRequestedAt == nil,
 	}

@@ -1,14 +1,13 @@
 package dashboard
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"html/template"
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
+
+	"github.com/larderhq/larder/internal/jobtext"
 )
 
 // funcs are the templates' helpers.
@@ -17,13 +16,13 @@ func (d *dashboard) funcs() template.FuncMap {
 		// url is a path of the dashboard: "jobs/42" -> "/admin/jobs/jobs/42".
 		"url":   func(p string) string { return d.opts.Path + "/" + strings.TrimPrefix(p, "/") },
 		"num":   formatCount,
-		"ms":    formatMs,
+		"ms":    jobtext.Millis,
 		"span":  span,
 		"rate":  func(perSecond float64) string { return strconv.FormatFloat(perSecond, 'f', 2, 64) },
 		"iso":   func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 		"when":  func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05") + " UTC" },
 		"ago":   func(t time.Time) string { return ago(d.now(), t) },
-		"short": func(s string) string { return firstLine(s, 160) },
+		"short": func(s string) string { return jobtext.FirstLine(s, 160) },
 		"deref": func(t *time.Time) time.Time { return *t },
 	}
 }
@@ -42,23 +41,6 @@ func formatCount(n int64) string {
 		b.WriteRune(c)
 	}
 	return b.String()
-}
-
-// formatMs writes a number of milliseconds as a duration of a few
-// significant digits: 0.42ms, 12.5ms, 1.25s, 2m3s.
-func formatMs(ms float64) string {
-	d := time.Duration(ms * float64(time.Millisecond))
-	switch {
-	case d >= time.Minute:
-		d = d.Round(time.Second)
-	case d >= time.Second:
-		d = d.Round(10 * time.Millisecond)
-	case d >= time.Millisecond:
-		d = d.Round(10 * time.Microsecond)
-	default:
-		d = d.Round(time.Microsecond)
-	}
-	return d.String()
 }
 
 // span writes a window's duration without its zero units: 5m, 1h30m.
@@ -94,26 +76,4 @@ func ago(now, t time.Time) string {
 		s = fmt.Sprintf("%dd", int(d.Hours()/24))
 	}
 	return prefix + s + suffix
-}
-
-// firstLine is s's first line, cut to at most n characters.
-func firstLine(s string, n int) string {
-	line, _, more := strings.Cut(s, "\n")
-	if utf8.RuneCountInString(line) > n {
-		line, more = string([]rune(line)[:n]), true
-	}
-	if more {
-		line += "…"
-	}
-	return line
-}
-
-// indentJSON indents a payload for reading; one that is not JSON is shown
-// as it is.
-func indentJSON(raw []byte) string {
-	var b bytes.Buffer
-	if err := json.Indent(&b, raw, "", "  "); err != nil {
-		return string(raw)
-	}
-	return b.String()
 }
