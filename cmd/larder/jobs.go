@@ -141,6 +141,24 @@ func (f *jobsFlags) filter(now time.Time, ids []int64) (jobs.Filter, error) {
 	return out, nil
 }
 
+// parse parses the arguments of a command that takes job IDs and filter
+// flags, and returns the filter they make (its IDs, the ones given).
+func (f *jobsFlags) parse(c *cli, fs *flag.FlagSet, args []string) (jobs.Filter, error) {
+	rest, err := c.parseArgs(fs, args)
+	if err != nil {
+		return jobs.Filter{}, err
+	}
+	ids, err := parseIDs(rest)
+	if err != nil {
+		return jobs.Filter{}, err
+	}
+	filter, err := f.filter(time.Now(), ids)
+	if err != nil {
+		return jobs.Filter{}, err
+	}
+	return filter, f.checkFormat()
+}
+
 // checkFormat reports a -format other than table or json.
 func (f *jobsFlags) checkFormat() error {
 	if f.format != "table" && f.format != "json" {
@@ -200,19 +218,8 @@ func runJobsList(ctx context.Context, c *cli, args []string) error {
 	f.addFormatFlag(fs)
 	limit := fs.Int("limit", many.DefaultPageSize, "at most `n` jobs (up to 1000)")
 	after := fs.String("after", "", "the page after this `cursor` (printed at the end of the page before)")
-	rest, err := c.parseArgs(fs, args)
+	filter, err := f.parse(c, fs, args)
 	if err != nil {
-		return err
-	}
-	ids, err := parseIDs(rest)
-	if err != nil {
-		return err
-	}
-	filter, err := f.filter(time.Now(), ids)
-	if err != nil {
-		return err
-	}
-	if err := f.checkFormat(); err != nil {
 		return err
 	}
 	if *limit < 1 || *limit > many.MaxPageSize {
@@ -379,19 +386,8 @@ func runJobsChange(ctx context.Context, c *cli, args []string, op, synopsis stri
 	var f jobsFlags
 	f.addFilterFlags(fs)
 	f.addFormatFlag(fs)
-	rest, err := c.parseArgs(fs, args)
+	filter, err := f.parse(c, fs, args)
 	if err != nil {
-		return err
-	}
-	ids, err := parseIDs(rest)
-	if err != nil {
-		return err
-	}
-	filter, err := f.filter(time.Now(), ids)
-	if err != nil {
-		return err
-	}
-	if err := f.checkFormat(); err != nil {
 		return err
 	}
 	client := jobs.NewClient()
@@ -416,7 +412,7 @@ func runJobsChange(ctx context.Context, c *cli, args []string, op, synopsis stri
 	if f.format == "json" {
 		return writeJSON(c.stdout, changed)
 	}
-	return writeChanged(c.stdout, op, ids, changed)
+	return writeChanged(c.stdout, op, filter.IDs, changed)
 }
 
 // writeChanged prints the jobs retry or cancel changed, what that made of
