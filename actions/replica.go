@@ -4,7 +4,11 @@ import (
 	"context"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/larderhq/larder/db"
 	"github.com/larderhq/larder/many"
@@ -22,7 +26,9 @@ import (
 // action: the read runs again on the pool, and a warning is logged, once
 // per outage. Reads then stay on the pool, one read trying the replica
 // again a second after it was last found unreachable; the read that finds
-// it answering logs that (at info), and reads go back to it. A
+// it answering logs that (at info), and reads go back to it (a read
+// refused before it sends a statement, as invalid input is, tells
+// nothing and leaves the outage as it was). A
 // statement's own error on the replica is the action's answer.
 //
 // Actions working in a transaction (New given a pgx.Tx) read in it, with
@@ -60,8 +66,23 @@ func read[T any](ctx context.Context, a *Actions, action string, body func(dbtx 
 		if !try {
 			return body(a.pool)
 		}
-		data, err := body(r.dbtx)
+		replica, settled := r.dbtx, false
+		var sent *reached
+		if probe {
+			sent = &reached{DBTX: r.dbtx}
+			replica = sent
+			defer func() {
+				if !settled { // the body panicked: let another read try again
+					r.unknown(probe)
+				}
+			}()
+		}
+		data, err := body(replica)
+		settled = true
 		switch {
+		case probe && !sent.sent.Load(): // refused before any statement: nothing learnt of the replica
+			r.unknown(probe)
+			return data, err
 		case !db.Unreachable(err):
 			r.answered(ctx, a.log, probe)
 			return data, err
@@ -72,6 +93,38 @@ func read[T any](ctx context.Context, a *Actions, action string, body func(dbtx 
 		r.unreachable(ctx, a.log, action, err, probe)
 		return body(a.pool)
 	})
+}
+
+// reached is a DBTX that notes whether a statement went through it: the
+// read trying the replica again ends an outage only if it reached it.
+type reached struct {
+	many.DBTX
+	sent atomic.Bool
+}
+
+func (r *reached) Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
+	r.sent.Store(true)
+	return r.DBTX.Exec(ctx, sql, args...)
+}
+
+func (r *reached) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error) {
+	r.sent.Store(true)
+	return r.DBTX.Query(ctx, sql, args...)
+}
+
+func (r *reached) QueryRow(ctx context.Context, sql string, args ...any) pgx.Row {
+	r.sent.Store(true)
+	return r.DBTX.QueryRow(ctx, sql, args...)
+}
+
+func (r *reached) CopyFrom(ctx context.Context, table pgx.Identifier, columns []string, rows pgx.CopyFromSource) (int64, error) {
+	r.sent.Store(true)
+	return r.DBTX.CopyFrom(ctx, table, columns, rows)
+}
+
+func (r *reached) Begin(ctx context.Context) (pgx.Tx, error) {
+	r.sent.Store(true)
+	return r.DBTX.Begin(ctx)
 }
 
 // replicaState is the replica and whether it answers. While it does not,

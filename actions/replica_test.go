@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/stretchr/testify/require"
@@ -102,6 +103,24 @@ func TestAnUnreachableReplicaIsLeftAndTriedAgain(t *testing.T) {
 	require.Equal(t, 5, r.primary.queries())
 	require.Equal(t, 1, strings.Count(r.log.String(), "replica answers again"))
 	require.Contains(t, r.log.String(), "down_for=2s")
+}
+
+// TestAReadThatSendsNothingDoesNotEndAnOutage: the read trying the
+// replica again is refused before any statement (no acting user): the
+// replica is still down, and the next read tries it.
+func TestAReadThatSendsNothingDoesNotEndAnOutage(t *testing.T) {
+	t.Parallel()
+	r := newReplicaTest(t)
+	r.replica.fail(&net.OpError{Op: "dial", Net: "tcp", Err: os.NewSyscallError("connect", syscall.ECONNREFUSED)})
+	ok(t, r.acts.ListTags(t.Context(), actor, TagSearch{}))
+	r.clock.advance(replicaRetry)
+
+	require.False(t, r.acts.ListTags(t.Context(), uuid.Nil, TagSearch{}).Success)
+	require.NotContains(t, r.log.String(), "replica answers again")
+	ok(t, r.acts.ListTags(t.Context(), actor, TagSearch{}))
+	require.Equal(t, 2, r.replica.queries(), "the next read tries the replica")
+	require.Equal(t, 2, r.primary.queries(), "and falls back, still down")
+	require.NotContains(t, r.log.String(), "replica answers again")
 }
 
 // TestOnlyTheReadTryingTheReplicaAgainEndsAnOutage: a read sent before
