@@ -608,6 +608,13 @@ CREATE INDEX generations_owner_id_created_at_id_idx ON public.generations USING 
 
 
 --
+-- Name: jobs_failed_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX jobs_failed_idx ON public.jobs USING btree (finished_at DESC) WHERE (state = ANY (ARRAY['discarded'::public.job_state, 'cancelled'::public.job_state]));
+
+
+--
 -- Name: jobs_fetch_idx; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -633,6 +640,13 @@ CREATE UNIQUE INDEX jobs_kind_unique_key_idx ON public.jobs USING btree (kind, u
 --
 
 CREATE INDEX jobs_lease_idx ON public.jobs USING btree (lease_expires_at) WHERE (lease_expires_at IS NOT NULL);
+
+
+--
+-- Name: jobs_retrying_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX jobs_retrying_idx ON public.jobs USING btree (attempted_at DESC NULLS LAST) WHERE ((state = ANY (ARRAY['pending'::public.job_state, 'running'::public.job_state])) AND (errors <> '[]'::jsonb));
 
 
 --
@@ -879,4 +893,5 @@ INSERT INTO public.schema_migrations (version) VALUES
     ('20261203134659'),
     ('20261203231021'),
     ('20261203232055'),
-    ('20261203232115');
+    ('20261203232115'),
+    ('20261204044637');

@@ -375,11 +375,10 @@ ORDER BY jobs.queue;
 SELECT set_config('synchronous_commit', 'off', false);
 
 -- name: SelectFailedJobs :many
--- The newest failures, at most row_limit, newest first, in two bounded
--- scans: the finished ones (discarded, cancelled) walk
--- jobs_finished_at_idx backwards; the retrying ones (pending or running
--- with errors; no index covers errors, as pruning and the workers keep
--- those few) by when they last ran.
+-- The newest failures, at most row_limit, newest first, in two scans of
+-- at most row_limit rows each: the finished ones (discarded, cancelled)
+-- by jobs_failed_idx, the retrying ones (pending or running with errors)
+-- by jobs_retrying_idx; neither reads a completed job.
 SELECT jobs.* FROM jobs
 JOIN (
     (SELECT f.id, f.finished_at AS failed_at FROM jobs AS f

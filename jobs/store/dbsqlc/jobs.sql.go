@@ -1017,11 +1017,10 @@ ORDER BY failed.failed_at DESC NULLS LAST, jobs.id DESC
 LIMIT $1
 `
 
-// The newest failures, at most row_limit, newest first, in two bounded
-// scans: the finished ones (discarded, cancelled) walk
-// jobs_finished_at_idx backwards; the retrying ones (pending or running
-// with errors; no index covers errors, as pruning and the workers keep
-// those few) by when they last ran.
+// The newest failures, at most row_limit, newest first, in two scans of
+// at most row_limit rows each: the finished ones (discarded, cancelled)
+// by jobs_failed_idx, the retrying ones (pending or running with errors)
+// by jobs_retrying_idx; neither reads a completed job.
 func (q *Queries) SelectFailedJobs(ctx context.Context, rowLimit int32) ([]Job, error) {
 	rows, err := q.db.Query(ctx, selectFailedJobs, rowLimit)
 	if err != nil {
