@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/larderhq/larder/many"
 )
@@ -26,8 +27,9 @@ var errNoListener = errors.New("no connection to listen on")
 // over LISTEN/NOTIFY on a connection of its own, reconnecting after a
 // failure (and waking every queue then, for what it missed).
 func (w *Worker) listen(ctx context.Context) {
+	failures := 0 // in a row, without listening in between
 	for {
-		err := w.listenOnce(ctx)
+		listened, err := w.listenOnce(ctx)
 		if ctx.Err() != nil {
 			return
 		}
@@ -36,19 +38,34 @@ func (w *Worker) listen(ctx context.Context) {
 				"poll_interval", w.cfg.PollInterval)
 			return
 		}
-		w.log.Warn("listening for notifications failed; polling until it reconnects", "error", err)
-		if !sleep(ctx, time.Second) {
+		if listened {
+			failures = 0
+		}
+		failures++
+		if failures == 1 { // once per outage: the queues poll meanwhile
+			w.log.Warn("listening for notifications failed; polling until it reconnects", "error", err)
+		}
+		if !sleep(ctx, min(time.Second<<(failures-1), maxListenPause)) {
 			return
 		}
 	}
 }
+
+// maxListenPause is the longest wait between attempts to listen again.
+const maxListenPause = 30 * time.Second
 
 // listener is the connection to LISTEN on: one to ListenURL, or one of
 // the bookkeeping pool's, taken out of it for good (it keeps LISTEN
 // state), unless those go through a transaction pooler.
 func (w *Worker) listener(ctx context.Context) (*pgx.Conn, error) {
 	if w.cfg.ListenURL != "" {
-		return pgx.Connect(ctx, w.cfg.ListenURL)
+		// Parsed as a pool's URL, which it may be a copy of: pgxpool takes
+		// its pool_* parameters out, which the server would refuse.
+		cfg, err := pgxpool.ParseConfig(w.cfg.ListenURL)
+		if err != nil {
+			return nil, err
+		}
+		return pgx.ConnectConfig(ctx, cfg.ConnConfig)
 	}
 	pooled, err := w.bookkeeping.Acquire(ctx)
 	if err != nil {
@@ -61,22 +78,24 @@ func (w *Worker) listener(ctx context.Context) (*pgx.Conn, error) {
 	return pooled.Hijack(), nil
 }
 
-func (w *Worker) listenOnce(ctx context.Context) error {
+// listenOnce listens until its connection fails; listened says whether
+// it got as far as listening.
+func (w *Worker) listenOnce(ctx context.Context) (listened bool, err error) {
 	conn, err := w.listener(ctx)
 	if err != nil {
-		return err
+		return false, err
 	}
 	defer conn.Close(context.WithoutCancel(ctx))
 	for _, channel := range []string{notifyJobs, notifyCancel} {
 		if _, err := conn.Exec(ctx, "LISTEN "+channel); err != nil {
-			return err
+			return false, err
 		}
 	}
 	w.wakeAll()
 	for {
 		n, err := conn.WaitForNotification(ctx)
 		if err != nil {
-			return err
+			return true, err
 		}
 		switch n.Channel {
 		case notifyJobs:

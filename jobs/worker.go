@@ -241,8 +241,9 @@ func (w *Worker) ID() string { return w.cfg.ID }
 //
 // For its bookkeeping (claiming jobs, recording outcomes, leases, rescue,
 // pruning, listening) Run opens a small pool of its own, configured as the
-// caller's but with synchronous_commit off: those writes then do not wait
-// for the WAL to reach disk, which matters when the disk is slow (a
+// caller's but with synchronous_commit off (except through a connection
+// pooler, many.TransactionPooled, where a session's setting would not
+// last): those writes then do not wait for the WAL to reach disk, which matters when the disk is slow (a
 // checkpoint). A database crash may lose the last few milliseconds of them;
 // that is safe because jobs are at least once: a claim or an outcome lost
 // that way only means the job runs again (after its lease expires).

@@ -17,9 +17,12 @@ import (
 // server process that answers it is not the one its start named, as a
 // pooler makes up the process id and cancel key it gives its clients.
 // Such a connection is marked TransactionPooled, whatever the pooler's
-// mode (session pooling loses nothing by being treated so), and the
-// settings its transactions need are set in each transaction instead, by
-// the hook OnBegin installs.
+// mode, as the mode cannot be seen from the client, and the settings its
+// transactions need are set in each transaction instead, by the hook
+// OnBegin installs. Behind a pooler in session mode that costs what
+// transaction mode costs: a job worker polls rather than listens unless
+// given a direct ListenURL, its bookkeeping commits synchronously, and
+// statements run outside a transaction take the role's limits.
 
 // Where this package keeps its state on a connection (pgconn's
 // CustomData).

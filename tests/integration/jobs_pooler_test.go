@@ -41,6 +41,7 @@ func TestAWorkerBehindAPoolerListensOnItsListenURL(t *testing.T) {
 		wantLog   string
 	}{
 		{"with a direct connection, woken at once", testdb.Direct(t, url), ""},
+		{"with a pool's URL, pool_ parameters and all", testdb.Direct(t, url) + separator(url) + "pool_max_conns=4", ""},
 		{"without, polling", "", "polling for jobs"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -65,6 +66,14 @@ func TestAWorkerBehindAPoolerListensOnItsListenURL(t *testing.T) {
 			}
 		})
 	}
+}
+
+// separator is what goes before another parameter of url: ? or &.
+func separator(url string) string {
+	if strings.Contains(url, "?") {
+		return "&"
+	}
+	return "?"
 }
 
 // syncBuffer is a strings.Builder safe for a logger's goroutines.
