@@ -80,6 +80,8 @@ func runJobsServe(ctx context.Context, c *cli, args []string) error {
 	srv := &http.Server{
 		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
+		WriteTimeout:      30 * time.Second, // a page's queries are bounded by the pool's statement limit (5s)
+		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(c.log.Handler(), slog.LevelWarn),
 	}
 	fmt.Fprintf(c.stdout, "the jobs dashboard: http://%s/\n", ln.Addr())

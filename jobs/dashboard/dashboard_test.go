@@ -70,6 +70,7 @@ func TestTokenGuardsEveryRequest(t *testing.T) {
 		{name: "the cookie", method: "GET", target: "/static/style.css", cookie: session, want: http.StatusOK},
 		{name: "a wrong ?token", method: "GET", target: "/?token=nope", want: http.StatusUnauthorized},
 		{name: "?token sets the cookie and drops itself", method: "GET", target: "/jobs?state=discarded&token=" + token, want: http.StatusSeeOther, location: "/jobs?state=discarded"},
+		{name: "?token redirects within the site", method: "GET", target: "//evil.example/?token=" + token, want: http.StatusSeeOther, location: "/evil.example/"},
 		{name: "?token does not authorize a POST", method: "POST", target: "/jobs/1/retry?token=" + token, want: http.StatusUnauthorized},
 		{name: "the token as a cookie value is not the session", method: "GET", target: "/static/style.css", cookie: token, want: http.StatusUnauthorized},
 	}
