@@ -73,6 +73,13 @@ func WithLogger(log *slog.Logger) Option {
 	return func(a *Actions) { a.log = log }
 }
 
+// WithJobs sets the client the actions enqueue their jobs with (digests,
+// nutrition, generations): one with an Observer (jobs.WithObserver), say,
+// so that metrics count them. The default is jobs.NewClient().
+func WithJobs(client *jobs.Client) Option {
+	return func(a *Actions) { a.jobs = client }
+}
+
 // New returns the actions working on pool (a pool, usually; a
 // transaction works too, the actions then using savepoints, and reading
 // in it even WithReplica).

@@ -64,7 +64,7 @@ func (a *Actions) EstimateNutrition(ctx context.Context, actor uuid.UUID, in []a
 		if err := requestBatch(a, actor, "descriptions", in); err != nil {
 			return nil, err
 		}
-		return agents.Request(ctx, a.pool, agents.NutritionEstimator, actor, in)
+		return agents.Request(ctx, a.pool, agents.NutritionEstimator, actor, in, agents.WithJobs(a.jobs))
 	})
 }
 
@@ -88,7 +88,7 @@ func (a *Actions) SuggestRecipes(ctx context.Context, actor uuid.UUID, in []Reci
 		for i, r := range in {
 			inputs[i] = agents.PantryForRecipes{Pantry: pantry, Count: r.Count, Note: r.Note}
 		}
-		return agents.Request(ctx, a.pool, agents.RecipeSuggester, actor, inputs)
+		return agents.Request(ctx, a.pool, agents.RecipeSuggester, actor, inputs, agents.WithJobs(a.jobs))
 	})
 }
 
@@ -165,7 +165,7 @@ func (a *Actions) SuggestTags(ctx context.Context, actor uuid.UUID, in []TagSugg
 		if len(missing) > 0 {
 			return nil, fieldsError(CodeNotFound, missing)
 		}
-		return agents.Request(ctx, a.pool, agents.AutoTagger, actor, inputs)
+		return agents.Request(ctx, a.pool, agents.AutoTagger, actor, inputs, agents.WithJobs(a.jobs))
 	})
 }
 

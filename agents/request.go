@@ -33,6 +33,14 @@ const (
 	MaxCallTimeout = JobTimeout / (defaultRepairs + 1) / 10 * 9
 )
 
+// A RequestOption changes how Request enqueues its jobs.
+type RequestOption func(client **jobs.Client)
+
+// WithJobs enqueues Request's jobs through client.
+func WithJobs(client *jobs.Client) RequestOption {
+	return func(c **jobs.Client) { *c = client }
+}
+
 // jobPayload is a generation job's payload. The job finds its generation
 // by its own id (generations.job_id), within the owner's rows.
 type jobPayload struct {
@@ -47,8 +55,9 @@ var ErrInvalidInput = errors.New("invalid generation input")
 // if dbtx is one already): one INSERT into jobs, one into generations. It
 // returns the generations in input order at once; a worker carries them
 // out. An input that breaks its validate rules is ErrInvalidInput, and
-// nothing is written.
-func Request[In, Out any](ctx context.Context, dbtx many.DBTX, a *Agent[In, Out], owner uuid.UUID, inputs []In) ([]db.Generation, error) {
+// nothing is written. The jobs are enqueued through a jobs.NewClient(),
+// or the Client WithJobs gives (one with an Observer, say).
+func Request[In, Out any](ctx context.Context, dbtx many.DBTX, a *Agent[In, Out], owner uuid.UUID, inputs []In, options ...RequestOption) ([]db.Generation, error) {
 	if a.err != nil {
 		return nil, a.err
 	}
@@ -69,6 +78,9 @@ func Request[In, Out any](ctx context.Context, dbtx many.DBTX, a *Agent[In, Out]
 		}
 	}
 	client := jobs.NewClient()
+	for _, option := range options {
+		option(&client)
+	}
 	job := client.Job(Kind).Queue(Queue).Payload(jobPayload{OwnerID: owner}).MaxAttempts(MaxAttempts).Timeout(JobTimeout)
 	batch := make([]jobs.Builder, len(inputs))
 	for i := range batch {

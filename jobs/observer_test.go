@@ -66,8 +66,11 @@ func TestAnObserverIsToldOfEachRun(t *testing.T) {
 	if l := r.started[0].QueueLatency(); l < time.Second || l > time.Minute {
 		t.Errorf("queue latency %v, want about a second", l)
 	}
-	if len(r.ended) != 2 || r.ended[0].Outcome != OutcomeCompleted || r.ended[0].Err != nil || r.ended[0].Duration <= 0 {
-		t.Errorf("first run ended %+v", r.ended)
+	if len(r.ended) != 2 {
+		t.Fatalf("%d runs ended, want 2: %+v", len(r.ended), r.ended)
+	}
+	if r.ended[0].Outcome != OutcomeCompleted || r.ended[0].Err != nil || r.ended[0].Duration <= 0 {
+		t.Errorf("first run ended %+v", r.ended[0])
 	}
 	if r.ended[1].Outcome != OutcomeDiscarded || r.ended[1].Err == nil || r.ended[1].Err.Error() != "boom" {
 		t.Errorf("second run ended %+v", r.ended[1])

@@ -10,6 +10,7 @@
 //
 //	observer, err := telemetry.NewJobObserver()
 //	client := jobs.NewClient(jobs.WithObserver(observer))
+//	acts := actions.New(pool, actions.WithJobs(client))
 //	worker, err := jobs.NewWorker(pool, registry, jobs.Config{Observer: observer})
 //	pool, err := db.Open(ctx, url, db.WithTracer(telemetry.NewQueryTracer()))
 //

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/larderhq/larder/actions"
+	"github.com/larderhq/larder/agents"
 	"github.com/larderhq/larder/db"
 	"github.com/larderhq/larder/factories"
 	"github.com/larderhq/larder/jobs"
@@ -190,4 +191,47 @@ func TestPeriodicJobsOfLarder(t *testing.T) {
 	cfg.Periodic = periodic
 	_, err := jobs.NewWorker(b.pool, reg, cfg)
 	require.NoError(t, err, "the schedule and its job are valid")
+}
+
+// TestActionsEnqueueThroughTheirJobsClient: WithJobs's client enqueues
+// every job the actions make, its own and the agents', so that its
+// Observer hears of them.
+func TestActionsEnqueueThroughTheirJobsClient(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	heard := &enqueueRecorder{}
+	acts := actions.New(b.pool, actions.WithJobs(jobs.NewClient(jobs.WithObserver(heard))), actions.WithLogger(testLogger(t)))
+	me := factories.User().MustCreate(t, b.pool)
+	food := factories.Food().OwnedBy(me).MustCreate(t, b.pool)
+	nutrients := db.Nutrients{EnergyKcal: 100, ProteinG: 10, CarbsG: 10}
+
+	ok(t, acts.UpdateFoods(b.ctx, me.ID, []actions.FoodChange{{ID: food.ID, Nutrients: &nutrients}}))
+	ok(t, acts.EstimateNutrition(b.ctx, me.ID, []agents.FoodDescription{{Description: "a bowl of oats"}, {Description: "an apple"}}))
+
+	require.Equal(t, map[string]int{actions.KindRecomputeNutrition: 1, agents.Kind: 2}, heard.written())
+	require.Equal(t, 3, count(t, b, "jobs"))
+}
+
+// enqueueRecorder is a jobs.Observer that counts the jobs written, by kind.
+type enqueueRecorder struct {
+	mu    sync.Mutex
+	kinds map[string]int
+}
+
+func (r *enqueueRecorder) JobsEnqueued(_ context.Context, e jobs.EnqueuedJobs) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.kinds == nil {
+		r.kinds = map[string]int{}
+	}
+	r.kinds[e.Kind] += e.Written
+}
+
+func (r *enqueueRecorder) RunStarted(ctx context.Context, _ jobs.Run) context.Context { return ctx }
+func (r *enqueueRecorder) RunEnded(context.Context, jobs.Run, jobs.RunEnd)            {}
+
+func (r *enqueueRecorder) written() map[string]int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.kinds
 }
