@@ -95,17 +95,7 @@ func TestJobObserverCountsEnqueuesAndRunsPerKindAndQueue(t *testing.T) {
 	wait, err := client.Job("test.wait").Queue("mail").Enqueue(b.ctx, b.pool)
 	require.NoError(t, err)
 
-	w, err := jobs.NewWorker(b.pool, reg, jobs.Config{
-		Queues:       map[string]int{"default": 4, "mail": 4},
-		PollInterval: 20 * time.Millisecond,
-		Backoff:      func(int32) time.Duration { return 0 },
-		Observer:     observer,
-		Logger:       slog.New(slog.NewTextHandler(io.Discard, nil)),
-	})
-	require.NoError(t, err)
-	runCtx, stop := context.WithCancel(b.ctx)
-	done := make(chan error, 1)
-	go func() { done <- w.Run(runCtx) }()
+	w, stop := startWorker(t, b, reg, observer, 4)
 	<-waiting
 	_, err = client.Cancel(b.ctx, b.pool, jobs.Filter{IDs: []int64{wait.ID}})
 	require.NoError(t, err)
@@ -113,8 +103,7 @@ func TestJobObserverCountsEnqueuesAndRunsPerKindAndQueue(t *testing.T) {
 		s := w.Stats()
 		return s.Completed == 8 && s.Discarded == 1 && s.Cancelled == 2
 	})
-	stop()
-	require.NoError(t, <-done) // every run has ended, and been observed
+	stop() // every run has ended, and been observed
 
 	rm := collect(t, b)
 	require.Equal(t, map[string]int64{
@@ -155,20 +144,9 @@ func TestJobObserverMakesASpanPerRun(t *testing.T) {
 	doomed, err := client.Job("test.doomed").MaxAttempts(2).Enqueue(b.ctx, b.pool)
 	require.NoError(t, err)
 
-	w, err := jobs.NewWorker(b.pool, reg, jobs.Config{
-		Queues:       map[string]int{"default": 2, "mail": 2},
-		PollInterval: 20 * time.Millisecond,
-		Backoff:      func(int32) time.Duration { return 0 },
-		Observer:     observer,
-		Logger:       slog.New(slog.NewTextHandler(io.Discard, nil)),
-	})
-	require.NoError(t, err)
-	runCtx, stop := context.WithCancel(b.ctx)
-	done := make(chan error, 1)
-	go func() { done <- w.Run(runCtx) }()
+	w, stop := startWorker(t, b, reg, observer, 2)
 	testdb.Eventually(t, "both jobs to finish", func() bool { s := w.Stats(); return s.Completed == 1 && s.Discarded == 1 })
 	stop()
-	require.NoError(t, <-done)
 
 	type run struct {
 		name, queue, outcome string
@@ -325,5 +303,27 @@ func TestAJobsStatementsAreChildrenOfItsRun(t *testing.T) {
 			require.NotEmpty(t, finished)
 			require.False(t, finished[0].Parent().IsValid(), "bookkeeping is the root of its trace")
 		})
+	}
+}
+
+// startWorker runs a worker of reg's handlers on b's database with
+// observer, perQueue jobs at once on queues default and mail, retrying at
+// once; stop stops it and waits until every run has ended.
+func startWorker(t *testing.T, b bundle, reg *jobs.Registry, observer jobs.Observer, perQueue int) (w *jobs.Worker, stop func()) {
+	t.Helper()
+	w, err := jobs.NewWorker(b.pool, reg, jobs.Config{
+		Queues:       map[string]int{"default": perQueue, "mail": perQueue},
+		PollInterval: 20 * time.Millisecond,
+		Backoff:      func(int32) time.Duration { return 0 },
+		Observer:     observer,
+		Logger:       slog.New(slog.NewTextHandler(io.Discard, nil)),
+	})
+	require.NoError(t, err)
+	runCtx, cancel := context.WithCancel(b.ctx)
+	done := make(chan error, 1)
+	go func() { done <- w.Run(runCtx) }()
+	return w, func() {
+		cancel()
+		require.NoError(t, <-done)
 	}
 }
