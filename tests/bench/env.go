@@ -34,7 +34,8 @@ type env struct {
 	latency time.Duration // added to every round trip, by delay
 	delay   *delayer      // nil without latency
 
-	checkpoints bool // whether settle may checkpoint
+	checkpoints bool       // whether settle may checkpoint
+	serverCPU   *serverCPU // nil when the server's CPU time cannot be read
 }
 
 const benchDatabase = "larder_bench"
@@ -76,6 +77,7 @@ func (e *env) setUp(ctx context.Context, url string) (err error) {
 	if e.plain, err = plainPool(ctx, url); err != nil {
 		return err
 	}
+	e.serverCPU = findServerCPU(ctx, e.plain)
 	users, err := db.InsertUsers(ctx, e.pool, []db.NewUser{{Email: "bench@larder.example", DisplayName: "Bench"}})
 	if err != nil {
 		return err

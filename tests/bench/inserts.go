@@ -133,7 +133,7 @@ func (e *env) inserts(ctx context.Context, r *report, n int) error {
 		trials[i] = trial{way: way, runs: reps(n, way == wayLoop || way == wayBatch), prepare: prepare, op: ways[way]}
 	}
 	peak := n == r.largest()
-	results, err := measure(n, trials, peak, e.settle)
+	results, err := measure(n, trials, peak, e.settle, e.serverCPU)
 	asInput = nil
 	if err != nil {
 		return fmt.Errorf("insert, %d rows: %w", n, err)

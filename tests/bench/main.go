@@ -7,7 +7,8 @@
 //     all returning the rows; pgx CopyFrom and Larder's bulk load
 //     (db.CopyFoods), returning nothing;
 //   - select by ids, update and delete: a per-row loop against Larder's
-//     many-first call.
+//     many-first call; for updates also COPY into a temporary table +
+//     UPDATE … FROM, plain and with its rows locked in id order first.
 //
 // Each way runs at each size on an emptied (or freshly filled) table; the
 // ways take turns, run after run, each timed run starting after a
@@ -16,7 +17,9 @@
 // loop (the rest), allocations and bytes allocated per row, and, at the
 // largest size, the peak of the Go heap during an insert, whole and above
 // the heap before it (the input is already there), and the heap that the
-// rows the many-first insert returns keep.
+// rows the many-first insert returns keep. Where PostgreSQL runs on this
+// machine, it also reports the CPU time the server spent per row
+// (servercpu.go): what bounds a way that keeps PostgreSQL busy throughout.
 //
 //	go run ./tests/bench                 # make bench
 //	go run ./tests/bench -out docs/BENCHMARKS.md
@@ -89,6 +92,7 @@ func run(ctx context.Context, sizes []int, latency time.Duration, out string) er
 		}
 	}
 	r.settled = env.checkpoints
+	r.cpu = env.serverCPU != nil
 	took := time.Since(started)
 	m, err := env.machine(ctx)
 	if err != nil {

@@ -13,6 +13,7 @@ type result struct {
 	Rate          float64 // rows per second, of the fastest run
 	Allocs, Bytes float64 // allocations and bytes allocated per row
 	Peak, Above   float64 // bytes: the heap's peak during the call, whole and above its size before; 0 when not measured
+	ServerCPU     float64 // nanoseconds of PostgreSQL's CPU per row, from one more run; 0 when not read
 }
 
 // reps is how many timed runs a size gets: more for quick ones. Nine at
@@ -46,8 +47,10 @@ type trial struct {
 // has runs left, so that a slow spell of the machine falls on all the ways
 // alike, and keeps each trial's fastest run. settle runs after prepare,
 // untimed, to start every run from the same state. Each trial then runs
-// once more, counting allocations and, with peak, sampling the heap.
-func measure(n int, trials []trial, peak bool, settle func() error) (map[string]result, error) {
+// once more, untimed, counting allocations, with server (nil for none)
+// the CPU time PostgreSQL spends on it, and with peak sampling the heap:
+// reading /proc between timed runs slowed the runs themselves.
+func measure(n int, trials []trial, peak bool, settle func() error, server *serverCPU) (map[string]result, error) {
 	best := map[string]time.Duration{}
 	for round := 0; ; round++ {
 		ran := false
@@ -80,6 +83,16 @@ func measure(n int, trials []trial, peak bool, settle func() error) (map[string]
 		if err := t.prepare(); err != nil {
 			return nil, fmt.Errorf("%s: %w", t.way, err)
 		}
+		if err := settle(); err != nil {
+			return nil, err
+		}
+		var cpuBefore time.Duration
+		if server != nil {
+			var err error
+			if cpuBefore, err = server.total(); err != nil {
+				return nil, err
+			}
+		}
 		runtime.GC()
 		var before, after runtime.MemStats
 		runtime.ReadMemStats(&before)
@@ -94,6 +107,13 @@ func measure(n int, trials []trial, peak bool, settle func() error) (map[string]
 		runtime.ReadMemStats(&after)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", t.way, err)
+		}
+		if server != nil {
+			cpuAfter, err := server.total()
+			if err != nil {
+				return nil, err
+			}
+			r.ServerCPU = float64(cpuAfter-cpuBefore) / float64(n)
 		}
 		r.Allocs = float64(after.Mallocs-before.Mallocs) / float64(n)
 		r.Bytes = float64(after.TotalAlloc-before.TotalAlloc) / float64(n)

@@ -12,13 +12,14 @@ import (
 )
 
 const (
-	wayRowLoop    = "per-row loop"
-	wayCopyUpdate = "COPY into a temporary table + UPDATE … FROM"
-	wayCall       = "many-first"
+	wayRowLoop          = "per-row loop"
+	wayCopyUpdate       = "COPY into a temporary table + UPDATE … FROM"
+	wayCopyUpdateLocked = "COPY + UPDATE … FROM, rows locked in id order first"
+	wayCall             = "many-first"
 )
 
 // updateWays are the ways of updating, in the report's order.
-var updateWays = []string{wayRowLoop, wayCopyUpdate, wayCall}
+var updateWays = []string{wayRowLoop, wayCopyUpdate, wayCopyUpdateLocked, wayCall}
 
 const (
 	selectOne = "SELECT * FROM foods WHERE id = $1 AND (owner_id IS NULL OR owner_id = $2)"
@@ -33,6 +34,11 @@ const (
 	updateFromCopy = `UPDATE foods AS f SET energy_kcal = u.energy_kcal, protein_g = u.protein_g, fat_g = u.fat_g, carbs_g = u.carbs_g,
 	fiber_g = u.fiber_g, sugar_g = u.sugar_g, sodium_mg = u.sodium_mg, updated_at = now()
 	FROM food_updates AS u WHERE f.id = u.id AND f.owner_id = $1 RETURNING f.*`
+	// The same update's rows locked in id order before it writes, as
+	// the many-first update locks them, so that concurrent updates of
+	// overlapping rows cannot deadlock.
+	lockFromCopy = `SELECT 1 FROM foods AS f JOIN food_updates AS u ON u.id = f.id WHERE f.owner_id = $1
+	ORDER BY f.id FOR UPDATE OF f`
 )
 
 var updateColumns = []string{"id", "energy_kcal", "protein_g", "fat_g", "carbs_g", "fiber_g", "sugar_g", "sodium_mg"}
@@ -40,8 +46,9 @@ var updateColumns = []string{"id", "energy_kcal", "protein_g", "fat_g", "carbs_g
 // reads measures select by ids, update and delete of n foods: a per-row
 // loop (updates and deletes in one transaction) against the many-first
 // call, and for updates the fastest bulk update known without unnest
-// (COPY into a temporary table, then UPDATE … FROM it), all returning the
-// rows. Every update and delete run starts from a
+// (COPY into a temporary table, then UPDATE … FROM it), plain and with
+// its rows locked in id order first, all returning the rows. Every update
+// and delete run starts from a
 // freshly filled table, so that no way meets the dead row versions
 // another way's runs left behind (an update's new versions cost the next
 // update index work of their own).
@@ -106,41 +113,8 @@ func (e *env) reads(ctx context.Context, r *report, n int) error {
 		rows, err := db.UpdateFoods(ctx, e.pool, &e.owner, patches)
 		return check(rows, err, n)
 	}
-	updateCopy := func() error {
-		p := patch()
-		return pgx.BeginFunc(ctx, e.plain, func(tx pgx.Tx) error {
-			if _, err := tx.Exec(ctx, createUpdates); err != nil {
-				return err
-			}
-			i := -1
-			_, err := tx.CopyFrom(ctx, pgx.Identifier{"food_updates"}, updateColumns, pgx.CopyFromFunc(func() ([]any, error) {
-				if i++; i == len(ids) {
-					return nil, nil
-				}
-				return []any{ids[i], p.EnergyKcal, p.ProteinG, p.FatG, p.CarbsG, p.FiberG, p.SugarG, p.SodiumMg}, nil
-			}))
-			if err != nil {
-				return err
-			}
-			rows, err := tx.Query(ctx, updateFromCopy, e.owner)
-			if err != nil {
-				return err
-			}
-			got := 0
-			for ; rows.Next(); got++ {
-				if _, err := scanFood(rows); err != nil {
-					rows.Close()
-					return err
-				}
-			}
-			if err := rows.Err(); err != nil {
-				return err
-			}
-			if got != n {
-				return fmt.Errorf("UPDATE … FROM returned %d rows for %d", got, n)
-			}
-			return nil
-		})
+	updateCopy := func(locked bool) func() error {
+		return func() error { return e.updateFromCopy(ctx, ids, patch(), locked) }
 	}
 	deleteLoop := perRow(func(q rowQuerier, id uuid.UUID) pgx.Row { return q.QueryRow(ctx, deleteOne, id, e.owner) })
 	deleteCall := func() error {
@@ -157,14 +131,14 @@ func (e *env) reads(ctx context.Context, r *report, n int) error {
 		ways    []way
 	}{
 		{"select by id", nothing, []way{{wayRowLoop, selectLoop}, {wayCall, selectCall}}},
-		{"update", fill, []way{{wayRowLoop, updateLoop}, {wayCopyUpdate, updateCopy}, {wayCall, updateCall}}},
+		{"update", fill, []way{{wayRowLoop, updateLoop}, {wayCopyUpdate, updateCopy(false)}, {wayCopyUpdateLocked, updateCopy(true)}, {wayCall, updateCall}}},
 		{"delete", fill, []way{{wayRowLoop, deleteLoop}, {wayCall, deleteCall}}},
 	} {
 		trials := make([]trial, len(o.ways))
 		for i, w := range o.ways {
 			trials[i] = trial{way: w.name, runs: reps(n, w.name == wayRowLoop), prepare: o.prepare, op: w.run}
 		}
-		results, err := measure(n, trials, false, e.settle)
+		results, err := measure(n, trials, false, e.settle, e.serverCPU)
 		if err != nil {
 			return fmt.Errorf("%s, %d rows: %w", o.op, n, err)
 		}
@@ -178,4 +152,49 @@ func (e *env) reads(ctx context.Context, r *report, n int) error {
 // rowQuerier is a transaction, as the per-row loops use it.
 type rowQuerier interface {
 	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+// updateFromCopy sets the nutrients of the foods with the given ids to p
+// the bulk way without arrays: the changes copied into a temporary table,
+// then one UPDATE joined to it, in one transaction, returning the rows;
+// with locked, the rows are first locked in id order.
+func (e *env) updateFromCopy(ctx context.Context, ids []uuid.UUID, p db.Nutrients, locked bool) error {
+	return pgx.BeginFunc(ctx, e.plain, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, createUpdates); err != nil {
+			return err
+		}
+		i := -1
+		_, err := tx.CopyFrom(ctx, pgx.Identifier{"food_updates"}, updateColumns, pgx.CopyFromFunc(func() ([]any, error) {
+			if i++; i == len(ids) {
+				return nil, nil
+			}
+			return []any{ids[i], p.EnergyKcal, p.ProteinG, p.FatG, p.CarbsG, p.FiberG, p.SugarG, p.SodiumMg}, nil
+		}))
+		if err != nil {
+			return err
+		}
+		if locked {
+			if _, err := tx.Exec(ctx, lockFromCopy, e.owner); err != nil {
+				return err
+			}
+		}
+		rows, err := tx.Query(ctx, updateFromCopy, e.owner)
+		if err != nil {
+			return err
+		}
+		got := 0
+		for ; rows.Next(); got++ {
+			if _, err := scanFood(rows); err != nil {
+				rows.Close()
+				return err
+			}
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if got != len(ids) {
+			return fmt.Errorf("UPDATE … FROM returned %d rows for %d", got, len(ids))
+		}
+		return nil
+	})
 }

@@ -16,6 +16,7 @@ type report struct {
 	results  map[key]result
 	returned float64 // bytes: the heap the rows of the largest many-first insert keep
 	settled  bool    // whether each timed run started after a checkpoint
+	cpu      bool    // whether PostgreSQL's CPU time was read (serverCPU)
 	command  string  // the command line that made the report
 }
 
@@ -145,6 +146,15 @@ func (r *report) write(w io.Writer, m machine, took time.Duration) error {
 	}
 
 	r.table(w, "Insert foods", "insert", insertWays, wayCopy, "× CopyFrom")
+	if many, copied, ok := r.cpuPair("insert", wayMany, wayCopy, 10_000); ok {
+		p("Server µs/row, in this table and those below, is the CPU time PostgreSQL's processes (autovacuum's left out)\n")
+		p("spent per row in the run that counts allocations, read from /proc. At 10,000 rows PostgreSQL spends %.1f µs a\n", many/1e3)
+		p("row on the many-first insert and %.1f on CopyFrom (%.2f×): INSERT … SELECT unnest(…) inserts a row at a time,\n", copied/1e3, many/copied)
+		p("each with its own heap insertion and WAL record, where COPY fills a page at a time. While PostgreSQL runs one\n")
+		p("chunk, Go encodes the next and reads the rows of the one before: of the %.1f µs a row the fastest call took,\n", 1e6/r.results[key{"insert", wayMany, 10_000}].Rate)
+		p("PostgreSQL used %.1f. So the ratio to CopyFrom cannot pass about %.1f / %.1f = %.2f on this machine, however\n", many/1e3, copied/1e3, many/1e3, copied/many)
+		p("little the Go side does.\n\n")
+	}
 	copyAbove := r.results[key{"insert", wayCopy, n}].Above
 	p("Peak Go heap during the insert of %d rows, in MB: the whole heap (the input included), and above the heap before\n", n)
 	p("the call (the input, already there, left out):\n\n| way | peak | × CopyFrom | above before | × CopyFrom |\n|---|---:|---:|---:|---:|\n")
@@ -160,7 +170,8 @@ func (r *report) write(w io.Writer, m machine, took time.Duration) error {
 			"(round trip + update) / update: larger where the database is across a network, smaller on a fast loopback.\n" +
 			"`-latency` runs the bench as across a network (docs/BENCHMARKS-network.md). COPY + UPDATE … FROM is the bulk\n" +
 			"update without arrays: the changes copied into a temporary table (`ON COMMIT DROP`), then one UPDATE joined to\n" +
-			"it, in one transaction, returning the rows.\n\n",
+			"it, in one transaction, returning the rows. The way after it in the table first locks the rows with a\n" +
+			"`SELECT … ORDER BY id FOR UPDATE`, as the many-first update does.\n\n",
 		"delete": "Deleting a food checks, per row and in both ways, the four foreign keys that point at foods (tags, pantry,\n" +
 			"recipes, journal).\n\n",
 	}
@@ -171,20 +182,51 @@ func (r *report) write(w io.Writer, m machine, took time.Duration) error {
 		}
 		r.table(w, "Foods: "+op, op, ways, wayRowLoop, "× loop")
 		p("%s", notes[op])
+		if op == "update" {
+			r.updateCPU(p)
+		}
 	}
 	return nil
 }
 
+// updateCPU writes what PostgreSQL's CPU time says of the many-first
+// update against COPY + UPDATE … FROM, when it was read.
+func (r *report) updateCPU(p func(format string, args ...any)) {
+	if many, copied, ok := r.cpuPair("update", wayCall, wayCopyUpdate, 10_000); ok {
+		locked := r.results[key{"update", wayCopyUpdateLocked, 10_000}].ServerCPU
+		p("At 10,000 rows PostgreSQL spends %.1f µs of CPU a row on the many-first update and %.1f on COPY + UPDATE …\n", many/1e3, copied/1e3)
+		p("FROM (%.2f×). The many-first update locks its rows in id order before it writes them (`SELECT … ORDER BY id\n", many/copied)
+		p("FOR UPDATE`), so that concurrent updates of overlapping rows cannot deadlock; the plain UPDATE … FROM locks\n")
+		p("each row when its join reaches it, in no promised order. Locked in id order first, COPY + UPDATE … FROM spends\n")
+		p("%.1f µs a row, and the many-first update runs at %.2f× its speed.\n\n", locked/1e3, r.ratio("update", wayCall, wayCopyUpdateLocked, 10_000))
+	}
+}
+
+// cpuPair is the CPU time PostgreSQL spent per row on way and on base at n
+// rows, when both were read.
+func (r *report) cpuPair(op, way, base string, n int) (wayCPU, baseCPU float64, ok bool) {
+	wayCPU, baseCPU = r.results[key{op, way, n}].ServerCPU, r.results[key{op, base, n}].ServerCPU
+	return wayCPU, baseCPU, wayCPU > 0 && baseCPU > 0
+}
+
 // table writes one operation's results, size by size.
 func (r *report) table(w io.Writer, title, op string, ways []string, base, vs string) {
-	fmt.Fprintf(w, "## %s\n\n| rows | way | rows/s | %s | allocs/row | B/row |\n|---:|---|---:|---:|---:|---:|\n", title, vs)
+	head, rule := "| rows | way | rows/s | "+vs+" | allocs/row | B/row |", "|---:|---|---:|---:|---:|---:|"
+	if r.cpu {
+		head, rule = head+" server µs/row |", rule+"---:|"
+	}
+	fmt.Fprintf(w, "## %s\n\n%s\n%s\n", title, head, rule)
 	for _, n := range r.sizes {
 		for _, way := range ways {
 			res, ok := r.results[key{op, way, n}]
 			if !ok {
 				continue
 			}
-			fmt.Fprintf(w, "| %d | %s | %.0f | %.2f | %.1f | %.0f |\n", n, way, res.Rate, r.ratio(op, way, base, n), res.Allocs, res.Bytes)
+			fmt.Fprintf(w, "| %d | %s | %.0f | %.2f | %.1f | %.0f |", n, way, res.Rate, r.ratio(op, way, base, n), res.Allocs, res.Bytes)
+			if r.cpu {
+				fmt.Fprintf(w, " %.1f |", res.ServerCPU/1e3)
+			}
+			fmt.Fprintln(w)
 		}
 	}
 	fmt.Fprintln(w)
