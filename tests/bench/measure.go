@@ -13,7 +13,7 @@ type result struct {
 	Rate          float64 // rows per second, of the fastest run
 	Allocs, Bytes float64 // allocations and bytes allocated per row
 	Peak, Above   float64 // bytes: the heap's peak during the call, whole and above its size before; 0 when not measured
-	ServerCPU     float64 // nanoseconds of PostgreSQL's CPU per row, from one more run; 0 when not read
+	ServerCPU     float64 // nanoseconds of PostgreSQL's CPU per row, the least of a few untimed runs; 0 when not read
 }
 
 // reps is how many timed runs a size gets: more for quick ones. Nine at
@@ -47,9 +47,10 @@ type trial struct {
 // has runs left, so that a slow spell of the machine falls on all the ways
 // alike, and keeps each trial's fastest run. settle runs after prepare,
 // untimed, to start every run from the same state. Each trial then runs
-// once more, untimed, counting allocations, with server (nil for none)
-// the CPU time PostgreSQL spends on it, and with peak sampling the heap:
-// reading /proc between timed runs slowed the runs themselves.
+// once more, counting allocations and, with peak, sampling the heap; and
+// with server (nil for none) a few more times for the least CPU time
+// PostgreSQL spends on a run (untimed: reading /proc between timed runs
+// slowed the runs themselves).
 func measure(n int, trials []trial, peak bool, settle func() error, server *serverCPU) (map[string]result, error) {
 	best := map[string]time.Duration{}
 	for round := 0; ; round++ {
@@ -83,16 +84,6 @@ func measure(n int, trials []trial, peak bool, settle func() error, server *serv
 		if err := t.prepare(); err != nil {
 			return nil, fmt.Errorf("%s: %w", t.way, err)
 		}
-		if err := settle(); err != nil {
-			return nil, err
-		}
-		var cpuBefore time.Duration
-		if server != nil {
-			var err error
-			if cpuBefore, err = server.total(); err != nil {
-				return nil, err
-			}
-		}
 		runtime.GC()
 		var before, after runtime.MemStats
 		runtime.ReadMemStats(&before)
@@ -109,17 +100,50 @@ func measure(n int, trials []trial, peak bool, settle func() error, server *serv
 			return nil, fmt.Errorf("%s: %w", t.way, err)
 		}
 		if server != nil {
-			cpuAfter, err := server.total()
+			used, err := leastServerCPU(t, min(cpuRuns, t.runs), settle, server)
 			if err != nil {
-				return nil, err
+				return nil, fmt.Errorf("%s: %w", t.way, err)
 			}
-			r.ServerCPU = float64(cpuAfter-cpuBefore) / float64(n)
+			r.ServerCPU = float64(used) / float64(n)
 		}
 		r.Allocs = float64(after.Mallocs-before.Mallocs) / float64(n)
 		r.Bytes = float64(after.TotalAlloc-before.TotalAlloc) / float64(n)
 		results[t.way] = r
 	}
 	return results, nil
+}
+
+// cpuRuns is how many untimed runs of a way its server CPU time is the
+// least of (fewer for a way with fewer timed runs).
+const cpuRuns = 3
+
+// leastServerCPU runs t runs times, untimed, each after prepare and
+// settle, and returns the least CPU time PostgreSQL spent on a run.
+func leastServerCPU(t trial, runs int, settle func() error, server *serverCPU) (time.Duration, error) {
+	var least time.Duration
+	for i := range runs {
+		if err := t.prepare(); err != nil {
+			return 0, err
+		}
+		if err := settle(); err != nil {
+			return 0, err
+		}
+		before, err := server.total()
+		if err != nil {
+			return 0, err
+		}
+		if err := t.op(); err != nil {
+			return 0, err
+		}
+		after, err := server.total()
+		if err != nil {
+			return 0, err
+		}
+		if used := after - before; i == 0 || used < least {
+			least = used
+		}
+	}
+	return least, nil
 }
 
 // heldBy is the heap that what f returns keeps: the live heap with it less

@@ -148,7 +148,7 @@ func (r *report) write(w io.Writer, m machine, took time.Duration) error {
 	r.table(w, "Insert foods", "insert", insertWays, wayCopy, "× CopyFrom")
 	if many, copied, ok := r.cpuPair("insert", wayMany, wayCopy, 10_000); ok {
 		p("Server µs/row, in this table and those below, is the CPU time PostgreSQL's processes (autovacuum's left out)\n")
-		p("spent per row in the run that counts allocations, read from /proc. At 10,000 rows PostgreSQL spends %.1f µs a\n", many/1e3)
+		p("spent per row, the least of up to %d untimed runs, read from /proc. At 10,000 rows PostgreSQL spends %.1f µs a\n", cpuRuns, many/1e3)
 		p("row on the many-first insert and %.1f on CopyFrom (%.2f×): INSERT … SELECT unnest(…) inserts a row at a time,\n", copied/1e3, many/copied)
 		p("each with its own heap insertion and WAL record, where COPY fills a page at a time. While PostgreSQL runs one\n")
 		p("chunk, Go encodes the next and reads the rows of the one before: of the %.1f µs a row the fastest call took,\n", 1e6/r.results[key{"insert", wayMany, 10_000}].Rate)
