@@ -168,7 +168,7 @@ func ListMealEntries(ctx context.Context, dbtx many.DBTX, f MealEntryFilter) (ma
 }
 
 const updateMealEntriesSQL = `-- name: UpdateMealEntries :many
-WITH input AS (
+WITH input AS MATERIALIZED (
     SELECT unnest($1::uuid[]) AS id,
            unnest($2::bool[]) AS set_eaten_at,
            unnest($3::timestamptz[]) AS eaten_at,
@@ -180,10 +180,11 @@ WITH input AS (
            unnest($9::uuid[]) AS recipe_id,
            unnest($10::numeric[]) AS servings
 ), locked AS (
-    SELECT input.id, input.set_eaten_at, input.eaten_at, input.set_meal, input.meal, input.set_source, input.food_id, input.grams, input.recipe_id, input.servings FROM input JOIN meal_entries ON meal_entries.id = input.id
-    WHERE meal_entries.owner_id = $11
+    SELECT meal_entries.id FROM meal_entries
+    WHERE meal_entries.id = ANY(ARRAY(SELECT input.id FROM input))
+      AND meal_entries.owner_id = $11
     ORDER BY meal_entries.id
-    FOR UPDATE OF meal_entries
+    FOR UPDATE
 )
 UPDATE meal_entries AS m SET
     eaten_at   = CASE WHEN i.set_eaten_at THEN i.eaten_at ELSE m.eaten_at END,
@@ -193,8 +194,8 @@ UPDATE meal_entries AS m SET
     recipe_id  = CASE WHEN i.set_source THEN i.recipe_id ELSE m.recipe_id END,
     servings   = CASE WHEN i.set_source THEN i.servings ELSE m.servings END,
     updated_at = now()
-FROM locked AS i
-WHERE m.id = i.id
+FROM input AS i
+WHERE m.id = ANY(ARRAY(SELECT locked.id FROM locked)) AND m.id = i.id
 RETURNING m.id, m.owner_id, m.eaten_at, m.meal, m.food_id, m.grams, m.recipe_id, m.servings, m.created_at, m.updated_at`
 
 // updateMealEntries is the statement of UpdateMealEntries.

@@ -149,7 +149,7 @@ func LockPantryItems(ctx context.Context, dbtx many.DBTX, ownerID uuid.UUID, ids
 }
 
 const updatePantryItemsSQL = `-- name: UpdatePantryItems :many
-WITH input AS (
+WITH input AS MATERIALIZED (
     SELECT unnest($1::uuid[]) AS id,
            unnest($2::bool[]) AS set_quantity,
            unnest($3::numeric[]) AS quantity,
@@ -158,18 +158,19 @@ WITH input AS (
            unnest($6::bool[]) AS set_expires_on,
            unnest($7::date[]) AS expires_on
 ), locked AS (
-    SELECT input.id, input.set_quantity, input.quantity, input.set_unit, input.unit, input.set_expires_on, input.expires_on FROM input JOIN pantry_items ON pantry_items.id = input.id
-    WHERE pantry_items.owner_id = $8
+    SELECT pantry_items.id FROM pantry_items
+    WHERE pantry_items.id = ANY(ARRAY(SELECT input.id FROM input))
+      AND pantry_items.owner_id = $8
     ORDER BY pantry_items.id
-    FOR UPDATE OF pantry_items
+    FOR UPDATE
 )
 UPDATE pantry_items AS p SET
     quantity   = CASE WHEN i.set_quantity THEN i.quantity ELSE p.quantity END,
     unit       = CASE WHEN i.set_unit THEN i.unit ELSE p.unit END,
     expires_on = CASE WHEN i.set_expires_on THEN i.expires_on ELSE p.expires_on END,
     updated_at = now()
-FROM locked AS i
-WHERE p.id = i.id
+FROM input AS i
+WHERE p.id = ANY(ARRAY(SELECT locked.id FROM locked)) AND p.id = i.id
 RETURNING p.id, p.owner_id, p.food_id, p.quantity, p.unit, p.expires_on, p.created_at, p.updated_at`
 
 // updatePantryItems is the statement of UpdatePantryItems.

@@ -107,7 +107,7 @@ func ListRecipes(ctx context.Context, dbtx many.DBTX, f RecipeFilter) (many.Page
 }
 
 const updateRecipesSQL = `-- name: UpdateRecipes :many
-WITH input AS (
+WITH input AS MATERIALIZED (
     SELECT unnest($1::uuid[]) AS id,
            unnest($2::bool[]) AS set_title,
            unnest($3::text[]) AS title,
@@ -116,18 +116,19 @@ WITH input AS (
            unnest($6::bool[]) AS set_instructions,
            unnest($7::text[]) AS instructions
 ), locked AS (
-    SELECT input.id, input.set_title, input.title, input.set_servings, input.servings, input.set_instructions, input.instructions FROM input JOIN recipes ON recipes.id = input.id
-    WHERE recipes.owner_id = $8
+    SELECT recipes.id FROM recipes
+    WHERE recipes.id = ANY(ARRAY(SELECT input.id FROM input))
+      AND recipes.owner_id = $8
     ORDER BY recipes.id
-    FOR UPDATE OF recipes
+    FOR UPDATE
 )
 UPDATE recipes AS r SET
     title        = CASE WHEN i.set_title THEN i.title ELSE r.title END,
     servings     = CASE WHEN i.set_servings THEN i.servings ELSE r.servings END,
     instructions = CASE WHEN i.set_instructions THEN i.instructions ELSE r.instructions END,
     updated_at   = now()
-FROM locked AS i
-WHERE r.id = i.id
+FROM input AS i
+WHERE r.id = ANY(ARRAY(SELECT locked.id FROM locked)) AND r.id = i.id
 RETURNING r.id, r.owner_id, r.title, r.servings, r.instructions, r.created_at, r.updated_at, r.energy_kcal_per_serving, r.protein_g_per_serving, r.fat_g_per_serving, r.carbs_g_per_serving, r.nutrition_computed_at`
 
 // updateRecipes is the statement of UpdateRecipes.
@@ -304,7 +305,7 @@ func ListRecipeIngredients(ctx context.Context, dbtx many.DBTX, f RecipeIngredie
 }
 
 const updateRecipeIngredientsSQL = `-- name: UpdateRecipeIngredients :many
-WITH input AS (
+WITH input AS MATERIALIZED (
     SELECT unnest($1::uuid[]) AS id,
            unnest($2::bool[]) AS set_position,
            unnest($3::int[]) AS position,
@@ -313,10 +314,10 @@ WITH input AS (
            unnest($6::bool[]) AS set_grams,
            unnest($7::numeric[]) AS grams
 ), locked AS (
-    SELECT input.id, input.set_position, input.position, input.set_food_id, input.food_id, input.set_grams, input.grams FROM input
-    JOIN recipe_ingredients AS ri ON ri.id = input.id
+    SELECT ri.id FROM recipe_ingredients AS ri
     JOIN recipes ON recipes.id = ri.recipe_id
-    WHERE recipes.owner_id = $8
+    WHERE ri.id = ANY(ARRAY(SELECT input.id FROM input))
+      AND recipes.owner_id = $8
     ORDER BY ri.id
     FOR UPDATE OF ri
 )
@@ -325,8 +326,8 @@ UPDATE recipe_ingredients AS ri SET
     food_id    = CASE WHEN i.set_food_id THEN i.food_id ELSE ri.food_id END,
     grams      = CASE WHEN i.set_grams THEN i.grams ELSE ri.grams END,
     updated_at = now()
-FROM locked AS i
-WHERE ri.id = i.id
+FROM input AS i
+WHERE ri.id = ANY(ARRAY(SELECT locked.id FROM locked)) AND ri.id = i.id
 RETURNING ri.id, ri.recipe_id, ri.position, ri.food_id, ri.grams, ri.created_at, ri.updated_at`
 
 // updateRecipeIngredients is the statement of UpdateRecipeIngredients.

@@ -159,17 +159,18 @@ func ListTags(ctx context.Context, dbtx many.DBTX, f TagFilter) (many.Page[dbsql
 }
 
 const updateTagsSQL = `-- name: UpdateTags :many
-WITH input AS (
+WITH input AS MATERIALIZED (
     SELECT unnest($1::uuid[]) AS id, unnest($2::text[]) AS name
 ), locked AS (
-    SELECT input.id, input.name FROM input JOIN tags ON tags.id = input.id
-    WHERE tags.owner_id = $3
+    SELECT tags.id FROM tags
+    WHERE tags.id = ANY(ARRAY(SELECT input.id FROM input))
+      AND tags.owner_id = $3
     ORDER BY tags.id
-    FOR UPDATE OF tags
+    FOR UPDATE
 )
 UPDATE tags AS t SET name = i.name::citext, updated_at = now()
-FROM locked AS i
-WHERE t.id = i.id
+FROM input AS i
+WHERE t.id = ANY(ARRAY(SELECT locked.id FROM locked)) AND t.id = i.id
 RETURNING t.id, t.owner_id, t.name, t.created_at, t.updated_at`
 
 // updateTags is the statement of UpdateTags.

@@ -117,9 +117,9 @@ LIMIT @row_limit;
 -- seven); a NULL brand or barcode clears it. An enum not set is '', which
 -- nullif keeps from its cast. Only rows of the given owner
 -- change (a NULL owner is the shared catalog). Rows are locked in id order
--- so that concurrent batches over overlapping ids cannot deadlock; the
--- input joins the table there, once (db/README.md, "Lock order").
-WITH input AS (
+-- so that concurrent batches over overlapping ids cannot deadlock, and are
+-- found through the primary key both times (db/README.md, "Lock order").
+WITH input AS MATERIALIZED (
     SELECT unnest(@id::uuid[]) AS id,
            unnest(@set_name::bool[]) AS set_name,
            unnest(@name::text[]) AS name,
@@ -140,10 +140,11 @@ WITH input AS (
            unnest(@sugar_g::numeric[]) AS sugar_g,
            unnest(@sodium_mg::numeric[]) AS sodium_mg
 ), locked AS (
-    SELECT input.* FROM input JOIN foods ON foods.id = input.id
-    WHERE foods.owner_id IS NOT DISTINCT FROM sqlc.narg(owner_id)::uuid
+    SELECT foods.id FROM foods
+    WHERE foods.id = ANY(ARRAY(SELECT input.id FROM input))
+      AND foods.owner_id IS NOT DISTINCT FROM sqlc.narg(owner_id)::uuid
     ORDER BY foods.id
-    FOR UPDATE OF foods
+    FOR UPDATE
 )
 UPDATE foods AS f SET
     name        = CASE WHEN i.set_name THEN i.name ELSE f.name END,
@@ -159,8 +160,8 @@ UPDATE foods AS f SET
     sugar_g     = CASE WHEN i.set_nutrients THEN i.sugar_g ELSE f.sugar_g END,
     sodium_mg   = CASE WHEN i.set_nutrients THEN i.sodium_mg ELSE f.sodium_mg END,
     updated_at  = now()
-FROM locked AS i
-WHERE f.id = i.id
+FROM input AS i
+WHERE f.id = ANY(ARRAY(SELECT locked.id FROM locked)) AND f.id = i.id
 RETURNING f.*;
 
 -- name: DeleteFoods :many

@@ -29,7 +29,7 @@ LIMIT @row_limit;
 -- set_generation_result writes output, model, token counts and latency
 -- together. A move to running stamps started_at; a move to succeeded or
 -- failed stamps finished_at. Rows are locked in id order (see UpdateFoods).
-WITH input AS (
+WITH input AS MATERIALIZED (
     SELECT unnest(@id::uuid[]) AS id,
            unnest(@set_status::bool[]) AS set_status,
            nullif(unnest(@status::text[]), '')::generation_status AS status,
@@ -44,10 +44,11 @@ WITH input AS (
            unnest(@set_job_id::bool[]) AS set_job_id,
            unnest(sqlc.narg(job_id)::bigint[]) AS job_id
 ), locked AS (
-    SELECT input.* FROM input JOIN generations ON generations.id = input.id
-    WHERE generations.owner_id = @owner_id
+    SELECT generations.id FROM generations
+    WHERE generations.id = ANY(ARRAY(SELECT input.id FROM input))
+      AND generations.owner_id = @owner_id
     ORDER BY generations.id
-    FOR UPDATE OF generations
+    FOR UPDATE
 )
 UPDATE generations AS g SET
     status            = CASE WHEN i.set_status THEN i.status ELSE g.status END,
@@ -61,8 +62,8 @@ UPDATE generations AS g SET
     started_at        = CASE WHEN i.set_status AND i.status = 'running' THEN now() ELSE g.started_at END,
     finished_at       = CASE WHEN i.set_status AND i.status IN ('succeeded', 'failed') THEN now() ELSE g.finished_at END,
     updated_at        = now()
-FROM locked AS i
-WHERE g.id = i.id
+FROM input AS i
+WHERE g.id = ANY(ARRAY(SELECT locked.id FROM locked)) AND g.id = i.id
 RETURNING g.*;
 
 -- name: StartGenerations :many
@@ -96,7 +97,7 @@ RETURNING g.*;
 -- kept when none is given. Only a generation still running the attempt
 -- changes: a run that lost its job to another worker writes nothing (the
 -- attempt count fences it off).
-WITH input AS (
+WITH input AS MATERIALIZED (
     SELECT unnest(@id::uuid[]) AS id,
            unnest(@attempt::int[]) AS attempt,
            unnest(@status::text[])::generation_status AS status,
@@ -107,10 +108,11 @@ WITH input AS (
            unnest(@latency_ms::int[]) AS latency_ms,
            unnest(sqlc.narg(error)::text[]) AS error
 ), locked AS (
-    SELECT input.* FROM input JOIN generations ON generations.id = input.id
-    WHERE generations.owner_id = @owner_id
+    SELECT generations.id FROM generations
+    WHERE generations.id = ANY(ARRAY(SELECT input.id FROM input))
+      AND generations.owner_id = @owner_id
     ORDER BY generations.id
-    FOR UPDATE OF generations
+    FOR UPDATE
 )
 UPDATE generations AS g SET
     status            = i.status,
@@ -122,8 +124,8 @@ UPDATE generations AS g SET
     error             = i.error,
     finished_at       = CASE WHEN i.status IN ('succeeded', 'failed') THEN now() END,
     updated_at        = now()
-FROM locked AS i
-WHERE g.id = i.id AND g.status = 'running' AND g.attempts = i.attempt
+FROM input AS i
+WHERE g.id = ANY(ARRAY(SELECT locked.id FROM locked)) AND g.id = i.id AND g.status = 'running' AND g.attempts = i.attempt
 RETURNING g.*;
 
 -- name: DeleteGenerations :many

@@ -42,7 +42,7 @@ LIMIT @row_limit;
 -- set_meal_source replaces the whole (food_id, grams, recipe_id, servings)
 -- group, so an entry switches between food and recipe in one step. Rows are
 -- locked in id order (see UpdateFoods).
-WITH input AS (
+WITH input AS MATERIALIZED (
     SELECT unnest(@id::uuid[]) AS id,
            unnest(@set_eaten_at::bool[]) AS set_eaten_at,
            unnest(@eaten_at::timestamptz[]) AS eaten_at,
@@ -54,10 +54,11 @@ WITH input AS (
            unnest(sqlc.narg(recipe_id)::uuid[]) AS recipe_id,
            unnest(sqlc.narg(servings)::numeric[]) AS servings
 ), locked AS (
-    SELECT input.* FROM input JOIN meal_entries ON meal_entries.id = input.id
-    WHERE meal_entries.owner_id = @owner_id
+    SELECT meal_entries.id FROM meal_entries
+    WHERE meal_entries.id = ANY(ARRAY(SELECT input.id FROM input))
+      AND meal_entries.owner_id = @owner_id
     ORDER BY meal_entries.id
-    FOR UPDATE OF meal_entries
+    FOR UPDATE
 )
 UPDATE meal_entries AS m SET
     eaten_at   = CASE WHEN i.set_eaten_at THEN i.eaten_at ELSE m.eaten_at END,
@@ -67,8 +68,8 @@ UPDATE meal_entries AS m SET
     recipe_id  = CASE WHEN i.set_source THEN i.recipe_id ELSE m.recipe_id END,
     servings   = CASE WHEN i.set_source THEN i.servings ELSE m.servings END,
     updated_at = now()
-FROM locked AS i
-WHERE m.id = i.id
+FROM input AS i
+WHERE m.id = ANY(ARRAY(SELECT locked.id FROM locked)) AND m.id = i.id
 RETURNING m.*;
 
 -- name: DeleteMealEntries :many

@@ -51,7 +51,7 @@ FOR UPDATE;
 -- many: update PantryItemPatch
 -- Each set_x array says whether row i changes column x; a NULL expiry date
 -- clears it. Rows are locked in id order (see UpdateFoods).
-WITH input AS (
+WITH input AS MATERIALIZED (
     SELECT unnest(@id::uuid[]) AS id,
            unnest(@set_quantity::bool[]) AS set_quantity,
            unnest(@quantity::numeric[]) AS quantity,
@@ -60,18 +60,19 @@ WITH input AS (
            unnest(@set_expires_on::bool[]) AS set_expires_on,
            unnest(sqlc.narg(expires_on)::date[]) AS expires_on
 ), locked AS (
-    SELECT input.* FROM input JOIN pantry_items ON pantry_items.id = input.id
-    WHERE pantry_items.owner_id = @owner_id
+    SELECT pantry_items.id FROM pantry_items
+    WHERE pantry_items.id = ANY(ARRAY(SELECT input.id FROM input))
+      AND pantry_items.owner_id = @owner_id
     ORDER BY pantry_items.id
-    FOR UPDATE OF pantry_items
+    FOR UPDATE
 )
 UPDATE pantry_items AS p SET
     quantity   = CASE WHEN i.set_quantity THEN i.quantity ELSE p.quantity END,
     unit       = CASE WHEN i.set_unit THEN i.unit ELSE p.unit END,
     expires_on = CASE WHEN i.set_expires_on THEN i.expires_on ELSE p.expires_on END,
     updated_at = now()
-FROM locked AS i
-WHERE p.id = i.id
+FROM input AS i
+WHERE p.id = ANY(ARRAY(SELECT locked.id FROM locked)) AND p.id = i.id
 RETURNING p.*;
 
 -- name: DeletePantryItems :many

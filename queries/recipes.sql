@@ -22,7 +22,7 @@ LIMIT @row_limit;
 -- many: update RecipePatch
 -- Each set_x array says whether row i changes column x. Rows are locked in
 -- id order (see UpdateFoods).
-WITH input AS (
+WITH input AS MATERIALIZED (
     SELECT unnest(@id::uuid[]) AS id,
            unnest(@set_title::bool[]) AS set_title,
            unnest(@title::text[]) AS title,
@@ -31,18 +31,19 @@ WITH input AS (
            unnest(@set_instructions::bool[]) AS set_instructions,
            unnest(@instructions::text[]) AS instructions
 ), locked AS (
-    SELECT input.* FROM input JOIN recipes ON recipes.id = input.id
-    WHERE recipes.owner_id = @owner_id
+    SELECT recipes.id FROM recipes
+    WHERE recipes.id = ANY(ARRAY(SELECT input.id FROM input))
+      AND recipes.owner_id = @owner_id
     ORDER BY recipes.id
-    FOR UPDATE OF recipes
+    FOR UPDATE
 )
 UPDATE recipes AS r SET
     title        = CASE WHEN i.set_title THEN i.title ELSE r.title END,
     servings     = CASE WHEN i.set_servings THEN i.servings ELSE r.servings END,
     instructions = CASE WHEN i.set_instructions THEN i.instructions ELSE r.instructions END,
     updated_at   = now()
-FROM locked AS i
-WHERE r.id = i.id
+FROM input AS i
+WHERE r.id = ANY(ARRAY(SELECT locked.id FROM locked)) AND r.id = i.id
 RETURNING r.*;
 
 -- name: DeleteRecipes :many
@@ -108,7 +109,7 @@ LIMIT @row_limit;
 -- many: update RecipeIngredientPatch
 -- Each set_x array says whether row i changes column x. Rows are locked in
 -- id order (see UpdateFoods).
-WITH input AS (
+WITH input AS MATERIALIZED (
     SELECT unnest(@id::uuid[]) AS id,
            unnest(@set_position::bool[]) AS set_position,
            unnest(@position::int[]) AS position,
@@ -117,10 +118,10 @@ WITH input AS (
            unnest(@set_grams::bool[]) AS set_grams,
            unnest(@grams::numeric[]) AS grams
 ), locked AS (
-    SELECT input.* FROM input
-    JOIN recipe_ingredients AS ri ON ri.id = input.id
+    SELECT ri.id FROM recipe_ingredients AS ri
     JOIN recipes ON recipes.id = ri.recipe_id
-    WHERE recipes.owner_id = @owner_id
+    WHERE ri.id = ANY(ARRAY(SELECT input.id FROM input))
+      AND recipes.owner_id = @owner_id
     ORDER BY ri.id
     FOR UPDATE OF ri
 )
@@ -129,8 +130,8 @@ UPDATE recipe_ingredients AS ri SET
     food_id    = CASE WHEN i.set_food_id THEN i.food_id ELSE ri.food_id END,
     grams      = CASE WHEN i.set_grams THEN i.grams ELSE ri.grams END,
     updated_at = now()
-FROM locked AS i
-WHERE ri.id = i.id
+FROM input AS i
+WHERE ri.id = ANY(ARRAY(SELECT locked.id FROM locked)) AND ri.id = i.id
 RETURNING ri.*;
 
 -- name: DeleteRecipeIngredients :many

@@ -49,17 +49,18 @@ LIMIT @row_limit;
 -- name: UpdateTags :many
 -- many: update TagPatch
 -- Renames tags; rows are locked in id order (see UpdateFoods).
-WITH input AS (
+WITH input AS MATERIALIZED (
     SELECT unnest(@id::uuid[]) AS id, unnest(@name::text[]) AS name
 ), locked AS (
-    SELECT input.* FROM input JOIN tags ON tags.id = input.id
-    WHERE tags.owner_id = @owner_id
+    SELECT tags.id FROM tags
+    WHERE tags.id = ANY(ARRAY(SELECT input.id FROM input))
+      AND tags.owner_id = @owner_id
     ORDER BY tags.id
-    FOR UPDATE OF tags
+    FOR UPDATE
 )
 UPDATE tags AS t SET name = i.name::citext, updated_at = now()
-FROM locked AS i
-WHERE t.id = i.id
+FROM input AS i
+WHERE t.id = ANY(ARRAY(SELECT locked.id FROM locked)) AND t.id = i.id
 RETURNING t.*;
 
 -- name: DeleteTags :many

@@ -27,21 +27,24 @@ LIMIT @row_limit;
 -- many: update UserPatch
 -- Each set_x array says whether row i changes column x. Rows are locked in
 -- id order so that concurrent batches over overlapping ids cannot deadlock.
-WITH input AS (
+WITH input AS MATERIALIZED (
     SELECT unnest(@id::uuid[]) AS id,
            unnest(@set_email::bool[]) AS set_email,
            unnest(@email::text[]) AS email,
            unnest(@set_display_name::bool[]) AS set_display_name,
            unnest(@display_name::text[]) AS display_name
 ), locked AS (
-    SELECT input.* FROM input JOIN users ON users.id = input.id ORDER BY users.id FOR UPDATE OF users
+    SELECT users.id FROM users
+    WHERE users.id = ANY(ARRAY(SELECT input.id FROM input))
+    ORDER BY users.id
+    FOR UPDATE
 )
 UPDATE users AS u SET
     email        = CASE WHEN i.set_email THEN i.email::citext ELSE u.email END,
     display_name = CASE WHEN i.set_display_name THEN i.display_name ELSE u.display_name END,
     updated_at   = now()
-FROM locked AS i
-WHERE u.id = i.id
+FROM input AS i
+WHERE u.id = ANY(ARRAY(SELECT locked.id FROM locked)) AND u.id = i.id
 RETURNING u.*;
 
 -- name: DeletePurgedUsers :many

@@ -510,7 +510,7 @@ func (q *Queries) SelectFoodsInUse(ctx context.Context, ids []uuid.UUID) ([]uuid
 }
 
 const updateFoods = `-- name: UpdateFoods :many
-WITH input AS (
+WITH input AS MATERIALIZED (
     SELECT unnest($1::uuid[]) AS id,
            unnest($2::bool[]) AS set_name,
            unnest($3::text[]) AS name,
@@ -531,10 +531,11 @@ WITH input AS (
            unnest($18::numeric[]) AS sugar_g,
            unnest($19::numeric[]) AS sodium_mg
 ), locked AS (
-    SELECT input.id, input.set_name, input.name, input.set_brand, input.brand, input.set_barcode, input.barcode, input.set_kind, input.kind, input.set_category, input.category, input.set_nutrients, input.energy_kcal, input.protein_g, input.fat_g, input.carbs_g, input.fiber_g, input.sugar_g, input.sodium_mg FROM input JOIN foods ON foods.id = input.id
-    WHERE foods.owner_id IS NOT DISTINCT FROM $20::uuid
+    SELECT foods.id FROM foods
+    WHERE foods.id = ANY(ARRAY(SELECT input.id FROM input))
+      AND foods.owner_id IS NOT DISTINCT FROM $20::uuid
     ORDER BY foods.id
-    FOR UPDATE OF foods
+    FOR UPDATE
 )
 UPDATE foods AS f SET
     name        = CASE WHEN i.set_name THEN i.name ELSE f.name END,
@@ -550,8 +551,8 @@ UPDATE foods AS f SET
     sugar_g     = CASE WHEN i.set_nutrients THEN i.sugar_g ELSE f.sugar_g END,
     sodium_mg   = CASE WHEN i.set_nutrients THEN i.sodium_mg ELSE f.sodium_mg END,
     updated_at  = now()
-FROM locked AS i
-WHERE f.id = i.id
+FROM input AS i
+WHERE f.id = ANY(ARRAY(SELECT locked.id FROM locked)) AND f.id = i.id
 RETURNING f.id, f.owner_id, f.name, f.brand, f.barcode, f.kind, f.category, f.energy_kcal, f.protein_g, f.fat_g, f.carbs_g, f.fiber_g, f.sugar_g, f.sodium_mg, f.created_at, f.updated_at
 `
 
@@ -583,8 +584,8 @@ type UpdateFoodsParams struct {
 // seven); a NULL brand or barcode clears it. An enum not set is ”, which
 // nullif keeps from its cast. Only rows of the given owner
 // change (a NULL owner is the shared catalog). Rows are locked in id order
-// so that concurrent batches over overlapping ids cannot deadlock; the
-// input joins the table there, once (db/README.md, "Lock order").
+// so that concurrent batches over overlapping ids cannot deadlock, and are
+// found through the primary key both times (db/README.md, "Lock order").
 func (q *Queries) UpdateFoods(ctx context.Context, arg UpdateFoodsParams) ([]Food, error) {
 	rows, err := q.db.Query(ctx, updateFoods,
 		arg.ID,

@@ -70,7 +70,7 @@ func (q *Queries) DeleteGenerations(ctx context.Context, arg DeleteGenerationsPa
 }
 
 const finishGenerationRuns = `-- name: FinishGenerationRuns :many
-WITH input AS (
+WITH input AS MATERIALIZED (
     SELECT unnest($1::uuid[]) AS id,
            unnest($2::int[]) AS attempt,
            unnest($3::text[])::generation_status AS status,
@@ -81,10 +81,11 @@ WITH input AS (
            unnest($8::int[]) AS latency_ms,
            unnest($9::text[]) AS error
 ), locked AS (
-    SELECT input.id, input.attempt, input.status, input.output, input.model, input.prompt_tokens, input.completion_tokens, input.latency_ms, input.error FROM input JOIN generations ON generations.id = input.id
-    WHERE generations.owner_id = $10
+    SELECT generations.id FROM generations
+    WHERE generations.id = ANY(ARRAY(SELECT input.id FROM input))
+      AND generations.owner_id = $10
     ORDER BY generations.id
-    FOR UPDATE OF generations
+    FOR UPDATE
 )
 UPDATE generations AS g SET
     status            = i.status,
@@ -96,8 +97,8 @@ UPDATE generations AS g SET
     error             = i.error,
     finished_at       = CASE WHEN i.status IN ('succeeded', 'failed') THEN now() END,
     updated_at        = now()
-FROM locked AS i
-WHERE g.id = i.id AND g.status = 'running' AND g.attempts = i.attempt
+FROM input AS i
+WHERE g.id = ANY(ARRAY(SELECT locked.id FROM locked)) AND g.id = i.id AND g.status = 'running' AND g.attempts = i.attempt
 RETURNING g.id, g.owner_id, g.agent, g.status, g.input, g.output, g.model, g.prompt_tokens, g.completion_tokens, g.latency_ms, g.attempts, g.error, g.job_id, g.started_at, g.finished_at, g.created_at, g.updated_at
 `
 
@@ -415,7 +416,7 @@ func (q *Queries) StartGenerations(ctx context.Context, arg StartGenerationsPara
 }
 
 const updateGenerations = `-- name: UpdateGenerations :many
-WITH input AS (
+WITH input AS MATERIALIZED (
     SELECT unnest($1::uuid[]) AS id,
            unnest($2::bool[]) AS set_status,
            nullif(unnest($3::text[]), '')::generation_status AS status,
@@ -430,10 +431,11 @@ WITH input AS (
            unnest($12::bool[]) AS set_job_id,
            unnest($13::bigint[]) AS job_id
 ), locked AS (
-    SELECT input.id, input.set_status, input.status, input.set_result, input.output, input.model, input.prompt_tokens, input.completion_tokens, input.latency_ms, input.set_error, input.error, input.set_job_id, input.job_id FROM input JOIN generations ON generations.id = input.id
-    WHERE generations.owner_id = $14
+    SELECT generations.id FROM generations
+    WHERE generations.id = ANY(ARRAY(SELECT input.id FROM input))
+      AND generations.owner_id = $14
     ORDER BY generations.id
-    FOR UPDATE OF generations
+    FOR UPDATE
 )
 UPDATE generations AS g SET
     status            = CASE WHEN i.set_status THEN i.status ELSE g.status END,
@@ -447,8 +449,8 @@ UPDATE generations AS g SET
     started_at        = CASE WHEN i.set_status AND i.status = 'running' THEN now() ELSE g.started_at END,
     finished_at       = CASE WHEN i.set_status AND i.status IN ('succeeded', 'failed') THEN now() ELSE g.finished_at END,
     updated_at        = now()
-FROM locked AS i
-WHERE g.id = i.id
+FROM input AS i
+WHERE g.id = ANY(ARRAY(SELECT locked.id FROM locked)) AND g.id = i.id
 RETURNING g.id, g.owner_id, g.agent, g.status, g.input, g.output, g.model, g.prompt_tokens, g.completion_tokens, g.latency_ms, g.attempts, g.error, g.job_id, g.started_at, g.finished_at, g.created_at, g.updated_at
 `
 

@@ -468,21 +468,24 @@ func (q *Queries) SelectUsersByEmail(ctx context.Context, emails []string) ([]Us
 }
 
 const updateUsers = `-- name: UpdateUsers :many
-WITH input AS (
+WITH input AS MATERIALIZED (
     SELECT unnest($1::uuid[]) AS id,
            unnest($2::bool[]) AS set_email,
            unnest($3::text[]) AS email,
            unnest($4::bool[]) AS set_display_name,
            unnest($5::text[]) AS display_name
 ), locked AS (
-    SELECT input.id, input.set_email, input.email, input.set_display_name, input.display_name FROM input JOIN users ON users.id = input.id ORDER BY users.id FOR UPDATE OF users
+    SELECT users.id FROM users
+    WHERE users.id = ANY(ARRAY(SELECT input.id FROM input))
+    ORDER BY users.id
+    FOR UPDATE
 )
 UPDATE users AS u SET
     email        = CASE WHEN i.set_email THEN i.email::citext ELSE u.email END,
     display_name = CASE WHEN i.set_display_name THEN i.display_name ELSE u.display_name END,
     updated_at   = now()
-FROM locked AS i
-WHERE u.id = i.id
+FROM input AS i
+WHERE u.id = ANY(ARRAY(SELECT locked.id FROM locked)) AND u.id = i.id
 RETURNING u.id, u.email, u.display_name, u.created_at, u.updated_at
 `
 

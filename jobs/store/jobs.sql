@@ -80,7 +80,7 @@ SELECT retried.* FROM retried, notified;
 -- many: update JobPatch
 -- Reschedules or reprioritises pending jobs; jobs in any other state are
 -- left alone (a worker owns a running job, finished jobs are history).
-WITH input AS (
+WITH input AS MATERIALIZED (
     SELECT unnest(@id::bigint[]) AS id,
            unnest(@set_priority::bool[]) AS set_priority,
            unnest(@priority::smallint[]) AS priority,
@@ -89,18 +89,19 @@ WITH input AS (
            unnest(@set_max_attempts::bool[]) AS set_max_attempts,
            unnest(@max_attempts::int[]) AS max_attempts
 ), locked AS (
-    SELECT input.* FROM input JOIN jobs ON jobs.id = input.id
-    WHERE jobs.state = 'pending'
+    SELECT jobs.id FROM jobs
+    WHERE jobs.id = ANY(ARRAY(SELECT input.id FROM input))
+      AND jobs.state = 'pending'
     ORDER BY jobs.id
-    FOR UPDATE OF jobs
+    FOR UPDATE
 )
 UPDATE jobs AS j SET
     priority     = CASE WHEN i.set_priority THEN i.priority ELSE j.priority END,
     run_at       = CASE WHEN i.set_run_at THEN i.run_at ELSE j.run_at END,
     max_attempts = CASE WHEN i.set_max_attempts THEN i.max_attempts ELSE j.max_attempts END,
     updated_at   = now()
-FROM locked AS i
-WHERE j.id = i.id
+FROM input AS i
+WHERE j.id = ANY(ARRAY(SELECT locked.id FROM locked)) AND j.id = i.id
 RETURNING j.*;
 
 -- name: DeleteJobs :many

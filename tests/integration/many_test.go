@@ -229,7 +229,8 @@ func TestUpdateAndDeleteReturnRowsInInputOrder(t *testing.T) {
 
 // TestConcurrentUpdatesOfOverlappingRowsDoNotDeadlock runs batches that
 // name the same rows in opposite orders at once; without a stable lock
-// order PostgreSQL aborts one of them with a deadlock.
+// order PostgreSQL aborts one of them with a deadlock. Each batch changes
+// all of its rows, those the others changed meanwhile too.
 func TestConcurrentUpdatesOfOverlappingRowsDoNotDeadlock(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
@@ -252,8 +253,13 @@ func TestConcurrentUpdatesOfOverlappingRowsDoNotDeadlock(t *testing.T) {
 				for i, id := range order {
 					patches[i] = db.FoodPatch{ID: id, Brand: many.Set(ptr("w"))}
 				}
-				if _, err := db.UpdateFoods(b.ctx, b.pool, nil, patches); err != nil {
+				updated, err := db.UpdateFoods(b.ctx, b.pool, nil, patches)
+				if err != nil {
 					errs <- err
+				} else if len(updated) != len(patches) {
+					// A row another batch changed after this one's
+					// snapshot is still this one's to change.
+					errs <- fmt.Errorf("%d of %d rows updated", len(updated), len(patches))
 				}
 				if _, err := db.DeleteFoods(b.ctx, b.pool, nil, order[:0]); err != nil {
 					errs <- err

@@ -31,9 +31,10 @@ func fixture() *catalog {
 }
 
 const (
-	lockedUpdate = `WITH input AS (SELECT unnest(@id::uuid[]) AS id, unnest(@name::text[]) AS name),
-locked AS (SELECT input.* FROM input JOIN items ON items.id = input.id WHERE items.owner_id = @owner_id ORDER BY items.id FOR UPDATE OF items)
-UPDATE items AS t SET name = i.name, updated_at = now() FROM locked AS i WHERE t.id = i.id RETURNING t.*;`
+	lockedUpdate = `WITH input AS MATERIALIZED (SELECT unnest(@id::uuid[]) AS id, unnest(@name::text[]) AS name),
+locked AS (SELECT items.id FROM items WHERE items.id = ANY(ARRAY(SELECT input.id FROM input)) AND items.owner_id = @owner_id ORDER BY items.id FOR UPDATE)
+UPDATE items AS t SET name = i.name, updated_at = now() FROM input AS i
+WHERE t.id = ANY(ARRAY(SELECT locked.id FROM locked)) AND t.id = i.id RETURNING t.*;`
 	lockedDelete = `WITH locked AS (SELECT items.id FROM items WHERE items.id = ANY(@ids::uuid[]) AND items.owner_id = @owner_id ORDER BY items.id FOR UPDATE)
 DELETE FROM items AS t WHERE t.id = ANY(ARRAY(SELECT locked.id FROM locked)) RETURNING t.*;`
 	keysetList = `SELECT * FROM items WHERE owner_id = @owner_id AND (created_at, id) > (@after_created_at::timestamptz, @after_id::uuid)
@@ -54,8 +55,9 @@ func TestQueryRuleDetectors(t *testing.T) {
 			sql: `SELECT * FROM items WHERE id = ANY(@ids::uuid[]);`},
 		{name: "update by owner", rule: "owner-filter", mark: "update", sql: lockedUpdate},
 		{name: "update without the owner", rule: "owner-filter", mark: "update", bad: true,
-			sql: `WITH input AS (SELECT unnest(@id::uuid[]) AS id), locked AS (SELECT input.* FROM input JOIN items ON items.id = input.id ORDER BY items.id FOR UPDATE OF items)
-UPDATE items AS t SET updated_at = now() FROM locked AS i WHERE t.id = i.id RETURNING t.*;`},
+			sql: `WITH input AS MATERIALIZED (SELECT unnest(@id::uuid[]) AS id),
+locked AS (SELECT items.id FROM items WHERE items.id = ANY(ARRAY(SELECT input.id FROM input)) ORDER BY items.id FOR UPDATE)
+UPDATE items AS t SET updated_at = now() FROM input AS i WHERE t.id = ANY(ARRAY(SELECT locked.id FROM locked)) AND t.id = i.id RETURNING t.*;`},
 		{name: "an insert writes the owner given", rule: "owner-filter", mark: "insert",
 			sql: `INSERT INTO items (id, owner_id) SELECT unnest(@id::uuid[]), unnest(@owner_id::uuid[]) RETURNING *;`},
 		{name: "owners by array, narg", rule: "owner-filter",
@@ -69,11 +71,19 @@ UPDATE items AS t SET updated_at = now() FROM locked AS i WHERE t.id = i.id RETU
 		{name: "update locked in key order", rule: "lock-order", mark: "update", sql: lockedUpdate},
 		{name: "delete locked in key order", rule: "lock-order", mark: "delete", sql: lockedDelete},
 		{name: "update with the order dropped", rule: "lock-order", mark: "update", bad: true,
-			sql: `WITH input AS (SELECT unnest(@id::uuid[]) AS id), locked AS (SELECT input.* FROM input JOIN items ON items.id = input.id WHERE items.owner_id = @owner_id FOR UPDATE OF items)
-UPDATE items AS t SET updated_at = now() FROM locked AS i WHERE t.id = i.id RETURNING t.*;`},
+			sql: `WITH input AS MATERIALIZED (SELECT unnest(@id::uuid[]) AS id),
+locked AS (SELECT items.id FROM items WHERE items.id = ANY(ARRAY(SELECT input.id FROM input)) AND items.owner_id = @owner_id FOR UPDATE)
+UPDATE items AS t SET updated_at = now() FROM input AS i WHERE t.id = ANY(ARRAY(SELECT locked.id FROM locked)) AND t.id = i.id RETURNING t.*;`},
 		{name: "update with the lock dropped", rule: "lock-order", mark: "update", bad: true,
 			sql: `WITH input AS (SELECT unnest(@id::uuid[]) AS id)
 UPDATE items AS t SET updated_at = now() FROM input AS i WHERE t.id = i.id AND t.owner_id = @owner_id RETURNING t.*;`},
+		{name: "update past its lock", rule: "lock-order", mark: "update", bad: true,
+			sql: `WITH input AS MATERIALIZED (SELECT unnest(@id::uuid[]) AS id),
+locked AS (SELECT items.id FROM items WHERE items.id = ANY(ARRAY(SELECT input.id FROM input)) AND items.owner_id = @owner_id ORDER BY items.id FOR UPDATE)
+UPDATE items AS t SET updated_at = now() FROM input AS i WHERE t.id = i.id RETURNING t.*;`},
+		{name: "delete past its lock", rule: "lock-order", mark: "delete", bad: true,
+			sql: `WITH locked AS (SELECT items.id FROM items WHERE items.id = ANY(@ids::uuid[]) AND items.owner_id = @owner_id ORDER BY items.id FOR UPDATE)
+DELETE FROM items AS t WHERE t.id = ANY(@ids::uuid[]) RETURNING t.*;`},
 		{name: "delete without a lock", rule: "lock-order", mark: "delete", bad: true,
 			sql: `DELETE FROM items WHERE id = ANY(@ids::uuid[]) AND owner_id = @owner_id RETURNING *;`},
 		{name: "locked in another order", rule: "lock-order", mark: "delete", bad: true,

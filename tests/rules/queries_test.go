@@ -116,14 +116,17 @@ func spaced(toks []token) string {
 // locksInKeyOrder: a row lock (FOR UPDATE, FOR SHARE, ...) that waits
 // takes the rows in the order of their table's primary key, ORDER BY its
 // columns right before it; and a many-first update or delete locks the
-// rows it writes that way before writing them. Two batches over
-// overlapping rows then lock them in one order and cannot deadlock; an
-// UPDATE or DELETE alone locks in whatever order its plan reads.
+// rows it writes that way before writing them, in a CTE whose rows the
+// write reads (WHERE t.id = ANY(ARRAY(SELECT locked.id FROM locked))).
+// Two batches over overlapping rows then lock them in one order and
+// cannot deadlock; an UPDATE or DELETE alone locks in whatever order its
+// plan reads, and one that reads past the CTE writes rows it neither
+// locked nor checked.
 func locksInKeyOrder(q query, c *catalog) []string {
 	toks := q.toks
 	refs := tables(toks)
 	var out []string
-	locked := map[string]bool{}
+	locked := map[string][]string{} // table -> the CTEs that lock its rows ("" for none)
 	for i, t := range toks {
 		if !t.is("for") {
 			continue
@@ -159,7 +162,7 @@ func locksInKeyOrder(q query, c *catalog) []string {
 		}
 		if !waits { // SKIP LOCKED and NOWAIT never wait, so never deadlock
 			for _, r := range targets {
-				locked[r.table] = true
+				locked[r.table] = append(locked[r.table], cteAround(toks, start))
 			}
 			continue
 		}
@@ -175,7 +178,7 @@ func locksInKeyOrder(q query, c *catalog) []string {
 		target := targets[0]
 		pk := c.tables[target.table].pk
 		items, _ := orderBy(toks, start, i, t.depth)
-		locked[target.table] = true // reported here if out of order
+		locked[target.table] = append(locked[target.table], cteAround(toks, start)) // reported here if out of order
 		if inKeyOrder(items, from, c, target.table, pk) {
 			continue
 		}
@@ -190,13 +193,41 @@ func locksInKeyOrder(q query, c *catalog) []string {
 		return out
 	}
 	for _, r := range refs {
-		if (r.how == "update" || r.how == "delete") && c.tables[r.table] != nil && !locked[r.table] {
+		if (r.how != "update" && r.how != "delete") || c.tables[r.table] == nil {
+			continue
+		}
+		ctes, ok := locked[r.table]
+		if !ok {
 			out = append(out, fmt.Sprintf("%ss %s rows without locking them in key order first: "+
 				"WITH locked AS (SELECT ... ORDER BY %s FOR UPDATE), or two batches over the same rows can deadlock",
 				r.how, r.table, strings.Join(c.tables[r.table].pk, ", ")))
+			continue
+		}
+		reads := slices.ContainsFunc(refs, func(after tableRef) bool {
+			return after.pos > r.pos && after.table != "" && slices.Contains(ctes, after.table)
+		})
+		if !reads {
+			out = append(out, fmt.Sprintf("%ss %s rows that its lock does not hold: write only the locked rows, "+
+				"WHERE %s.%s = ANY(ARRAY(SELECT locked.%s FROM locked)), or it writes rows it neither locked nor checked",
+				r.how, r.table, r.alias, c.tables[r.table].pk[0], c.tables[r.table].pk[0]))
 		}
 	}
 	return out
+}
+
+// cteAround returns the name of the CTE whose body starts at toks[start]
+// (WITH name AS [NOT] [MATERIALIZED] (body)), or "" when it is not one.
+func cteAround(toks []token, start int) string {
+	j := start - 1
+	if at(toks, j).text != "(" {
+		return ""
+	}
+	for j--; at(toks, j).is("materialized") || at(toks, j).is("not"); j-- {
+	}
+	if !at(toks, j).is("as") || at(toks, j-1).kind != word {
+		return ""
+	}
+	return strings.ToLower(at(toks, j-1).text)
 }
 
 // inKeyOrder says whether ORDER BY items are the key columns of table, in

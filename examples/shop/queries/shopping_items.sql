@@ -19,22 +19,23 @@ LIMIT @row_limit;
 
 -- name: UpdateShoppingItems :many
 -- many: update ShoppingItemPatch
-WITH input AS (
+WITH input AS MATERIALIZED (
     SELECT unnest(@id::uuid[]) AS id,
            unnest(@set_quantity::bool[]) AS set_quantity, unnest(@quantity::int[]) AS quantity,
            unnest(@set_bought::bool[]) AS set_bought, unnest(@bought::bool[]) AS bought
 ), locked AS (
-    SELECT input.* FROM input JOIN shopping_items ON shopping_items.id = input.id
-    WHERE shopping_items.owner_id = @owner_id
+    SELECT shopping_items.id FROM shopping_items
+    WHERE shopping_items.id = ANY(ARRAY(SELECT input.id FROM input))
+      AND shopping_items.owner_id = @owner_id
     ORDER BY shopping_items.id
-    FOR UPDATE OF shopping_items
+    FOR UPDATE
 )
 UPDATE shopping_items AS s SET
     quantity = CASE WHEN i.set_quantity THEN i.quantity ELSE s.quantity END,
     bought = CASE WHEN i.set_bought THEN i.bought ELSE s.bought END,
     updated_at = now()
-FROM locked AS i
-WHERE s.id = i.id
+FROM input AS i
+WHERE s.id = ANY(ARRAY(SELECT locked.id FROM locked)) AND s.id = i.id
 RETURNING s.*;
 
 -- name: DeleteShoppingItems :many

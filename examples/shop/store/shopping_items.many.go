@@ -108,22 +108,23 @@ func ListShoppingItems(ctx context.Context, dbtx many.DBTX, f ShoppingItemFilter
 }
 
 const updateShoppingItemsSQL = `-- name: UpdateShoppingItems :many
-WITH input AS (
+WITH input AS MATERIALIZED (
     SELECT unnest($1::uuid[]) AS id,
            unnest($2::bool[]) AS set_quantity, unnest($3::int[]) AS quantity,
            unnest($4::bool[]) AS set_bought, unnest($5::bool[]) AS bought
 ), locked AS (
-    SELECT input.id, input.set_quantity, input.quantity, input.set_bought, input.bought FROM input JOIN shopping_items ON shopping_items.id = input.id
-    WHERE shopping_items.owner_id = $6
+    SELECT shopping_items.id FROM shopping_items
+    WHERE shopping_items.id = ANY(ARRAY(SELECT input.id FROM input))
+      AND shopping_items.owner_id = $6
     ORDER BY shopping_items.id
-    FOR UPDATE OF shopping_items
+    FOR UPDATE
 )
 UPDATE shopping_items AS s SET
     quantity = CASE WHEN i.set_quantity THEN i.quantity ELSE s.quantity END,
     bought = CASE WHEN i.set_bought THEN i.bought ELSE s.bought END,
     updated_at = now()
-FROM locked AS i
-WHERE s.id = i.id
+FROM input AS i
+WHERE s.id = ANY(ARRAY(SELECT locked.id FROM locked)) AND s.id = i.id
 RETURNING s.id, s.owner_id, s.name, s.quantity, s.bought, s.created_at, s.updated_at`
 
 // updateShoppingItems is the statement of UpdateShoppingItems.

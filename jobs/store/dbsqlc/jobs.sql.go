@@ -1183,7 +1183,7 @@ func (q *Queries) UpdateJobSchedules(ctx context.Context, arg UpdateJobSchedules
 }
 
 const updateJobs = `-- name: UpdateJobs :many
-WITH input AS (
+WITH input AS MATERIALIZED (
     SELECT unnest($1::bigint[]) AS id,
            unnest($2::bool[]) AS set_priority,
            unnest($3::smallint[]) AS priority,
@@ -1192,18 +1192,19 @@ WITH input AS (
            unnest($6::bool[]) AS set_max_attempts,
            unnest($7::int[]) AS max_attempts
 ), locked AS (
-    SELECT input.id, input.set_priority, input.priority, input.set_run_at, input.run_at, input.set_max_attempts, input.max_attempts FROM input JOIN jobs ON jobs.id = input.id
-    WHERE jobs.state = 'pending'
+    SELECT jobs.id FROM jobs
+    WHERE jobs.id = ANY(ARRAY(SELECT input.id FROM input))
+      AND jobs.state = 'pending'
     ORDER BY jobs.id
-    FOR UPDATE OF jobs
+    FOR UPDATE
 )
 UPDATE jobs AS j SET
     priority     = CASE WHEN i.set_priority THEN i.priority ELSE j.priority END,
     run_at       = CASE WHEN i.set_run_at THEN i.run_at ELSE j.run_at END,
     max_attempts = CASE WHEN i.set_max_attempts THEN i.max_attempts ELSE j.max_attempts END,
     updated_at   = now()
-FROM locked AS i
-WHERE j.id = i.id
+FROM input AS i
+WHERE j.id = ANY(ARRAY(SELECT locked.id FROM locked)) AND j.id = i.id
 RETURNING j.id, j.kind, j.queue, j.payload, j.priority, j.state, j.attempt, j.max_attempts, j.run_at, j.unique_key, j.timeout_ms, j.errors, j.attempted_at, j.attempted_by, j.lease_expires_at, j.cancel_requested_at, j.finished_at, j.created_at, j.updated_at
 `
 
