@@ -181,11 +181,11 @@ func updatePantryItems(ownerID uuid.UUID) many.Statement[PantryItemPatch, dbsqlc
 			return []any{
 				many.Column(in, many.UUID, func(r *PantryItemPatch) uuid.UUID { return r.ID }),
 				many.Column(in, many.Bool, func(r *PantryItemPatch) bool { return r.Quantity.Set }),
-				many.Column(in, many.Numeric, func(r *PantryItemPatch) float64 { return r.Quantity.Value }),
+				many.OptionalColumn(in, many.Numeric, func(r *PantryItemPatch) float64 { return r.Quantity.Value }, func(r *PantryItemPatch) bool { return r.Quantity.Set }),
 				many.Column(in, many.Bool, func(r *PantryItemPatch) bool { return r.Unit.Set }),
-				many.Column(in, many.Text, func(r *PantryItemPatch) string { return (string)(r.Unit.Value) }),
+				many.OptionalColumn(in, many.Text, func(r *PantryItemPatch) string { return (string)(r.Unit.Value) }, func(r *PantryItemPatch) bool { return r.Unit.Set }),
 				many.Column(in, many.Bool, func(r *PantryItemPatch) bool { return r.ExpiresOn.Set }),
-				many.Column(in, many.Nullable(many.Date), func(r *PantryItemPatch) *time.Time { return r.ExpiresOn.Value }),
+				many.OptionalColumn(in, many.Nullable(many.Date), func(r *PantryItemPatch) *time.Time { return r.ExpiresOn.Value }, func(r *PantryItemPatch) bool { return r.ExpiresOn.Set }),
 				ownerID,
 			}
 		},

@@ -139,11 +139,11 @@ func updateRecipes(ownerID uuid.UUID) many.Statement[RecipePatch, dbsqlc.Recipe]
 			return []any{
 				many.Column(in, many.UUID, func(r *RecipePatch) uuid.UUID { return r.ID }),
 				many.Column(in, many.Bool, func(r *RecipePatch) bool { return r.Title.Set }),
-				many.Column(in, many.Text, func(r *RecipePatch) string { return r.Title.Value }),
+				many.OptionalColumn(in, many.Text, func(r *RecipePatch) string { return r.Title.Value }, func(r *RecipePatch) bool { return r.Title.Set }),
 				many.Column(in, many.Bool, func(r *RecipePatch) bool { return r.Servings.Set }),
-				many.Column(in, many.Int4, func(r *RecipePatch) int32 { return r.Servings.Value }),
+				many.OptionalColumn(in, many.Int4, func(r *RecipePatch) int32 { return r.Servings.Value }, func(r *RecipePatch) bool { return r.Servings.Set }),
 				many.Column(in, many.Bool, func(r *RecipePatch) bool { return r.Instructions.Set }),
-				many.Column(in, many.Text, func(r *RecipePatch) string { return r.Instructions.Value }),
+				many.OptionalColumn(in, many.Text, func(r *RecipePatch) string { return r.Instructions.Value }, func(r *RecipePatch) bool { return r.Instructions.Set }),
 				ownerID,
 			}
 		},
@@ -338,11 +338,11 @@ func updateRecipeIngredients(ownerID uuid.UUID) many.Statement[RecipeIngredientP
 			return []any{
 				many.Column(in, many.UUID, func(r *RecipeIngredientPatch) uuid.UUID { return r.ID }),
 				many.Column(in, many.Bool, func(r *RecipeIngredientPatch) bool { return r.Position.Set }),
-				many.Column(in, many.Int4, func(r *RecipeIngredientPatch) int32 { return r.Position.Value }),
+				many.OptionalColumn(in, many.Int4, func(r *RecipeIngredientPatch) int32 { return r.Position.Value }, func(r *RecipeIngredientPatch) bool { return r.Position.Set }),
 				many.Column(in, many.Bool, func(r *RecipeIngredientPatch) bool { return r.FoodID.Set }),
-				many.Column(in, many.UUID, func(r *RecipeIngredientPatch) uuid.UUID { return r.FoodID.Value }),
+				many.OptionalColumn(in, many.UUID, func(r *RecipeIngredientPatch) uuid.UUID { return r.FoodID.Value }, func(r *RecipeIngredientPatch) bool { return r.FoodID.Set }),
 				many.Column(in, many.Bool, func(r *RecipeIngredientPatch) bool { return r.Grams.Set }),
-				many.Column(in, many.Numeric, func(r *RecipeIngredientPatch) float64 { return r.Grams.Value }),
+				many.OptionalColumn(in, many.Numeric, func(r *RecipeIngredientPatch) float64 { return r.Grams.Value }, func(r *RecipeIngredientPatch) bool { return r.Grams.Set }),
 				ownerID,
 			}
 		},

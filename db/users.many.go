@@ -131,9 +131,9 @@ func updateUsers() many.Statement[UserPatch, dbsqlc.User] {
 			return []any{
 				many.Column(in, many.UUID, func(r *UserPatch) uuid.UUID { return r.ID }),
 				many.Column(in, many.Bool, func(r *UserPatch) bool { return r.Email.Set }),
-				many.Column(in, many.Text, func(r *UserPatch) string { return r.Email.Value }),
+				many.OptionalColumn(in, many.Text, func(r *UserPatch) string { return r.Email.Value }, func(r *UserPatch) bool { return r.Email.Set }),
 				many.Column(in, many.Bool, func(r *UserPatch) bool { return r.DisplayName.Set }),
-				many.Column(in, many.Text, func(r *UserPatch) string { return r.DisplayName.Value }),
+				many.OptionalColumn(in, many.Text, func(r *UserPatch) string { return r.DisplayName.Value }, func(r *UserPatch) bool { return r.DisplayName.Set }),
 			}
 		},
 		Dest: userDest,

@@ -116,6 +116,26 @@ func Column[R, T any](rows []R, e Encoding[T], get func(*R) T) any {
 	return column[R, T]{rows: rows, e: e, get: get}
 }
 
+// OptionalColumn is Column for the value of a many.Optional field, set
+// saying whether a row sets it: the value of get for each of rows, or an
+// empty array when no row sets the field. unnest pads a shorter array
+// with NULLs to the length of the longest (PostgreSQL's lockstep rule
+// for set-returning functions in a select list), so a field no row of a
+// chunk sets reads NULL in every row, which its set flag keeps the query
+// from writing, and PostgreSQL receives and unnests nothing for it. The
+// plugin's generated statements pass it for each guarded column:
+//
+//	many.OptionalColumn(in, many.Text, func(r *WidgetPatch) string { return r.Name.Value },
+//		func(r *WidgetPatch) bool { return r.Name.Set })
+func OptionalColumn[R, T any](rows []R, e Encoding[T], get func(*R) T, set func(*R) bool) any {
+	for i := range rows {
+		if set(&rows[i]) {
+			return Column(rows, e, get)
+		}
+	}
+	return Column(rows[:0], e, get)
+}
+
 type column[R, T any] struct {
 	rows []R
 	e    Encoding[T]

@@ -185,6 +185,23 @@ func TestAColumnOfNoRowsIsAnEmptyArray(t *testing.T) {
 	require.Equal(t, pgxBytes(t, pgtype.TextArrayOID, []string{}), columnBytes(t, pgtype.TextArrayOID, []string{}, Text, func(s *string) string { return *s }))
 }
 
+func TestAnOptionalColumnNoRowSetsIsAnEmptyArray(t *testing.T) {
+	t.Parallel()
+	rows := []Optional[string]{{Value: "a"}, {Value: "b"}}
+	value := func(o *Optional[string]) string { return o.Value }
+	set := func(o *Optional[string]) bool { return o.Set }
+	encode := func() []byte {
+		m := pgtype.NewMap()
+		Register(m)
+		buf, err := m.Encode(pgtype.TextArrayOID, pgtype.BinaryFormatCode, OptionalColumn(rows, Text, value, set), nil)
+		require.NoError(t, err)
+		return buf
+	}
+	require.Equal(t, pgxBytes(t, pgtype.TextArrayOID, []string{}), encode(), "no row sets it")
+	rows[1] = Set("c")
+	require.Equal(t, pgxBytes(t, pgtype.TextArrayOID, []string{"a", "c"}), encode(), "a row sets it: every row's value")
+}
+
 func TestColumnsAllocateNothingPerRow(t *testing.T) {
 	m := pgtype.NewMap()
 	Register(m)

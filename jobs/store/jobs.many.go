@@ -226,11 +226,11 @@ func updateJobs() many.Statement[JobPatch, dbsqlc.Job] {
 			return []any{
 				many.Column(in, many.Int8, func(r *JobPatch) int64 { return r.ID }),
 				many.Column(in, many.Bool, func(r *JobPatch) bool { return r.Priority.Set }),
-				many.Column(in, many.Int2, func(r *JobPatch) int16 { return r.Priority.Value }),
+				many.OptionalColumn(in, many.Int2, func(r *JobPatch) int16 { return r.Priority.Value }, func(r *JobPatch) bool { return r.Priority.Set }),
 				many.Column(in, many.Bool, func(r *JobPatch) bool { return r.RunAt.Set }),
-				many.Column(in, many.Timestamptz, func(r *JobPatch) time.Time { return r.RunAt.Value }),
+				many.OptionalColumn(in, many.Timestamptz, func(r *JobPatch) time.Time { return r.RunAt.Value }, func(r *JobPatch) bool { return r.RunAt.Set }),
 				many.Column(in, many.Bool, func(r *JobPatch) bool { return r.MaxAttempts.Set }),
-				many.Column(in, many.Int4, func(r *JobPatch) int32 { return r.MaxAttempts.Value }),
+				many.OptionalColumn(in, many.Int4, func(r *JobPatch) int32 { return r.MaxAttempts.Value }, func(r *JobPatch) bool { return r.MaxAttempts.Set }),
 			}
 		},
 		Dest: jobDest,

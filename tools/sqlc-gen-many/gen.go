@@ -236,7 +236,12 @@ func (g *generator) emit(b *bytes.Buffer, q *query) error {
 			if !ok {
 				return fmt.Errorf("%s: column %s is not in %s", q.Name, p.name, in.name)
 			}
-			args = append(args, fmt.Sprintf("many.Column(in, %s, func(r *%s) %s { return %s })", a.typ.Encoding, in.name, a.typ.wire(), a.typ.toWire(a.expr)))
+			get := fmt.Sprintf("func(r *%s) %s { return %s }", in.name, a.typ.wire(), a.typ.toWire(a.expr))
+			if a.set == "" {
+				args = append(args, fmt.Sprintf("many.Column(in, %s, %s)", a.typ.Encoding, get))
+			} else {
+				args = append(args, fmt.Sprintf("many.OptionalColumn(in, %s, %s, func(r *%s) bool { return %s })", a.typ.Encoding, get, in.name, a.set))
+			}
 		case p.array:
 			args = append(args, inName)
 		case p.after:

@@ -26,6 +26,7 @@ type field struct {
 type access struct {
 	expr string // r.Name, r.Name.Value, r.Nutrients.EnergyKcal
 	typ  goType
+	set  string // for a guarded column, whether r sets it: r.Name.Set
 }
 
 // group is a struct that gathers columns (options.groups).
@@ -88,28 +89,30 @@ func (g *generator) inputOf(q *query) (*inputType, error) {
 			if err != nil {
 				return nil, fmt.Errorf("%s: %v", q.Name, err)
 			}
-			value := "r." + name
+			value, set := "r."+name, ""
 			if guarded[name] {
 				in.fields = append(in.fields, field{name: name, typ: "many.Optional[" + name + "]", json: snake(name)})
-				in.read["set_"+snake(name)] = access{expr: "r." + name + ".Set", typ: scalars["bool"]}
+				set = "r." + name + ".Set"
+				in.read["set_"+snake(name)] = access{expr: set, typ: scalars["bool"]}
 				value += ".Value"
 			} else {
 				in.fields = append(in.fields, field{name: name, typ: name, embedded: true})
 			}
 			for i, m := range g.opts.Groups[name] {
-				in.read[m] = access{expr: value + "." + grp.fields[i].name, typ: has[m].typ}
+				in.read[m] = access{expr: value + "." + grp.fields[i].name, typ: has[m].typ, set: set}
 			}
 			continue
 		}
 		f := field{name: p.goName, typ: p.typ.Name, json: p.name}
-		value := "r." + p.goName
+		value, set := "r."+p.goName, ""
 		if guarded[p.name] {
 			f.typ = "many.Optional[" + p.typ.Name + "]"
-			in.read["set_"+p.name] = access{expr: value + ".Set", typ: scalars["bool"]}
+			set = value + ".Set"
+			in.read["set_"+p.name] = access{expr: set, typ: scalars["bool"]}
 			value += ".Value"
 		}
 		in.fields = append(in.fields, f)
-		in.read[p.name] = access{expr: value, typ: p.typ}
+		in.read[p.name] = access{expr: value, typ: p.typ, set: set}
 	}
 	if prev, ok := g.inputs[in.name]; ok {
 		if !slices.Equal(prev.fields, in.fields) {

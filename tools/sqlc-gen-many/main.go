@@ -19,7 +19,10 @@
 //     makes x a many.Optional, and the groups option gathers columns into
 //     an embedded struct;
 //   - the query's many.Statement: its SQL, arguments that send each column
-//     straight from the input rows (many.Column: no slice per column), and
+//     straight from the input rows (many.Column: no slice per column; the
+//     value of a many.Optional through many.OptionalColumn, an empty
+//     array for a chunk in which no row sets it, which a query must read
+//     only where its set_x flag is true, CASE WHEN i.set_x THEN ...), and
 //     the scan targets of a returned row, one function per sqlc model or
 //     row type (types.many.go), so that the engine reads the rows of every
 //     chunk into one slice, sized once, and can pipeline the chunks;

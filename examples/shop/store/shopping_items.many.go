@@ -135,9 +135,9 @@ func updateShoppingItems(ownerID uuid.UUID) many.Statement[ShoppingItemPatch, db
 			return []any{
 				many.Column(in, many.UUID, func(r *ShoppingItemPatch) uuid.UUID { return r.ID }),
 				many.Column(in, many.Bool, func(r *ShoppingItemPatch) bool { return r.Quantity.Set }),
-				many.Column(in, many.Int4, func(r *ShoppingItemPatch) int32 { return r.Quantity.Value }),
+				many.OptionalColumn(in, many.Int4, func(r *ShoppingItemPatch) int32 { return r.Quantity.Value }, func(r *ShoppingItemPatch) bool { return r.Quantity.Set }),
 				many.Column(in, many.Bool, func(r *ShoppingItemPatch) bool { return r.Bought.Set }),
-				many.Column(in, many.Bool, func(r *ShoppingItemPatch) bool { return r.Bought.Value }),
+				many.OptionalColumn(in, many.Bool, func(r *ShoppingItemPatch) bool { return r.Bought.Value }, func(r *ShoppingItemPatch) bool { return r.Bought.Set }),
 				ownerID,
 			}
 		},

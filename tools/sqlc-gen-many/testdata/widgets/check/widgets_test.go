@@ -57,6 +57,11 @@ func TestWidgets(t *testing.T) {
 	if err != nil || changed[0].HeightMm != 4 || changed[0].Name != "b" || changed[1].Name != "A" || changed[1].WeightG != 1.5 {
 		t.Fatalf("update: %+v, %v", changed, err)
 	}
+	// No row sets the size: its columns travel as empty arrays, and stay.
+	renamed, err := UpdateWidgets(ctx, pool, []WidgetPatch{{ID: in[1].ID, Name: many.Set("B")}})
+	if err != nil || len(renamed) != 1 || renamed[0].Name != "B" || renamed[0].WeightG != 3 || renamed[0].HeightMm != 4 {
+		t.Fatalf("an update no row of which sets the size: %+v, %v", renamed, err)
+	}
 	page, err := ListWidgets(ctx, pool, WidgetFilter{Limit: 2})
 	if err != nil || len(page.Items) != 2 || page.Next == "" {
 		t.Fatalf("list: %+v, %v", page, err)

@@ -161,10 +161,10 @@ func updateWidgets() many.Statement[WidgetPatch, dbsqlc.Widget] {
 			return []any{
 				many.Column(in, many.UUID, func(r *WidgetPatch) uuid.UUID { return r.ID }),
 				many.Column(in, many.Bool, func(r *WidgetPatch) bool { return r.Name.Set }),
-				many.Column(in, many.Text, func(r *WidgetPatch) string { return r.Name.Value }),
+				many.OptionalColumn(in, many.Text, func(r *WidgetPatch) string { return r.Name.Value }, func(r *WidgetPatch) bool { return r.Name.Set }),
 				many.Column(in, many.Bool, func(r *WidgetPatch) bool { return r.Size.Set }),
-				many.Column(in, many.Numeric, func(r *WidgetPatch) float64 { return r.Size.Value.WeightG }),
-				many.Column(in, many.Numeric, func(r *WidgetPatch) float64 { return r.Size.Value.HeightMm }),
+				many.OptionalColumn(in, many.Numeric, func(r *WidgetPatch) float64 { return r.Size.Value.WeightG }, func(r *WidgetPatch) bool { return r.Size.Set }),
+				many.OptionalColumn(in, many.Numeric, func(r *WidgetPatch) float64 { return r.Size.Value.HeightMm }, func(r *WidgetPatch) bool { return r.Size.Set }),
 			}
 		},
 		Dest: widgetDest,
