@@ -204,7 +204,7 @@ func locksInKeyOrder(q query, c *catalog) []string {
 			continue
 		}
 		reads := slices.ContainsFunc(refs, func(after tableRef) bool {
-			return after.pos > r.pos && after.table != "" && slices.Contains(ctes, after.table)
+			return after.pos > r.pos && slices.Contains(ctes, after.table)
 		})
 		if !reads {
 			out = append(out, fmt.Sprintf("%ss %s rows that its lock does not hold: write only the locked rows, "+
