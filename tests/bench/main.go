@@ -11,13 +11,14 @@
 //     UPDATE … FROM, plain and with its rows locked in id order first.
 //
 // Each way runs at each size on an emptied (or freshly filled) table; the
-// ways take turns, run after run, each timed run starting after a
-// CHECKPOINT, and the fastest of a few runs counts (measure.go). It reports
-// rows/s and the ratio of each way to CopyFrom (inserts) or to the per-row
-// loop (the rest), allocations and bytes allocated per row, and, at the
-// largest size, the peak of the Go heap during an insert, whole and above
-// the heap before it (the input is already there), and the heap that the
-// rows the many-first insert returns keep. Where PostgreSQL runs on this
+// ways take turns, round after round, each timed run starting after a
+// CHECKPOINT (measure.go). It reports rows/s of each way's fastest run and
+// its ratio to CopyFrom (inserts) or to the per-row loop (the rest), the
+// median over the rounds of the two ways' times in the same round;
+// allocations and bytes allocated per row; and, at the largest size, the
+// peak of the Go heap during an insert, whole and above the heap before it
+// (the input is already there), and the heap that the rows the many-first
+// insert returns keep. Where PostgreSQL runs on this
 // machine, it also reports the CPU time the server spent per row
 // (servercpu.go): what bounds a way that keeps PostgreSQL busy throughout.
 //

@@ -4,23 +4,26 @@ import (
 	"fmt"
 	"runtime"
 	"runtime/metrics"
+	"slices"
 	"sync"
 	"time"
 )
 
 // result is one way at one size.
 type result struct {
-	Rate          float64 // rows per second, of the fastest run
-	Allocs, Bytes float64 // allocations and bytes allocated per row
-	Peak, Above   float64 // bytes: the heap's peak during the call, whole and above its size before; 0 when not measured
-	ServerCPU     float64 // nanoseconds of PostgreSQL's CPU per row, the least of a few untimed runs; 0 when not read
+	Rate          float64         // rows per second, of the fastest run
+	Times         []time.Duration // every timed run, round by round
+	Allocs, Bytes float64         // allocations and bytes allocated per row
+	Peak, Above   float64         // bytes: the heap's peak during the call, whole and above its size before; 0 when not measured
+	ServerCPU     float64         // nanoseconds of PostgreSQL's CPU per row, the least of a few untimed runs; 0 when not read
 }
 
-// reps is how many timed runs a size gets: more for quick ones. Nine at
-// 10,000 rows, where the fastest of five still moved by a tenth from one
-// report to the next on a shared machine; five at 100,000: with three,
-// the fastest of one way still moved by a fifth. A per-row way runs once
-// at 100,000 rows (it takes half a minute).
+// reps is how many timed runs a size gets: more for quick ones. Fifteen
+// at 10,000 rows, the size most targets are set at: on a machine shared
+// with other work, ratios of nine rounds still moved by a tenth from one
+// report to the next. Five at 100,000: with three, the fastest of one way
+// moved by a fifth. A per-row way runs once at 100,000 rows (it takes half
+// a minute).
 func reps(n int, perRow bool) int {
 	switch {
 	case perRow && n >= 100_000:
@@ -30,7 +33,7 @@ func reps(n int, perRow bool) int {
 	case n <= 1000:
 		return 10
 	case n <= 10_000:
-		return 9
+		return 15
 	}
 	return 5
 }
@@ -45,14 +48,15 @@ type trial struct {
 
 // measure times trials round robin, each round running every trial that
 // has runs left, so that a slow spell of the machine falls on all the ways
-// alike, and keeps each trial's fastest run. settle runs after prepare,
+// alike, and keeps every run's time, round by round (report.ratio pairs
+// them). settle runs after prepare,
 // untimed, to start every run from the same state. Each trial then runs
 // once more, counting allocations and, with peak, sampling the heap; and
 // with server (nil for none) a few more times for the least CPU time
 // PostgreSQL spends on a run (untimed: reading /proc between timed runs
 // slowed the runs themselves).
 func measure(n int, trials []trial, peak bool, settle func() error, server *serverCPU) (map[string]result, error) {
-	best := map[string]time.Duration{}
+	times := map[string][]time.Duration{}
 	for round := 0; ; round++ {
 		ran := false
 		for _, t := range trials {
@@ -70,9 +74,7 @@ func measure(n int, trials []trial, peak bool, settle func() error, server *serv
 			if err := t.op(); err != nil {
 				return nil, fmt.Errorf("%s: %w", t.way, err)
 			}
-			if d := time.Since(start); round == 0 || d < best[t.way] {
-				best[t.way] = d
-			}
+			times[t.way] = append(times[t.way], time.Since(start))
 		}
 		if !ran {
 			break
@@ -80,7 +82,7 @@ func measure(n int, trials []trial, peak bool, settle func() error, server *serv
 	}
 	results := map[string]result{}
 	for _, t := range trials {
-		r := result{Rate: float64(n) / best[t.way].Seconds()}
+		r := result{Rate: float64(n) / slices.Min(times[t.way]).Seconds(), Times: times[t.way]}
 		if err := t.prepare(); err != nil {
 			return nil, fmt.Errorf("%s: %w", t.way, err)
 		}

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -34,13 +35,26 @@ func (r *report) add(op, way string, n int, res result) {
 
 func (r *report) largest() int { return r.sizes[len(r.sizes)-1] }
 
-// ratio is the rate of way over the rate of base, 0 when either is missing.
+// ratio is how many times as fast as base way ran: the median, over the
+// rounds both ran, of base's time over way's in the same round, 0 when
+// either is missing. A round runs the ways one after another, so a slow
+// spell of the machine that lasts a round weighs on both sides of its
+// ratio, where the ways' fastest runs may come from different spells.
 func (r *report) ratio(op, way, base string, n int) float64 {
-	a, b := r.results[key{op, way, n}], r.results[key{op, base, n}]
-	if a.Rate == 0 || b.Rate == 0 {
+	a, b := r.results[key{op, way, n}].Times, r.results[key{op, base, n}].Times
+	rounds := min(len(a), len(b))
+	if rounds == 0 {
 		return 0
 	}
-	return a.Rate / b.Rate
+	ratios := make([]float64, rounds)
+	for i := range rounds {
+		ratios[i] = b[i].Seconds() / a[i].Seconds()
+	}
+	slices.Sort(ratios)
+	if rounds%2 == 1 {
+		return ratios[rounds/2]
+	}
+	return (ratios[rounds/2-1] + ratios[rounds/2]) / 2
 }
 
 func (r *report) write(w io.Writer, m machine, took time.Duration) error {
@@ -61,17 +75,16 @@ func (r *report) write(w io.Writer, m machine, took time.Duration) error {
 		m.CPU, m.Cores, m.Memory, m.OS, m.Go, m.PostgreSQL, where)
 	p("| round trip | %.0f µs (`SELECT 1`, median of %d) |\n| run | %s, %v |\n\n",
 		float64(m.RoundTrip)/float64(time.Microsecond), roundTrips, time.Now().UTC().Format("2006-01-02"), took.Round(time.Second))
-	p("Each way runs at each size on an emptied (or freshly filled) table; the fastest of a few runs counts\n")
-	p("(%s). The ways take turns, run after run, so that a slow\n", runsText(r.sizes))
-	p("spell of the machine falls on all of them alike")
+	p("Each way runs at each size on an emptied (or freshly filled) table, a few times (%s).\n", runsText(r.sizes))
+	p("The ways take turns, one round after another, so that a slow spell of the machine falls on all of them alike.\n")
+	p("Rows/s is a way's fastest run. A ratio (× CopyFrom, × per-row loop, the Targets) is the median, over the rounds,\n")
+	p("of the two ways' times in the same round: a spell that slows one round weighs on both sides of its ratio.\n")
 	if r.settled {
-		p(", and every timed run starts after a `CHECKPOINT`, so that none\n")
-		p("pays for writing out the pages the run before it dirtied")
+		p("Every timed run starts after a `CHECKPOINT`, so that none pays for writing out the pages the run before it dirtied")
 	} else {
-		p(" (the role could not `CHECKPOINT` between runs, so a run may\n")
-		p("pay for writing out the pages the run before it dirtied)")
+		p("The role could not `CHECKPOINT` between runs, so a run may pay for writing out the pages the run before it dirtied")
 	}
-	p(". Allocations and bytes are per row, from one more run. The foods\n")
+	p(".\nAllocations and bytes are per row, from one more run. The foods\n")
 	p("are the bench user's, each with a brand and a unique barcode; every way but COPY returns the rows it wrote.\n\n")
 	p("Larder's ways run on a pool from `db.Open`; the others on a pool as a pgx user opens one: named prepared\n")
 	p("statements, cached per connection, and the server's default plan cache, so that a per-row statement is planned\n")
