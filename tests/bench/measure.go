@@ -117,7 +117,7 @@ func measure(n int, trials []trial, peak bool, settle func() error, server *serv
 
 // cpuRuns is how many untimed runs of a way its server CPU time is the
 // least of (fewer for a way with fewer timed runs).
-const cpuRuns = 3
+const cpuRuns = 5
 
 // leastServerCPU runs t runs times, untimed, each after prepare and
 // settle, and returns the least CPU time PostgreSQL spent on a run.

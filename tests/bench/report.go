@@ -162,11 +162,11 @@ func (r *report) write(w io.Writer, m machine, took time.Duration) error {
 	if many, copied, ok := r.cpuPair("insert", wayMany, wayCopy, 10_000); ok {
 		p("Server µs/row, in this table and those below, is the CPU time PostgreSQL's processes (autovacuum's left out)\n")
 		p("spent per row, the least of up to %d untimed runs, read from /proc. At 10,000 rows PostgreSQL spends %.1f µs a\n", cpuRuns, many/1e3)
-		p("row on the many-first insert and %.1f on CopyFrom (%.2f×): INSERT … SELECT unnest(…) inserts a row at a time,\n", copied/1e3, many/copied)
+		p("row on the many-first insert and %.1f on CopyFrom (%.2f×). INSERT … SELECT unnest(…) inserts a row at a time,\n", copied/1e3, many/copied)
 		p("each with its own heap insertion and WAL record, where COPY fills a page at a time. While PostgreSQL runs one\n")
-		p("chunk, Go encodes the next and reads the rows of the one before: of the %.1f µs a row the fastest call took,\n", 1e6/r.results[key{"insert", wayMany, 10_000}].Rate)
-		p("PostgreSQL used %.1f. So the ratio to CopyFrom cannot pass about %.1f / %.1f = %.2f on this machine, however\n", many/1e3, copied/1e3, many/1e3, copied/many)
-		p("little the Go side does.\n\n")
+		p("chunk, Go encodes the next and reads the rows of the one before, so the call keeps PostgreSQL busy: PostgreSQL's\n")
+		p("work, not the Go side, sets its ratio to CopyFrom. The CPU time is read in runs of its own and moves with the\n")
+		p("machine's speed from run to run, as the timed runs do.\n\n")
 	}
 	copyAbove := r.results[key{"insert", wayCopy, n}].Above
 	p("Peak Go heap during the insert of %d rows, in MB: the whole heap (the input included), and above the heap before\n", n)
