@@ -18,9 +18,9 @@
 // allocations and bytes allocated per row; and, at the largest size, the
 // peak of the Go heap during an insert, whole and above the heap before it
 // (the input is already there), and the heap that the rows the many-first
-// insert returns keep. Where PostgreSQL runs on this
-// machine, it also reports the CPU time the server spent per row
-// (servercpu.go): what bounds a way that keeps PostgreSQL busy throughout.
+// insert returns keep. Where PostgreSQL runs on this machine, it also
+// reports the CPU time the server spent per row (servercpu.go): what sets
+// the pace of a way that keeps PostgreSQL busy throughout.
 //
 //	go run ./tests/bench                 # make bench
 //	go run ./tests/bench -out docs/BENCHMARKS.md

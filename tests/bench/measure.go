@@ -49,12 +49,11 @@ type trial struct {
 // measure times trials round robin, each round running every trial that
 // has runs left, so that a slow spell of the machine falls on all the ways
 // alike, and keeps every run's time, round by round (report.ratio pairs
-// them). settle runs after prepare,
-// untimed, to start every run from the same state. Each trial then runs
-// once more, counting allocations and, with peak, sampling the heap; and
-// with server (nil for none) a few more times for the least CPU time
-// PostgreSQL spends on a run (untimed: reading /proc between timed runs
-// slowed the runs themselves).
+// them). settle runs after prepare, untimed, to start every run from the
+// same state. Each trial then runs once more, counting allocations and,
+// with peak, sampling the heap; and with server (nil for none) a few more
+// times for the least CPU time PostgreSQL spends on a run (untimed:
+// reading /proc between timed runs slowed the runs themselves).
 func measure(n int, trials []trial, peak bool, settle func() error, server *serverCPU) (map[string]result, error) {
 	times := map[string][]time.Duration{}
 	for round := 0; ; round++ {
