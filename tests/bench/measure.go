@@ -11,11 +11,15 @@ import (
 
 // result is one way at one size.
 type result struct {
-	Rate          float64         // rows per second, of the fastest run
 	Times         []time.Duration // every timed run, round by round
 	Allocs, Bytes float64         // allocations and bytes allocated per row
 	Peak, Above   float64         // bytes: the heap's peak during the call, whole and above its size before; 0 when not measured
 	ServerCPU     float64         // nanoseconds of PostgreSQL's CPU per row, the least of a few untimed runs; 0 when not read
+}
+
+// rate is rows per second in the fastest of r's runs of n rows.
+func (r result) rate(n int) float64 {
+	return float64(n) / slices.Min(r.Times).Seconds()
 }
 
 // reps is how many timed runs a size gets: more for quick ones. Fifteen
@@ -81,7 +85,7 @@ func measure(n int, trials []trial, peak bool, settle func() error, server *serv
 	}
 	results := map[string]result{}
 	for _, t := range trials {
-		r := result{Rate: float64(n) / slices.Min(times[t.way]).Seconds(), Times: times[t.way]}
+		r := result{Times: times[t.way]}
 		if err := t.prepare(); err != nil {
 			return nil, fmt.Errorf("%s: %w", t.way, err)
 		}

@@ -235,7 +235,7 @@ func (r *report) table(w io.Writer, title, op string, ways []string, base, vs st
 			if !ok {
 				continue
 			}
-			fmt.Fprintf(w, "| %d | %s | %.0f | %.2f | %.1f | %.0f |", n, way, res.Rate, r.ratio(op, way, base, n), res.Allocs, res.Bytes)
+			fmt.Fprintf(w, "| %d | %s | %.0f | %.2f | %.1f | %.0f |", n, way, res.rate(n), r.ratio(op, way, base, n), res.Allocs, res.Bytes)
 			if r.cpu {
 				fmt.Fprintf(w, " %.1f |", res.ServerCPU/1e3)
 			}
